@@ -1,0 +1,382 @@
+//! What this machine is and can do: the facts a run records, and `limitlab doctor`'s checks.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{DEFAULT_SAFETY_CEILING, Namespace};
+use crate::record::PsiScope;
+use crate::sandbox::cgroup::{Layout, Mode};
+
+/// Facts recorded with every run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostFacts {
+    pub hostname: String,
+    pub kernel: String,
+    pub cgroup_mode: Option<Mode>,
+    pub cpus: usize,
+    pub memory_bytes: Option<u64>,
+    /// Where a run's PSI figures come from.
+    pub psi_scope: PsiScope,
+    pub root: bool,
+    pub pid_max: Option<u64>,
+    pub autogroup: Option<bool>,
+}
+
+impl HostFacts {
+    pub fn probe(layout: Option<&Layout>) -> HostFacts {
+        let uts = nix::sys::utsname::uname().ok();
+        let psi_scope = match layout.map(|l| l.mode) {
+            Some(Mode::V2 | Mode::Hybrid) => PsiScope::Cgroup,
+            _ if Path::new("/proc/pressure/cpu").exists() => PsiScope::System,
+            _ => PsiScope::None,
+        };
+        HostFacts {
+            hostname: uts
+                .as_ref()
+                .map(|u| u.nodename().to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            kernel: uts
+                .as_ref()
+                .map(|u| u.release().to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            cgroup_mode: layout.map(|l| l.mode),
+            cpus: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            memory_bytes: meminfo_total(),
+            psi_scope,
+            root: nix::unistd::geteuid().is_root(),
+            pid_max: read_number("/proc/sys/kernel/pid_max"),
+            autogroup: read_number("/proc/sys/kernel/sched_autogroup_enabled").map(|n| n == 1),
+        }
+    }
+
+    /// The kernel's major and minor version.
+    pub fn kernel_version(&self) -> (u32, u32) {
+        kernel_version(&self.kernel)
+    }
+}
+
+/// Parses `6.18.44-fc-v657` into `(6, 18)`.
+pub fn kernel_version(release: &str) -> (u32, u32) {
+    let mut parts = release.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let minor = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (major, minor)
+}
+
+fn read_number(path: &str) -> Option<u64> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+fn meminfo_total() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kb: u64 = text
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Present and working.
+    Ok,
+    /// Missing, and runs cannot work without it.
+    Missing,
+    /// Missing or degraded; runs work but lose something.
+    Warn,
+    /// For information.
+    Info,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::Missing => "MISSING",
+            Status::Warn => "warn",
+            Status::Info => "info",
+        })
+    }
+}
+
+/// One line of `limitlab doctor`.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub status: Status,
+    pub what: String,
+    pub detail: String,
+}
+
+fn check(status: Status, what: &str, detail: impl Into<String>) -> Check {
+    Check {
+        status,
+        what: what.to_string(),
+        detail: detail.into(),
+    }
+}
+
+/// Everything `doctor` looks at, in the order it prints them.
+pub fn doctor() -> Vec<Check> {
+    let mut out = Vec::new();
+    let root = nix::unistd::geteuid().is_root();
+    out.push(if root {
+        check(
+            Status::Ok,
+            "root",
+            "running as root: cgroups and namespaces can be created",
+        )
+    } else {
+        check(
+            Status::Missing,
+            "root",
+            "not root: limitlab creates cgroups and namespaces and needs root (run it with sudo)",
+        )
+    });
+
+    let layout = match Layout::detect() {
+        Ok(l) => l,
+        Err(e) => {
+            out.push(check(Status::Missing, "cgroups", e.to_string()));
+            return out;
+        }
+    };
+    out.push(check(Status::Ok, "cgroup mode", layout.mode.to_string()));
+
+    match layout.mode {
+        Mode::V1 | Mode::Hybrid => {
+            for (c, need) in [
+                ("pids", Status::Missing),
+                ("memory", Status::Warn),
+                ("cpu", Status::Warn),
+                ("cpuacct", Status::Warn),
+                ("cpuset", Status::Warn),
+                ("freezer", Status::Warn),
+            ] {
+                out.push(match layout.v1.get(c) {
+                    Some(h) => check(
+                        Status::Ok,
+                        &format!("{c} controller"),
+                        format!("sandboxes go under {}", h.own_dir().display()),
+                    ),
+                    None => check(need, &format!("{c} controller"), v1_missing_meaning(c)),
+                });
+            }
+        }
+        Mode::V2 => {
+            let own = layout
+                .unified
+                .as_ref()
+                .map(|h| h.own_dir())
+                .unwrap_or_default();
+            let available =
+                std::fs::read_to_string(own.join("cgroup.controllers")).unwrap_or_default();
+            for c in ["pids", "memory", "cpu", "cpuset", "io"] {
+                let ok = available.split_whitespace().any(|a| a == c);
+                out.push(if ok {
+                    check(
+                        Status::Ok,
+                        &format!("{c} controller"),
+                        format!("available below {}", own.display()),
+                    )
+                } else {
+                    check(
+                        if c == "pids" {
+                            Status::Missing
+                        } else {
+                            Status::Warn
+                        },
+                        &format!("{c} controller"),
+                        format!(
+                            "not delegated to {}: {}",
+                            own.display(),
+                            v1_missing_meaning(c)
+                        ),
+                    )
+                });
+            }
+            let procs = std::fs::read_to_string(own.join("cgroup.procs")).unwrap_or_default();
+            let others = procs
+                .lines()
+                .filter(|p| p.trim() != std::process::id().to_string())
+                .count();
+            if layout.unified.as_ref().is_some_and(|h| h.own != "/") && others > 0 {
+                out.push(check(
+                    Status::Warn,
+                    "no internal processes",
+                    format!(
+                        "{} holds {others} other process(es); enabling controllers for sandboxes below it will fail unless they are already enabled",
+                        own.display()
+                    ),
+                ));
+            }
+        }
+    }
+
+    if root {
+        out.extend(probe_unified(&layout));
+    }
+
+    let facts = HostFacts::probe(Some(&layout));
+    out.push(if Path::new("/proc/pressure/cpu").exists() {
+        check(
+            Status::Ok,
+            "PSI",
+            "/proc/pressure is readable (system-wide pressure)",
+        )
+    } else {
+        check(
+            Status::Warn,
+            "PSI",
+            "no /proc/pressure: pressure figures will be missing (boot with psi=1, CONFIG_PSI)",
+        )
+    });
+
+    let missing_ns: Vec<_> = Namespace::ALL
+        .iter()
+        .filter(|ns| !Path::new("/proc/self/ns").join(ns.proc_name()).exists())
+        .map(|ns| ns.name())
+        .collect();
+    out.push(if missing_ns.is_empty() {
+        check(
+            Status::Ok,
+            "namespaces",
+            "pid, mount, net, uts, ipc and cgroup namespaces are supported",
+        )
+    } else {
+        check(
+            Status::Missing,
+            "namespaces",
+            format!("this kernel lacks: {}", missing_ns.join(", ")),
+        )
+    });
+
+    let (maj, min) = facts.kernel_version();
+    out.push(if (maj, min) >= (5, 7) {
+        check(
+            Status::Ok,
+            "clone3",
+            format!(
+                "Linux {}: CLONE_INTO_CGROUP places the sandbox init atomically on cgroup2",
+                facts.kernel
+            ),
+        )
+    } else {
+        check(
+            Status::Info,
+            "clone3",
+            format!(
+                "Linux {}: no CLONE_INTO_CGROUP; the init is held on a pipe until it is moved",
+                facts.kernel
+            ),
+        )
+    });
+
+    if let Some(pid_max) = facts.pid_max {
+        let status = if pid_max <= DEFAULT_SAFETY_CEILING * 2 {
+            Status::Warn
+        } else {
+            Status::Info
+        };
+        out.push(check(
+            status,
+            "pid_max",
+            format!("{pid_max}: a bomb capped at the safety ceiling ({DEFAULT_SAFETY_CEILING}) uses at most {:.0}% of all pids", DEFAULT_SAFETY_CEILING as f64 * 100.0 / pid_max as f64),
+        ));
+    }
+    out.push(match facts.autogroup {
+        Some(true) => check(Status::Info, "autogroup", "enabled; the sandbox gets its own session and cpu cgroup, so the sampler keeps its share"),
+        Some(false) => check(Status::Info, "autogroup", "disabled; the sandbox still gets its own cpu cgroup"),
+        None => check(Status::Info, "autogroup", "not configured in this kernel"),
+    });
+    out
+}
+
+fn v1_missing_meaning(c: &str) -> &'static str {
+    match c {
+        "pids" => "runs cannot cap processes, so limitlab refuses to run any",
+        "memory" => "memory limits and memory figures are unavailable",
+        "cpu" => "CPU quotas are unavailable and the sandbox cannot get its own CPU share",
+        "cpuacct" => "CPU usage figures are unavailable",
+        "cpuset" => "limits.cpuset is unavailable",
+        "freezer" => "teardown on pure v1 falls back to a kill loop",
+        _ => "some figures are unavailable",
+    }
+}
+
+/// Creates a throwaway cgroup2 child to see what a sandbox would get there.
+fn probe_unified(layout: &Layout) -> Vec<Check> {
+    let Some(h) = &layout.unified else {
+        return vec![check(
+            Status::Info,
+            "cgroup.kill",
+            "no cgroup2 tree: teardown freezes with the v1 freezer, kills each process, thaws",
+        )];
+    };
+    let dir = h
+        .own_dir()
+        .join(format!("limitlab.{}.doctor", std::process::id()));
+    if let Err(e) = std::fs::create_dir(&dir) {
+        return vec![check(
+            Status::Warn,
+            "cgroup2 probe",
+            format!("cannot create {}: {e}", dir.display()),
+        )];
+    }
+    let has = |f: &str| dir.join(f).exists();
+    let psi = std::fs::read_to_string(dir.join("cpu.pressure")).is_ok();
+    let mut out = vec![
+        if has("cgroup.kill") {
+            check(
+                Status::Ok,
+                "cgroup.kill",
+                "teardown kills a whole sandbox in one write",
+            )
+        } else {
+            check(
+                Status::Warn,
+                "cgroup.kill",
+                "missing (Linux < 5.14): teardown freezes, kills each process, thaws",
+            )
+        },
+        if psi {
+            check(
+                Status::Ok,
+                "PSI per sandbox",
+                "each sandbox's own cpu/memory/io pressure is measured",
+            )
+        } else {
+            check(
+                Status::Warn,
+                "PSI per sandbox",
+                "per-cgroup pressure is unavailable: system-wide /proc/pressure is used",
+            )
+        },
+    ];
+    if let Err(e) = std::fs::remove_dir(&dir) {
+        out.push(check(
+            Status::Warn,
+            "cgroup2 probe",
+            format!("could not remove {}: {e}", dir.display()),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_versions() {
+        assert_eq!(kernel_version("6.18.44-fc-v657"), (6, 18));
+        assert_eq!(kernel_version("5.4.0"), (5, 4));
+        assert_eq!(kernel_version("weird"), (0, 0));
+    }
+}

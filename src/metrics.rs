@@ -1,0 +1,221 @@
+//! Summary metrics: the one list of what `[expect]` can check, and how each is computed
+//! from a [`RunRecord`] (raw samples and events only, so a saved run recomputes the same).
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::record::{RunRecord, Sample};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    Bytes,
+    Ms,
+    Cores,
+    Ratio,
+    /// A process exit code.
+    Code,
+}
+
+impl Unit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Bytes => "bytes",
+            Unit::Ms => "ms",
+            Unit::Cores => "cores",
+            Unit::Ratio => "ratio 0..1",
+            Unit::Code => "exit code",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct MetricDef {
+    pub name: &'static str,
+    pub unit: Unit,
+    pub help: &'static str,
+}
+
+macro_rules! metrics {
+    ($($name:literal $unit:ident $help:literal;)*) => {
+        /// Every metric a summary holds and `[expect]` may name, in report order.
+        pub const METRICS: &[MetricDef] = &[$(MetricDef { name: $name, unit: Unit::$unit, help: $help }),*];
+    };
+}
+
+metrics! {
+    "run.duration_ms" Ms "how long the workload phase lasted (the scenario's duration, or less if every workload exited)";
+    "sandbox.start_ms" Ms "from the start of sandbox setup (cgroups, limits, namespaces) until the first workload was executing";
+    "pids.limit" Count "the pids.max written for the sandbox (the scenario's limit or the safety ceiling)";
+    "pids.peak" Count "most processes and threads in the sandbox at once (pids.peak where the kernel keeps it, else the sampled maximum)";
+    "pids.limit_hits" Count "forks refused by the pids limit (the max count in pids.events)";
+    "pids.time_to_limit_ms" Ms "from the workload's start until the pids limit first refused a fork (sampling resolution)";
+    "memory.peak_bytes" Bytes "highest memory charge of the sandbox (memory.peak / max_usage_in_bytes, else sampled)";
+    "memory.limit_hits" Count "times the memory limit was hit (v1 memory.failcnt, v2 the max count in memory.events)";
+    "memory.oom_kills" Count "processes the OOM killer killed in the sandbox";
+    "cpu.usage_cores" Cores "average CPU the sandbox used while the workload ran, in cores";
+    "cpu.throttled_ratio" Ratio "share of CFS periods in which the sandbox was throttled by its cpu quota";
+    "cpu.throttled_ms" Ms "total time the sandbox spent throttled";
+    "psi.cpu_some_total_ms" Ms "time some sandbox task stalled waiting for CPU (PSI; system-wide where the sandbox has no cgroup2 node)";
+    "psi.cpu_full_total_ms" Ms "time all non-idle sandbox tasks stalled on CPU at once (PSI)";
+    "psi.memory_some_total_ms" Ms "time some task stalled on memory (PSI)";
+    "psi.memory_full_total_ms" Ms "time all non-idle tasks stalled on memory at once (PSI)";
+    "psi.io_some_total_ms" Ms "time some task stalled on IO (PSI)";
+    "psi.io_full_total_ms" Ms "time all non-idle tasks stalled on IO at once (PSI)";
+    "workload.forks_ok" Count "forks the built-in bombs made";
+    "workload.forks_failed" Count "forks the built-in bombs tried that the kernel refused (EAGAIN)";
+    "workload.exit_code" Code "exit code of the first workload, when it exited by itself before teardown";
+    "sampling.samples" Count "samples taken";
+    "sampling.missed" Count "sampling intervals skipped because the sampler fell behind";
+    "sampling.late_p50_ms" Ms "median lateness of a sample against its schedule";
+    "sampling.late_p99_ms" Ms "99th percentile lateness of a sample against its schedule";
+    "sampling.late_max_ms" Ms "worst lateness of a sample against its schedule";
+    "teardown.ms" Ms "from the start of teardown until every process was gone and every cgroup removed";
+    "teardown.leaked" Count "processes still alive plus cgroups not removed after teardown (must be 0)";
+}
+
+/// Looks a metric up by name.
+pub fn find(name: &str) -> Option<&'static MetricDef> {
+    METRICS.iter().find(|m| m.name == name)
+}
+
+/// Metric values in catalogue order; `None` where the kernel or run did not provide it.
+pub type Metrics = IndexMap<String, Option<f64>>;
+
+/// Computes every metric of [`METRICS`] from a run record.
+pub fn compute(record: &RunRecord) -> Metrics {
+    let all = &record.samples;
+    let end = record.workload_end_ms;
+    let phase: Vec<&Sample> = all.iter().filter(|s| s.t_ms <= end).collect();
+    let pids_limit = record.plan.limits.pids.max as f64;
+    let mut late: Vec<f64> = all.iter().map(|s| s.late_ms).collect();
+    late.sort_by(f64::total_cmp);
+
+    let mut m = Metrics::new();
+    for def in METRICS {
+        let v = match def.name {
+            "run.duration_ms" => Some(end),
+            "sandbox.start_ms" => record.start_ms,
+            "pids.limit" => Some(pids_limit),
+            "pids.peak" => max_of(all.iter().flat_map(|s| [s.pids_current, s.pids_peak])),
+            "pids.limit_hits" => last(all, |s| s.pids_max_events),
+            "pids.time_to_limit_ms" => all
+                .iter()
+                .find(|s| {
+                    s.pids_max_events.is_some_and(|n| n > 0)
+                        || s.pids_current.is_some_and(|n| n as f64 >= pids_limit)
+                })
+                .map(|s| s.t_ms),
+            "memory.peak_bytes" => max_of(
+                all.iter()
+                    .flat_map(|s| [s.memory_bytes, s.memory_peak_bytes]),
+            ),
+            "memory.limit_hits" => last(all, |s| s.memory_max_events),
+            "memory.oom_kills" => last(all, |s| s.memory_oom_kills),
+            "cpu.usage_cores" => rate(&phase, |s| s.cpu_usage_us).map(|r| r / 1000.0),
+            "cpu.throttled_ratio" => {
+                let periods = delta(&phase, |s| s.cpu_periods);
+                let throttled = delta(&phase, |s| s.cpu_throttled_periods);
+                match (throttled, periods) {
+                    (Some(t), Some(p)) if p > 0.0 => Some(t / p),
+                    _ => None,
+                }
+            }
+            "cpu.throttled_ms" => delta(&phase, |s| s.cpu_throttled_us).map(|us| us / 1000.0),
+            "psi.cpu_some_total_ms" => delta_ms(all, |s| s.psi_cpu_some_us),
+            "psi.cpu_full_total_ms" => delta_ms(all, |s| s.psi_cpu_full_us),
+            "psi.memory_some_total_ms" => delta_ms(all, |s| s.psi_memory_some_us),
+            "psi.memory_full_total_ms" => delta_ms(all, |s| s.psi_memory_full_us),
+            "psi.io_some_total_ms" => delta_ms(all, |s| s.psi_io_some_us),
+            "psi.io_full_total_ms" => delta_ms(all, |s| s.psi_io_full_us),
+            "workload.forks_ok" => last(all, |s| s.forks_ok),
+            "workload.forks_failed" => last(all, |s| s.forks_failed),
+            "workload.exit_code" => record
+                .exits
+                .iter()
+                .find(|e| e.index == 0 && e.t_ms <= end)
+                .and_then(|e| e.code)
+                .map(f64::from),
+            "sampling.samples" => Some(all.len() as f64),
+            "sampling.missed" => Some(record.missed_samples as f64),
+            "sampling.late_p50_ms" => percentile(&late, 50.0),
+            "sampling.late_p99_ms" => percentile(&late, 99.0),
+            "sampling.late_max_ms" => late.last().copied(),
+            "teardown.ms" => Some(record.teardown.ms),
+            "teardown.leaked" => Some(record.teardown.leaked() as f64),
+            other => unreachable!("metric {other} has no computation"),
+        };
+        m.insert(def.name.to_string(), v);
+    }
+    m
+}
+
+fn max_of(values: impl Iterator<Item = Option<u64>>) -> Option<f64> {
+    values.flatten().max().map(|v| v as f64)
+}
+
+fn last(samples: &[Sample], f: impl Fn(&Sample) -> Option<u64>) -> Option<f64> {
+    samples.iter().rev().find_map(&f).map(|v| v as f64)
+}
+
+/// Increase of a cumulative counter between its first and last reading.
+fn delta<S: std::borrow::Borrow<Sample>>(
+    samples: &[S],
+    f: impl Fn(&Sample) -> Option<u64>,
+) -> Option<f64> {
+    let first = samples.iter().find_map(|s| f(s.borrow()))?;
+    let last = samples.iter().rev().find_map(|s| f(s.borrow()))?;
+    Some(last.saturating_sub(first) as f64)
+}
+
+fn delta_ms(samples: &[Sample], f: impl Fn(&Sample) -> Option<u64>) -> Option<f64> {
+    delta(samples, f).map(|us| us / 1000.0)
+}
+
+/// Increase per millisecond of a cumulative counter over the samples that have it.
+fn rate(samples: &[&Sample], f: impl Fn(&Sample) -> Option<u64>) -> Option<f64> {
+    let first = samples.iter().find(|s| f(s).is_some())?;
+    let last = samples.iter().rev().find(|s| f(s).is_some())?;
+    let dt = last.t_ms - first.t_ms;
+    if dt <= 0.0 {
+        return None;
+    }
+    Some(f(last)?.saturating_sub(f(first)?) as f64 / dt)
+}
+
+/// Nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_is_unique_and_named_like_a_key() {
+        let mut names: Vec<_> = METRICS.iter().map(|m| m.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), METRICS.len());
+        for m in METRICS {
+            assert!(m.name.contains('.') && !m.help.is_empty(), "{}", m.name);
+        }
+    }
+
+    #[test]
+    fn percentiles() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&v, 50.0), Some(50.0));
+        assert_eq!(percentile(&v, 99.0), Some(99.0));
+        assert_eq!(percentile(&v, 100.0), Some(100.0));
+        assert_eq!(percentile(&[], 99.0), None);
+        assert_eq!(percentile(&[3.0], 99.0), Some(3.0));
+    }
+}

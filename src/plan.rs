@@ -1,0 +1,780 @@
+//! The validated plan: a scenario with every value checked, units resolved and defaults
+//! filled in. Parse, then plan, then run: nothing past this point sees raw TOML.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::expect::Expectation;
+use crate::metrics;
+use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, path};
+use crate::units;
+use crate::workloads::{self, WorkloadSpec};
+
+/// limitlab's own pids cap for scenarios that set none.
+pub const DEFAULT_SAFETY_CEILING: u64 = 2048;
+/// How long past its duration a run may take (setup, teardown) before the watchdog acts.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(15);
+pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(10);
+pub const MIN_INTERVAL: Duration = Duration::from_millis(1);
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+/// `nobody`: the workload runs unprivileged unless the scenario says otherwise.
+pub const DEFAULT_ID: u32 = 65534;
+pub const DEFAULT_HOSTNAME: &str = "limitlab";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Namespace {
+    Pid,
+    Mount,
+    Net,
+    Uts,
+    Ipc,
+    Cgroup,
+}
+
+impl Namespace {
+    pub const ALL: [Namespace; 6] = [
+        Namespace::Pid,
+        Namespace::Mount,
+        Namespace::Net,
+        Namespace::Uts,
+        Namespace::Ipc,
+        Namespace::Cgroup,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Namespace::Pid => "pid",
+            Namespace::Mount => "mount",
+            Namespace::Net => "net",
+            Namespace::Uts => "uts",
+            Namespace::Ipc => "ipc",
+            Namespace::Cgroup => "cgroup",
+        }
+    }
+    /// The name of its file in `/proc/self/ns`.
+    pub fn proc_name(self) -> &'static str {
+        match self {
+            Namespace::Mount => "mnt",
+            other => other.name(),
+        }
+    }
+}
+
+/// Options that come from the command line, not the scenario.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    pub safety_ceiling: u64,
+    pub grace: Duration,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            safety_ceiling: DEFAULT_SAFETY_CEILING,
+            grace: DEFAULT_GRACE,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunPlan {
+    pub name: String,
+    pub description: Option<String>,
+    pub source: PathBuf,
+    #[serde(with = "millis", rename = "duration_ms")]
+    pub duration: Duration,
+    #[serde(with = "millis", rename = "grace_ms")]
+    pub grace: Duration,
+    pub sandbox: SandboxPlan,
+    pub limits: LimitsPlan,
+    pub workloads: Vec<WorkloadSpec>,
+    #[serde(with = "millis", rename = "interval_ms")]
+    pub interval: Duration,
+    pub expectations: Vec<Expectation>,
+}
+
+impl RunPlan {
+    pub fn has(&self, ns: Namespace) -> bool {
+        self.sandbox.namespaces.contains(&ns)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPlan {
+    pub namespaces: Vec<Namespace>,
+    pub hostname: String,
+    pub uid: u32,
+    pub gid: u32,
+    pub rlimits: RlimitsPlan,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RlimitsPlan {
+    pub nproc: Option<u64>,
+    pub nofile: Option<u64>,
+    #[serde(rename = "as")]
+    pub address_space: Option<u64>,
+}
+
+/// Who chose the pids cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PidsSource {
+    Scenario,
+    /// The scenario asked for no pids limit; limitlab's ceiling applies anyway.
+    SafetyCeiling,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PidsLimit {
+    pub max: u64,
+    pub source: PidsSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LimitsPlan {
+    pub pids: PidsLimit,
+    pub memory: Option<u64>,
+    pub swap: Option<u64>,
+    /// CPU bandwidth in cores.
+    pub cpu: Option<f64>,
+    pub cpuset: Option<String>,
+}
+
+/// Reads, parses and plans a scenario file.
+pub fn load(path: &Path, opts: &PlanOptions) -> Result<RunPlan, ScenarioError> {
+    let source = Source::read(path)?;
+    let scenario = source.parse()?;
+    plan(&source, &scenario, opts)
+}
+
+/// Checks every value of a parsed scenario and resolves it into a plan. Collects every
+/// problem rather than stopping at the first.
+pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, ScenarioError> {
+    let mut errs: Vec<Diagnostic> = Vec::new();
+    let mut e = |key: &KeyPath, msg: String| errs.push(src.error_at(key, msg));
+
+    let name = match &sc.name {
+        Some(n) => n.clone(),
+        None => src
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into()),
+    };
+    if !valid_name(&name) {
+        e(
+            &path(&["name"]),
+            format!(
+                "{name:?} cannot name a results folder; use 1-64 letters, digits, '.', '_' or '-', not starting with '.' (set name = \"...\" if the file name is unusual)"
+            ),
+        );
+    }
+
+    let duration = match sc.duration.as_deref() {
+        None => {
+            e(
+                &KeyPath::root(),
+                "duration is required: how long the workload runs, e.g. duration = \"5s\"".into(),
+            );
+            None
+        }
+        Some(text) => match units::parse_duration(text) {
+            Err(m) => {
+                e(&path(&["duration"]), m);
+                None
+            }
+            Ok(d) if d.is_zero() => {
+                e(&path(&["duration"]), "must be longer than 0".into());
+                None
+            }
+            Ok(d) if d > MAX_DURATION => {
+                e(&path(&["duration"]), "must be at most 24h".into());
+                None
+            }
+            Ok(d) => Some(d),
+        },
+    };
+
+    // [sandbox]
+    let sb = sc.sandbox.clone().unwrap_or_default();
+    let mut namespaces = Vec::new();
+    match &sb.namespaces {
+        None => namespaces = Namespace::ALL.to_vec(),
+        Some(list) => {
+            for (i, n) in list.iter().enumerate() {
+                match Namespace::ALL.iter().find(|ns| ns.name() == n) {
+                    None => e(
+                        &path(&["sandbox", "namespaces"]).index(i),
+                        format!(
+                            "unknown namespace {n:?}; allowed: \"pid\", \"mount\", \"net\", \"uts\", \"ipc\", \"cgroup\""
+                        ),
+                    ),
+                    Some(ns) if namespaces.contains(ns) => e(
+                        &path(&["sandbox", "namespaces"]).index(i),
+                        format!("namespace {n:?} is listed twice"),
+                    ),
+                    Some(ns) => namespaces.push(*ns),
+                }
+            }
+        }
+    }
+    namespaces.sort();
+    let hostname = sb
+        .hostname
+        .clone()
+        .unwrap_or_else(|| DEFAULT_HOSTNAME.into());
+    if sb.hostname.is_some() {
+        if !valid_hostname(&hostname) {
+            e(
+                &path(&["sandbox", "hostname"]),
+                format!("{hostname:?} is not a hostname; use 1-64 letters, digits, '-' and '.'"),
+            );
+        } else if !namespaces.contains(&Namespace::Uts) {
+            e(
+                &path(&["sandbox", "hostname"]),
+                "needs the \"uts\" namespace (setting it without one would rename the host)".into(),
+            );
+        }
+    }
+    let mut id = |key: &str, v: Option<i64>| -> u32 {
+        match v {
+            None => DEFAULT_ID,
+            Some(v) if (0..u32::MAX as i64).contains(&v) => v as u32,
+            Some(v) => {
+                e(
+                    &path(&["sandbox", key]),
+                    format!("{v} is not a valid id; use 0..4294967294 (65534 is nobody)"),
+                );
+                DEFAULT_ID
+            }
+        }
+    };
+    let uid = id("uid", sb.uid);
+    let gid = id("gid", sb.gid);
+
+    let rl = sb.rlimits.clone().unwrap_or_default();
+    let mut rlimit = |key: &str, v: Option<i64>, min: i64| -> Option<u64> {
+        match v {
+            Some(v) if v < min => {
+                e(
+                    &path(&["sandbox", "rlimits", key]),
+                    format!("{v} is too small; use an integer of at least {min}"),
+                );
+                None
+            }
+            v => v.map(|v| v as u64),
+        }
+    };
+    let nproc = rlimit("nproc", rl.nproc, 1);
+    let nofile = rlimit("nofile", rl.nofile, 8);
+    let address_space = rl.address_space.as_ref().and_then(|v| {
+        size_value(v, 16 << 20, "the workload cannot even start below 16MiB")
+            .map_err(|m| e(&path(&["sandbox", "rlimits", "as"]), m))
+            .ok()
+    });
+
+    // [limits]
+    let lim = sc.limits.clone().unwrap_or_default();
+    let pids = match &lim.pids {
+        None => None,
+        Some(toml::Value::String(s)) if s == "max" => None,
+        Some(toml::Value::Integer(n)) if *n >= 1 => Some(*n as u64),
+        Some(toml::Value::Integer(n)) => {
+            e(
+                &path(&["limits", "pids"]),
+                format!(
+                    "{n} is not allowed; use a positive integer or \"max\" (no scenario limit)"
+                ),
+            );
+            None
+        }
+        Some(other) => {
+            e(
+                &path(&["limits", "pids"]),
+                format!(
+                    "{other} is not allowed; use a positive integer or \"max\" (no scenario limit)"
+                ),
+            );
+            None
+        }
+    };
+    let pids = match pids {
+        Some(max) => PidsLimit {
+            max,
+            source: PidsSource::Scenario,
+        },
+        None => PidsLimit {
+            max: opts.safety_ceiling,
+            source: PidsSource::SafetyCeiling,
+        },
+    };
+    let memory = lim.memory.as_ref().and_then(|v| {
+        size_value(v, 1 << 20, "below 1MiB the sandbox's own init cannot start")
+            .map_err(|m| e(&path(&["limits", "memory"]), m))
+            .ok()
+    });
+    let swap = lim.swap.as_ref().and_then(|v| {
+        size_value(v, 0, "")
+            .map_err(|m| e(&path(&["limits", "swap"]), m))
+            .ok()
+    });
+    if swap.is_some() && lim.memory.is_none() {
+        e(
+            &path(&["limits", "swap"]),
+            "needs limits.memory too (on cgroup v1 the swap limit is memory + swap)".into(),
+        );
+    }
+    let cpu = match &lim.cpu {
+        None => None,
+        Some(v) => {
+            let cores = match v {
+                toml::Value::Integer(n) => Some(*n as f64),
+                toml::Value::Float(f) => Some(*f),
+                _ => None,
+            };
+            match cores {
+                Some(c) if (0.01..=4096.0).contains(&c) => Some(c),
+                _ => {
+                    e(
+                        &path(&["limits", "cpu"]),
+                        format!(
+                            "{v} is not allowed; use a number of cores from 0.01 to 4096, e.g. cpu = 0.5"
+                        ),
+                    );
+                    None
+                }
+            }
+        }
+    };
+    let cpuset = lim.cpuset.clone().filter(|c| {
+        let ok = valid_cpuset(c);
+        if !ok {
+            e(
+                &path(&["limits", "cpuset"]),
+                format!("{c:?} is not a CPU list; use e.g. \"0\", \"0-1\" or \"0,2-3\""),
+            );
+        }
+        ok
+    });
+
+    // [[workload]]
+    let mut specs = Vec::new();
+    if sc.workload.is_empty() {
+        e(
+            &KeyPath::root(),
+            "at least one [[workload]] table is required, e.g. [[workload]] kind = \"forkbomb\""
+                .into(),
+        );
+    }
+    for (i, table) in sc.workload.iter().enumerate() {
+        match workloads::from_table(table) {
+            Ok(spec) => specs.push(spec),
+            Err(list) => {
+                for oe in list {
+                    e(
+                        &KeyPath::root().key("workload").index(i).key(oe.key),
+                        oe.message,
+                    );
+                }
+            }
+        }
+    }
+
+    // [sampling]
+    let interval = match sc.sampling.as_ref().and_then(|s| s.interval.as_deref()) {
+        None => DEFAULT_INTERVAL,
+        Some(text) => match units::parse_duration(text) {
+            Err(m) => {
+                e(&path(&["sampling", "interval"]), m);
+                DEFAULT_INTERVAL
+            }
+            Ok(d) if d < MIN_INTERVAL => {
+                e(
+                    &path(&["sampling", "interval"]),
+                    format!("{text:?} is below the minimum of 1ms"),
+                );
+                DEFAULT_INTERVAL
+            }
+            Ok(d) if duration.is_some_and(|dur| d > dur) => {
+                e(
+                    &path(&["sampling", "interval"]),
+                    format!("{text:?} is longer than the run's duration"),
+                );
+                DEFAULT_INTERVAL
+            }
+            Ok(d) => d,
+        },
+    };
+
+    // [expect]
+    let mut expectations = Vec::new();
+    for (metric, text) in &sc.expect {
+        let key = path(&["expect", metric]);
+        match metrics::find(metric) {
+            None => e(
+                &key,
+                format!(
+                    "unknown metric {metric:?}{}; `limitlab list` shows every metric",
+                    suggest(metric)
+                ),
+            ),
+            Some(def) => match Expectation::new(def, text) {
+                Ok(x) => expectations.push(x),
+                Err(m) => e(&key, m),
+            },
+        }
+    }
+
+    if !errs.is_empty() {
+        return Err(ScenarioError(errs));
+    }
+    Ok(RunPlan {
+        name,
+        description: sc.description.clone(),
+        source: src.path.clone(),
+        duration: duration.expect("checked above"),
+        grace: opts.grace,
+        sandbox: SandboxPlan {
+            namespaces,
+            hostname,
+            uid,
+            gid,
+            rlimits: RlimitsPlan {
+                nproc,
+                nofile,
+                address_space,
+            },
+        },
+        limits: LimitsPlan {
+            pids,
+            memory,
+            swap,
+            cpu,
+            cpuset,
+        },
+        workloads: specs,
+        interval,
+        expectations,
+    })
+}
+
+fn size_value(v: &toml::Value, min: u64, why: &str) -> Result<u64, String> {
+    let bytes = match v {
+        toml::Value::Integer(n) if *n >= 0 => *n as u64,
+        toml::Value::String(s) => units::parse_size(s)?,
+        other => {
+            return Err(format!(
+                "{other} is not a size; expected {} or an integer number of bytes",
+                units::SIZE_HELP
+            ));
+        }
+    };
+    if bytes < min {
+        return Err(format!("{} is too small: {why}", units::format_size(bytes)));
+    }
+    Ok(bytes)
+}
+
+fn suggest(metric: &str) -> String {
+    let close = metrics::METRICS
+        .iter()
+        .map(|m| m.name)
+        .min_by_key(|m| edit_distance(m, metric));
+    match close {
+        Some(c) if edit_distance(c, metric) <= 3 => format!(" (did you mean {c:?}?)"),
+        _ => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
+fn valid_hostname(h: &str) -> bool {
+    (1..=64).contains(&h.len())
+        && h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c))
+}
+
+/// Parses a kernel CPU list (`0-1,3`) into CPU numbers.
+pub fn parse_cpu_list(text: &str) -> Option<Vec<usize>> {
+    let mut cpus = Vec::new();
+    for part in text.trim().split(',') {
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+            None => {
+                let n: usize = part.trim().parse().ok()?;
+                (n, n)
+            }
+        };
+        if a > b || b > 8191 {
+            return None;
+        }
+        cpus.extend(a..=b);
+    }
+    Some(cpus)
+}
+
+fn valid_cpuset(text: &str) -> bool {
+    parse_cpu_list(text).is_some_and(|c| !c.is_empty())
+}
+
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64() * 1000.0)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let ms = f64::deserialize(d)?;
+        Ok(Duration::from_secs_f64(ms.max(0.0) / 1000.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Namespace;
+    use crate::workloads::BombStyle;
+
+    fn plan_text(text: &str) -> Result<RunPlan, ScenarioError> {
+        let src = Source::from_text("scenarios/t.toml", text);
+        let sc = src.parse()?;
+        plan(&src, &sc, &PlanOptions::default())
+    }
+
+    const MINIMAL: &str = "duration = \"5s\"\n[[workload]]\nkind = \"forkbomb\"\n";
+
+    #[test]
+    fn defaults() {
+        let p = plan_text(MINIMAL).unwrap();
+        assert_eq!(p.name, "t");
+        assert_eq!(p.duration, Duration::from_secs(5));
+        assert_eq!(p.sandbox.namespaces, Namespace::ALL.to_vec());
+        assert_eq!((p.sandbox.uid, p.sandbox.gid), (65534, 65534));
+        assert_eq!(p.sandbox.hostname, "limitlab");
+        assert_eq!(p.interval, Duration::from_millis(10));
+        assert_eq!(
+            p.limits.pids,
+            PidsLimit {
+                max: DEFAULT_SAFETY_CEILING,
+                source: PidsSource::SafetyCeiling
+            }
+        );
+        assert_eq!(
+            p.workloads,
+            vec![WorkloadSpec::Forkbomb {
+                style: BombStyle::Classic
+            }]
+        );
+    }
+
+    #[test]
+    fn resolves_units_and_limits() {
+        let p = plan_text(
+            r#"name = "x"
+duration = "1.5s"
+[sandbox]
+namespaces = ["pid", "net"]
+rlimits = { nproc = 500, nofile = 1024, as = "1GiB" }
+[limits]
+pids = 100
+memory = "256MiB"
+swap = "0B"
+cpu = 0.5
+cpuset = "0-1"
+[[workload]]
+kind = "command"
+argv = ["perl", "-e", "fork while fork"]
+[sampling]
+interval = "5ms"
+[expect]
+"pids.peak" = "<= 101"
+"memory.peak_bytes" = "< 256MiB"
+"#,
+        )
+        .unwrap();
+        assert_eq!(p.duration, Duration::from_millis(1500));
+        assert_eq!(p.sandbox.namespaces, vec![Namespace::Pid, Namespace::Net]);
+        assert_eq!(p.sandbox.rlimits.address_space, Some(1 << 30));
+        assert_eq!(
+            p.limits.pids,
+            PidsLimit {
+                max: 100,
+                source: PidsSource::Scenario
+            }
+        );
+        assert_eq!(p.limits.memory, Some(256 << 20));
+        assert_eq!(p.limits.swap, Some(0));
+        assert_eq!(p.limits.cpu, Some(0.5));
+        assert_eq!(p.interval, Duration::from_millis(5));
+        assert_eq!(p.expectations.len(), 2);
+    }
+
+    #[test]
+    fn pids_max_means_the_ceiling() {
+        let p = plan_text(&format!("{MINIMAL}[limits]\npids = \"max\"\n")).unwrap();
+        assert_eq!(p.limits.pids.source, PidsSource::SafetyCeiling);
+    }
+
+    fn first_error(text: &str) -> Diagnostic {
+        plan_text(text).unwrap_err().0.remove(0)
+    }
+
+    #[test]
+    fn every_bad_value_is_located_with_what_is_allowed() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("[limits]\npids = 0\n", "limits.pids", "positive integer"),
+            ("[limits]\npids = -5\n", "limits.pids", "positive integer"),
+            ("[limits]\npids = \"lots\"\n", "limits.pids", "\"max\""),
+            ("[limits]\ncpu = 0\n", "limits.cpu", "0.01"),
+            ("[limits]\ncpu = -1.5\n", "limits.cpu", "0.01"),
+            ("[limits]\ncpu = \"half\"\n", "limits.cpu", "cores"),
+            (
+                "[limits]\nmemory = \"12 bananas\"\n",
+                "limits.memory",
+                "unknown size unit",
+            ),
+            (
+                "[limits]\nmemory = \"1KiB\"\n",
+                "limits.memory",
+                "too small",
+            ),
+            (
+                "[limits]\nmemory = \"64MiB\"\nswap = true\n",
+                "limits.swap",
+                "not a size",
+            ),
+            ("[limits]\nswap = \"0B\"\n", "limits.swap", "limits.memory"),
+            ("[limits]\ncpuset = \"zero\"\n", "limits.cpuset", "CPU list"),
+            (
+                "[sampling]\ninterval = \"500us\"\n",
+                "sampling.interval",
+                "minimum of 1ms",
+            ),
+            (
+                "[sampling]\ninterval = \"10\"\n",
+                "sampling.interval",
+                "no unit",
+            ),
+            (
+                "[sampling]\ninterval = \"1m\"\n",
+                "sampling.interval",
+                "longer than",
+            ),
+            (
+                "[sandbox]\nnamespaces = [\"pid\", \"time\"]\n",
+                "sandbox.namespaces[1]",
+                "allowed",
+            ),
+            (
+                "[sandbox]\nnamespaces = [\"pid\", \"pid\"]\n",
+                "sandbox.namespaces[1]",
+                "twice",
+            ),
+            ("[sandbox]\nuid = -1\n", "sandbox.uid", "valid id"),
+            (
+                "[sandbox]\nhostname = \"bad host\"\n",
+                "sandbox.hostname",
+                "hostname",
+            ),
+            (
+                "[sandbox]\nnamespaces = [\"pid\"]\nhostname = \"x\"\n",
+                "sandbox.hostname",
+                "uts",
+            ),
+            (
+                "[sandbox]\nrlimits = { nproc = 0 }\n",
+                "sandbox.rlimits.nproc",
+                "at least 1",
+            ),
+            (
+                "[sandbox]\nrlimits = { as = \"1MiB\" }\n",
+                "sandbox.rlimits.as",
+                "too small",
+            ),
+            (
+                "[expect]\n\"pids.peek\" = \"<= 1\"\n",
+                "expect.\"pids.peek\"",
+                "did you mean \"pids.peak\"",
+            ),
+            (
+                "[expect]\n\"pids.peak\" = \"about 100\"\n",
+                "expect.\"pids.peak\"",
+                "comparison",
+            ),
+            (
+                "[expect]\n\"pids.peak\" = \"<=\"\n",
+                "expect.\"pids.peak\"",
+                "missing a number",
+            ),
+        ];
+        for (extra, key, hint) in cases {
+            let text = format!("{MINIMAL}{extra}");
+            let d = first_error(&text);
+            assert_eq!(d.key, *key, "for {extra:?}: {d}");
+            assert!(d.message.contains(hint), "for {extra:?}: {d}");
+            assert!(d.line > 3, "points into the added lines for {extra:?}: {d}");
+            assert_eq!(d.file, PathBuf::from("scenarios/t.toml"));
+        }
+    }
+
+    #[test]
+    fn structural_errors() {
+        let d = first_error("[[workload]]\nkind = \"forkbomb\"\n");
+        assert!(d.message.contains("duration is required"), "{d}");
+        let d = first_error("duration = \"0s\"\n[[workload]]\nkind = \"forkbomb\"\n");
+        assert_eq!(d.key, "duration");
+        let d = first_error("duration = \"5s\"\n");
+        assert!(d.message.contains("[[workload]]"), "{d}");
+        let d =
+            first_error("duration = \"5s\"\n[[workload]]\nkind = \"forkbomb\"\nstyle = \"x\"\n");
+        assert_eq!((d.key.as_str(), d.line), ("workload[0].style", 4));
+        let d = first_error(
+            "name = \"../etc\"\nduration = \"5s\"\n[[workload]]\nkind = \"forkbomb\"\n",
+        );
+        assert_eq!(d.key, "name");
+    }
+
+    #[test]
+    fn all_errors_are_reported() {
+        let e = plan_text(
+            "duration = \"5s\"\n[limits]\npids = 0\ncpu = 0\n[[workload]]\nkind = \"forkbomb\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.0.len(), 2);
+    }
+
+    #[test]
+    fn cpu_lists() {
+        assert_eq!(parse_cpu_list("0-2,5"), Some(vec![0, 1, 2, 5]));
+        assert_eq!(parse_cpu_list("3"), Some(vec![3]));
+        assert_eq!(parse_cpu_list("2-1"), None);
+        assert_eq!(parse_cpu_list(""), None);
+    }
+}

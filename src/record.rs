@@ -1,0 +1,168 @@
+//! The data a run produces: raw samples, events, and the record the report stage reads.
+//!
+//! Samples hold raw cumulative counters exactly as the kernel gave them (every field
+//! optional: `None` means this kernel or cgroup mode does not provide it). Rates and
+//! summaries are computed later by [`crate::metrics`], from these alone.
+
+use serde::{Deserialize, Serialize};
+
+use crate::expect::Outcome;
+use crate::host::HostFacts;
+use crate::plan::RunPlan;
+use crate::sandbox::cgroup::LimitWritten;
+
+/// Where pressure (PSI) figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PsiScope {
+    /// The sandbox's own cgroup2 node.
+    Cgroup,
+    /// `/proc/pressure`: the whole machine, because the sandbox has no cgroup2 node with PSI.
+    System,
+    /// No PSI on this kernel.
+    None,
+}
+
+/// One row of `samples.csv`. Column order is field order; `t_ms` first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// Milliseconds since the workload was released.
+    pub t_ms: f64,
+    /// How late this sample was taken against its schedule, in milliseconds.
+    pub late_ms: f64,
+    pub pids_current: Option<u64>,
+    /// `pids.peak` where the kernel keeps it (cgroup v2, Linux 6.1+).
+    pub pids_peak: Option<u64>,
+    /// The `max` count in `pids.events`: forks refused by the pids limit.
+    pub pids_max_events: Option<u64>,
+    pub memory_bytes: Option<u64>,
+    pub memory_peak_bytes: Option<u64>,
+    /// v1 `memory.failcnt`; v2 the `max` count in `memory.events`.
+    pub memory_max_events: Option<u64>,
+    pub memory_oom_kills: Option<u64>,
+    pub swap_bytes: Option<u64>,
+    /// Cumulative CPU time of the sandbox, microseconds.
+    pub cpu_usage_us: Option<u64>,
+    pub cpu_periods: Option<u64>,
+    pub cpu_throttled_periods: Option<u64>,
+    pub cpu_throttled_us: Option<u64>,
+    /// Cumulative PSI stall totals, microseconds.
+    pub psi_cpu_some_us: Option<u64>,
+    pub psi_cpu_full_us: Option<u64>,
+    pub psi_memory_some_us: Option<u64>,
+    pub psi_memory_full_us: Option<u64>,
+    pub psi_io_some_us: Option<u64>,
+    pub psi_io_full_us: Option<u64>,
+    pub psi_scope: Option<PsiScope>,
+    /// Built-in workloads' own counters (summed over workloads).
+    pub forks_ok: Option<u64>,
+    pub forks_failed: Option<u64>,
+}
+
+/// What happened when; one row of `events.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub t_ms: f64,
+    pub kind: EventKind,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    WorkloadStart,
+    WorkloadExit,
+    WorkloadError,
+    LimitHit,
+    OomKill,
+    Deadline,
+    Abort,
+    TeardownStart,
+    TeardownEnd,
+}
+
+/// What teardown did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TeardownReport {
+    /// How processes were killed: `cgroup.kill`, `freeze+kill`, `kill loop`.
+    pub method: String,
+    /// From the start of teardown until every cgroup was empty (or the wait gave up).
+    pub kill_ms: f64,
+    /// Until the cgroups were removed too.
+    pub ms: f64,
+    pub processes_killed: u64,
+    pub leaked_processes: u64,
+    pub leaked_cgroups: Vec<String>,
+}
+
+impl TeardownReport {
+    pub fn leaked(&self) -> u64 {
+        self.leaked_processes + self.leaked_cgroups.len() as u64
+    }
+}
+
+/// How a workload ended, as reported by the sandbox init.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadExit {
+    pub index: usize,
+    pub t_ms: f64,
+    /// `exited 0`, `killed by SIGKILL`, or the error that kept it from starting.
+    pub status: String,
+    pub code: Option<i32>,
+}
+
+/// Everything one run produced; the input of the summary and the report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub plan: RunPlan,
+    pub host: HostFacts,
+    /// UTC start time, RFC 3339.
+    pub started_at: String,
+    pub limits: Vec<LimitWritten>,
+    pub samples: Vec<Sample>,
+    pub events: Vec<Event>,
+    pub exits: Vec<WorkloadExit>,
+    /// Milliseconds from the start of sandbox setup until the first workload was executing.
+    pub start_ms: Option<f64>,
+    /// When the workload phase ended (duration elapsed or every workload exited), ms.
+    pub workload_end_ms: f64,
+    pub missed_samples: u64,
+    pub teardown: TeardownReport,
+    /// Set when the run did not complete: the reason.
+    pub aborted: Option<String>,
+}
+
+/// What `summary.json` holds: the record without the bulky samples and events, plus the
+/// computed metrics and verdict.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub format: u32,
+    pub limitlab_version: String,
+    pub scenario: RunPlan,
+    pub host: HostFacts,
+    pub started_at: String,
+    pub limits: Vec<LimitWritten>,
+    pub exits: Vec<WorkloadExit>,
+    pub teardown: TeardownReport,
+    pub metrics: indexmap::IndexMap<String, Option<f64>>,
+    pub held_by: Option<String>,
+    pub expectations: Vec<Outcome>,
+    pub verdict: Verdict,
+    pub aborted: bool,
+    pub abort_reason: Option<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every expectation held and nothing leaked.
+    Held,
+    /// At least one expectation failed.
+    Failed,
+    /// Something leaked or the run could not complete.
+    Error,
+}
+
+/// The results-folder format version written into every `summary.json`.
+pub const FORMAT_VERSION: u32 = 1;

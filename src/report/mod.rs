@@ -1,0 +1,162 @@
+//! Results: the folder a run writes into, and every file in it. Files written during the
+//! run stream ([`stream`]); files written at the end are finished atomically (temp + rename).
+
+pub mod stream;
+pub mod summary;
+pub mod terminal;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::{Exit, coded};
+
+/// Files that mark a folder as holding a run's results.
+const RESULT_FILES: [&str; 3] = ["summary.json", "samples.csv", "events.csv"];
+
+/// The folder one run writes into.
+#[derive(Debug, Clone)]
+pub struct ResultsDir {
+    pub path: PathBuf,
+}
+
+impl ResultsDir {
+    /// `results/<name>/<UTC timestamp>/` under the current directory, made unique with a
+    /// suffix when two runs start in the same second.
+    pub fn timestamped(base: &Path, name: &str) -> anyhow::Result<ResultsDir> {
+        let parent = base.join(name);
+        fs::create_dir_all(&parent).map_err(|e| {
+            coded(
+                Exit::BadInput,
+                format!("cannot create results folder {}: {e}", parent.display()),
+            )
+        })?;
+        let stamp = utc_stamp();
+        for n in 1..1000 {
+            let leaf = if n == 1 {
+                stamp.clone()
+            } else {
+                format!("{stamp}-{n}")
+            };
+            let path = parent.join(leaf);
+            match fs::create_dir(&path) {
+                Ok(()) => return Ok(ResultsDir { path }),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(coded(
+                        Exit::BadInput,
+                        format!("cannot create results folder {}: {e}", path.display()),
+                    ));
+                }
+            }
+        }
+        Err(coded(Exit::Internal, "no free results folder name"))
+    }
+
+    /// A folder the user named with `--out`: created if missing; an existing one must not
+    /// hold results already (nothing is overwritten).
+    pub fn exact(path: &Path) -> anyhow::Result<ResultsDir> {
+        if path.exists() {
+            if !path.is_dir() {
+                return Err(coded(
+                    Exit::BadInput,
+                    format!("--out {} exists and is not a folder", path.display()),
+                ));
+            }
+            if let Some(f) = RESULT_FILES.iter().find(|f| path.join(f).exists()) {
+                return Err(coded(
+                    Exit::BadInput,
+                    format!(
+                        "--out {} already holds the results of a run ({f}); choose another folder, nothing was overwritten",
+                        path.display()
+                    ),
+                ));
+            }
+        } else {
+            fs::create_dir_all(path).map_err(|e| {
+                coded(
+                    Exit::BadInput,
+                    format!("cannot create --out {}: {e}", path.display()),
+                )
+            })?;
+        }
+        // Probe that we can write here before anything starts.
+        let probe = path.join(".limitlab-write-test");
+        fs::write(&probe, b"").map_err(|e| {
+            coded(
+                Exit::BadInput,
+                format!("cannot write into --out {}: {e}", path.display()),
+            )
+        })?;
+        let _ = fs::remove_file(probe);
+        Ok(ResultsDir {
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+}
+
+/// `20261129T063022Z`: the current UTC time, for folder names.
+pub fn utc_stamp() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        .to_string()
+        .replace(['-', ':'], "")
+}
+
+/// The current UTC time in RFC 3339.
+pub fn utc_now() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+/// Writes a file so that readers see either the old content or the whole new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    let mut f = fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamped_folders_never_collide() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = ResultsDir::timestamped(tmp.path(), "x").unwrap();
+        let b = ResultsDir::timestamped(tmp.path(), "x").unwrap();
+        assert_ne!(a.path, b.path);
+        assert!(a.path.starts_with(tmp.path().join("x")));
+        let leaf = a.path.file_name().unwrap().to_str().unwrap();
+        assert!(leaf.ends_with('Z') && leaf.contains('T'), "{leaf}");
+    }
+
+    #[test]
+    fn exact_refuses_to_overwrite_results() {
+        let tmp = tempfile::tempdir().unwrap();
+        ResultsDir::exact(&tmp.path().join("new")).unwrap();
+        std::fs::write(tmp.path().join("summary.json"), "{}").unwrap();
+        let e = ResultsDir::exact(tmp.path()).unwrap_err();
+        assert_eq!(crate::exit_of(&e), Exit::BadInput);
+        assert!(e.to_string().contains("already holds"));
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("summary.json")).unwrap(),
+            "{}"
+        );
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("summary.json");
+        write_atomic(&p, b"1").unwrap();
+        write_atomic(&p, b"2").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "2");
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+}

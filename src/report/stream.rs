@@ -1,0 +1,231 @@
+//! Files written while a run is going: `samples.csv` (a row per sample, flushed) and
+//! `events.csv` (a row per event). Both stay readable if the harness dies mid-run.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+use crate::record::{Event, EventKind, Sample};
+
+/// Streams samples to CSV. The header comes from [`Sample`]'s fields, so it cannot drift.
+pub struct SampleWriter {
+    out: Option<csv::Writer<File>>,
+}
+
+impl SampleWriter {
+    pub fn create(path: &Path) -> io::Result<SampleWriter> {
+        let mut file = File::create(path)?;
+        file.write_all(sample_header().as_bytes())?;
+        let out = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(file);
+        Ok(SampleWriter { out: Some(out) })
+    }
+
+    /// A writer that keeps nothing (for runs without a results folder).
+    pub fn discard() -> SampleWriter {
+        SampleWriter { out: None }
+    }
+
+    pub fn write(&mut self, s: &Sample) -> io::Result<()> {
+        if let Some(w) = &mut self.out {
+            w.serialize(s).map_err(io::Error::other)?;
+            w.flush()?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(&mut self) -> io::Result<()> {
+        if let Some(w) = &mut self.out {
+            w.flush()?;
+            w.get_ref().sync_data()?;
+        }
+        Ok(())
+    }
+}
+
+/// The header line of `samples.csv`.
+pub fn sample_header() -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(Sample::default())
+        .expect("a default sample serializes");
+    let bytes = w.into_inner().expect("in-memory writer");
+    let text = String::from_utf8(bytes).expect("csv is UTF-8");
+    format!("{}\n", text.lines().next().unwrap_or_default())
+}
+
+/// Events of a run: kept in memory and streamed to `events.csv`. Shared by the runner
+/// and the sampler thread.
+pub struct EventLog {
+    t0: OnceLock<Instant>,
+    inner: Mutex<EventsInner>,
+}
+
+struct EventsInner {
+    events: Vec<Event>,
+    out: Option<csv::Writer<File>>,
+    error: Option<io::Error>,
+}
+
+impl EventLog {
+    pub fn create(path: Option<&Path>) -> io::Result<EventLog> {
+        let out = match path {
+            Some(p) => {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(File::create(p)?);
+                w.write_record(["t_ms", "kind", "detail"])?;
+                w.flush()?;
+                Some(w)
+            }
+            None => None,
+        };
+        Ok(EventLog {
+            t0: OnceLock::new(),
+            inner: Mutex::new(EventsInner {
+                events: Vec::new(),
+                out,
+                error: None,
+            }),
+        })
+    }
+
+    /// Sets time zero (the workload's release); events before it are at 0.
+    pub fn set_t0(&self, t0: Instant) {
+        let _ = self.t0.set(t0);
+    }
+
+    /// Milliseconds since time zero.
+    pub fn now_ms(&self) -> f64 {
+        self.t0
+            .get()
+            .map(|t0| t0.elapsed().as_micros() as f64 / 1000.0)
+            .unwrap_or(0.0)
+    }
+
+    pub fn record(&self, kind: EventKind, detail: String) {
+        self.record_at(self.now_ms(), kind, detail);
+    }
+
+    pub fn record_at(&self, t_ms: f64, kind: EventKind, detail: String) {
+        let event = Event { t_ms, kind, detail };
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if let Some(w) = &mut inner.out
+            && let Err(e) = w
+                .serialize(&event)
+                .map_err(io::Error::other)
+                .and_then(|_| w.flush())
+        {
+            inner.error.get_or_insert(e);
+        }
+        inner.events.push(event);
+    }
+
+    /// Every event so far, in the order recorded.
+    pub fn events(&self) -> Vec<Event> {
+        self.inner
+            .lock()
+            .map(|i| i.events.clone())
+            .unwrap_or_default()
+    }
+
+    /// Flushes to disk; returns the first write error, if any happened.
+    pub fn finish(&self) -> io::Result<()> {
+        let Ok(mut inner) = self.inner.lock() else {
+            return Ok(());
+        };
+        if let Some(e) = inner.error.take() {
+            return Err(e);
+        }
+        if let Some(w) = &mut inner.out {
+            w.flush()?;
+            w.get_ref().sync_data()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_starts_with_t_ms_and_rows_leave_missing_values_empty() {
+        let h = sample_header();
+        assert!(h.starts_with("t_ms,late_ms,pids_current,"), "{h}");
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("samples.csv");
+        let mut w = SampleWriter::create(&p).unwrap();
+        w.write(&Sample {
+            t_ms: 10.5,
+            pids_current: Some(7),
+            ..Default::default()
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with("10.5,0.0,7,,"), "{row}");
+        assert_eq!(row.matches(',').count(), h.trim().matches(',').count());
+    }
+
+    #[test]
+    fn events_stream_to_csv() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("events.csv");
+        let log = EventLog::create(Some(&p)).unwrap();
+        log.record_at(62.0, EventKind::LimitHit, "pids: refused, a fork".into());
+        log.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "t_ms,kind,detail\n62.0,limit_hit,\"pids: refused, a fork\"\n"
+        );
+        assert_eq!(log.events().len(), 1);
+    }
+}
+
+/// How much of the workloads' output was kept.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogStats {
+    pub kept: u64,
+    pub dropped: u64,
+}
+
+/// Copies the workloads' output from `pipe` into `path`, keeping the first `cap` bytes and
+/// counting the rest (a bomb printing `fork: retry` must not fill the disk).
+pub fn capture_log(
+    pipe: std::os::fd::OwnedFd,
+    path: std::path::PathBuf,
+    cap: u64,
+) -> io::Result<std::thread::JoinHandle<LogStats>> {
+    use std::io::Read;
+    std::thread::Builder::new()
+        .name("workload-log".into())
+        .spawn(move || {
+            let mut stats = LogStats::default();
+            let mut input = File::from(pipe);
+            let mut out = File::create(&path).ok();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match input.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                };
+                let keep = (cap.saturating_sub(stats.kept)).min(n as u64) as usize;
+                if keep > 0
+                    && let Some(f) = &mut out
+                    && f.write_all(&buf[..keep]).is_err()
+                {
+                    out = None;
+                }
+                stats.kept += keep as u64;
+                stats.dropped += (n - keep) as u64;
+            }
+            stats
+        })
+}

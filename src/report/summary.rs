@@ -1,0 +1,214 @@
+//! `summary.json`: the run as resolved, the host, the limits as written, every metric, each
+//! expectation with its value, and the verdict. Built from a [`RunRecord`] alone.
+
+use std::path::Path;
+
+use crate::Exit;
+use crate::metrics::{self, Metrics};
+use crate::plan::PidsSource;
+use crate::record::{FORMAT_VERSION, RunRecord, Summary, Verdict};
+use crate::units;
+
+/// Computes metrics, checks expectations and decides the verdict.
+pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
+    let metrics = metrics::compute(record);
+    let expectations: Vec<_> = record
+        .plan
+        .expectations
+        .iter()
+        .map(|x| x.check(metrics.get(&x.metric).copied().flatten()))
+        .collect();
+    let leaked = record.teardown.leaked() > 0;
+    let verdict = if leaked || record.aborted.is_some() {
+        Verdict::Error
+    } else if expectations.iter().all(|o| o.held) {
+        Verdict::Held
+    } else {
+        Verdict::Failed
+    };
+    let held_by = held_by(record, &metrics);
+    if record.plan.limits.pids.source == PidsSource::SafetyCeiling {
+        notes.insert(
+            0,
+            format!(
+                "The scenario sets no pids limit; limitlab's safety ceiling (pids.max = {}) applied{}.",
+                record.plan.limits.pids.max,
+                if metric(&metrics, "pids.limit_hits") > 0.0 { " and held the workload" } else { "" }
+            ),
+        );
+    }
+    if leaked {
+        notes.push(format!(
+            "Teardown left {} process(es) and {} cgroup(s) behind: {}",
+            record.teardown.leaked_processes,
+            record.teardown.leaked_cgroups.len(),
+            record.teardown.leaked_cgroups.join("; ")
+        ));
+    }
+    Summary {
+        format: FORMAT_VERSION,
+        limitlab_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: record.plan.clone(),
+        host: record.host.clone(),
+        started_at: record.started_at.clone(),
+        limits: record.limits.clone(),
+        exits: record.exits.clone(),
+        teardown: record.teardown.clone(),
+        metrics,
+        held_by,
+        expectations,
+        verdict,
+        aborted: record.aborted.is_some(),
+        abort_reason: record.aborted.clone(),
+        notes,
+    }
+}
+
+fn metric(m: &Metrics, name: &str) -> f64 {
+    m.get(name).copied().flatten().unwrap_or(0.0)
+}
+
+/// Which limit stopped the workload, in words.
+fn held_by(record: &RunRecord, m: &Metrics) -> Option<String> {
+    let pids = &record.plan.limits.pids;
+    if metric(m, "pids.limit_hits") > 0.0 {
+        return Some(match pids.source {
+            PidsSource::Scenario => format!("pids.max = {}", pids.max),
+            PidsSource::SafetyCeiling => {
+                format!(
+                    "limitlab's safety ceiling (pids.max = {}), not the scenario",
+                    pids.max
+                )
+            }
+        });
+    }
+    if metric(m, "memory.oom_kills") > 0.0
+        && let Some(mem) = record.plan.limits.memory
+    {
+        return Some(format!(
+            "the memory limit ({}) via the OOM killer",
+            units::format_size(mem)
+        ));
+    }
+    if metric(m, "workload.forks_failed") > 0.0
+        && let Some(n) = record.plan.sandbox.rlimits.nproc
+    {
+        return Some(format!("RLIMIT_NPROC = {n}"));
+    }
+    None
+}
+
+/// The exit code a summary means.
+pub fn exit_code(s: &Summary) -> Exit {
+    match s.verdict {
+        Verdict::Held => Exit::Held,
+        Verdict::Failed => Exit::Failed,
+        Verdict::Error => Exit::Internal,
+    }
+}
+
+/// Writes `summary.json` atomically.
+pub fn write(path: &Path, s: &Summary) -> std::io::Result<()> {
+    let mut json = serde_json::to_vec_pretty(s)?;
+    json.push(b'\n');
+    super::write_atomic(path, &json)
+}
+
+/// Plain-language sentences about what happened, for the terminal and reports.
+pub fn sentences(s: &Summary) -> Vec<String> {
+    let m = |name: &str| s.metrics.get(name).copied().flatten();
+    let mut out = Vec::new();
+    let limit = s.scenario.limits.pids.max;
+    let refused = m("pids.limit_hits")
+        .or(m("workload.forks_failed"))
+        .unwrap_or(0.0);
+    match (m("pids.time_to_limit_ms"), m("pids.peak")) {
+        (Some(t), Some(peak)) => {
+            let held_for = m("run.duration_ms").map(|d| (d - t).max(0.0));
+            out.push(format!(
+                "The workload reached the pids limit of {limit} after {}{}; the most tasks at once was {}, and {} forks were refused.",
+                units::format_duration(std::time::Duration::from_secs_f64(t / 1000.0)),
+                held_for
+                    .map(|h| format!(" and was held there for {}", units::format_duration(std::time::Duration::from_secs_f64(h / 1000.0))))
+                    .unwrap_or_default(),
+                group(peak),
+                group(refused),
+            ));
+        }
+        (None, Some(peak)) => out.push(format!(
+            "The workload never reached the pids limit of {limit}; the most tasks at once was {}.",
+            group(peak)
+        )),
+        _ => {}
+    }
+    if let Some(ok) = m("workload.forks_ok") {
+        out.push(format!(
+            "The built-in bomb made {} forks; the kernel refused {}.",
+            group(ok),
+            group(m("workload.forks_failed").unwrap_or(0.0))
+        ));
+    }
+    if let (Some(peak), Some(limit)) = (m("memory.peak_bytes"), s.scenario.limits.memory) {
+        out.push(format!(
+            "Memory peaked at {} against a limit of {}{}.",
+            units::format_size(peak as u64),
+            units::format_size(limit),
+            match m("memory.oom_kills") {
+                Some(k) if k > 0.0 => format!("; the OOM killer killed {} process(es)", group(k)),
+                _ => String::new(),
+            }
+        ));
+    }
+    if let Some(cores) = m("cpu.usage_cores") {
+        let quota = s
+            .scenario
+            .limits
+            .cpu
+            .map(|q| format!(" (quota {q} cores)"))
+            .unwrap_or_default();
+        out.push(format!(
+            "The sandbox used {cores:.2} CPU cores on average{quota}."
+        ));
+    }
+    if let Some(held_by) = &s.held_by {
+        out.push(format!("What held it: {held_by}."));
+    }
+    out.push(format!(
+        "Teardown ({}) took {}; {} left behind.",
+        s.teardown.method,
+        units::format_duration(std::time::Duration::from_secs_f64(s.teardown.ms / 1000.0)),
+        if s.teardown.leaked() == 0 {
+            "nothing was".to_string()
+        } else {
+            format!("{} things were", s.teardown.leaked())
+        }
+    ));
+    out
+}
+
+/// `48211.0` → `48,211`.
+pub fn group(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group(48211.0), "48,211");
+        assert_eq!(group(100.0), "100");
+        assert_eq!(group(1234567.0), "1,234,567");
+        assert_eq!(group(0.0), "0");
+    }
+}

@@ -1,0 +1,336 @@
+//! One run, start to finish: sandbox up, sampler on, workload released, wait for the
+//! duration (or the workload's end, or a stop signal), teardown, record. A watchdog makes
+//! sure no run outlives its deadline.
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::host::HostFacts;
+use crate::plan::RunPlan;
+use crate::progress::LiveStatus;
+use crate::record::{EventKind, RunRecord, TeardownReport, WorkloadExit};
+use crate::report::ResultsDir;
+use crate::report::stream::{EventLog, SampleWriter, capture_log};
+use crate::sampler::{Latest, Reader, Sampler, SamplerConfig};
+use crate::sandbox::cgroup::{Cgroup, Layout};
+use crate::sandbox::proto::{self, InitMsg};
+use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
+use crate::workloads::WorkloadSpec;
+use crate::workloads::command;
+use crate::workloads::counters::Counters;
+use crate::{Exit, coded};
+
+/// How much workload output `workload.log` keeps.
+pub const LOG_CAP: u64 = 1 << 20;
+/// How long the init may take to set the sandbox up.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Checks what can be checked before anything is created: commands exist on the host.
+pub fn preflight(plan: &RunPlan) -> anyhow::Result<()> {
+    for (i, w) in plan.workloads.iter().enumerate() {
+        if let WorkloadSpec::Command { argv } = w {
+            command::resolve(&argv[0]).map_err(|e| {
+                coded(
+                    Exit::BadInput,
+                    format!("{}: workload[{i}]: {e}", plan.source.display()),
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs one plan and returns everything it produced. Results stream into `out`.
+pub fn run(
+    plan: &RunPlan,
+    layout: &Layout,
+    host: &HostFacts,
+    out: &ResultsDir,
+    status: &mut LiveStatus,
+) -> anyhow::Result<RunRecord> {
+    let started_at = crate::report::utc_now();
+    let events =
+        Arc::new(EventLog::create(Some(&out.file("events.csv"))).context("create events.csv")?);
+    let samples = SampleWriter::create(&out.file("samples.csv")).context("create samples.csv")?;
+
+    let builtins = plan.workloads.iter().filter(|w| w.is_builtin()).count();
+    let (counters, counters_fd) = if builtins > 0 {
+        let (c, fd) = Counters::create().context("create the counter page")?;
+        (Some(Arc::new(c)), Some(fd))
+    } else {
+        (None, None)
+    };
+    let (log_r, log_w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("create the workload log pipe")?;
+    let log = capture_log(log_r, out.file("workload.log"), LOG_CAP).context("start log capture")?;
+
+    let (tx, rx) = mpsc::channel();
+    let mut sandbox = Sandbox::start(
+        plan,
+        layout,
+        SandboxIo {
+            log: log_w,
+            counters: counters_fd,
+        },
+        tx,
+    )?;
+    let cgroup = sandbox.cgroup();
+    let setup_mono = proto::mono_ns() - sandbox.setup_started.elapsed().as_nanos() as u64;
+    let deadline = Instant::now() + plan.duration + plan.grace;
+    let watchdog = Watchdog::arm(deadline, cgroup.clone(), events.clone());
+
+    // Wait until the init has set up the inside.
+    wait_ready(&rx).inspect_err(|_e| {
+        let _ = sandbox.kill();
+    })?;
+
+    let reader = Reader::open(
+        &cgroup.stat_files(),
+        counters.clone().map(|c| (c, plan.workloads.len())),
+    );
+    let latest: Latest = Arc::new(Mutex::new(None));
+    let t0 = Instant::now();
+    let t0_mono = proto::mono_ns();
+    events.set_t0(t0);
+    let at = |mono: u64| ((mono as f64 - t0_mono as f64) / 1e3).round() / 1e3;
+    let sampler = Sampler::start(SamplerConfig {
+        interval: plan.interval,
+        t0,
+        reader,
+        samples,
+        events: events.clone(),
+        latest: latest.clone(),
+    })
+    .context("start the sampler")?;
+    sandbox.release().context("release the workload")?;
+
+    let mut exits: Vec<WorkloadExit> = Vec::new();
+    let mut start_ms = None;
+    let mut aborted = None;
+    let mut handle = |ev: SandboxEvent, exits: &mut Vec<WorkloadExit>| -> bool {
+        match ev {
+            SandboxEvent::Msg(InitMsg::Started {
+                index,
+                pid,
+                mono_ns,
+            }) => {
+                start_ms.get_or_insert((mono_ns.saturating_sub(setup_mono)) as f64 / 1e6);
+                let what = plan.workloads[index].describe();
+                events.record_at(
+                    at(mono_ns),
+                    EventKind::WorkloadStart,
+                    format!("workload {index}: {what} (pid {pid} in the sandbox)"),
+                );
+            }
+            SandboxEvent::Msg(InitMsg::SpawnFailed {
+                index,
+                error,
+                mono_ns,
+            }) => {
+                events.record_at(
+                    at(mono_ns),
+                    EventKind::WorkloadError,
+                    format!("workload {index}: {error}"),
+                );
+                exits.push(WorkloadExit {
+                    index,
+                    t_ms: at(mono_ns),
+                    status: format!("did not start: {error}"),
+                    code: None,
+                });
+            }
+            SandboxEvent::Msg(InitMsg::Exited {
+                index,
+                status,
+                code,
+                mono_ns,
+            }) => {
+                events.record_at(
+                    at(mono_ns),
+                    EventKind::WorkloadExit,
+                    format!("workload {index}: {status}"),
+                );
+                exits.push(WorkloadExit {
+                    index,
+                    t_ms: at(mono_ns),
+                    status,
+                    code,
+                });
+            }
+            SandboxEvent::Msg(InitMsg::Idle { mono_ns }) => {
+                events.record_at(
+                    at(mono_ns),
+                    EventKind::WorkloadExit,
+                    "every workload process has ended".into(),
+                );
+                return true;
+            }
+            SandboxEvent::InitExited(_) => return true,
+            SandboxEvent::Msg(_) | SandboxEvent::Garbled(_) => {}
+        }
+        false
+    };
+
+    let end = t0 + plan.duration;
+    let mut last_status = Instant::now() - Duration::from_secs(1);
+    loop {
+        if let Some(sig) = sys::stop_signal() {
+            aborted = Some(format!("stopped by {sig}"));
+            events.record(EventKind::Abort, format!("{sig} received; tearing down"));
+            break;
+        }
+        let now = Instant::now();
+        if now >= end {
+            break;
+        }
+        if now.duration_since(last_status) >= Duration::from_millis(100) {
+            last_status = now;
+            let l = latest.lock().ok().and_then(|l| l.clone());
+            status.update(t0.elapsed(), l.as_ref());
+        }
+        match rx.recv_timeout((end - now).min(Duration::from_millis(100))) {
+            Ok(ev) => {
+                if handle(ev, &mut exits) {
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let workload_end_ms = t0.elapsed().as_micros() as f64 / 1000.0;
+
+    // Teardown: kill, let the sampler take a last look, remove the cgroups.
+    let teardown_start = Instant::now();
+    events.record(
+        EventKind::TeardownStart,
+        "killing every process in the sandbox".into(),
+    );
+    let killed = sandbox.kill();
+    while let Ok(ev) = rx.try_recv() {
+        handle(ev, &mut exits);
+    }
+    let sampled = sampler.finish();
+    let leaked_cgroups = sandbox.remove();
+    let teardown = TeardownReport {
+        method: killed.method.to_string(),
+        kill_ms: killed.kill_ms,
+        ms: teardown_start.elapsed().as_secs_f64() * 1000.0,
+        processes_killed: killed.processes,
+        leaked_processes: killed.leaked_processes,
+        leaked_cgroups,
+    };
+    events.record(
+        EventKind::TeardownEnd,
+        format!(
+            "{} killed {} task(s) in {:.1} ms; {} left",
+            teardown.method,
+            teardown.processes_killed,
+            teardown.ms,
+            teardown.leaked()
+        ),
+    );
+    watchdog.disarm();
+    drop(sandbox);
+    let log = log.join().unwrap_or_default();
+    events.finish().context("write events.csv")?;
+    if let Some(e) = sampled.write_error {
+        status.say(&format!("warning: samples.csv is incomplete: {e}"));
+    }
+    if log.dropped > 0 {
+        status.say(&format!(
+            "note: the workloads wrote {} bytes of output; workload.log keeps the first {}",
+            log.kept + log.dropped,
+            log.kept
+        ));
+    }
+
+    for (index, w) in plan.workloads.iter().enumerate() {
+        if !exits.iter().any(|e| e.index == index) {
+            exits.push(WorkloadExit {
+                index,
+                t_ms: workload_end_ms,
+                status: format!("{} ran until teardown", w.kind()),
+                code: None,
+            });
+        }
+    }
+    exits.sort_by_key(|e| e.index);
+
+    Ok(RunRecord {
+        plan: plan.clone(),
+        host: host.clone(),
+        started_at,
+        limits: cgroup.limits().to_vec(),
+        samples: sampled.samples,
+        events: events.events(),
+        exits,
+        start_ms,
+        workload_end_ms,
+        missed_samples: sampled.missed,
+        teardown,
+        aborted,
+    })
+}
+
+fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<()> {
+    let until = Instant::now() + SETUP_TIMEOUT;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(SandboxEvent::Msg(InitMsg::Ready { .. })) => return Ok(()),
+            Ok(SandboxEvent::Msg(InitMsg::SetupFailed { step, error })) => {
+                return Err(coded(
+                    Exit::Host,
+                    format!("the sandbox could not be set up: {step}: {error}"),
+                ));
+            }
+            Ok(SandboxEvent::InitExited(status)) => {
+                return Err(coded(
+                    Exit::Internal,
+                    format!("the sandbox init ended during setup ({status:?})"),
+                ));
+            }
+            Ok(_) => continue,
+            Err(_) => {
+                return Err(coded(
+                    Exit::Internal,
+                    format!("the sandbox init did not finish its setup within {SETUP_TIMEOUT:?}"),
+                ));
+            }
+        }
+    }
+}
+
+/// Kills the sandbox if the run is still going at its deadline, and ends the harness if even
+/// that does not let it finish.
+struct Watchdog {
+    cancel: mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    fn arm(deadline: Instant, cgroup: Arc<dyn Cgroup>, events: Arc<EventLog>) -> Watchdog {
+        let (cancel, wait) = mpsc::channel::<()>();
+        let _ = thread::Builder::new().name("watchdog".into()).spawn(move || {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !matches!(wait.recv_timeout(left), Err(RecvTimeoutError::Timeout)) {
+                return;
+            }
+            events.record(EventKind::Deadline, "the run passed its deadline; the watchdog kills the sandbox".into());
+            let _ = cgroup.kill_all();
+            if matches!(wait.recv_timeout(Duration::from_secs(10)), Err(RecvTimeoutError::Timeout)) {
+                eprintln!("limitlab: the run is stuck 10 s past its deadline after the watchdog killed the sandbox; giving up");
+                std::process::exit(Exit::Internal as i32);
+            }
+        });
+        Watchdog { cancel }
+    }
+
+    fn disarm(self) {
+        let _ = self.cancel.send(());
+    }
+}

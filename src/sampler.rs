@@ -1,0 +1,438 @@
+//! The sampler: a thread outside the sandbox's cgroups that reads raw counters every
+//! interval. Files are opened once and re-read with `pread` into one reused buffer; no
+//! process is spawned and `/proc` is not walked. A file that vanishes or a feature the
+//! kernel lacks gives `None`, never an error and never a zero.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crate::record::{EventKind, PsiScope, Sample};
+use crate::report::stream::{EventLog, SampleWriter};
+use crate::sandbox::cgroup::StatFile;
+use crate::workloads::counters::{Counter, Counters};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PsiResource {
+    Cpu,
+    Memory,
+    Io,
+}
+
+impl PsiResource {
+    pub const ALL: [PsiResource; 3] = [PsiResource::Cpu, PsiResource::Memory, PsiResource::Io];
+    pub fn name(self) -> &'static str {
+        match self {
+            PsiResource::Cpu => "cpu",
+            PsiResource::Memory => "memory",
+            PsiResource::Io => "io",
+        }
+    }
+}
+
+/// What a stat file holds and which sample fields it fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `pids.current`.
+    PidsCurrent,
+    /// `pids.peak` (v2).
+    PidsPeak,
+    /// `pids.events`: `max N`.
+    PidsEvents,
+    /// `memory.usage_in_bytes` (v1) or `memory.current` (v2).
+    MemoryCurrent,
+    /// `memory.max_usage_in_bytes` (v1) or `memory.peak` (v2).
+    MemoryPeak,
+    /// `memory.failcnt` (v1).
+    MemoryFailcnt,
+    /// `memory.events` (v2): `max N`, `oom_kill N`.
+    MemoryEvents,
+    /// `memory.oom_control` (v1): `oom_kill N`.
+    MemoryOomControl,
+    /// `memory.swap.current` (v2).
+    SwapCurrent,
+    /// `cpuacct.usage` (v1), nanoseconds.
+    CpuacctUsage,
+    /// `cpu.stat` (v1): `nr_periods`, `nr_throttled`, `throttled_time` (ns).
+    CpuStatV1,
+    /// `cpu.stat` (v2): `usage_usec`, `nr_periods`, `nr_throttled`, `throttled_usec`.
+    CpuStatV2,
+    /// A PSI file: `some ... total=N` and `full ... total=N` (µs).
+    Psi(PsiResource, PsiScope),
+}
+
+/// A single number, or `None` for `max` or anything unparsable.
+pub fn parse_single(text: &str) -> Option<u64> {
+    text.trim().parse().ok()
+}
+
+/// The value of `key` in a `key value` per line file (`cpu.stat`, `memory.events`).
+pub fn parse_keyed(text: &str, key: &str) -> Option<u64> {
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once(' ')?;
+        (k == key).then(|| v.trim().parse().ok())?
+    })
+}
+
+/// The `total=` of the `some` and `full` lines of a PSI file, in microseconds. A file
+/// without a `full` line (older kernels' cpu.pressure) gives `None` for it.
+pub fn parse_psi(text: &str) -> (Option<u64>, Option<u64>) {
+    let total = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))?
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix("total="))?
+            .parse()
+            .ok()
+    };
+    (total("some "), total("full "))
+}
+
+/// Fills the fields of `s` that `kind` provides from the file's text.
+pub fn apply(kind: SourceKind, text: &str, s: &mut Sample) {
+    match kind {
+        SourceKind::PidsCurrent => s.pids_current = parse_single(text),
+        SourceKind::PidsPeak => s.pids_peak = parse_single(text),
+        SourceKind::PidsEvents => s.pids_max_events = parse_keyed(text, "max"),
+        SourceKind::MemoryCurrent => s.memory_bytes = parse_single(text),
+        SourceKind::MemoryPeak => s.memory_peak_bytes = parse_single(text),
+        SourceKind::MemoryFailcnt => s.memory_max_events = parse_single(text),
+        SourceKind::MemoryEvents => {
+            s.memory_max_events = parse_keyed(text, "max");
+            s.memory_oom_kills = parse_keyed(text, "oom_kill");
+        }
+        SourceKind::MemoryOomControl => s.memory_oom_kills = parse_keyed(text, "oom_kill"),
+        SourceKind::SwapCurrent => s.swap_bytes = parse_single(text),
+        SourceKind::CpuacctUsage => s.cpu_usage_us = parse_single(text).map(|ns| ns / 1000),
+        SourceKind::CpuStatV1 => {
+            s.cpu_periods = parse_keyed(text, "nr_periods");
+            s.cpu_throttled_periods = parse_keyed(text, "nr_throttled");
+            s.cpu_throttled_us = parse_keyed(text, "throttled_time").map(|ns| ns / 1000);
+        }
+        SourceKind::CpuStatV2 => {
+            s.cpu_usage_us = parse_keyed(text, "usage_usec");
+            s.cpu_periods = parse_keyed(text, "nr_periods");
+            s.cpu_throttled_periods = parse_keyed(text, "nr_throttled");
+            s.cpu_throttled_us = parse_keyed(text, "throttled_usec");
+        }
+        SourceKind::Psi(r, scope) => {
+            let (some, full) = parse_psi(text);
+            let (a, b) = match r {
+                PsiResource::Cpu => (&mut s.psi_cpu_some_us, &mut s.psi_cpu_full_us),
+                PsiResource::Memory => (&mut s.psi_memory_some_us, &mut s.psi_memory_full_us),
+                PsiResource::Io => (&mut s.psi_io_some_us, &mut s.psi_io_full_us),
+            };
+            *a = some;
+            *b = full;
+            if some.is_some() {
+                s.psi_scope = Some(scope);
+            }
+        }
+    }
+}
+
+/// Reads a set of stat files into samples, keeping each file open.
+pub struct Reader {
+    sources: Vec<(File, SourceKind)>,
+    buf: Vec<u8>,
+    counters: Option<(Arc<Counters>, usize)>,
+}
+
+impl Reader {
+    /// Opens every file that exists; the others stay `None` in every sample.
+    pub fn open(files: &[StatFile], counters: Option<(Arc<Counters>, usize)>) -> Reader {
+        let sources = files
+            .iter()
+            .filter_map(|f| File::open(&f.path).ok().map(|file| (file, f.kind)))
+            .collect();
+        Reader {
+            sources,
+            buf: vec![0; 8192],
+            counters,
+        }
+    }
+
+    /// Reads every source into a fresh sample (time fields left for the caller).
+    pub fn read(&mut self) -> Sample {
+        let mut s = Sample::default();
+        for (file, kind) in &self.sources {
+            if let Some(text) = pread(file, &mut self.buf) {
+                apply(*kind, text, &mut s);
+            }
+        }
+        if let Some((c, slots)) = &self.counters {
+            s.forks_ok = Some(c.sum(Counter::ForksOk, *slots));
+            s.forks_failed = Some(c.sum(Counter::ForksFailed, *slots));
+        }
+        s
+    }
+}
+
+/// Reads a whole small file from offset 0; `None` when it vanished or the kernel refuses.
+fn pread<'a>(file: &File, buf: &'a mut [u8]) -> Option<&'a str> {
+    match file.read_at(buf, 0) {
+        Ok(n) => std::str::from_utf8(&buf[..n]).ok(),
+        // ENOENT/ENODEV: the cgroup is gone; EOPNOTSUPP: PSI switched off for it.
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(libc::ENOENT | libc::ENODEV | libc::EOPNOTSUPP)
+            ) =>
+        {
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// The newest sample, for the live status line.
+pub type Latest = Arc<Mutex<Option<Sample>>>;
+
+pub struct SamplerConfig {
+    pub interval: Duration,
+    /// Time zero of the run: the moment the workload was released.
+    pub t0: Instant,
+    pub reader: Reader,
+    pub samples: SampleWriter,
+    pub events: Arc<EventLog>,
+    pub latest: Latest,
+}
+
+pub struct SamplerOutput {
+    pub samples: Vec<Sample>,
+    pub missed: u64,
+    pub write_error: Option<io::Error>,
+}
+
+/// A running sampler thread.
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    handle: JoinHandle<SamplerOutput>,
+}
+
+impl Sampler {
+    pub fn start(cfg: SamplerConfig) -> io::Result<Sampler> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = thread::Builder::new()
+            .name("sampler".into())
+            .spawn(move || run(cfg, &flag))?;
+        Ok(Sampler { stop, handle })
+    }
+
+    /// Takes one last sample now and returns everything.
+    pub fn finish(self) -> SamplerOutput {
+        self.stop.store(true, Ordering::SeqCst);
+        self.handle.thread().unpark();
+        self.handle.join().unwrap_or_else(|_| SamplerOutput {
+            samples: Vec::new(),
+            missed: 0,
+            write_error: Some(io::Error::other("the sampler thread panicked")),
+        })
+    }
+}
+
+fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
+    // Wake as close to the schedule as the kernel allows (the default slack is 50 µs).
+    let _ = nix::sys::prctl::set_timerslack(1);
+    let mut out = SamplerOutput {
+        samples: Vec::new(),
+        missed: 0,
+        write_error: None,
+    };
+    let mut watch = EventWatch::default();
+    let interval = cfg.interval;
+    let mut due = cfg.t0;
+    loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        if !stopping {
+            let now = Instant::now();
+            if now < due {
+                thread::park_timeout(due - now);
+                continue;
+            }
+        }
+        let taken = Instant::now();
+        let mut s = cfg.reader.read();
+        s.t_ms = ms(taken.duration_since(cfg.t0));
+        s.late_ms = if stopping {
+            0.0
+        } else {
+            ms(taken.saturating_duration_since(due))
+        };
+        watch.check(&s, &cfg.events);
+        if out.write_error.is_none() {
+            out.write_error = cfg.samples.write(&s).err();
+        }
+        if let Ok(mut l) = cfg.latest.lock() {
+            *l = Some(s.clone());
+        }
+        out.samples.push(s);
+        if stopping {
+            break;
+        }
+        due += interval;
+        let behind = Instant::now().saturating_duration_since(due);
+        if behind >= interval {
+            let skipped = (behind.as_nanos() / interval.as_nanos()) as u32;
+            out.missed += u64::from(skipped);
+            due += interval * skipped;
+        }
+    }
+    if out.write_error.is_none() {
+        out.write_error = cfg.samples.finish().err();
+    }
+    out
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_micros() as f64) / 1000.0
+}
+
+/// Notices limit hits and OOM kills as the counters move.
+#[derive(Default)]
+struct EventWatch {
+    pids_hit: bool,
+    memory_hit: bool,
+    oom_kills: u64,
+}
+
+impl EventWatch {
+    fn check(&mut self, s: &Sample, events: &EventLog) {
+        if !self.pids_hit && s.pids_max_events.is_some_and(|n| n > 0) {
+            self.pids_hit = true;
+            let at = s
+                .pids_current
+                .map(|n| format!(" at {n} tasks"))
+                .unwrap_or_default();
+            events.record_at(
+                s.t_ms,
+                EventKind::LimitHit,
+                format!("pids: the pids limit refused a fork{at}"),
+            );
+        }
+        if !self.memory_hit && s.memory_max_events.is_some_and(|n| n > 0) {
+            self.memory_hit = true;
+            events.record_at(
+                s.t_ms,
+                EventKind::LimitHit,
+                "memory: usage reached the memory limit".into(),
+            );
+        }
+        if let Some(k) = s.memory_oom_kills
+            && k > self.oom_kills
+        {
+            events.record_at(
+                s.t_ms,
+                EventKind::OomKill,
+                format!(
+                    "the OOM killer killed {} process(es) in the sandbox ({k} so far)",
+                    k - self.oom_kills
+                ),
+            );
+            self.oom_kills = k;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psi_files() {
+        let full = "some avg10=1.80 avg60=1.56 avg300=0.42 total=1601200\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=25\n";
+        assert_eq!(parse_psi(full), (Some(1601200), Some(25)));
+        let no_full = "some avg10=0.00 avg60=0.00 avg300=0.00 total=77\n";
+        assert_eq!(parse_psi(no_full), (Some(77), None));
+        assert_eq!(parse_psi(""), (None, None));
+        assert_eq!(parse_psi("some avg10=0.00 total=oops\n"), (None, None));
+    }
+
+    #[test]
+    fn keyed_files() {
+        let v1 = "nr_periods 10\nnr_throttled 7\nthrottled_time 3500000\nnr_bursts 0\n";
+        let mut s = Sample::default();
+        apply(SourceKind::CpuStatV1, v1, &mut s);
+        assert_eq!(
+            (s.cpu_periods, s.cpu_throttled_periods, s.cpu_throttled_us),
+            (Some(10), Some(7), Some(3500))
+        );
+        let v2 = "usage_usec 123\nuser_usec 100\nsystem_usec 23\nnr_periods 4\nnr_throttled 2\nthrottled_usec 900\n";
+        let mut s = Sample::default();
+        apply(SourceKind::CpuStatV2, v2, &mut s);
+        assert_eq!((s.cpu_usage_us, s.cpu_throttled_us), (Some(123), Some(900)));
+        let mut s = Sample::default();
+        apply(
+            SourceKind::MemoryEvents,
+            "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n",
+            &mut s,
+        );
+        assert_eq!(
+            (s.memory_max_events, s.memory_oom_kills),
+            (Some(12), Some(1))
+        );
+        let mut s = Sample::default();
+        apply(
+            SourceKind::MemoryOomControl,
+            "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n",
+            &mut s,
+        );
+        assert_eq!(s.memory_oom_kills, Some(3));
+        apply(SourceKind::PidsEvents, "max 4711\n", &mut s);
+        assert_eq!(s.pids_max_events, Some(4711));
+        apply(SourceKind::PidsCurrent, "max\n", &mut s);
+        assert_eq!(s.pids_current, None, "a limit file's `max` is not a count");
+        apply(SourceKind::CpuacctUsage, "2500000\n", &mut s);
+        assert_eq!(s.cpu_usage_us, Some(2500));
+    }
+
+    #[test]
+    fn psi_scope_is_recorded_only_with_data() {
+        let mut s = Sample::default();
+        apply(
+            SourceKind::Psi(PsiResource::Io, PsiScope::System),
+            "",
+            &mut s,
+        );
+        assert_eq!(s.psi_scope, None);
+        apply(
+            SourceKind::Psi(PsiResource::Cpu, PsiScope::Cgroup),
+            "some avg10=0 total=5\n",
+            &mut s,
+        );
+        assert_eq!(
+            (s.psi_scope, s.psi_cpu_some_us),
+            (Some(PsiScope::Cgroup), Some(5))
+        );
+    }
+
+    #[test]
+    fn reader_rereads_open_files_and_skips_missing_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("pids.current");
+        std::fs::write(&f, "3\n").unwrap();
+        let files = vec![
+            StatFile {
+                path: f.clone(),
+                kind: SourceKind::PidsCurrent,
+            },
+            StatFile {
+                path: tmp.path().join("absent"),
+                kind: SourceKind::MemoryCurrent,
+            },
+        ];
+        let mut r = Reader::open(&files, None);
+        assert_eq!(r.read().pids_current, Some(3));
+        std::fs::write(&f, "42\n").unwrap();
+        let s = r.read();
+        assert_eq!(
+            (s.pids_current, s.memory_bytes, s.forks_ok),
+            (Some(42), None, None)
+        );
+    }
+}

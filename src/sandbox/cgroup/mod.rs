@@ -1,0 +1,535 @@
+//! Cgroups: where the hierarchies are, and one sandbox's cgroups in each of them.
+//!
+//! Three layouts, detected at run time with `statfs` (the youki way):
+//! - **v1**: one hierarchy per controller (`/sys/fs/cgroup/pids`, `.../memory`, ...);
+//! - **hybrid**: v1 hierarchies for the limits plus a cgroup2 tree at
+//!   `/sys/fs/cgroup/unified` without controllers, used for `cgroup.kill`, freezing and
+//!   per-sandbox PSI;
+//! - **v2**: one cgroup2 tree at `/sys/fs/cgroup` with the controllers.
+//!
+//! Every limitlab cgroup is created beneath the cgroup this process is already in, per
+//! hierarchy. The root path is a parameter so tests build fake trees in a tempdir.
+//! This module (and its `v1`, `v2`, `hybrid` files) is the only place cgroup files are written.
+
+pub mod hybrid;
+pub mod v1;
+pub mod v2;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::LimitsPlan;
+use crate::sampler::SourceKind;
+
+pub const DEFAULT_ROOT: &str = "/sys/fs/cgroup";
+/// Every cgroup limitlab creates is named `limitlab.<pid>.<n>`, so leftovers can be told
+/// apart from other tools' cgroups and from a live run's.
+pub const NAME_PREFIX: &str = "limitlab.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    V1,
+    Hybrid,
+    V2,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::V1 => "cgroup v1",
+            Mode::Hybrid => "cgroup v1 hybrid (v1 controllers + cgroup2 tree)",
+            Mode::V2 => "cgroup v2",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CgroupError {
+    #[error("cannot write {value:?} to {}: {source}{}", path.display(), hint(source))]
+    Write {
+        path: PathBuf,
+        value: String,
+        source: io::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error("cannot create cgroup {}: {source}{}", path.display(), hint(source))]
+    Create { path: PathBuf, source: io::Error },
+    /// The host cannot do what the run needs (exit code 3).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+fn hint(e: &io::Error) -> &'static str {
+    match e.raw_os_error() {
+        Some(libc::EACCES) | Some(libc::EPERM) => {
+            " (limitlab needs root, or a cgroup subtree delegated to this user)"
+        }
+        Some(libc::EROFS) => " (the cgroup filesystem is mounted read-only here)",
+        Some(libc::EBUSY) => " (the cgroup holds processes or children)",
+        _ => "",
+    }
+}
+
+impl CgroupError {
+    pub fn is_host_problem(&self) -> bool {
+        match self {
+            CgroupError::Unsupported(_) => true,
+            CgroupError::Create { source, .. } | CgroupError::Write { source, .. } => matches!(
+                source.raw_os_error(),
+                Some(libc::EACCES | libc::EPERM | libc::EROFS | libc::ENOENT)
+            ),
+            CgroupError::Read { .. } => false,
+        }
+    }
+}
+
+/// One mounted hierarchy and this process's place in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hierarchy {
+    /// Where it is mounted, e.g. `/sys/fs/cgroup/pids`.
+    pub mount: PathBuf,
+    /// This process's cgroup in it, relative to the mount: `/` or `/user.slice/x`.
+    pub own: String,
+}
+
+impl Hierarchy {
+    /// The directory of this process's own cgroup.
+    pub fn own_dir(&self) -> PathBuf {
+        self.mount.join(self.own.trim_start_matches('/'))
+    }
+}
+
+/// Where the cgroup hierarchies are for this process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    pub mode: Mode,
+    /// v1 hierarchies by controller name.
+    pub v1: BTreeMap<String, Hierarchy>,
+    /// The cgroup2 tree (the whole thing on v2, `unified` on hybrid).
+    pub unified: Option<Hierarchy>,
+}
+
+/// The v1 controllers limitlab uses.
+pub const V1_CONTROLLERS: [&str; 6] = ["pids", "memory", "cpu", "cpuacct", "cpuset", "freezer"];
+
+impl Layout {
+    /// Detects the layout of the running system from `statfs`, `/proc/self/cgroup` and
+    /// `/proc/self/mountinfo`.
+    pub fn detect() -> Result<Layout, CgroupError> {
+        let root = Path::new(DEFAULT_ROOT);
+        let is_cgroup2 = |p: &Path| {
+            nix::sys::statfs::statfs(p)
+                .map(|s| s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC)
+                .unwrap_or(false)
+        };
+        let mode = if is_cgroup2(root) {
+            Mode::V2
+        } else if is_cgroup2(&root.join("unified")) {
+            Mode::Hybrid
+        } else {
+            Mode::V1
+        };
+        let read = |p: &str| {
+            fs::read_to_string(p).map_err(|source| CgroupError::Read {
+                path: p.into(),
+                source,
+            })
+        };
+        Layout::from_proc(
+            mode,
+            &read("/proc/self/cgroup")?,
+            &read("/proc/self/mountinfo")?,
+            None,
+        )
+    }
+
+    /// Builds the layout from the text of `/proc/self/cgroup` and `/proc/self/mountinfo`.
+    /// `rebase` moves mount points under `/sys/fs/cgroup` into another root (fake trees).
+    pub fn from_proc(
+        mode: Mode,
+        cgroup: &str,
+        mountinfo: &str,
+        rebase: Option<&Path>,
+    ) -> Result<Layout, CgroupError> {
+        use procfs::FromBufRead;
+        let bad = |what: &str, e: procfs::ProcError| {
+            CgroupError::Unsupported(format!("cannot parse /proc/self/{what}: {e}"))
+        };
+        let groups = procfs::ProcessCGroups::from_buf_read(cgroup.as_bytes())
+            .map_err(|e| bad("cgroup", e))?;
+        let mounts = procfs::process::MountInfos::from_buf_read(mountinfo.as_bytes())
+            .map_err(|e| bad("mountinfo", e))?;
+        let place = |m: &Path| match rebase {
+            Some(root) => match m.strip_prefix(DEFAULT_ROOT) {
+                Ok(rest) => root.join(rest),
+                Err(_) => m.to_path_buf(),
+            },
+            None => m.to_path_buf(),
+        };
+        let relative = |own: &str, mount_root: &str| -> String {
+            let rest = own
+                .strip_prefix(mount_root.trim_end_matches('/'))
+                .unwrap_or(own);
+            if rest.is_empty() {
+                "/".into()
+            } else {
+                rest.to_string()
+            }
+        };
+
+        let mut v1 = BTreeMap::new();
+        let mut unified = None;
+        for g in &groups.0 {
+            if g.hierarchy == 0 && g.controllers.iter().all(|c| c.is_empty()) {
+                if let Some(m) = mounts.0.iter().find(|m| m.fs_type == "cgroup2") {
+                    unified = Some(Hierarchy {
+                        mount: place(&m.mount_point),
+                        own: relative(&g.pathname, &m.root),
+                    });
+                }
+                continue;
+            }
+            let mount = mounts.0.iter().find(|m| {
+                m.fs_type == "cgroup"
+                    && g.controllers
+                        .iter()
+                        .all(|c| m.super_options.contains_key(c))
+            });
+            if let Some(m) = mount {
+                for c in &g.controllers {
+                    if V1_CONTROLLERS.contains(&c.as_str()) {
+                        v1.insert(
+                            c.clone(),
+                            Hierarchy {
+                                mount: place(&m.mount_point),
+                                own: relative(&g.pathname, &m.root),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        match mode {
+            Mode::V2 if unified.is_none() => Err(CgroupError::Unsupported(
+                "cgroup2 is mounted but this process has no cgroup2 entry in /proc/self/cgroup".into(),
+            )),
+            Mode::V1 | Mode::Hybrid if !v1.contains_key("pids") => Err(CgroupError::Unsupported(
+                "the pids controller is not mounted: limitlab cannot cap a fork bomb without it (mount the pids hierarchy, or boot with cgroup v2)".into(),
+            )),
+            Mode::V2 => Ok(Layout { mode, v1: BTreeMap::new(), unified }),
+            _ => Ok(Layout { mode, v1, unified }),
+        }
+    }
+
+    /// Creates one sandbox's cgroups beneath this process's own and writes the limits.
+    /// On any error, whatever was created is removed again.
+    pub fn create_sandbox(&self, limits: &LimitsPlan) -> Result<Box<dyn Cgroup>, CgroupError> {
+        let name = unique_name();
+        match self.mode {
+            Mode::V1 => v1::V1Cgroup::create(self, &name, limits).map(|c| Box::new(c) as _),
+            Mode::Hybrid => {
+                hybrid::HybridCgroup::create(self, &name, limits).map(|c| Box::new(c) as _)
+            }
+            Mode::V2 => v2::V2Cgroup::create(self, &name, limits).map(|c| Box::new(c) as _),
+        }
+    }
+
+    /// The directories under which leftovers of earlier runs may sit (this process's own
+    /// cgroup in every hierarchy).
+    pub fn parents(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = self.v1.values().map(Hierarchy::own_dir).collect();
+        dirs.extend(self.unified.iter().map(Hierarchy::own_dir));
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+}
+
+fn unique_name() -> String {
+    static SEQ: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{NAME_PREFIX}{}.{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A limit as written to the kernel: which file, what value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitWritten {
+    /// The control file's name, e.g. `pids.max`.
+    pub control: String,
+    pub path: PathBuf,
+    pub value: String,
+}
+
+/// A file the sampler reads, and how to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatFile {
+    pub path: PathBuf,
+    pub kind: SourceKind,
+}
+
+/// How teardown killed the processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KillMethod {
+    CgroupKill,
+    FreezeKill,
+    KillLoop,
+}
+
+impl KillMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            KillMethod::CgroupKill => "cgroup.kill",
+            KillMethod::FreezeKill => "freeze + SIGKILL each + thaw",
+            KillMethod::KillLoop => "SIGKILL loop over cgroup.procs",
+        }
+    }
+}
+
+/// One sandbox's cgroups, in every hierarchy.
+pub trait Cgroup: Send + Sync + fmt::Debug {
+    fn mode(&self) -> Mode;
+    /// Every directory, parents first.
+    fn dirs(&self) -> Vec<PathBuf>;
+    /// The limits as they were written.
+    fn limits(&self) -> &[LimitWritten];
+    /// A cgroup2 directory the sandbox init can be cloned straight into (`CLONE_INTO_CGROUP`).
+    fn clone_into_dir(&self) -> Option<&Path>;
+    /// `cgroup.procs` files the init's pid must be written to (all of them; writing to the
+    /// one it was cloned into is harmless).
+    fn procs_files(&self) -> Vec<PathBuf> {
+        self.dirs().iter().map(|d| d.join("cgroup.procs")).collect()
+    }
+    /// What the sampler reads for this sandbox.
+    fn stat_files(&self) -> Vec<StatFile>;
+    /// The number of processes and threads in the sandbox, when the kernel counts it.
+    fn pids_current(&self) -> Option<u64>;
+    /// Kills every process in the sandbox without depending on its cooperation.
+    fn kill_all(&self) -> io::Result<KillMethod>;
+    /// Whether no process is left, zombies included (`pids.current` counts a task until it
+    /// is reaped; `cgroup.procs` is the fallback).
+    fn is_empty(&self) -> bool {
+        match self.pids_current() {
+            Some(n) => n == 0,
+            None => self.dirs().iter().all(|d| procs(d).is_empty()),
+        }
+    }
+    /// Removes every directory, deepest first; returns what could not be removed. Only the
+    /// first call does anything.
+    fn remove(&self) -> Vec<(PathBuf, io::Error)>;
+}
+
+/// Writes a value to a cgroup file, with the path and value in any error.
+pub fn write(path: &Path, value: &str) -> Result<(), CgroupError> {
+    fs::write(path, value).map_err(|source| CgroupError::Write {
+        path: path.to_path_buf(),
+        value: value.to_string(),
+        source,
+    })
+}
+
+/// Reads a cgroup file, trimmed.
+pub fn read(path: &Path) -> Result<String, CgroupError> {
+    fs::read_to_string(path)
+        .map(|s| s.trim().to_string())
+        .map_err(|source| CgroupError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Creates a cgroup directory; an existing one is an error (names are unique per run).
+pub fn mkdir(path: &Path) -> Result<(), CgroupError> {
+    fs::create_dir(path).map_err(|source| CgroupError::Create {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `limit` into `dir/control` and records it.
+pub fn set(
+    written: &mut Vec<LimitWritten>,
+    dir: &Path,
+    control: &str,
+    value: String,
+) -> Result<(), CgroupError> {
+    let path = dir.join(control);
+    write(&path, &value)?;
+    written.push(LimitWritten {
+        control: control.to_string(),
+        path,
+        value,
+    });
+    Ok(())
+}
+
+/// The pids listed in a `cgroup.procs` file (empty if the cgroup is gone).
+pub fn procs(dir: &Path) -> Vec<i32> {
+    let mut text = String::new();
+    match fs::File::open(dir.join("cgroup.procs")).and_then(|mut f| f.read_to_string(&mut text)) {
+        Ok(_) => text.lines().filter_map(|l| l.trim().parse().ok()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Sends SIGKILL once to every pid listed in the cgroups; returns how many were signalled.
+pub fn kill_listed(dirs: &[PathBuf]) -> usize {
+    let mut n = 0;
+    for d in dirs {
+        for pid in procs(d) {
+            if nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::SIGKILL)
+                .is_ok()
+            {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Removes cgroup directories deepest first. `rmdir` can fail with EBUSY for a moment after
+/// the last process left, so it retries with a short backoff. Returns what could not be
+/// removed.
+pub fn remove_dirs(dirs: &[PathBuf], patience: Duration) -> Vec<(PathBuf, io::Error)> {
+    let mut failed = Vec::new();
+    let mut ordered: Vec<&PathBuf> = dirs.iter().collect();
+    ordered.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in ordered {
+        let start = Instant::now();
+        let mut pause = Duration::from_micros(200);
+        loop {
+            match fs::remove_dir(dir) {
+                Ok(()) => break,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => break,
+                Err(e) if e.raw_os_error() == Some(libc::EBUSY) && start.elapsed() < patience => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Err(e) => {
+                    failed.push((dir.clone(), e));
+                    break;
+                }
+            }
+        }
+    }
+    failed
+}
+
+#[cfg(test)]
+pub(crate) mod fake {
+    //! Fake cgroupfs trees in a tempdir, mimicking the three layouts.
+    use super::*;
+
+    pub const CGROUP_HYBRID: &str = "9:name=systemd:/\n8:pids:/ci\n7:blkio:/\n6:freezer:/\n5:devices:/\n4:memory:/process_api/abc\n3:cpuset:/\n2:cpuacct:/\n1:cpu:/\n0::/ci\n";
+    pub const MOUNTS_HYBRID: &str = "\
+30 25 0:26 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+31 30 0:27 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
+32 30 0:28 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct
+33 30 0:29 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset
+34 30 0:30 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+35 30 0:31 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer
+36 30 0:32 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids
+37 30 0:33 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+";
+    pub const CGROUP_V1: &str =
+        "5:pids:/ci\n4:memory:/ci\n3:cpu,cpuacct:/ci\n2:cpuset:/\n1:freezer:/ci\n";
+    pub const MOUNTS_V1: &str = "\
+30 25 0:26 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+31 30 0:27 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct
+33 30 0:29 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset
+34 30 0:30 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+35 30 0:31 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer
+36 30 0:32 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids
+";
+    pub const CGROUP_V2: &str = "0::/ci.slice/runner\n";
+    pub const MOUNTS_V2: &str = "30 25 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw,nsdelegate\n";
+
+    /// Creates the directories of `layout`'s own cgroups with the given files in each.
+    pub fn populate(layout: &Layout, files: &[(&str, &str)]) {
+        for dir in layout.parents() {
+            fs::create_dir_all(&dir).unwrap();
+            for (name, content) in files {
+                fs::write(dir.join(name), content).unwrap();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fake::*;
+    use super::*;
+
+    #[test]
+    fn hybrid_layout() {
+        let root = Path::new("/tmp/x");
+        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(root)).unwrap();
+        assert_eq!(l.v1["pids"].own_dir(), root.join("pids/ci"));
+        assert_eq!(
+            l.v1["memory"].own_dir(),
+            root.join("memory/process_api/abc")
+        );
+        assert_eq!(l.v1["cpu"].own_dir(), root.join("cpu"));
+        assert_eq!(
+            l.unified.as_ref().unwrap().own_dir(),
+            root.join("unified/ci")
+        );
+        assert!(!l.v1.contains_key("devices"));
+    }
+
+    #[test]
+    fn v1_comounted_layout() {
+        let root = Path::new("/tmp/x");
+        let l = Layout::from_proc(Mode::V1, CGROUP_V1, MOUNTS_V1, Some(root)).unwrap();
+        assert_eq!(l.v1["cpu"].own_dir(), root.join("cpu,cpuacct/ci"));
+        assert_eq!(l.v1["cpuacct"].own_dir(), root.join("cpu,cpuacct/ci"));
+        assert_eq!(l.unified, None);
+        assert_eq!(l.parents().len(), 5, "cpu and cpuacct share a directory");
+    }
+
+    #[test]
+    fn v2_layout() {
+        let root = Path::new("/tmp/x");
+        let l = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(root)).unwrap();
+        assert_eq!(l.unified.unwrap().own_dir(), root.join("ci.slice/runner"));
+        assert!(l.v1.is_empty());
+    }
+
+    #[test]
+    fn missing_pids_controller_is_a_host_problem() {
+        let e = Layout::from_proc(Mode::V1, "4:memory:/\n", MOUNTS_V1, None).unwrap_err();
+        assert!(e.is_host_problem());
+        assert!(e.to_string().contains("pids controller"));
+    }
+
+    #[test]
+    fn mount_root_is_stripped() {
+        let mounts = "36 30 0:32 /ci /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
+        let l = Layout::from_proc(Mode::V1, "5:pids:/ci/job\n", mounts, None).unwrap();
+        assert_eq!(l.v1["pids"].own, "/job");
+    }
+
+    #[test]
+    fn remove_dirs_reports_what_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = tmp.path().join("a");
+        let b = a.join("b");
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("file"), "x").unwrap();
+        let failed = remove_dirs(&[a.clone(), b.clone()], Duration::from_millis(10));
+        assert!(!b.exists(), "the deeper one goes first");
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].0, a);
+    }
+}

@@ -1,0 +1,335 @@
+//! The sandbox init (`limitlab __init`): pid 1 of the sandbox's pid namespace.
+//!
+//! It runs only after the harness put it into every cgroup. In order, each step saying why:
+//! own session, cgroup namespace, private mounts, fresh `/proc`, read-only cgroupfs, `lo`,
+//! hostname, rlimits, then it drops to the unprivileged ids with no capabilities and
+//! `no_new_privs`, reports ready, waits for the go, starts the workloads, and reaps every
+//! process until none is left.
+
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use nix::errno::Errno;
+use nix::mount::MsFlags;
+use nix::sys::resource::{Resource, setrlimit};
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Gid, Pid, Uid};
+
+use super::proto::{self, FD_COUNTERS, FD_EXE, FD_STATUS, FD_SYNC, GO, InitConfig, InitMsg};
+use super::sys;
+use crate::plan::Namespace;
+use crate::workloads::command;
+use crate::workloads::counters::WORKLOAD_FD;
+
+/// Runs the init; returns its exit code.
+pub fn main() -> i32 {
+    let (Some(sync), Some(status)) = (sys::take_inherited(FD_SYNC), sys::take_inherited(FD_STATUS))
+    else {
+        eprintln!("limitlab __init is started by `limitlab run`, not by hand");
+        return 2;
+    };
+    let counters = sys::take_inherited(FD_COUNTERS);
+    let exe = sys::take_inherited(FD_EXE);
+    let mut sync = File::from(sync);
+    let mut status = File::from(status);
+
+    let cfg = match proto::read_config(&mut sync) {
+        Ok(c) => c,
+        Err(e) => return fail(&mut status, "read config", e.to_string()),
+    };
+    if let Err((step, e)) = setup(&cfg) {
+        return fail(&mut status, step, e);
+    }
+    let _ = proto::send(
+        &mut status,
+        &InitMsg::Ready {
+            mono_ns: proto::mono_ns(),
+        },
+    );
+
+    let mut go = [0u8; 1];
+    if sync.read_exact(&mut go).is_err() || go[0] != GO {
+        return 3;
+    }
+
+    let mut running: HashMap<Pid, usize> = HashMap::new();
+    for (index, launch) in cfg.workloads.iter().enumerate() {
+        let msg = match start(launch, counters.as_ref(), exe.as_ref()) {
+            Ok(pid) => {
+                running.insert(pid, index);
+                InitMsg::Started {
+                    index,
+                    pid: pid.as_raw(),
+                    mono_ns: proto::mono_ns(),
+                }
+            }
+            Err(error) => InitMsg::SpawnFailed {
+                index,
+                error,
+                mono_ns: proto::mono_ns(),
+            },
+        };
+        let _ = proto::send(&mut status, &msg);
+    }
+    // Held open until now so that no descriptor made while starting workloads takes fd 3,
+    // where a built-in workload's counter page goes.
+    drop(sync);
+    reap(&mut status, &mut running);
+    let _ = proto::send(
+        &mut status,
+        &InitMsg::Idle {
+            mono_ns: proto::mono_ns(),
+        },
+    );
+    0
+}
+
+fn fail(status: &mut File, step: &str, error: String) -> i32 {
+    let _ = proto::send(
+        status,
+        &InitMsg::SetupFailed {
+            step: step.into(),
+            error,
+        },
+    );
+    1
+}
+
+type Step = (&'static str, String);
+
+fn step<T, E: std::fmt::Display>(name: &'static str, r: Result<T, E>) -> Result<T, Step> {
+    r.map_err(|e| (name, e.to_string()))
+}
+
+fn setup(cfg: &InitConfig) -> Result<(), Step> {
+    let has = |ns| cfg.namespaces.contains(&ns);
+    // Own session: a bomb here is not in the harness's session or autogroup.
+    step("setsid", nix::unistd::setsid())?;
+    // Orphans come to us even without a pid namespace, so nothing becomes the host's zombie.
+    step("subreaper", nix::sys::prctl::set_child_subreaper(true))?;
+    // The cgroup namespace is rooted at the cgroups we were just put into.
+    if has(Namespace::Cgroup) {
+        step(
+            "cgroup namespace",
+            nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWCGROUP),
+        )?;
+    }
+    if has(Namespace::Mount) {
+        // Nothing we mount propagates back to the host.
+        step(
+            "make mounts private",
+            nix::mount::mount(
+                None::<&str>,
+                "/",
+                None::<&str>,
+                MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+                None::<&str>,
+            ),
+        )?;
+        if has(Namespace::Pid) {
+            // A /proc that shows only the sandbox's processes.
+            step(
+                "mount /proc",
+                nix::mount::mount(
+                    Some("proc"),
+                    "/proc",
+                    Some("proc"),
+                    MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+                    None::<&str>,
+                ),
+            )?;
+        }
+        // The workload may read its cgroup files but never write one.
+        step("read-only cgroupfs", cgroupfs_read_only())?;
+        // A private /tmp, charged to the sandbox's memory cgroup, gone with the namespace.
+        step(
+            "mount /tmp",
+            nix::mount::mount(
+                Some("tmpfs"),
+                "/tmp",
+                Some("tmpfs"),
+                MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+                Some("mode=1777"),
+            ),
+        )?;
+    }
+    if has(Namespace::Net) {
+        // A new network namespace has only `lo`, and it starts down.
+        step("bring up lo", sys::loopback_up())?;
+    }
+    if has(Namespace::Uts) {
+        step("sethostname", nix::unistd::sethostname(&cfg.hostname))?;
+    }
+    // Limits are set while still privileged, so a hard limit may be raised as well as lowered.
+    let rl = &cfg.rlimits;
+    for (res, v) in [
+        (Resource::RLIMIT_NPROC, rl.nproc),
+        (Resource::RLIMIT_NOFILE, rl.nofile),
+        (Resource::RLIMIT_AS, rl.address_space),
+    ] {
+        if let Some(v) = v {
+            step("setrlimit", setrlimit(res, v, v))?;
+        }
+    }
+    drop_privileges(cfg.uid, cfg.gid)?;
+    step("chdir /", nix::unistd::chdir("/"))?;
+    Ok(())
+}
+
+fn drop_privileges(uid: u32, gid: u32) -> Result<(), Step> {
+    // The bounding set needs CAP_SETPCAP to shrink, so it goes first.
+    step("drop capability bounding set", sys::drop_bounding_set())?;
+    step("setgroups", nix::unistd::setgroups(&[]))?;
+    let (u, g) = (Uid::from_raw(uid), Gid::from_raw(gid));
+    step("setresgid", nix::unistd::setresgid(g, g, g))?;
+    step("setresuid", nix::unistd::setresuid(u, u, u))?;
+    // setuid to non-root already cleared them; this also covers uid 0.
+    step("clear capabilities", sys::clear_capabilities())?;
+    // No setuid binary or file capability can give anything back.
+    step("no_new_privs", nix::sys::prctl::set_no_new_privs())?;
+    // The workload (same uid) cannot ptrace or read the init.
+    step("dumpable", nix::sys::prctl::set_dumpable(false))?;
+    Ok(())
+}
+
+fn cgroupfs_read_only() -> io::Result<()> {
+    let text = std::fs::read_to_string("/proc/self/mountinfo")?;
+    let mut points: Vec<PathBuf> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .map(PathBuf::from)
+        .filter(|p| p.starts_with("/sys/fs/cgroup"))
+        .collect();
+    points.sort();
+    points.dedup();
+    for p in points {
+        let flags = MsFlags::MS_BIND
+            | MsFlags::MS_REMOUNT
+            | MsFlags::MS_RDONLY
+            | MsFlags::MS_NOSUID
+            | MsFlags::MS_NODEV
+            | MsFlags::MS_NOEXEC;
+        nix::mount::mount(None::<&str>, &p, None::<&str>, flags, None::<&str>)
+            .map_err(|e| io::Error::other(format!("remount {} read-only: {e}", p.display())))?;
+    }
+    Ok(())
+}
+
+/// Starts one workload; returns its pid once its exec succeeded.
+fn start(
+    launch: &proto::Launch,
+    counters: Option<&OwnedFd>,
+    exe: Option<&OwnedFd>,
+) -> Result<Pid, String> {
+    let env: Vec<CString> = command::environment()
+        .iter()
+        .map(|s| sys::cstring(s))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let argv: Vec<CString> = launch
+        .argv
+        .iter()
+        .map(|s| sys::cstring(s))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let program = if launch.builtin {
+        None
+    } else {
+        Some(command::resolve(&launch.argv[0])?)
+    };
+    // Exec errors come back on a close-on-exec pipe: EOF means the exec succeeded.
+    let (err_r, err_w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| e.to_string())?;
+    let proof = sys::SingleThreaded::check().ok_or("the init is not single-threaded")?;
+    match sys::fork(&proof).map_err(|e| format!("fork: {e}"))? {
+        ForkResult::Child => {
+            let e = exec_workload(
+                launch.builtin,
+                &argv,
+                &env,
+                program.as_deref(),
+                counters,
+                exe,
+            );
+            let _ = File::from(err_w).write_all(e.to_string().as_bytes());
+            // The child must not return into the init's code.
+            sys::exit_now(127)
+        }
+        ForkResult::Parent { child } => {
+            drop(err_w);
+            let mut msg = String::new();
+            let _ = File::from(err_r).read_to_string(&mut msg);
+            if msg.is_empty() {
+                Ok(child)
+            } else {
+                let _ = waitpid(child, None);
+                Err(msg)
+            }
+        }
+    }
+}
+
+/// In the forked child: puts descriptors in place and execs. Returns only on failure.
+fn exec_workload(
+    builtin: bool,
+    argv: &[CString],
+    env: &[CString],
+    program: Option<&Path>,
+    counters: Option<&OwnedFd>,
+    exe: Option<&OwnedFd>,
+) -> String {
+    if let Err(e) = sys::reset_signals_for_exec() {
+        return format!("reset signals: {e}");
+    }
+    if builtin {
+        let (Some(counters), Some(exe)) = (counters, exe) else {
+            return "the init has no counter page or binary for a built-in workload".into();
+        };
+        if let Err(e) = sys::place_fd(counters.as_fd(), WORKLOAD_FD) {
+            return format!("place counter page: {e}");
+        }
+        match nix::unistd::fexecve(exe.as_fd(), argv, env) {
+            Err(Errno::EACCES) => "exec limitlab: permission denied (the binary must be executable by the sandbox's uid)".into(),
+            Err(e) => format!("exec limitlab: {e}"),
+        }
+    } else {
+        let program = program.expect("resolved before fork");
+        let Ok(path) = CString::new(program.as_os_str().as_bytes()) else {
+            return "program path contains a NUL byte".into();
+        };
+        match nix::unistd::execve(&path, argv, env) {
+            Err(e) => format!("exec {}: {e}", program.display()),
+        }
+    }
+}
+
+/// Reaps every child until none is left, reporting the workloads' own exits.
+fn reap(status: &mut File, running: &mut HashMap<Pid, usize>) {
+    loop {
+        match waitpid(None::<Pid>, None) {
+            Ok(ws) => {
+                let (pid, text, code) = match ws {
+                    WaitStatus::Exited(pid, code) => (pid, format!("exited {code}"), Some(code)),
+                    WaitStatus::Signaled(pid, sig, _) => (pid, format!("killed by {sig}"), None),
+                    _ => continue,
+                };
+                if let Some(index) = running.remove(&pid) {
+                    let msg = InitMsg::Exited {
+                        index,
+                        status: text,
+                        code,
+                        mono_ns: proto::mono_ns(),
+                    };
+                    let _ = proto::send(status, &msg);
+                }
+            }
+            Err(Errno::EINTR) => continue,
+            Err(_) => return,
+        }
+    }
+}

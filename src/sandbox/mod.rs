@@ -1,0 +1,339 @@
+//! The sandbox: cgroups with limits, an init in new namespaces held until it is inside them,
+//! and a teardown that never depends on the workload cooperating.
+//!
+//! Start order (the one that makes a limit real):
+//! 1. create the cgroups and write the limits;
+//! 2. clone the init into new namespaces (straight into the cgroup2 node where the kernel
+//!    can); it blocks on a pipe before it can run anything;
+//! 3. write its pid into every `cgroup.procs`, then release it to exec `limitlab __init`,
+//!    which sets up the inside ([`init`]) and waits for the go.
+
+pub mod cgroup;
+pub mod init;
+pub mod proto;
+pub mod sys;
+
+use std::ffi::CString;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::OpenOptionsExt;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sched::CloneFlags;
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::Pid;
+
+use crate::plan::{Namespace, RunPlan};
+use cgroup::{Cgroup, CgroupError, KillMethod, Layout};
+use proto::{InitConfig, InitMsg, Launch};
+
+/// What the sandbox tells the runner, in order, on one channel.
+#[derive(Debug)]
+pub enum SandboxEvent {
+    Msg(InitMsg),
+    /// A line from the init that is not a message (its own output is elsewhere).
+    Garbled(String),
+    /// The init process ended (the reaper thread collected it).
+    InitExited(WaitStatus),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Cgroup(#[from] CgroupError),
+    #[error("cannot start the sandbox init: {0}")]
+    Spawn(String),
+}
+
+/// The descriptors the sandbox's processes get from the harness.
+pub struct SandboxIo {
+    /// Write end of the pipe the workloads' stdout and stderr go to.
+    pub log: OwnedFd,
+    /// The counter page, when a built-in workload runs.
+    pub counters: Option<OwnedFd>,
+}
+
+/// Set once the init has been reaped.
+#[derive(Default)]
+struct InitExit {
+    status: Mutex<Option<WaitStatus>>,
+    cv: Condvar,
+}
+
+/// What the kill phase of teardown did.
+#[derive(Debug, Clone)]
+pub struct KillOutcome {
+    pub method: &'static str,
+    pub processes: u64,
+    pub kill_ms: f64,
+    pub leaked_processes: u64,
+}
+
+pub struct Sandbox {
+    cgroup: Arc<dyn Cgroup>,
+    init: Pid,
+    sync: Option<File>,
+    exit: Arc<InitExit>,
+    /// `CLONE_INTO_CGROUP` placed the init; otherwise it was moved while held.
+    pub cloned_into_cgroup: bool,
+    /// When setup began (for the start-to-exec time).
+    pub setup_started: Instant,
+    killed: bool,
+    removed: bool,
+}
+
+impl Sandbox {
+    /// Creates the cgroups, clones the init and puts it into them, and sends its config.
+    /// The init then sets up the inside and reports `Ready` on `events`.
+    pub fn start(
+        plan: &RunPlan,
+        layout: &Layout,
+        io: SandboxIo,
+        events: Sender<SandboxEvent>,
+    ) -> Result<Sandbox, StartError> {
+        let setup_started = Instant::now();
+        let cgroup: Arc<dyn Cgroup> = Arc::from(layout.create_sandbox(&plan.limits)?);
+        let spawn_err = |what: &str, e: std::io::Error| StartError::Spawn(format!("{what}: {e}"));
+
+        let cloexec = nix::fcntl::OFlag::O_CLOEXEC;
+        let (sync_r, sync_w) =
+            nix::unistd::pipe2(cloexec).map_err(|e| spawn_err("pipe", e.into()))?;
+        let (status_r, status_w) =
+            nix::unistd::pipe2(cloexec).map_err(|e| spawn_err("pipe", e.into()))?;
+        let exe = File::open("/proc/self/exe").map_err(|e| spawn_err("open /proc/self/exe", e))?;
+        let devnull = File::open("/dev/null").map_err(|e| spawn_err("open /dev/null", e))?;
+        let into_dir = match cgroup.clone_into_dir() {
+            Some(dir) => Some(
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_DIRECTORY)
+                    .open(dir)
+                    .map_err(|e| spawn_err("open cgroup directory", e))?,
+            ),
+            None => None,
+        };
+
+        // The child's descriptors 0..=6, as high close-on-exec duplicates so that placing
+        // one never overwrites another.
+        let counters = io
+            .counters
+            .as_ref()
+            .map(|c| c.as_fd())
+            .unwrap_or(devnull.as_fd());
+        let sources = [
+            devnull.as_fd(),
+            io.log.as_fd(),
+            io.log.as_fd(),
+            sync_r.as_fd(),
+            status_w.as_fd(),
+            counters,
+            exe.as_fd(),
+        ];
+        let high: Vec<OwnedFd> = sources
+            .iter()
+            .map(|fd| sys::dup_high(*fd, 100))
+            .collect::<Result<_, _>>()
+            .map_err(|e| spawn_err("dup", e))?;
+        let high_fds: Vec<_> = high.iter().map(|f| f.as_fd()).collect();
+        let argv = [CString::from(c"limitlab"), CString::from(c"__init")];
+
+        let (init, into) = sys::spawn_init(&sys::InitSpawn {
+            flags: clone_flags(plan),
+            cgroup: into_dir.as_ref().map(|d| d.as_fd()),
+            exe: exe.as_fd(),
+            argv: &argv,
+            env: &[],
+            fds: &high_fds,
+        })
+        .map_err(|e| spawn_err("clone", e))?;
+        drop((high, sync_r, status_w, devnull, io));
+
+        let mut sandbox = Sandbox {
+            cgroup,
+            init,
+            sync: Some(File::from(sync_w)),
+            exit: Arc::new(InitExit::default()),
+            cloned_into_cgroup: into,
+            setup_started,
+            killed: false,
+            removed: false,
+        };
+        sandbox.watch(status_r, events);
+
+        // The init waits on its pipe; only once it is in every cgroup may it go on.
+        for procs in sandbox.cgroup.procs_files() {
+            cgroup::write(&procs, &init.to_string())?;
+        }
+        let config = InitConfig {
+            namespaces: plan.sandbox.namespaces.clone(),
+            hostname: plan.sandbox.hostname.clone(),
+            uid: plan.sandbox.uid,
+            gid: plan.sandbox.gid,
+            rlimits: plan.sandbox.rlimits.clone(),
+            workloads: plan
+                .workloads
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Launch {
+                    argv: w.argv(i),
+                    builtin: w.is_builtin(),
+                })
+                .collect(),
+        };
+        let sync = sandbox.sync.as_mut().expect("just set");
+        sync.write_all(&[sys::JOINED])
+            .and_then(|_| proto::write_config(sync, &config))
+            .map_err(|e| spawn_err("send config to the init", e))?;
+        Ok(sandbox)
+    }
+
+    /// Starts the threads that read the init's messages and reap it.
+    fn watch(&self, status: OwnedFd, events: Sender<SandboxEvent>) {
+        let tx = events.clone();
+        let _ = thread::Builder::new()
+            .name("init-status".into())
+            .spawn(move || {
+                for line in BufReader::new(File::from(status)).lines() {
+                    let Ok(line) = line else { break };
+                    let ev = match serde_json::from_str::<InitMsg>(&line) {
+                        Ok(msg) => SandboxEvent::Msg(msg),
+                        Err(_) => SandboxEvent::Garbled(line.chars().take(200).collect()),
+                    };
+                    if tx.send(ev).is_err() {
+                        break;
+                    }
+                }
+            });
+        let (pid, exit) = (self.init, self.exit.clone());
+        let _ = thread::Builder::new().name("reaper".into()).spawn(move || {
+            let status = loop {
+                match waitpid(pid, None) {
+                    Err(nix::errno::Errno::EINTR) => continue,
+                    Ok(s) => break s,
+                    Err(_) => break WaitStatus::StillAlive,
+                }
+            };
+            if let Ok(mut s) = exit.status.lock() {
+                *s = Some(status);
+            }
+            exit.cv.notify_all();
+            let _ = events.send(SandboxEvent::InitExited(status));
+        });
+    }
+
+    pub fn cgroup(&self) -> Arc<dyn Cgroup> {
+        self.cgroup.clone()
+    }
+
+    /// Lets the init start the workloads.
+    pub fn release(&mut self) -> std::io::Result<()> {
+        let mut sync = self
+            .sync
+            .take()
+            .ok_or_else(|| std::io::Error::other("already released"))?;
+        sync.write_all(&[proto::GO])
+    }
+
+    /// Whether the init has ended.
+    pub fn init_exited(&self) -> bool {
+        self.exit.status.lock().map(|s| s.is_some()).unwrap_or(true)
+    }
+
+    fn wait_init(&self, timeout: Duration) -> bool {
+        let Ok(guard) = self.exit.status.lock() else {
+            return false;
+        };
+        self.exit
+            .cv
+            .wait_timeout_while(guard, timeout, |s| s.is_none())
+            .map(|(s, _)| s.is_some())
+            .unwrap_or(false)
+    }
+
+    /// Teardown, first half: kill everything in the cgroups and wait until they are empty
+    /// and the init is reaped.
+    pub fn kill(&mut self) -> KillOutcome {
+        // An init still held on its pipe (setup failed half-way) exits when the pipe closes.
+        self.sync = None;
+        let start = Instant::now();
+        let processes = self.cgroup.pids_current().unwrap_or(0);
+        let mut method = match self.cgroup.kill_all() {
+            Ok(m) => m,
+            Err(_) => KillMethod::KillLoop,
+        };
+        let empty = |cg: &dyn Cgroup, patience: Duration| {
+            let until = Instant::now() + patience;
+            while !cg.is_empty() && Instant::now() < until {
+                thread::sleep(Duration::from_micros(500));
+            }
+            cg.is_empty()
+        };
+        self.wait_init(Duration::from_secs(5));
+        if !empty(&*self.cgroup, Duration::from_secs(5)) {
+            // Whatever survived the first method: kill each listed pid until none is left.
+            method = KillMethod::KillLoop;
+            let until = Instant::now() + Duration::from_secs(5);
+            while !self.cgroup.is_empty() && Instant::now() < until {
+                cgroup::kill_listed(&self.cgroup.dirs());
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
+        self.killed = true;
+        let mut left: Vec<i32> = self
+            .cgroup
+            .dirs()
+            .iter()
+            .flat_map(|d| cgroup::procs(d))
+            .collect();
+        left.sort();
+        left.dedup();
+        KillOutcome {
+            method: method.name(),
+            processes,
+            kill_ms: start.elapsed().as_secs_f64() * 1000.0,
+            leaked_processes: left.len() as u64,
+        }
+    }
+
+    /// Teardown, second half: remove the cgroups. Returns the ones that stayed, with why.
+    pub fn remove(&mut self) -> Vec<String> {
+        self.removed = true;
+        self.cgroup
+            .remove()
+            .into_iter()
+            .map(|(p, e)| format!("{}: {e}", p.display()))
+            .collect()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if !self.killed {
+            self.kill();
+        }
+        if !self.removed {
+            self.remove();
+        }
+    }
+}
+
+fn clone_flags(plan: &RunPlan) -> CloneFlags {
+    let mut flags = CloneFlags::empty();
+    for ns in &plan.sandbox.namespaces {
+        flags |= match ns {
+            Namespace::Pid => CloneFlags::CLONE_NEWPID,
+            Namespace::Mount => CloneFlags::CLONE_NEWNS,
+            Namespace::Net => CloneFlags::CLONE_NEWNET,
+            Namespace::Uts => CloneFlags::CLONE_NEWUTS,
+            Namespace::Ipc => CloneFlags::CLONE_NEWIPC,
+            // Unshared by the init once it is inside its cgroups, so the namespace is rooted
+            // there and not at the harness's cgroup.
+            Namespace::Cgroup => CloneFlags::empty(),
+        };
+    }
+    flags
+}

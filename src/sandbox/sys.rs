@@ -1,0 +1,424 @@
+//! Every `unsafe` block and raw syscall of limitlab lives here, each with a `SAFETY:` line.
+//! Everything else is safe Rust built on these wrappers and on nix.
+#![allow(unsafe_code)]
+
+use std::ffi::CString;
+use std::io;
+use std::marker::PhantomData;
+use std::num::NonZeroUsize;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+
+use nix::errno::Errno;
+use nix::sys::mman::{MapFlags, ProtFlags};
+use nix::unistd::{ForkResult, Pid};
+
+// ---------------------------------------------------------------------------------------
+// A page of counters shared between the harness and the workloads (a memfd mapping).
+
+/// A shared mapping of `u64` counters, used only through atomics.
+pub struct SharedPage {
+    ptr: NonNull<AtomicU64>,
+    words: usize,
+}
+
+// SAFETY: the mapping is only ever accessed through `AtomicU64`, which is Sync; the pointer
+// stays valid until Drop unmaps it.
+unsafe impl Send for SharedPage {}
+// SAFETY: as above.
+unsafe impl Sync for SharedPage {}
+
+impl SharedPage {
+    /// Creates a zeroed memfd of `bytes` and maps it shared; returns the mapping and the fd
+    /// to hand to other processes.
+    pub fn create(bytes: usize) -> io::Result<(SharedPage, OwnedFd)> {
+        let fd = nix::sys::memfd::memfd_create(
+            c"limitlab-counters",
+            nix::sys::memfd::MFdFlags::MFD_CLOEXEC,
+        )?;
+        nix::unistd::ftruncate(&fd, bytes as libc::off_t)?;
+        let page = SharedPage::map(fd.as_fd())?;
+        Ok((page, fd))
+    }
+
+    /// Maps an existing counter memfd (in a workload).
+    pub fn map(fd: BorrowedFd<'_>) -> io::Result<SharedPage> {
+        let bytes = nix::sys::stat::fstat(fd)?.st_size as usize;
+        let len = NonZeroUsize::new(bytes).ok_or_else(|| io::Error::other("empty counter page"))?;
+        // SAFETY: a fresh shared mapping of a memfd; no Rust reference aliases it, and it is
+        // only read and written through atomics of the mapping's size.
+        let ptr = unsafe {
+            nix::sys::mman::mmap(
+                None,
+                len,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED,
+                fd,
+                0,
+            )
+        }?;
+        Ok(SharedPage {
+            ptr: ptr.cast(),
+            words: bytes / 8,
+        })
+    }
+
+    pub fn words(&self) -> &[AtomicU64] {
+        // SAFETY: the mapping is `words * 8` bytes, page-aligned, zero-initialised by the
+        // kernel, and lives as long as `self`.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.words) }
+    }
+}
+
+impl Drop for SharedPage {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the region mapped in `map`; no borrow of it outlives self.
+        let _ = unsafe { nix::sys::mman::munmap(self.ptr.cast(), self.words * 8) };
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// fork, only where it is sound: in a process with one thread.
+
+/// Proof that the process had a single thread when it was checked. Not `Send`: it stays on
+/// the thread that checked, and the code holding it must not start threads.
+pub struct SingleThreaded(PhantomData<*const ()>);
+
+impl SingleThreaded {
+    /// `Some` when `/proc/self/task` lists exactly one thread.
+    pub fn check() -> Option<SingleThreaded> {
+        let n = std::fs::read_dir("/proc/self/task").ok()?.count();
+        (n == 1).then_some(SingleThreaded(PhantomData))
+    }
+}
+
+/// `fork()` in a single-threaded process.
+pub fn fork(_proof: &SingleThreaded) -> nix::Result<ForkResult> {
+    // SAFETY: the process has one thread (the caller holds the proof and starts none), so the
+    // child inherits no lock held by another thread and may run any code.
+    unsafe { nix::unistd::fork() }
+}
+
+// ---------------------------------------------------------------------------------------
+// Spawning the sandbox init with clone3 / clone.
+
+const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+
+/// Everything the sandbox init's clone needs, prepared before the clone (the child may
+/// only make async-signal-safe calls until it execs).
+pub struct InitSpawn<'a> {
+    /// Namespace flags (`CLONE_NEW*`).
+    pub flags: nix::sched::CloneFlags,
+    /// A cgroup2 directory to start the child in (`CLONE_INTO_CGROUP`).
+    pub cgroup: Option<BorrowedFd<'a>>,
+    /// The limitlab binary, executed with `execveat(AT_EMPTY_PATH)`.
+    pub exe: BorrowedFd<'a>,
+    pub argv: &'a [CString],
+    pub env: &'a [CString],
+    /// Descriptors placed at 0, 1, 2, ... in the child, in order. The last is the exe.
+    pub fds: &'a [BorrowedFd<'a>],
+}
+
+/// The child blocks on fd 3 until it reads this byte: the parent has put it in every cgroup.
+pub const JOINED: u8 = b'J';
+
+/// Clones the sandbox init. The child sets `PR_SET_PDEATHSIG`, moves its descriptors into
+/// place, closes every other one, waits for [`JOINED`] on fd 3 and execs limitlab. Returns
+/// the child's pid and whether it was cloned straight into the cgroup.
+pub fn spawn_init(req: &InitSpawn<'_>) -> io::Result<(Pid, bool)> {
+    let argv: Vec<*const libc::c_char> = req
+        .argv
+        .iter()
+        .map(|a| a.as_ptr())
+        .chain(std::iter::once(std::ptr::null()))
+        .collect();
+    let env: Vec<*const libc::c_char> = req
+        .env
+        .iter()
+        .map(|a| a.as_ptr())
+        .chain(std::iter::once(std::ptr::null()))
+        .collect();
+    let fds: Vec<RawFd> = req.fds.iter().map(|f| f.as_raw_fd()).collect();
+    let prepared = Prepared {
+        argv: &argv,
+        env: &env,
+        fds: &fds,
+        exe_slot: fds.len() as RawFd - 1,
+    };
+    let flags = req.flags.bits() as u64;
+
+    let mut into = false;
+    let mut ret: libc::c_long = -1;
+    if let Some(cg) = req.cgroup {
+        // SAFETY: clone_args is a plain C struct; all-zero is its "no options" value.
+        let mut args: libc::clone_args = unsafe { std::mem::zeroed() };
+        args.flags = flags | CLONE_INTO_CGROUP;
+        args.exit_signal = libc::SIGCHLD as u64;
+        args.cgroup = cg.as_raw_fd() as u64;
+        // SAFETY: clone3 without a stack behaves like fork: the child gets a copy of this
+        // address space and continues here with ret == 0, where it only calls `child`, which
+        // makes async-signal-safe syscalls and then execs or exits.
+        ret = unsafe {
+            libc::syscall(
+                libc::SYS_clone3,
+                &mut args as *mut libc::clone_args,
+                std::mem::size_of::<libc::clone_args>(),
+            )
+        };
+        if ret == 0 {
+            child(&prepared);
+        }
+        if ret > 0 {
+            into = true;
+        } else {
+            let e = Errno::last();
+            // Older kernels: no clone3 (ENOSYS), or no CLONE_INTO_CGROUP (E2BIG/EINVAL).
+            if !matches!(e, Errno::ENOSYS | Errno::E2BIG | Errno::EINVAL) {
+                return Err(e.into());
+            }
+        }
+    }
+    if ret <= 0 {
+        // SAFETY: as above; a NULL stack makes clone fork-like.
+        ret = unsafe {
+            libc::syscall(
+                libc::SYS_clone,
+                flags | libc::SIGCHLD as u64,
+                0usize,
+                0usize,
+                0usize,
+                0usize,
+            )
+        };
+        if ret == 0 {
+            child(&prepared);
+        }
+        if ret < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok((Pid::from_raw(ret as i32), into))
+}
+
+struct Prepared<'a> {
+    argv: &'a [*const libc::c_char],
+    env: &'a [*const libc::c_char],
+    fds: &'a [RawFd],
+    exe_slot: RawFd,
+}
+
+/// Runs in the cloned child before exec: async-signal-safe syscalls only.
+fn child(p: &Prepared<'_>) -> ! {
+    // SAFETY: every call is a raw syscall on values prepared before the clone; nothing
+    // allocates or takes a lock, so the copy of a multi-threaded parent is safe to run.
+    unsafe {
+        // Die with the harness's spawning thread, from the first instruction on.
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+        // Source fds are high CLOEXEC duplicates, so no target overwrites a source.
+        for (target, &src) in p.fds.iter().enumerate() {
+            if libc::dup2(src, target as RawFd) < 0 {
+                libc::_exit(70);
+            }
+        }
+        libc::syscall(libc::SYS_close_range, p.fds.len() as u32, u32::MAX, 0u32);
+        let mut byte = 0u8;
+        let n = loop {
+            let n = libc::read(3, (&mut byte as *mut u8).cast(), 1);
+            if n < 0 && *libc::__errno_location() == libc::EINTR {
+                continue;
+            }
+            break n;
+        };
+        if n != 1 || byte != JOINED {
+            libc::_exit(71);
+        }
+        libc::syscall(
+            libc::SYS_execveat,
+            p.exe_slot,
+            c"".as_ptr(),
+            p.argv.as_ptr(),
+            p.env.as_ptr(),
+            libc::AT_EMPTY_PATH,
+        );
+        libc::_exit(72);
+    }
+}
+
+/// Duplicates `fd` to a number at or above `min`, close-on-exec.
+pub fn dup_high(fd: BorrowedFd<'_>, min: RawFd) -> io::Result<OwnedFd> {
+    let new = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_DUPFD_CLOEXEC(min))?;
+    // SAFETY: fcntl just returned this new descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+/// Takes ownership of a descriptor inherited across exec at a fixed number, if it is open,
+/// and marks it close-on-exec.
+pub fn take_inherited(fd: RawFd) -> Option<OwnedFd> {
+    // SAFETY: fcntl on a plain descriptor number; it fails harmlessly if nothing is open there.
+    if unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) } < 0 {
+        return None;
+    }
+    // SAFETY: the descriptor is open (fcntl succeeded) and was placed at this number by our
+    // parent for this process; this is the only place that claims it.
+    Some(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Places `fd` at number `target` (not close-on-exec), for a child about to exec.
+pub fn place_fd(fd: BorrowedFd<'_>, target: RawFd) -> io::Result<()> {
+    if fd.as_raw_fd() == target {
+        // dup2 to itself keeps CLOEXEC; clear it instead.
+        nix::fcntl::fcntl(
+            fd,
+            nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),
+        )?;
+        return Ok(());
+    }
+    // SAFETY: dup2 onto a fixed number in a child that is about to exec; the target is not
+    // owned by any Rust object in this process (or is deliberately replaced).
+    Errno::result(unsafe { libc::dup2(fd.as_raw_fd(), target) })?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Inside the sandbox: network, capabilities, signals.
+
+/// Brings up `lo` in the current network namespace.
+pub fn loopback_up() -> io::Result<()> {
+    let sock = nix::sys::socket::socket(
+        nix::sys::socket::AddressFamily::Inet,
+        nix::sys::socket::SockType::Datagram,
+        nix::sys::socket::SockFlag::SOCK_CLOEXEC,
+        None,
+    )?;
+    // SAFETY: ifreq is a plain C struct; zero is valid for every field.
+    let mut ifr: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (dst, src) in ifr.ifr_name.iter_mut().zip(b"lo\0") {
+        *dst = *src as libc::c_char;
+    }
+    // SAFETY: SIOCGIFFLAGS reads and fills the ifreq we own.
+    Errno::result(unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFFLAGS, &mut ifr) })?;
+    // SAFETY: the union was just filled with flags by the kernel.
+    unsafe { ifr.ifr_ifru.ifru_flags |= (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short };
+    // SAFETY: SIOCSIFFLAGS reads the ifreq we own.
+    Errno::result(unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCSIFFLAGS, &ifr) })?;
+    Ok(())
+}
+
+/// Drops every capability from the bounding set (needs CAP_SETPCAP: call before setuid).
+pub fn drop_bounding_set() -> io::Result<()> {
+    let last: u64 = std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(40);
+    for cap in 0..=last {
+        // SAFETY: prctl with integer arguments only.
+        let r = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
+        if r < 0 && Errno::last() != Errno::EINVAL {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Clears the effective, permitted, inheritable and ambient capability sets.
+pub fn clear_capabilities() -> io::Result<()> {
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    const VERSION_3: u32 = 0x2008_0522;
+    let mut header = Header {
+        version: VERSION_3,
+        pid: 0,
+    };
+    let data = [Data {
+        effective: 0,
+        permitted: 0,
+        inheritable: 0,
+    }; 2];
+    // SAFETY: capset reads a header and two data structs we own, laid out as the kernel's
+    // _LINUX_CAPABILITY_VERSION_3 ABI.
+    Errno::result(unsafe { libc::syscall(libc::SYS_capset, &mut header, data.as_ptr()) })?;
+    // SAFETY: prctl with integer arguments only.
+    let r = unsafe {
+        libc::prctl(
+            libc::PR_CAP_AMBIENT,
+            libc::PR_CAP_AMBIENT_CLEAR_ALL as libc::c_ulong,
+            0,
+            0,
+            0,
+        )
+    };
+    if r < 0 && Errno::last() != Errno::EINVAL {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Restores default signal dispositions that exec would otherwise inherit (Rust ignores
+/// SIGPIPE) and unblocks every signal, for a child about to exec a workload.
+pub fn reset_signals_for_exec() -> io::Result<()> {
+    use nix::sys::signal::{SigHandler, SigSet, SigmaskHow, Signal, sigprocmask};
+    for sig in [
+        Signal::SIGPIPE,
+        Signal::SIGINT,
+        Signal::SIGTERM,
+        Signal::SIGCHLD,
+    ] {
+        // SAFETY: installs SIG_DFL, which runs no Rust code.
+        unsafe { nix::sys::signal::signal(sig, SigHandler::SigDfl) }?;
+    }
+    sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)?;
+    Ok(())
+}
+
+static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn remember_signal(sig: libc::c_int) {
+    STOP_SIGNAL.store(sig, Ordering::SeqCst);
+}
+
+/// Makes SIGINT and SIGTERM set a flag instead of killing the harness, so a run can tear
+/// down before it exits. A second signal changes nothing: teardown still runs.
+pub fn catch_stop_signals() -> io::Result<()> {
+    use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+    let action = SigAction::new(
+        SigHandler::Handler(remember_signal),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    for sig in [Signal::SIGINT, Signal::SIGTERM] {
+        // SAFETY: the handler only stores into an atomic, which is async-signal-safe.
+        unsafe { sigaction(sig, &action) }?;
+    }
+    Ok(())
+}
+
+/// The stop signal received so far, if any.
+pub fn stop_signal() -> Option<nix::sys::signal::Signal> {
+    match STOP_SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        n => nix::sys::signal::Signal::try_from(n).ok(),
+    }
+}
+
+/// A C string for exec; interior NULs were rejected when the scenario was planned.
+pub fn cstring(s: &str) -> io::Result<CString> {
+    CString::new(s).map_err(|_| io::Error::other(format!("{s:?} contains a NUL byte")))
+}
+
+/// Ends this process at once, without running exit handlers or flushing buffers that
+/// belong to the parent it was forked from.
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit only ends the process.
+    unsafe { libc::_exit(code) }
+}

@@ -1,0 +1,451 @@
+//! Scenario files: TOML types that mirror the file exactly, and errors that point into it.
+//!
+//! Parsing here only checks shape (`deny_unknown_fields`, types). Values are checked and
+//! resolved by [`crate::plan`], which reports problems through [`Source::error_at`] so every
+//! message names the file, line, column and key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use toml::de::{DeTable, DeValue};
+
+/// A scenario file as written. Every field is optional here; [`crate::plan`] decides what is
+/// required and fills in defaults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub duration: Option<String>,
+    pub sandbox: Option<SandboxTable>,
+    pub limits: Option<LimitsTable>,
+    #[serde(default)]
+    pub workload: Vec<WorkloadTable>,
+    pub sampling: Option<SamplingTable>,
+    #[serde(default)]
+    pub expect: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxTable {
+    pub namespaces: Option<Vec<String>>,
+    pub hostname: Option<String>,
+    pub uid: Option<i64>,
+    pub gid: Option<i64>,
+    pub rlimits: Option<RlimitsTable>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RlimitsTable {
+    pub nproc: Option<i64>,
+    pub nofile: Option<i64>,
+    #[serde(rename = "as")]
+    pub address_space: Option<toml::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsTable {
+    pub pids: Option<toml::Value>,
+    pub memory: Option<toml::Value>,
+    pub swap: Option<toml::Value>,
+    pub cpu: Option<toml::Value>,
+    pub cpuset: Option<String>,
+}
+
+/// One `[[workload]]` table. Which options are allowed depends on `kind`; the planner checks.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadTable {
+    pub kind: Option<String>,
+    pub style: Option<String>,
+    pub argv: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamplingTable {
+    pub interval: Option<String>,
+}
+
+/// One step of a path to a value in the file: `limits.pids`, `workload[1].argv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A dotted path to a key, displayed the way a user would write it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPath(pub Vec<Seg>);
+
+impl KeyPath {
+    pub fn root() -> Self {
+        KeyPath(Vec::new())
+    }
+    pub fn key(&self, key: &str) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Key(key.to_string()));
+        KeyPath(segs)
+    }
+    pub fn index(&self, index: usize) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Index(index));
+        KeyPath(segs)
+    }
+}
+
+/// Builds a key path from dotted text: `path!("limits", "pids")`.
+pub fn path(keys: &[&str]) -> KeyPath {
+    KeyPath(keys.iter().map(|k| Seg::Key(k.to_string())).collect())
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("(top level)");
+        }
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    if bare {
+                        f.write_str(k)?
+                    } else {
+                        write!(f, "{k:?}")?
+                    }
+                }
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A problem in a scenario file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.key,
+            self.message
+        )
+    }
+}
+
+/// Every problem found in one scenario file.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct ScenarioError(pub Vec<Diagnostic>);
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The text of a scenario file, kept to point errors at lines and columns.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// Reads a scenario file. Unreadable files, directories and non-UTF-8 content are
+    /// reported as diagnostics at 1:1 (or at the first bad byte).
+    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
+        let whole = |message: String| {
+            ScenarioError(vec![Diagnostic {
+                file: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                key: "(file)".into(),
+                message,
+            }])
+        };
+        if path.is_dir() {
+            return Err(whole(
+                "is a directory, expected a scenario .toml file".into(),
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        const MAX: usize = 4 << 20;
+        if bytes.len() > MAX {
+            return Err(whole(format!(
+                "is {} bytes; scenario files are limited to {MAX} bytes",
+                bytes.len()
+            )));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let good = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
+                let (line, column) = line_col(&prefix, good);
+                return Err(ScenarioError(vec![Diagnostic {
+                    file: path.to_path_buf(),
+                    line,
+                    column,
+                    key: "(file)".into(),
+                    message: "is not UTF-8 text (a scenario is a TOML file)".into(),
+                }]));
+            }
+        };
+        Ok(Source {
+            path: path.to_path_buf(),
+            text,
+        })
+    }
+
+    pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Source {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Parses the file into [`Scenario`]; syntax and type errors come back located.
+    pub fn parse(&self) -> Result<Scenario, ScenarioError> {
+        toml::from_str::<Scenario>(&self.text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let key = self
+                .path_at(offset)
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "(syntax)".into());
+            let (line, column) = line_col(&self.text, offset);
+            ScenarioError(vec![Diagnostic {
+                file: self.path.clone(),
+                line,
+                column,
+                key,
+                message: e.message().trim().to_string(),
+            }])
+        })
+    }
+
+    /// A diagnostic for the value at `key`, or at the nearest existing parent table.
+    pub fn error_at(&self, key: &KeyPath, message: impl Into<String>) -> Diagnostic {
+        let offset = self.offset_of(key).unwrap_or(0);
+        let (line, column) = line_col(&self.text, offset);
+        Diagnostic {
+            file: self.path.clone(),
+            line,
+            column,
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn offset_of(&self, key: &KeyPath) -> Option<usize> {
+        let root = DeTable::parse(&self.text).ok()?;
+        let mut best = None;
+        let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
+        let mut value: Option<&toml::Spanned<DeValue<'_>>> = None;
+        for seg in &key.0 {
+            let next = match (seg, table, value) {
+                (Seg::Key(k), Some(t), _) => t.get(k.as_str()),
+                (Seg::Index(i), _, Some(v)) => v.get_ref().as_array().and_then(|a| a.get(*i)),
+                _ => None,
+            };
+            let Some(next) = next else { break };
+            best = Some(next.span().start);
+            value = Some(next);
+            table = next.get_ref().as_table();
+        }
+        best
+    }
+
+    /// The key path whose key or value covers byte `offset`, for serde's errors.
+    fn path_at(&self, offset: usize) -> Option<KeyPath> {
+        let root = DeTable::parse(&self.text).ok()?;
+        let mut path = KeyPath::root();
+        descend_table(root.get_ref(), offset, &mut path).then_some(path)
+    }
+}
+
+/// Finds the key whose key or value text covers `offset`, searching the whole tree (a
+/// table's own span is only its header, so its contents are searched regardless).
+fn descend_table(table: &DeTable<'_>, offset: usize, path: &mut KeyPath) -> bool {
+    for (k, v) in table.iter() {
+        path.0.push(Seg::Key(k.get_ref().to_string()));
+        if k.span().contains(&offset) || descend_value(v, offset, path) {
+            return true;
+        }
+        path.0.pop();
+    }
+    false
+}
+
+fn descend_value(value: &toml::Spanned<DeValue<'_>>, offset: usize, path: &mut KeyPath) -> bool {
+    if let Some(t) = value.get_ref().as_table() {
+        if descend_table(t, offset, path) {
+            return true;
+        }
+    } else if let Some(a) = value.get_ref().as_array() {
+        for (i, item) in a.iter().enumerate() {
+            path.0.push(Seg::Index(i));
+            if descend_value(item, offset, path) {
+                return true;
+            }
+            path.0.pop();
+        }
+    }
+    value.span().contains(&offset)
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        Source::from_text("t.toml", text).parse()
+    }
+
+    #[test]
+    fn parses_the_documented_example() {
+        let s = parse(
+            r#"
+name = "forkbomb"
+description = "Classic fork bomb against pids.max = 100"
+duration = "5s"
+[sandbox]
+namespaces = ["pid", "mount", "net", "uts", "ipc", "cgroup"]
+hostname = "limitlab"
+uid = 65534
+gid = 65534
+rlimits = { nproc = 500, nofile = 1024, as = "1GiB" }
+[limits]
+pids = 100
+memory = "256MiB"
+swap = "0B"
+cpu = 0.5
+cpuset = "0"
+[[workload]]
+kind = "forkbomb"
+style = "classic"
+[sampling]
+interval = "10ms"
+[expect]
+"pids.peak" = "<= 101"
+"pids.limit_hits" = ">= 1"
+"teardown.leaked" = "== 0"
+"#,
+        )
+        .unwrap();
+        assert_eq!(s.name.as_deref(), Some("forkbomb"));
+        assert_eq!(s.workload.len(), 1);
+        assert_eq!(s.expect.len(), 3);
+        assert_eq!(s.expect.keys().next().unwrap(), "pids.peak");
+        let rl = s.sandbox.unwrap().rlimits.unwrap();
+        assert_eq!(rl.nproc, Some(500));
+        assert_eq!(rl.address_space.unwrap().as_str(), Some("1GiB"));
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let e = parse("duration = \"5s\"\n[limits]\npidz = 3\n").unwrap_err();
+        let d = &e.0[0];
+        assert_eq!((d.line, d.column), (3, 1));
+        assert_eq!(d.key, "limits.pidz");
+        assert!(d.message.contains("unknown field `pidz`"), "{}", d.message);
+        assert!(
+            d.message.contains("`pids`"),
+            "lists what is allowed: {}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_located() {
+        let e = parse("duration = \"5s\"\n[sandbox]\nuid = \"nobody\"\n").unwrap_err();
+        let d = &e.0[0];
+        assert_eq!(d.line, 3);
+        assert_eq!(d.key, "sandbox.uid");
+        assert!(d.message.contains("invalid type"), "{}", d.message);
+    }
+
+    #[test]
+    fn unknown_key_in_workload_array_is_located() {
+        let e = parse(
+            "[[workload]]\nkind = \"forkbomb\"\n[[workload]]\nkind = \"command\"\nargs = []\n",
+        )
+        .unwrap_err();
+        let d = &e.0[0];
+        assert_eq!(d.line, 5);
+        assert_eq!(d.key, "workload[1].args");
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let e = parse("duration = \"5s\"\n[limits\n").unwrap_err();
+        assert_eq!(e.0[0].line, 2);
+    }
+
+    #[test]
+    fn error_at_points_to_value() {
+        let src = Source::from_text("t.toml", "duration = \"5s\"\n[limits]\npids = 0\n");
+        let d = src.error_at(&path(&["limits", "pids"]), "must be positive");
+        assert_eq!((d.line, d.column), (3, 8));
+        assert_eq!(d.to_string(), "t.toml:3:8: limits.pids: must be positive");
+        let src = Source::from_text("t.toml", "[expect]\n\"pids.peak\" = \"<< 3\"\n");
+        let d = src.error_at(&path(&["expect", "pids.peak"]), "bad");
+        assert_eq!(
+            (d.line, d.column, d.key.as_str()),
+            (2, 15, "expect.\"pids.peak\"")
+        );
+        let src = Source::from_text("t.toml", "[[workload]]\nkind = \"x\"\n");
+        let d = src.error_at(&KeyPath::root().key("workload").index(0).key("kind"), "bad");
+        assert_eq!((d.line, d.column), (2, 8));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("é = 1", 3), (1, 3));
+    }
+}

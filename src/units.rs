@@ -1,0 +1,172 @@
+//! Units in scenario files: sizes (`256MiB`), durations (`50ms`) and their display.
+//!
+//! Sizes: `B`, IEC `KiB MiB GiB TiB` (powers of 1024), SI `KB MB GB TB` (powers of 1000),
+//! and the kernel's own shorthand `K M G T` (powers of 1024, as `memory.max` reads them).
+//! Durations: `ns us ms s m h`. A number without a unit is an error for durations and bytes
+//! for sizes only when given as a TOML integer (the caller decides).
+
+use std::time::Duration;
+
+const SIZE_UNITS: &[(&str, u64)] = &[
+    ("B", 1),
+    ("KiB", 1 << 10),
+    ("MiB", 1 << 20),
+    ("GiB", 1 << 30),
+    ("TiB", 1 << 40),
+    ("KB", 1_000),
+    ("MB", 1_000_000),
+    ("GB", 1_000_000_000),
+    ("TB", 1_000_000_000_000),
+    ("K", 1 << 10),
+    ("M", 1 << 20),
+    ("G", 1 << 30),
+    ("T", 1 << 40),
+];
+
+const DURATION_UNITS: &[(&str, u64)] = &[
+    ("ns", 1),
+    ("us", 1_000),
+    ("µs", 1_000),
+    ("ms", 1_000_000),
+    ("s", 1_000_000_000),
+    ("m", 60_000_000_000),
+    ("h", 3_600_000_000_000),
+];
+
+/// What a size string may look like, for error messages.
+pub const SIZE_HELP: &str = "a size such as \"256MiB\", \"1GiB\", \"512KB\" or \"0B\" (units: B, KiB, MiB, GiB, TiB, KB, MB, GB, TB, K, M, G, T)";
+/// What a duration string may look like, for error messages.
+pub const DURATION_HELP: &str =
+    "a duration such as \"5s\", \"50ms\" or \"1.5s\" (units: ns, us, ms, s, m, h)";
+
+fn split_number(text: &str) -> Option<(f64, &str)> {
+    let text = text.trim();
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
+        .unwrap_or(text.len());
+    let (num, unit) = text.split_at(end);
+    if num.is_empty() || num.starts_with('.') || num.ends_with('.') {
+        return None;
+    }
+    let num: f64 = num.replace('_', "").parse().ok()?;
+    Some((num, unit.trim()))
+}
+
+fn scaled(num: f64, factor: u64) -> Option<u64> {
+    let value = (num * factor as f64).round();
+    (value.is_finite() && value >= 0.0 && value <= u64::MAX as f64).then_some(value as u64)
+}
+
+/// Parses a size with a unit into bytes.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let (num, unit) =
+        split_number(text).ok_or_else(|| format!("expected {SIZE_HELP}, got {text:?}"))?;
+    if unit.is_empty() {
+        return Err(format!(
+            "{text:?} has no unit; expected {SIZE_HELP} (a bare TOML integer means bytes)"
+        ));
+    }
+    let factor = SIZE_UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, f)| *f)
+        .ok_or_else(|| format!("unknown size unit {unit:?} in {text:?}; expected {SIZE_HELP}"))?;
+    scaled(num, factor).ok_or_else(|| format!("{text:?} is too large"))
+}
+
+/// Parses a duration with a unit.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (num, unit) =
+        split_number(text).ok_or_else(|| format!("expected {DURATION_HELP}, got {text:?}"))?;
+    if unit.is_empty() {
+        return Err(format!("{text:?} has no unit; expected {DURATION_HELP}"));
+    }
+    let factor = DURATION_UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, f)| *f)
+        .ok_or_else(|| {
+            format!("unknown duration unit {unit:?} in {text:?}; expected {DURATION_HELP}")
+        })?;
+    scaled(num, factor)
+        .map(Duration::from_nanos)
+        .ok_or_else(|| format!("{text:?} is too long"))
+}
+
+/// Formats bytes with the largest IEC unit that keeps the number at or above 1.
+pub fn format_size(bytes: u64) -> String {
+    const NAMES: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < NAMES.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", NAMES[unit])
+    }
+}
+
+/// Formats a duration for people: `850 ms`, `4.9 s`.
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1.0 {
+        format!("{:.0} µs", d.as_secs_f64() * 1e6)
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("1.5KiB"), Ok(1536));
+        assert_eq!(parse_size("0B"), Ok(0));
+        assert_eq!(parse_size("2MB"), Ok(2_000_000));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size(" 10 KiB "), Ok(10 << 10));
+        assert!(parse_size("10").unwrap_err().contains("no unit"));
+        assert!(
+            parse_size("10 parsecs")
+                .unwrap_err()
+                .contains("unknown size unit")
+        );
+        assert!(parse_size("MiB").is_err());
+        assert!(parse_size("-1MiB").is_err());
+        assert!(parse_size("1.MiB").is_err());
+        assert!(
+            parse_size("99999999999TiB")
+                .unwrap_err()
+                .contains("too large")
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("50ms"), Ok(Duration::from_millis(50)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("250us"), Ok(Duration::from_micros(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("5").unwrap_err().contains("no unit"));
+        assert!(parse_duration("5 fortnights").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(format_size(512), "512 B");
+        assert_eq!(format_size(256 << 20), "256.0 MiB");
+        assert_eq!(format_duration(Duration::from_millis(62)), "62 ms");
+        assert_eq!(format_duration(Duration::from_millis(4900)), "4.9 s");
+    }
+}

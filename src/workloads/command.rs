@@ -1,0 +1,44 @@
+//! The `command` workload: any program, run inside the sandbox as the sandbox's uid. It has
+//! no code in the workload image; this is how the init finds it and what it gets.
+
+use std::path::{Path, PathBuf};
+
+/// The search path and the only environment a workload gets.
+pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The environment of every workload, `KEY=value`.
+pub fn environment() -> Vec<String> {
+    vec![
+        format!("PATH={PATH}"),
+        "HOME=/tmp".into(),
+        "LANG=C.UTF-8".into(),
+    ]
+}
+
+/// Finds a program the way a shell would: a name with a `/` is used as it is, anything
+/// else is looked up in [`PATH`].
+pub fn resolve(program: &str) -> Result<PathBuf, String> {
+    if program.contains('/') {
+        return Ok(PathBuf::from(program));
+    }
+    PATH.split(':')
+        .map(|dir| Path::new(dir).join(program))
+        .find(|p| p.is_file() && nix::unistd::access(p, nix::unistd::AccessFlags::X_OK).is_ok())
+        .ok_or_else(|| format!("{program}: command not found in PATH={PATH}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_like_a_shell() {
+        assert!(resolve("sh").unwrap().ends_with("sh"));
+        assert_eq!(resolve("./x").unwrap(), PathBuf::from("./x"));
+        assert!(
+            resolve("no-such-program-limitlab")
+                .unwrap_err()
+                .contains("command not found")
+        );
+    }
+}
