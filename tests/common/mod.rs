@@ -1,0 +1,137 @@
+//! Helpers for the tests that drive the real binary against the real kernel.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard};
+
+use limitlab::sandbox::cgroup::{Layout, NAME_PREFIX};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_limitlab");
+
+/// The project's own folder (shipped scenarios live in `scenarios/`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn limitlab() -> Command {
+    Command::new(BIN)
+}
+
+/// Whether the privileged tests can run. They skip with a printed reason when they cannot,
+/// and fail instead when `LIMITLAB_REQUIRE_PRIVILEGED=1` (CI sets it).
+pub fn privileged(test: &str) -> bool {
+    let reason = if !nix::unistd::geteuid().is_root() {
+        Some("needs root")
+    } else if let Err(e) = Layout::detect() {
+        eprintln!("{e}");
+        Some("needs a usable cgroup hierarchy")
+    } else {
+        None
+    };
+    match reason {
+        None => true,
+        Some(why) if std::env::var("LIMITLAB_REQUIRE_PRIVILEGED").as_deref() == Ok("1") => {
+            panic!("{test}: {why}, and LIMITLAB_REQUIRE_PRIVILEGED=1 forbids skipping")
+        }
+        Some(why) => {
+            eprintln!("SKIPPED {test}: {why} (set LIMITLAB_REQUIRE_PRIVILEGED=1 to fail instead)");
+            false
+        }
+    }
+}
+
+/// Privileged tests run one at a time: they share two cores and the leftover checks look at
+/// the whole machine.
+pub fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Every limitlab cgroup beneath this process's own cgroups.
+pub fn leftover_cgroups() -> Vec<PathBuf> {
+    let Ok(layout) = Layout::detect() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for parent in layout.parents() {
+        let Ok(entries) = std::fs::read_dir(&parent) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(NAME_PREFIX) && e.path().is_dir() {
+                found.push(e.path());
+            }
+        }
+    }
+    found
+}
+
+/// Every process on the machine that is a limitlab sandbox init or built-in workload.
+pub fn leftover_processes() -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return found;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else {
+            continue;
+        };
+        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+        if cmd.starts_with("limitlab __init") || cmd.starts_with("limitlab __workload") {
+            found.push(format!("{name}: {cmd}"));
+        }
+    }
+    found
+}
+
+/// Fails the test if anything of limitlab's is left on the machine.
+pub fn assert_nothing_left() {
+    let cgroups = leftover_cgroups();
+    assert!(
+        cgroups.is_empty(),
+        "limitlab cgroups left behind: {cgroups:?}"
+    );
+    let procs = leftover_processes();
+    assert!(procs.is_empty(), "sandbox processes left behind: {procs:?}");
+}
+
+/// Writes a scenario file into `dir`.
+pub fn scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(format!("{name}.toml"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Runs `limitlab run SCENARIO --out OUT --quiet` and returns the output.
+pub fn run(scenario: &Path, out: &Path) -> Output {
+    limitlab()
+        .args(["run", "--quiet", "--out"])
+        .arg(out)
+        .arg(scenario)
+        .output()
+        .expect("limitlab runs")
+}
+
+pub fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The parsed `summary.json` of a results folder.
+pub fn summary(out: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("summary.json")).expect("summary.json exists");
+    serde_json::from_str(&text).expect("summary.json parses")
+}
+
+pub fn metric(summary: &serde_json::Value, name: &str) -> Option<f64> {
+    summary["metrics"][name].as_f64()
+}
