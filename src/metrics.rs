@@ -49,7 +49,7 @@ metrics! {
     "run.duration_ms" Ms "how long the workload phase lasted (the scenario's duration, or less if every workload exited)";
     "sandbox.start_ms" Ms "from the start of sandbox setup (cgroups, limits, namespaces) until the first workload was executing";
     "pids.limit" Count "the pids.max written for the sandbox (the scenario's limit or the safety ceiling)";
-    "pids.peak" Count "most processes and threads in the sandbox at once (pids.peak where the kernel keeps it, else the sampled maximum)";
+    "pids.peak" Count "most processes and threads in the sandbox at once (the kernel's pids.peak; where it has none, the sampled maximum of pids.current, which can read a few above pids.max for an instant)";
     "pids.limit_hits" Count "forks refused by the pids limit (the max count in pids.events)";
     "pids.time_to_limit_ms" Ms "from the workload's start until the pids limit first refused a fork (sampling resolution)";
     "memory.peak_bytes" Bytes "highest memory charge of the sandbox (memory.peak / max_usage_in_bytes, else sampled)";
@@ -99,7 +99,12 @@ pub fn compute(record: &RunRecord) -> Metrics {
             "run.duration_ms" => Some(end),
             "sandbox.start_ms" => record.start_ms,
             "pids.limit" => Some(pids_limit),
-            "pids.peak" => max_of(all.iter().flat_map(|s| [s.pids_current, s.pids_peak])),
+            // The kernel's watermark counts only forks that passed the limit check; a sampled
+            // pids.current can read above pids.max for an instant (a fork is charged, checked,
+            // then reverted), so it is only the fallback.
+            "pids.peak" => {
+                last(all, |s| s.pids_peak).or_else(|| max_of(all.iter().map(|s| s.pids_current)))
+            }
             "pids.limit_hits" => last(all, |s| s.pids_max_events),
             "pids.time_to_limit_ms" => all
                 .iter()

@@ -31,7 +31,9 @@ pub struct Sample {
     /// How late this sample was taken against its schedule, in milliseconds.
     pub late_ms: f64,
     pub pids_current: Option<u64>,
-    /// `pids.peak` where the kernel keeps it (cgroup v2, Linux 6.1+).
+    /// `pids.peak` where the kernel keeps it (recent kernels, v1 and v2): the most tasks that
+    /// passed the limit check. `pids_current` itself can read above `pids.max` for an
+    /// instant, because the kernel charges a fork, compares, and then reverts.
     pub pids_peak: Option<u64>,
     /// The `max` count in `pids.events`: forks refused by the pids limit.
     pub pids_max_events: Option<u64>,

@@ -78,7 +78,9 @@ fn every_forkbomb_style_stays_under_its_cap() {
         } else {
             assert!(peak <= 3.0, "churn: peak {peak}");
         }
-        // The samples show the cap from outside, too.
+        // The samples show the cap from outside, too. A sampled pids.current may read up to
+        // one above the limit per CPU for an instant: the kernel charges each fork, compares
+        // with pids.max and reverts the charge of a refused one.
         let csv = std::fs::read_to_string(out.join("samples.csv")).unwrap();
         let mut rdr = csv::Reader::from_reader(csv.as_bytes());
         let col = rdr
@@ -92,7 +94,8 @@ fn every_forkbomb_style_stays_under_its_cap() {
             .filter_map(|r| r.unwrap().get(col).and_then(|v| v.parse::<u64>().ok()))
             .max()
             .unwrap();
-        assert!(max <= 50, "{style}: sampled {max}");
+        let cpus = std::thread::available_parallelism().unwrap().get() as u64;
+        assert!(max <= 50 + cpus, "{style}: sampled {max}");
         assert_nothing_left();
     }
 }

@@ -37,6 +37,11 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
             ),
         );
     }
+    if !record.samples.iter().any(|s| s.pids_peak.is_some()) {
+        notes.push(
+            "This kernel keeps no pids.peak, so pids.peak is the sampled maximum of pids.current, which can read a few above pids.max for an instant (the kernel charges a fork before it compares with the limit, then reverts).".into(),
+        );
+    }
     if leaked {
         notes.push(format!(
             "Teardown left {} process(es) and {} cgroup(s) behind: {}",

@@ -159,6 +159,7 @@ impl V1Cgroup {
             }
         };
         add("pids", "pids.current", SourceKind::PidsCurrent);
+        add("pids", "pids.peak", SourceKind::PidsPeak);
         add("pids", "pids.events", SourceKind::PidsEvents);
         add("memory", "memory.usage_in_bytes", SourceKind::MemoryCurrent);
         add(
