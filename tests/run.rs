@@ -325,3 +325,64 @@ fn doctor_reports_the_cgroup_mode() {
         "doctor's probe cgroup is removed"
     );
 }
+
+#[test]
+fn rlimits_apply_inside_the_sandbox() {
+    if !privileged("rlimits_apply_inside_the_sandbox") {
+        return;
+    }
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "rl",
+        "duration = \"5s\"\n[sandbox]\nrlimits = { nproc = 77, nofile = 64, as = \"512MiB\" }\n[limits]\npids = 20\n[[workload]]\nkind = \"command\"\nargv = [\"bash\", \"-c\", \"echo nproc $(ulimit -u) nofile $(ulimit -n) as $(ulimit -v)\"]\n",
+    );
+    let out = tmp.path().join("out");
+    let o = run(&file, &out);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let log = std::fs::read_to_string(out.join("workload.log")).unwrap();
+    assert_eq!(log.trim(), format!("nproc 77 nofile 64 as {}", 512 * 1024));
+    assert_nothing_left();
+}
+
+#[test]
+fn pure_v1_teardown_freezes_kills_and_thaws() {
+    if !privileged("pure_v1_teardown_freezes_kills_and_thaws") {
+        return;
+    }
+    let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
+    if layout.mode != limitlab::sandbox::cgroup::Mode::Hybrid || !layout.v1.contains_key("freezer")
+    {
+        eprintln!(
+            "SKIPPED pure_v1_teardown_freezes_kills_and_thaws: needs a hybrid host with the v1 freezer to pose as pure v1"
+        );
+        return;
+    }
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "v1",
+        "duration = \"1s\"\n[limits]\npids = 200\n[[workload]]\nkind = \"forkbomb\"\n[expect]\n\"pids.peak\" = \"<= 200\"\n\"teardown.leaked\" = \"== 0\"\n",
+    );
+    let out = tmp.path().join("out");
+    let o = limitlab()
+        .env(limitlab::sandbox::cgroup::FORCE_V1_ENV, "1")
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let s = summary(&out);
+    assert_eq!(s["host"]["cgroup_mode"], "v1");
+    assert_eq!(s["teardown"]["method"], "freeze + SIGKILL each + thaw");
+    assert_eq!(s["teardown"]["processes_killed"], 200);
+    let samples = std::fs::read_to_string(out.join("samples.csv")).unwrap();
+    assert!(
+        samples.lines().nth(1).unwrap().contains(",system,"),
+        "PSI is system-wide on pure v1"
+    );
+    assert_nothing_left();
+}

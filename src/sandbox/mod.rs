@@ -167,7 +167,10 @@ impl Sandbox {
         // The init waits on its pipe; only once it is in every cgroup may it go on. Each move
         // takes the kernel's cgroup threadgroup lock (the first costs an RCU grace period),
         // so the cgroup it was cloned into is skipped.
-        let cloned_into = into_dir.as_ref().and(sandbox.cgroup.clone_into_dir()).filter(|_| into);
+        let cloned_into = into_dir
+            .as_ref()
+            .and(sandbox.cgroup.clone_into_dir())
+            .filter(|_| into);
         for procs in sandbox.cgroup.procs_files() {
             if cloned_into.is_some_and(|d| procs.parent() == Some(d)) {
                 continue;

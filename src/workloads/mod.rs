@@ -250,20 +250,8 @@ pub fn pids_cap() -> Option<String> {
     {
         return Some(format!("RLIMIT_NPROC = {soft}"));
     }
-    let layout = crate::sandbox::cgroup::Layout::detect().ok()?;
-    let h = layout.v1.get("pids").or(layout.unified.as_ref())?;
-    let mut dir = h.own_dir();
-    while dir.starts_with(&h.mount) {
-        if let Ok(v) = std::fs::read_to_string(dir.join("pids.max"))
-            && v.trim() != "max"
-        {
-            return Some(format!("pids.max = {} in {}", v.trim(), dir.display()));
-        }
-        if !dir.pop() {
-            break;
-        }
-    }
-    None
+    let (dir, max) = crate::sandbox::cgroup::Layout::detect().ok()?.pids_cap()?;
+    Some(format!("pids.max = {max} in {}", dir.display()))
 }
 
 #[cfg(test)]

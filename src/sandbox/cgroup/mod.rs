@@ -118,6 +118,9 @@ pub struct Layout {
     pub unified: Option<Hierarchy>,
 }
 
+/// Set to `1` to run a hybrid host as if it were pure cgroup v1 (for tests).
+pub const FORCE_V1_ENV: &str = "LIMITLAB_FORCE_CGROUP_V1";
+
 /// The v1 controllers limitlab uses.
 pub const V1_CONTROLLERS: [&str; 6] = ["pids", "memory", "cpu", "cpuacct", "cpuset", "freezer"];
 
@@ -131,13 +134,18 @@ impl Layout {
                 .map(|s| s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC)
                 .unwrap_or(false)
         };
-        let mode = if is_cgroup2(root) {
+        let mut mode = if is_cgroup2(root) {
             Mode::V2
         } else if is_cgroup2(&root.join("unified")) {
             Mode::Hybrid
         } else {
             Mode::V1
         };
+        // Testing knob: treat a hybrid host as pure v1 (ignore its cgroup2 tree), so the v1
+        // teardown (freeze, kill, thaw) and system-wide PSI run on a real kernel.
+        if mode == Mode::Hybrid && std::env::var(FORCE_V1_ENV).as_deref() == Ok("1") {
+            mode = Mode::V1;
+        }
         let read = |p: &str| {
             fs::read_to_string(p).map_err(|source| CgroupError::Read {
                 path: p.into(),
@@ -226,7 +234,8 @@ impl Layout {
                 "the pids controller is not mounted: limitlab cannot cap a fork bomb without it (mount the pids hierarchy, or boot with cgroup v2)".into(),
             )),
             Mode::V2 => Ok(Layout { mode, v1: BTreeMap::new(), unified }),
-            _ => Ok(Layout { mode, v1, unified }),
+            Mode::V1 => Ok(Layout { mode, v1, unified: None }),
+            Mode::Hybrid => Ok(Layout { mode, v1, unified }),
         }
     }
 
@@ -241,6 +250,25 @@ impl Layout {
             }
             Mode::V2 => v2::V2Cgroup::create(self, &name, limits).map(|c| Box::new(c) as _),
         }
+    }
+
+    /// The nearest `pids.max` below "max" on this process's cgroup or an ancestor: what caps
+    /// the processes this one may create.
+    pub fn pids_cap(&self) -> Option<(PathBuf, u64)> {
+        let h = self.v1.get("pids").or(self.unified.as_ref())?;
+        let mut dir = h.own_dir();
+        while dir.starts_with(&h.mount) {
+            if let Some(max) = read(&dir.join("pids.max"))
+                .ok()
+                .and_then(|v| v.parse().ok())
+            {
+                return Some((dir, max));
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+        None
     }
 
     /// The directories under which leftovers of earlier runs may sit (this process's own
@@ -518,6 +546,19 @@ mod tests {
         let mounts = "36 30 0:32 /ci /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
         let l = Layout::from_proc(Mode::V1, "5:pids:/ci/job\n", mounts, None).unwrap();
         assert_eq!(l.v1["pids"].own, "/job");
+    }
+
+    #[test]
+    fn pids_cap_is_found_on_an_ancestor() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cg = "5:pids:/ci/job\n4:memory:/ci\n3:cpu,cpuacct:/ci\n1:freezer:/ci\n";
+        let l = Layout::from_proc(Mode::V1, cg, MOUNTS_V1, Some(tmp.path())).unwrap();
+        let own = tmp.path().join("pids/ci/job");
+        fs::create_dir_all(&own).unwrap();
+        fs::write(own.join("pids.max"), "max\n").unwrap();
+        assert_eq!(l.pids_cap(), None, "max everywhere is no cap");
+        fs::write(tmp.path().join("pids/ci/pids.max"), "4096\n").unwrap();
+        assert_eq!(l.pids_cap(), Some((tmp.path().join("pids/ci"), 4096)));
     }
 
     #[test]
