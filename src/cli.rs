@@ -242,7 +242,7 @@ fn run_one(
     }
     let record = crate::runner::run(p, layout, host, dir, &mut status);
     status.finish();
-    let record = record?;
+    let record = record.inspect_err(|_| dir.discard_if_unused())?;
     let summary = summary::build(&record, Vec::new());
     summary::write(&dir.file("summary.json"), &summary).map_err(|e| {
         coded(

@@ -106,11 +106,13 @@ pub fn run(
         latest: latest.clone(),
     })
     .context("start the sampler")?;
-    sandbox.release().context("release the workload")?;
-
+    // From here on every failure still ends in teardown and a summary marked aborted.
+    let mut aborted = sandbox
+        .release()
+        .err()
+        .map(|e| format!("could not release the workload: {e}"));
     let mut exits: Vec<WorkloadExit> = Vec::new();
     let mut start_ms = None;
-    let mut aborted = None;
     let mut handle = |ev: SandboxEvent, exits: &mut Vec<WorkloadExit>| -> bool {
         match ev {
             SandboxEvent::Msg(InitMsg::Started {
@@ -177,7 +179,7 @@ pub fn run(
 
     let end = t0 + plan.duration;
     let mut last_status = Instant::now() - Duration::from_secs(1);
-    loop {
+    while aborted.is_none() {
         if let Some(sig) = sys::stop_signal() {
             aborted = Some(format!("stopped by {sig}"));
             events.record(EventKind::Abort, format!("{sig} received; tearing down"));
@@ -237,7 +239,9 @@ pub fn run(
     watchdog.disarm();
     drop(sandbox);
     let log = log.join().unwrap_or_default();
-    events.finish().context("write events.csv")?;
+    if let Err(e) = events.finish() {
+        status.say(&format!("warning: events.csv is incomplete: {e}"));
+    }
     if let Some(e) = sampled.write_error {
         status.say(&format!("warning: samples.csv is incomplete: {e}"));
     }

@@ -287,14 +287,13 @@ fn not_root_exits_3_with_the_reason() {
         std::os::unix::fs::PermissionsExt::from_mode(0o777),
     )
     .unwrap();
+    // A copy the unprivileged user can reach wherever the checkout lives (e.g. under /root).
+    let bin = tmp.path().join("limitlab");
+    std::fs::copy(BIN, &bin).unwrap();
     let o = std::process::Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            BIN,
-            "run",
-        ])
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .arg("run")
         .arg(&file)
         .current_dir(tmp.path())
         .output()
@@ -384,5 +383,37 @@ fn pure_v1_teardown_freezes_kills_and_thaws() {
         samples.lines().nth(1).unwrap().contains(",system,"),
         "PSI is system-wide on pure v1"
     );
+    assert_nothing_left();
+}
+
+#[test]
+fn a_limit_the_host_cannot_give_exits_3_and_leaves_nothing() {
+    if !privileged("a_limit_the_host_cannot_give_exits_3_and_leaves_nothing") {
+        return;
+    }
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "cpuset",
+        "duration = \"1s\"\n[limits]\npids = 20\ncpuset = \"4000\"\n[[workload]]\nkind = \"forkbomb\"\n",
+    );
+    let o = limitlab()
+        .current_dir(tmp.path())
+        .args(["run", "--quiet"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("CPU 4000"),
+        "{}",
+        text(&o)
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path().join("results/cpuset"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "no husk of a results folder: {left:?}");
     assert_nothing_left();
 }

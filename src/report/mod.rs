@@ -94,6 +94,19 @@ impl ResultsDir {
         })
     }
 
+    /// Removes what a run that failed before taking a single sample wrote here (and the
+    /// folder, if that leaves it empty), so a failed start leaves no husk behind.
+    pub fn discard_if_unused(&self) {
+        let samples = fs::read_to_string(self.file("samples.csv")).unwrap_or_default();
+        if samples.lines().count() > 1 || self.file("summary.json").exists() {
+            return;
+        }
+        for f in ["samples.csv", "events.csv", "workload.log"] {
+            let _ = fs::remove_file(self.file(f));
+        }
+        let _ = fs::remove_dir(&self.path);
+    }
+
     pub fn file(&self, name: &str) -> PathBuf {
         self.path.join(name)
     }
