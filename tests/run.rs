@@ -16,29 +16,40 @@ fn shipped() -> Vec<std::path::PathBuf> {
     files
 }
 
+/// The largest value of a column of samples.csv.
+fn column_max(samples: &str, column: &str) -> u64 {
+    let mut rdr = csv::Reader::from_reader(samples.as_bytes());
+    let col = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    rdr.records()
+        .filter_map(|r| r.unwrap().get(col).and_then(|v| v.parse::<u64>().ok()))
+        .max()
+        .unwrap_or(0)
+}
+
 #[test]
 fn every_shipped_scenario_holds() {
-    if !privileged("every_shipped_scenario_holds") {
+    let Some(_lock) = exclusive("every_shipped_scenario_holds") else {
         return;
-    }
-    let _serial = serial();
+    };
     for file in shipped() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        let o = run(&file, &out);
-        assert_eq!(o.status.code(), Some(0), "{}: {}", file.display(), text(&o));
-        let s = summary(&out);
+        let ran = run_file(&file);
+        ran.expect_exit(0);
+        let s = ran.summary();
         assert_eq!(s["verdict"], "held", "{}", file.display());
+        let expectations = s["expectations"].as_array().unwrap();
         assert!(
-            s["expectations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|x| x["held"] == true)
+            expectations.iter().all(|x| x["held"] == true),
+            "{}",
+            file.display()
         );
-        assert_eq!(metric(&s, "teardown.leaked"), Some(0.0));
+        assert_eq!(ran.metric("teardown.leaked"), Some(0.0));
         for f in ["samples.csv", "events.csv", "workload.log"] {
-            assert!(out.join(f).exists(), "{f}");
+            assert!(ran.out.join(f).exists(), "{f}");
         }
         assert_nothing_left();
     }
@@ -46,55 +57,37 @@ fn every_shipped_scenario_holds() {
 
 #[test]
 fn every_forkbomb_style_stays_under_its_cap() {
-    if !privileged("every_forkbomb_style_stays_under_its_cap") {
+    let Some(_lock) = exclusive("every_forkbomb_style_stays_under_its_cap") else {
         return;
-    }
-    let _serial = serial();
+    };
     for style in ["classic", "binary", "churn"] {
-        let tmp = tempfile::tempdir().unwrap();
-        let file = scenario(
-            tmp.path(),
+        let ran = run_text(
             style,
             &format!(
                 "duration = \"1500ms\"\n[limits]\npids = 50\n[[workload]]\nkind = \"forkbomb\"\nstyle = \"{style}\"\n[sampling]\ninterval = \"2ms\"\n"
             ),
         );
-        let out = tmp.path().join("out");
-        let o = run(&file, &out);
-        assert_eq!(o.status.code(), Some(0), "{style}: {}", text(&o));
-        let s = summary(&out);
-        let peak = metric(&s, "pids.peak").unwrap();
+        ran.expect_exit(0);
+        let peak = ran.metric("pids.peak").unwrap();
         assert!(peak <= 50.0, "{style}: peak {peak}");
-        let ok = metric(&s, "workload.forks_ok").unwrap();
+        let ok = ran.metric("workload.forks_ok").unwrap();
         assert!(ok >= 48.0, "{style}: only {ok} forks");
-        if style != "churn" {
-            // Classic and binary bombs fill the cap; churn keeps at most two processes.
+        if style == "churn" {
+            // Churn keeps at most a parent and its one child (and the init).
+            assert!(peak <= 3.0, "churn: peak {peak}");
+        } else {
             assert_eq!(peak, 50.0, "{style} reaches its cap");
-            assert!(metric(&s, "pids.limit_hits").unwrap() >= 1.0, "{style}");
+            assert!(ran.metric("pids.limit_hits").unwrap() >= 1.0, "{style}");
             assert!(
-                metric(&s, "workload.forks_failed").unwrap() >= 1.0,
+                ran.metric("workload.forks_failed").unwrap() >= 1.0,
                 "{style}"
             );
-        } else {
-            assert!(peak <= 3.0, "churn: peak {peak}");
         }
         // The samples show the cap from outside, too. A sampled pids.current may read up to
         // one above the limit per CPU for an instant: the kernel charges each fork, compares
         // with pids.max and reverts the charge of a refused one.
-        let csv = std::fs::read_to_string(out.join("samples.csv")).unwrap();
-        let mut rdr = csv::Reader::from_reader(csv.as_bytes());
-        let col = rdr
-            .headers()
-            .unwrap()
-            .iter()
-            .position(|h| h == "pids_current")
-            .unwrap();
-        let max = rdr
-            .records()
-            .filter_map(|r| r.unwrap().get(col).and_then(|v| v.parse::<u64>().ok()))
-            .max()
-            .unwrap();
         let cpus = std::thread::available_parallelism().unwrap().get() as u64;
+        let max = column_max(&ran.read("samples.csv"), "pids_current");
         assert!(max <= 50 + cpus, "{style}: sampled {max}");
         assert_nothing_left();
     }
@@ -102,27 +95,21 @@ fn every_forkbomb_style_stays_under_its_cap() {
 
 #[test]
 fn a_command_workload_runs_and_reports_its_exit() {
-    if !privileged("a_command_workload_runs_and_reports_its_exit") {
+    let Some(_lock) = exclusive("a_command_workload_runs_and_reports_its_exit") else {
         return;
-    }
-    let _serial = serial();
-    let tmp = tempfile::tempdir().unwrap();
-    let file = scenario(
-        tmp.path(),
+    };
+    let started = std::time::Instant::now();
+    let ran = run_text(
         "cmd",
         "duration = \"5s\"\n[limits]\npids = 10\n[[workload]]\nkind = \"command\"\nargv = [\"sh\", \"-c\", \"echo hello from the sandbox; exit 7\"]\n[expect]\n\"workload.exit_code\" = \"== 7\"\n",
     );
-    let out = tmp.path().join("out");
-    let started = std::time::Instant::now();
-    let o = run(&file, &out);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    ran.expect_exit(0);
     assert!(
         started.elapsed() < std::time::Duration::from_secs(5),
         "the run ends when its workload does"
     );
-    let log = std::fs::read_to_string(out.join("workload.log")).unwrap();
-    assert_eq!(log, "hello from the sandbox\n");
-    let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
+    assert_eq!(ran.read("workload.log"), "hello from the sandbox\n");
+    let events = ran.read("events.csv");
     assert!(
         events.contains("workload_exit,workload 0: exited 7"),
         "{events}"
@@ -132,22 +119,20 @@ fn a_command_workload_runs_and_reports_its_exit() {
 
 #[test]
 fn a_failed_expectation_exits_1() {
-    if !privileged("a_failed_expectation_exits_1") {
+    let Some(_lock) = exclusive("a_failed_expectation_exits_1") else {
         return;
-    }
-    let _serial = serial();
-    let tmp = tempfile::tempdir().unwrap();
-    let file = scenario(
-        tmp.path(),
+    };
+    let ran = run_text(
         "fail",
         "duration = \"300ms\"\n[limits]\npids = 20\n[[workload]]\nkind = \"forkbomb\"\n[expect]\n\"pids.peak\" = \"< 5\"\n",
     );
-    let out = tmp.path().join("out");
-    let o = run(&file, &out);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("FAIL pids.peak = 20"), "{stdout}");
-    assert_eq!(summary(&out)["verdict"], "failed");
+    ran.expect_exit(1);
+    assert!(
+        ran.stdout().contains("FAIL pids.peak = 20"),
+        "{}",
+        ran.stdout()
+    );
+    assert_eq!(ran.summary()["verdict"], "failed");
     assert_nothing_left();
 }
 
@@ -172,23 +157,18 @@ grep NoNewPrivs /proc/self/status
 
 #[test]
 fn the_workload_is_isolated_and_cannot_touch_its_cgroups() {
-    if !privileged("the_workload_is_isolated_and_cannot_touch_its_cgroups") {
+    let Some(_lock) = exclusive("the_workload_is_isolated_and_cannot_touch_its_cgroups") else {
         return;
-    }
-    let _serial = serial();
-    let tmp = tempfile::tempdir().unwrap();
+    };
     let argv = serde_json::to_string(&["sh", "-c", PROBE]).unwrap();
-    let file = scenario(
-        tmp.path(),
+    let ran = run_text(
         "probe",
         &format!(
             "duration = \"10s\"\n[limits]\npids = 20\n[[workload]]\nkind = \"command\"\nargv = {argv}\n"
         ),
     );
-    let out = tmp.path().join("out");
-    let o = run(&file, &out);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let log = std::fs::read_to_string(out.join("workload.log")).unwrap();
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
     let line = |key: &str| {
         log.lines()
             .find_map(|l| l.strip_prefix(key))
@@ -220,54 +200,41 @@ fn the_workload_is_isolated_and_cannot_touch_its_cgroups() {
 
 #[test]
 fn default_results_folder_is_results_name_timestamp() {
-    if !privileged("default_results_folder_is_results_name_timestamp") {
+    let Some(_lock) = exclusive("default_results_folder_is_results_name_timestamp") else {
         return;
-    }
-    let _serial = serial();
+    };
     let tmp = tempfile::tempdir().unwrap();
     let file = scenario(
         tmp.path(),
         "tiny",
         "duration = \"200ms\"\n[limits]\npids = 5\n[[workload]]\nkind = \"command\"\nargv = [\"true\"]\n",
     );
-    let o = limitlab()
-        .current_dir(tmp.path())
-        .args(["run", "--quiet"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let run_in = |args: &[&str]| {
+        let o = limitlab()
+            .current_dir(tmp.path())
+            .args(args)
+            .arg(&file)
+            .output()
+            .unwrap();
+        (o.status.code(), text(&o))
+    };
+    let (code, out) = run_in(&["run", "--quiet"]);
+    assert_eq!(code, Some(0), "{out}");
     let runs: Vec<_> = std::fs::read_dir(tmp.path().join("results/tiny"))
         .unwrap()
         .flatten()
         .collect();
     assert_eq!(runs.len(), 1);
     assert!(runs[0].path().join("summary.json").exists());
-    let o = limitlab()
-        .current_dir(tmp.path())
-        .args(["run", "--quiet", "--out", "results/tiny"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let (code, out) = run_in(&["run", "--quiet", "--out", "results/tiny"]);
     assert_eq!(
-        o.status.code(),
+        code,
         Some(0),
-        "an empty-of-results parent is fine: {}",
-        text(&o)
+        "a folder without results of its own is fine: {out}"
     );
-    let o = limitlab()
-        .current_dir(tmp.path())
-        .args(["run", "--quiet", "--out"])
-        .arg(runs[0].path())
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "never overwrites a run: {}",
-        text(&o)
-    );
+    let earlier = runs[0].path().to_string_lossy().into_owned();
+    let (code, out) = run_in(&["run", "--quiet", "--out", &earlier]);
+    assert_eq!(code, Some(2), "never overwrites a run: {out}");
     assert_nothing_left();
 }
 
@@ -308,10 +275,9 @@ fn not_root_exits_3_with_the_reason() {
 
 #[test]
 fn doctor_reports_the_cgroup_mode() {
-    if !privileged("doctor_reports_the_cgroup_mode") {
+    let Some(_lock) = exclusive("doctor_reports_the_cgroup_mode") else {
         return;
-    }
-    let _serial = serial();
+    };
     let o = limitlab().arg("doctor").output().unwrap();
     let s = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{s}");
@@ -327,21 +293,18 @@ fn doctor_reports_the_cgroup_mode() {
 
 #[test]
 fn rlimits_apply_inside_the_sandbox() {
-    if !privileged("rlimits_apply_inside_the_sandbox") {
+    let Some(_lock) = exclusive("rlimits_apply_inside_the_sandbox") else {
         return;
-    }
-    let _serial = serial();
-    let tmp = tempfile::tempdir().unwrap();
-    let file = scenario(
-        tmp.path(),
+    };
+    let ran = run_text(
         "rl",
         "duration = \"5s\"\n[sandbox]\nrlimits = { nproc = 77, nofile = 64, as = \"512MiB\" }\n[limits]\npids = 20\n[[workload]]\nkind = \"command\"\nargv = [\"bash\", \"-c\", \"echo nproc $(ulimit -u) nofile $(ulimit -n) as $(ulimit -v)\"]\n",
     );
-    let out = tmp.path().join("out");
-    let o = run(&file, &out);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let log = std::fs::read_to_string(out.join("workload.log")).unwrap();
-    assert_eq!(log.trim(), format!("nproc 77 nofile 64 as {}", 512 * 1024));
+    ran.expect_exit(0);
+    assert_eq!(
+        ran.read("workload.log").trim(),
+        format!("nproc 77 nofile 64 as {}", 512 * 1024)
+    );
     assert_nothing_left();
 }
 
@@ -358,27 +321,18 @@ fn pure_v1_teardown_freezes_kills_and_thaws() {
         );
         return;
     }
-    let _serial = serial();
-    let tmp = tempfile::tempdir().unwrap();
-    let file = scenario(
-        tmp.path(),
+    let _lock = serial();
+    let ran = run_text_with(
         "v1",
         "duration = \"1s\"\n[limits]\npids = 200\n[[workload]]\nkind = \"forkbomb\"\n[expect]\n\"pids.peak\" = \"<= 200\"\n\"teardown.leaked\" = \"== 0\"\n",
+        &[(limitlab::sandbox::cgroup::FORCE_V1_ENV, "1")],
     );
-    let out = tmp.path().join("out");
-    let o = limitlab()
-        .env(limitlab::sandbox::cgroup::FORCE_V1_ENV, "1")
-        .args(["run", "--quiet", "--out"])
-        .arg(&out)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let s = summary(&out);
+    ran.expect_exit(0);
+    let s = ran.summary();
     assert_eq!(s["host"]["cgroup_mode"], "v1");
     assert_eq!(s["teardown"]["method"], "freeze + SIGKILL each + thaw");
     assert_eq!(s["teardown"]["processes_killed"], 200);
-    let samples = std::fs::read_to_string(out.join("samples.csv")).unwrap();
+    let samples = ran.read("samples.csv");
     assert!(
         samples.lines().nth(1).unwrap().contains(",system,"),
         "PSI is system-wide on pure v1"
@@ -388,10 +342,9 @@ fn pure_v1_teardown_freezes_kills_and_thaws() {
 
 #[test]
 fn a_limit_the_host_cannot_give_exits_3_and_leaves_nothing() {
-    if !privileged("a_limit_the_host_cannot_give_exits_3_and_leaves_nothing") {
+    let Some(_lock) = exclusive("a_limit_the_host_cannot_give_exits_3_and_leaves_nothing") else {
         return;
-    }
-    let _serial = serial();
+    };
     let tmp = tempfile::tempdir().unwrap();
     let file = scenario(
         tmp.path(),

@@ -48,6 +48,74 @@ pub fn serial() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// `privileged` and `serial` together: `let Some(_lock) = exclusive("name") else { return };`
+pub fn exclusive(test: &str) -> Option<MutexGuard<'static, ()>> {
+    privileged(test).then(serial)
+}
+
+/// A run of one scenario in its own temporary folder.
+pub struct Ran {
+    pub tmp: tempfile::TempDir,
+    pub out: PathBuf,
+    pub output: Output,
+}
+
+impl Ran {
+    /// Asserts the exit code, showing everything the run printed when it differs.
+    pub fn expect_exit(&self, code: i32) -> &Ran {
+        assert_eq!(
+            self.output.status.code(),
+            Some(code),
+            "{}",
+            text(&self.output)
+        );
+        self
+    }
+    pub fn summary(&self) -> serde_json::Value {
+        summary(&self.out)
+    }
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        metric(&self.summary(), name)
+    }
+    /// A file of the results folder, as text.
+    pub fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+}
+
+/// Writes `toml` as `<name>.toml` in a fresh folder and runs it with `--out`, plus `env`.
+pub fn run_text_with(name: &str, toml: &str, env: &[(&str, &str)]) -> Ran {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(tmp.path(), name, toml);
+    let out = tmp.path().join("out");
+    let output = limitlab()
+        .envs(env.iter().copied())
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .expect("limitlab runs");
+    Ran { tmp, out, output }
+}
+
+pub fn run_text(name: &str, toml: &str) -> Ran {
+    run_text_with(name, toml, &[])
+}
+
+/// Runs a scenario file with `--out` in a fresh folder.
+pub fn run_file(file: &Path) -> Ran {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = run(file, &out);
+    Ran { tmp, out, output }
+}
+
 /// Every limitlab cgroup beneath this process's own cgroups.
 pub fn leftover_cgroups() -> Vec<PathBuf> {
     let Ok(layout) = Layout::detect() else {
