@@ -126,6 +126,8 @@ pub struct RunRecord {
     pub exits: Vec<WorkloadExit>,
     /// Milliseconds from the start of sandbox setup until the first workload was executing.
     pub start_ms: Option<f64>,
+    /// The init was cloned straight into its cgroup2 node (`CLONE_INTO_CGROUP`).
+    pub cloned_into_cgroup: bool,
     /// When the workload phase ended (duration elapsed or every workload exited), ms.
     pub workload_end_ms: f64,
     pub missed_samples: u64,
@@ -144,6 +146,8 @@ pub struct Summary {
     pub host: HostFacts,
     pub started_at: String,
     pub limits: Vec<LimitWritten>,
+    /// The init was cloned straight into its cgroup2 node (`CLONE_INTO_CGROUP`).
+    pub cloned_into_cgroup: bool,
     pub exits: Vec<WorkloadExit>,
     pub teardown: TeardownReport,
     pub metrics: indexmap::IndexMap<String, Option<f64>>,

@@ -79,6 +79,7 @@ pub fn run(
         tx,
     )?;
     let cgroup = sandbox.cgroup();
+    let cloned_into_cgroup = sandbox.cloned_into_cgroup;
     let setup_mono = proto::mono_ns() - sandbox.setup_started.elapsed().as_nanos() as u64;
     let deadline = Instant::now() + plan.duration + plan.grace;
     let watchdog = Watchdog::arm(deadline, cgroup.clone(), events.clone());
@@ -274,6 +275,7 @@ pub fn run(
         events: events.events(),
         exits,
         start_ms,
+        cloned_into_cgroup,
         workload_end_ms,
         missed_samples: sampled.missed,
         teardown,

@@ -57,6 +57,7 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
         host: record.host.clone(),
         started_at: record.started_at.clone(),
         limits: record.limits.clone(),
+        cloned_into_cgroup: record.cloned_into_cgroup,
         exits: record.exits.clone(),
         teardown: record.teardown.clone(),
         metrics,
