@@ -11,7 +11,7 @@ use crate::progress::LiveStatus;
 use crate::report::{ResultsDir, summary, terminal};
 use crate::sandbox::cgroup::Layout;
 use crate::sandbox::{init, sys};
-use crate::workloads::{self, BombStyle};
+use crate::workloads;
 use crate::{Exit, coded, exit_of};
 
 const EXAMPLES: &str = "\
@@ -83,6 +83,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_SAFETY_CEILING,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub safety_ceiling: u64,
+    /// The memory cap for scenarios that set no limits.memory, e.g. 8GiB [default: half of
+    /// the host's memory]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub memory_ceiling: Option<u64>,
     /// Print only the verdicts, no live status
     #[arg(long, short)]
     pub quiet: bool,
@@ -91,22 +95,11 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct WorkloadArgs {
     #[command(subcommand)]
-    pub kind: WorkloadKind,
+    pub kind: workloads::Builtin,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum WorkloadKind {
-    /// A fork bomb; refuses to start unless a pids limit applies to it
-    Forkbomb {
-        #[arg(long, value_enum, default_value = "classic")]
-        style: BombStyle,
-        /// The counter page (passed by the sandbox init)
-        #[arg(long)]
-        counters_fd: Option<i32>,
-        /// This workload's slot in the counter page
-        #[arg(long, default_value_t = 0)]
-        slot: usize,
-    },
+fn parse_size_arg(text: &str) -> Result<u64, String> {
+    crate::units::parse_size(text)
 }
 
 /// Runs a command line; returns the process exit code.
@@ -185,6 +178,9 @@ fn doctor() -> u8 {
 fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let opts = PlanOptions {
         safety_ceiling: args.safety_ceiling,
+        memory_ceiling: args
+            .memory_ceiling
+            .or_else(|| HostFacts::probe(None).memory_bytes.map(|m| m / 2)),
         ..PlanOptions::default()
     };
     let plans = load_all(&args.scenarios, &opts)?;

@@ -10,6 +10,7 @@ pub mod expect;
 pub mod host;
 pub mod metrics;
 pub mod plan;
+pub mod probe;
 pub mod progress;
 pub mod record;
 pub mod report;

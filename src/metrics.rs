@@ -16,6 +16,8 @@ pub enum Unit {
     Ratio,
     /// A process exit code.
     Code,
+    /// Events per second.
+    PerSecond,
 }
 
 impl Unit {
@@ -27,6 +29,7 @@ impl Unit {
             Unit::Cores => "cores",
             Unit::Ratio => "ratio 0..1",
             Unit::Code => "exit code",
+            Unit::PerSecond => "per second",
         }
     }
 }
@@ -66,6 +69,22 @@ metrics! {
     "psi.io_full_total_ms" Ms "time all non-idle tasks stalled on IO at once (PSI)";
     "workload.forks_ok" Count "forks the built-in bombs made";
     "workload.forks_failed" Count "forks the built-in bombs tried that the kernel refused (EAGAIN)";
+    "workload.bytes_reached" Bytes "the most memory the memory hogs held (how far they got before a limit or the OOM killer stopped them)";
+    "workload.spins" Count "work units the CPU spinners completed";
+    "workload.spins_per_s" PerSecond "work units per second the CPU spinners completed while the workload ran";
+    "host.fork_p50_ms" Ms "median time for the host (outside the sandbox) to create, run and reap a tiny child, probed every 100 ms";
+    "host.fork_p99_ms" Ms "99th percentile of the host probe's create + exit + reap time";
+    "host.fork_max_ms" Ms "worst host probe create + exit + reap time";
+    "host.fork_failures" Count "host probe forks the kernel refused (a bomb took the host's pids)";
+    "host.wakeup_late_p50_ms" Ms "median lateness of the host probe thread's timer wakeups";
+    "host.wakeup_late_p99_ms" Ms "99th percentile lateness of the host probe thread's timer wakeups";
+    "host.wakeup_late_max_ms" Ms "worst lateness of the host probe thread's timer wakeups";
+    "host.psi_cpu_some_total_ms" Ms "time some task on the whole machine stalled on CPU (/proc/pressure)";
+    "host.psi_cpu_full_total_ms" Ms "time all non-idle tasks on the whole machine stalled on CPU at once";
+    "host.psi_memory_some_total_ms" Ms "time some task on the whole machine stalled on memory";
+    "host.psi_memory_full_total_ms" Ms "time all non-idle tasks on the whole machine stalled on memory at once";
+    "host.psi_io_some_total_ms" Ms "time some task on the whole machine stalled on IO";
+    "host.psi_io_full_total_ms" Ms "time all non-idle tasks on the whole machine stalled on IO at once";
     "workload.exit_code" Code "exit code of the first workload, when it exited by itself before teardown";
     "sampling.samples" Count "samples taken";
     "sampling.missed" Count "sampling intervals skipped because the sampler fell behind";
@@ -92,6 +111,13 @@ pub fn compute(record: &RunRecord) -> Metrics {
     let pids_limit = record.plan.limits.pids.max as f64;
     let mut late: Vec<f64> = all.iter().map(|s| s.late_ms).collect();
     late.sort_by(f64::total_cmp);
+    let sorted = |f: fn(&Sample) -> Option<f64>| {
+        let mut v: Vec<f64> = all.iter().filter_map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let fork = sorted(|s| s.host_fork_ms);
+    let wakeup = sorted(|s| s.host_wakeup_late_ms);
 
     let mut m = Metrics::new();
     for def in METRICS {
@@ -137,6 +163,22 @@ pub fn compute(record: &RunRecord) -> Metrics {
             "psi.io_full_total_ms" => delta_ms(all, |s| s.psi_io_full_us),
             "workload.forks_ok" => last(all, |s| s.forks_ok),
             "workload.forks_failed" => last(all, |s| s.forks_failed),
+            "workload.bytes_reached" => max_of(all.iter().map(|s| s.bytes_reached)),
+            "workload.spins" => last(all, |s| s.spins),
+            "workload.spins_per_s" => rate(&phase, |s| s.spins).map(|r| r * 1000.0),
+            "host.fork_p50_ms" => percentile(&fork, 50.0),
+            "host.fork_p99_ms" => percentile(&fork, 99.0),
+            "host.fork_max_ms" => fork.last().copied(),
+            "host.fork_failures" => last(all, |s| s.host_fork_failures),
+            "host.wakeup_late_p50_ms" => percentile(&wakeup, 50.0),
+            "host.wakeup_late_p99_ms" => percentile(&wakeup, 99.0),
+            "host.wakeup_late_max_ms" => wakeup.last().copied(),
+            "host.psi_cpu_some_total_ms" => delta_ms(all, |s| s.host_psi_cpu_some_us),
+            "host.psi_cpu_full_total_ms" => delta_ms(all, |s| s.host_psi_cpu_full_us),
+            "host.psi_memory_some_total_ms" => delta_ms(all, |s| s.host_psi_memory_some_us),
+            "host.psi_memory_full_total_ms" => delta_ms(all, |s| s.host_psi_memory_full_us),
+            "host.psi_io_some_total_ms" => delta_ms(all, |s| s.host_psi_io_some_us),
+            "host.psi_io_full_total_ms" => delta_ms(all, |s| s.host_psi_io_full_us),
             "workload.exit_code" => record
                 .exits
                 .iter()

@@ -10,7 +10,7 @@ use crate::expect::Expectation;
 use crate::metrics;
 use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, path};
 use crate::units;
-use crate::workloads::{self, WorkloadSpec};
+use crate::workloads::{self, Workload};
 
 /// limitlab's own pids cap for scenarios that set none.
 pub const DEFAULT_SAFETY_CEILING: u64 = 2048;
@@ -66,6 +66,8 @@ impl Namespace {
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
     pub safety_ceiling: u64,
+    /// The memory cap for scenarios that set none (`None`: no cap).
+    pub memory_ceiling: Option<u64>,
     pub grace: Duration,
 }
 
@@ -73,6 +75,7 @@ impl Default for PlanOptions {
     fn default() -> Self {
         PlanOptions {
             safety_ceiling: DEFAULT_SAFETY_CEILING,
+            memory_ceiling: None,
             grace: DEFAULT_GRACE,
         }
     }
@@ -89,7 +92,7 @@ pub struct RunPlan {
     pub grace: Duration,
     pub sandbox: SandboxPlan,
     pub limits: LimitsPlan,
-    pub workloads: Vec<WorkloadSpec>,
+    pub workloads: Vec<Workload>,
     #[serde(with = "millis", rename = "interval_ms")]
     pub interval: Duration,
     pub expectations: Vec<Expectation>,
@@ -136,11 +139,21 @@ pub struct PidsLimit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimitsPlan {
     pub pids: PidsLimit,
+    /// The scenario's memory limit.
     pub memory: Option<u64>,
+    /// limitlab's memory cap when the scenario sets none.
+    pub memory_ceiling: Option<u64>,
     pub swap: Option<u64>,
     /// CPU bandwidth in cores.
     pub cpu: Option<f64>,
     pub cpuset: Option<String>,
+}
+
+impl LimitsPlan {
+    /// The memory limit written to the kernel: the scenario's, else limitlab's ceiling.
+    pub fn memory_max(&self) -> Option<u64> {
+        self.memory.or(self.memory_ceiling)
+    }
 }
 
 /// Reads, parses and plans a scenario file.
@@ -362,6 +375,17 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
 
     // [[workload]]
     let mut specs = Vec::new();
+    if sc.workload.len() > workloads::counters::MAX_WORKLOADS {
+        e(
+            &KeyPath::root()
+                .key("workload")
+                .index(workloads::counters::MAX_WORKLOADS),
+            format!(
+                "at most {} workloads per scenario",
+                workloads::counters::MAX_WORKLOADS
+            ),
+        );
+    }
     if sc.workload.is_empty() {
         e(
             &KeyPath::root(),
@@ -370,7 +394,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         );
     }
     for (i, table) in sc.workload.iter().enumerate() {
-        match workloads::from_table(table) {
+        match workloads::from_table(table, duration) {
             Ok(spec) => specs.push(spec),
             Err(list) => {
                 for oe in list {
@@ -450,6 +474,11 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         },
         limits: LimitsPlan {
             pids,
+            memory_ceiling: if memory.is_none() {
+                opts.memory_ceiling
+            } else {
+                None
+            },
             memory,
             swap,
             cpu,
@@ -543,7 +572,7 @@ fn valid_cpuset(text: &str) -> bool {
     parse_cpu_list(text).is_some_and(|c| !c.is_empty())
 }
 
-mod millis {
+pub(crate) mod millis {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
 
@@ -588,8 +617,11 @@ mod tests {
         );
         assert_eq!(
             p.workloads,
-            vec![WorkloadSpec::Forkbomb {
-                style: BombStyle::Classic
+            vec![Workload {
+                spec: crate::workloads::WorkloadSpec::Forkbomb {
+                    style: BombStyle::Classic
+                },
+                start_after: Duration::ZERO
             }]
         );
     }

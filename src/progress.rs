@@ -48,7 +48,7 @@ impl LiveStatus {
             name: plan.name.clone(),
             duration: plan.duration,
             pids_limit: plan.limits.pids.max,
-            memory_limit: plan.limits.memory,
+            memory_limit: plan.limits.memory_max(),
         }
     }
 

@@ -59,6 +59,24 @@ pub struct Sample {
     /// Built-in workloads' own counters (summed over workloads).
     pub forks_ok: Option<u64>,
     pub forks_failed: Option<u64>,
+    /// Bytes the memory hogs held at their most.
+    pub bytes_reached: Option<u64>,
+    /// Work units the CPU spinners completed (cumulative).
+    pub spins: Option<u64>,
+    /// The host probe (outside the sandbox): how long a fork + exit + wait of a tiny child
+    /// took, in the first sample after each probe; empty in the others.
+    pub host_fork_ms: Option<f64>,
+    /// Probe forks the host refused so far.
+    pub host_fork_failures: Option<u64>,
+    /// How late the probe thread's timer woke it, with the same probe.
+    pub host_wakeup_late_ms: Option<f64>,
+    /// System-wide PSI totals (`/proc/pressure`), microseconds.
+    pub host_psi_cpu_some_us: Option<u64>,
+    pub host_psi_cpu_full_us: Option<u64>,
+    pub host_psi_memory_some_us: Option<u64>,
+    pub host_psi_memory_full_us: Option<u64>,
+    pub host_psi_io_some_us: Option<u64>,
+    pub host_psi_io_full_us: Option<u64>,
 }
 
 /// What happened when; one row of `events.csv`.

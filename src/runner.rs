@@ -11,11 +11,12 @@ use anyhow::Context;
 
 use crate::host::HostFacts;
 use crate::plan::RunPlan;
+use crate::probe::{self, HostProbe};
 use crate::progress::LiveStatus;
 use crate::record::{EventKind, RunRecord, TeardownReport, WorkloadExit};
 use crate::report::ResultsDir;
 use crate::report::stream::{EventLog, SampleWriter, capture_log};
-use crate::sampler::{Latest, Reader, Sampler, SamplerConfig};
+use crate::sampler::{CounterSet, Latest, Reader, Sampler, SamplerConfig, host_psi_files};
 use crate::sandbox::cgroup::{Cgroup, Layout};
 use crate::sandbox::proto::{self, InitMsg};
 use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
@@ -32,7 +33,7 @@ const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 /// Checks what can be checked before anything is created: commands exist on the host.
 pub fn preflight(plan: &RunPlan) -> anyhow::Result<()> {
     for (i, w) in plan.workloads.iter().enumerate() {
-        if let WorkloadSpec::Command { argv } = w {
+        if let WorkloadSpec::Command { argv } = &w.spec {
             command::resolve(&argv[0]).map_err(|e| {
                 coded(
                     Exit::BadInput,
@@ -57,7 +58,11 @@ pub fn run(
         Arc::new(EventLog::create(Some(&out.file("events.csv"))).context("create events.csv")?);
     let samples = SampleWriter::create(&out.file("samples.csv")).context("create samples.csv")?;
 
-    let builtins = plan.workloads.iter().filter(|w| w.is_builtin()).count();
+    let builtins = plan
+        .workloads
+        .iter()
+        .filter(|w| w.spec.is_builtin())
+        .count();
     let (counters, counters_fd) = if builtins > 0 {
         let (c, fd) = Counters::create().context("create the counter page")?;
         (Some(Arc::new(c)), Some(fd))
@@ -89,10 +94,24 @@ pub fn run(
         let _ = sandbox.kill();
     })?;
 
-    let reader = Reader::open(
-        &cgroup.stat_files(),
-        counters.clone().map(|c| (c, plan.workloads.len())),
-    );
+    let kinds = |f: fn(&WorkloadSpec) -> bool| plan.workloads.iter().any(|w| f(&w.spec));
+    let counter_set = counters.clone().map(|page| CounterSet {
+        page,
+        slots: plan.workloads.len(),
+        forks: kinds(|s| {
+            matches!(
+                s,
+                WorkloadSpec::Forkbomb { .. } | WorkloadSpec::Threadbomb { .. }
+            )
+        }),
+        bytes: kinds(|s| matches!(s, WorkloadSpec::Memhog { .. })),
+        spins: kinds(|s| matches!(s, WorkloadSpec::Cpuspin { .. })),
+    });
+    let probe =
+        HostProbe::start(probe::INTERVAL.max(plan.interval)).context("start the host probe")?;
+    let mut files = cgroup.stat_files();
+    files.extend(host_psi_files());
+    let reader = Reader::open(&files, counter_set, Some(probe.clone()));
     let latest: Latest = Arc::new(Mutex::new(None));
     let t0 = Instant::now();
     let t0_mono = proto::mono_ns();
@@ -122,7 +141,7 @@ pub fn run(
                 mono_ns,
             }) => {
                 start_ms.get_or_insert((mono_ns.saturating_sub(setup_mono)) as f64 / 1e6);
-                let what = plan.workloads[index].describe();
+                let what = plan.workloads[index].spec.describe();
                 events.record_at(
                     at(mono_ns),
                     EventKind::WorkloadStart,
@@ -218,6 +237,7 @@ pub fn run(
         handle(ev, &mut exits);
     }
     let sampled = sampler.finish();
+    probe.finish();
     let leaked_cgroups = sandbox.remove();
     let teardown = TeardownReport {
         method: killed.method.to_string(),
@@ -259,7 +279,7 @@ pub fn run(
             exits.push(WorkloadExit {
                 index,
                 t_ms: workload_end_ms,
-                status: format!("{} ran until teardown", w.kind()),
+                status: format!("{} ran until teardown", w.spec.kind()),
                 code: None,
             });
         }

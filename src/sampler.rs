@@ -63,6 +63,8 @@ pub enum SourceKind {
     CpuStatV2,
     /// A PSI file: `some ... total=N` and `full ... total=N` (µs).
     Psi(PsiResource, PsiScope),
+    /// A system-wide PSI file, recorded beside the sandbox's own.
+    HostPsi(PsiResource),
 }
 
 /// A single number, or `None` for `max` or anything unparsable.
@@ -132,19 +134,58 @@ pub fn apply(kind: SourceKind, text: &str, s: &mut Sample) {
                 s.psi_scope = Some(scope);
             }
         }
+        SourceKind::HostPsi(r) => {
+            let (some, full) = parse_psi(text);
+            let (a, b) = match r {
+                PsiResource::Cpu => (&mut s.host_psi_cpu_some_us, &mut s.host_psi_cpu_full_us),
+                PsiResource::Memory => (
+                    &mut s.host_psi_memory_some_us,
+                    &mut s.host_psi_memory_full_us,
+                ),
+                PsiResource::Io => (&mut s.host_psi_io_some_us, &mut s.host_psi_io_full_us),
+            };
+            *a = some;
+            *b = full;
+        }
     }
+}
+
+/// The system-wide PSI files, read beside every sandbox's own.
+pub fn host_psi_files() -> Vec<StatFile> {
+    PsiResource::ALL
+        .iter()
+        .map(|r| StatFile {
+            path: std::path::PathBuf::from("/proc/pressure").join(r.name()),
+            kind: SourceKind::HostPsi(*r),
+        })
+        .collect()
+}
+
+/// Which built-in counters a run has, and over how many workload slots.
+#[derive(Clone)]
+pub struct CounterSet {
+    pub page: Arc<Counters>,
+    pub slots: usize,
+    pub forks: bool,
+    pub bytes: bool,
+    pub spins: bool,
 }
 
 /// Reads a set of stat files into samples, keeping each file open.
 pub struct Reader {
     sources: Vec<(File, SourceKind)>,
     buf: Vec<u8>,
-    counters: Option<(Arc<Counters>, usize)>,
+    counters: Option<CounterSet>,
+    probe: Option<Arc<crate::probe::HostProbe>>,
 }
 
 impl Reader {
     /// Opens every file that exists; the others stay `None` in every sample.
-    pub fn open(files: &[StatFile], counters: Option<(Arc<Counters>, usize)>) -> Reader {
+    pub fn open(
+        files: &[StatFile],
+        counters: Option<CounterSet>,
+        probe: Option<Arc<crate::probe::HostProbe>>,
+    ) -> Reader {
         let sources = files
             .iter()
             .filter_map(|f| File::open(&f.path).ok().map(|file| (file, f.kind)))
@@ -153,6 +194,7 @@ impl Reader {
             sources,
             buf: vec![0; 8192],
             counters,
+            probe,
         }
     }
 
@@ -164,9 +206,25 @@ impl Reader {
                 apply(*kind, text, &mut s);
             }
         }
-        if let Some((c, slots)) = &self.counters {
-            s.forks_ok = Some(c.sum(Counter::ForksOk, *slots));
-            s.forks_failed = Some(c.sum(Counter::ForksFailed, *slots));
+        if let Some(c) = &self.counters {
+            let sum = |k| Some(c.page.sum(k, c.slots));
+            if c.forks {
+                s.forks_ok = sum(Counter::ForksOk);
+                s.forks_failed = sum(Counter::ForksFailed);
+            }
+            if c.bytes {
+                s.bytes_reached = sum(Counter::BytesReached);
+            }
+            if c.spins {
+                s.spins = sum(Counter::Spins);
+            }
+        }
+        if let Some(p) = &self.probe {
+            if let Some(r) = p.take() {
+                s.host_fork_ms = r.fork_ms;
+                s.host_wakeup_late_ms = Some(r.wakeup_late_ms);
+            }
+            s.host_fork_failures = Some(p.failures());
         }
         s
     }
@@ -426,7 +484,7 @@ mod tests {
                 kind: SourceKind::MemoryCurrent,
             },
         ];
-        let mut r = Reader::open(&files, None);
+        let mut r = Reader::open(&files, None, None);
         assert_eq!(r.read().pids_current, Some(3));
         std::fs::write(&f, "42\n").unwrap();
         let s = r.read();

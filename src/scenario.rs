@@ -64,6 +64,14 @@ pub struct WorkloadTable {
     pub kind: Option<String>,
     pub style: Option<String>,
     pub argv: Option<Vec<String>>,
+    pub size: Option<toml::Value>,
+    pub rate: Option<String>,
+    pub chunk: Option<toml::Value>,
+    pub backing: Option<String>,
+    pub hold: Option<bool>,
+    pub threads: Option<i64>,
+    pub duty: Option<toml::Value>,
+    pub start_after: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -93,6 +93,21 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{text:?} is too long"))
 }
 
+/// What a rate string may look like, for error messages.
+pub const RATE_HELP: &str = "a rate such as \"256MiB/s\" or \"1GiB/s\" (a size per second)";
+
+/// Parses a rate (`256MiB/s`) into bytes per second.
+pub fn parse_rate(text: &str) -> Result<u64, String> {
+    let size = text
+        .trim()
+        .strip_suffix("/s")
+        .ok_or_else(|| format!("expected {RATE_HELP}, got {text:?}"))?;
+    match parse_size(size)? {
+        0 => Err(format!("{text:?} is zero; a rate must be positive")),
+        n => Ok(n),
+    }
+}
+
 /// Formats bytes with the largest IEC unit that keeps the number at or above 1.
 pub fn format_size(bytes: u64) -> String {
     const NAMES: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -160,6 +175,14 @@ mod tests {
         assert!(parse_duration("5").unwrap_err().contains("no unit"));
         assert!(parse_duration("5 fortnights").is_err());
         assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("256MiB/s"), Ok(256 << 20));
+        assert_eq!(parse_rate(" 1GiB/s"), Ok(1 << 30));
+        assert!(parse_rate("256MiB").unwrap_err().contains("per second"));
+        assert!(parse_rate("0B/s").unwrap_err().contains("positive"));
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub struct EventLog {
 
 struct EventsInner {
     events: Vec<Event>,
-    out: Option<csv::Writer<File>>,
+    out: Option<(csv::Writer<File>, std::path::PathBuf)>,
     error: Option<io::Error>,
 }
 
@@ -78,7 +78,7 @@ impl EventLog {
                     .from_writer(File::create(p)?);
                 w.write_record(["t_ms", "kind", "detail"])?;
                 w.flush()?;
-                Some(w)
+                Some((w, p.to_path_buf()))
             }
             None => None,
         };
@@ -114,7 +114,7 @@ impl EventLog {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        if let Some(w) = &mut inner.out
+        if let Some((w, _)) = &mut inner.out
             && let Err(e) = w
                 .serialize(&event)
                 .map_err(io::Error::other)
@@ -125,25 +125,40 @@ impl EventLog {
         inner.events.push(event);
     }
 
-    /// Every event so far, in the order recorded.
+    /// Every event so far, in time order.
     pub fn events(&self) -> Vec<Event> {
-        self.inner
+        let mut events = self
+            .inner
             .lock()
             .map(|i| i.events.clone())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        events.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
+        events
     }
 
-    /// Flushes to disk; returns the first write error, if any happened.
+    /// Finishes `events.csv`: threads record events a little out of order, so the finished
+    /// file is rewritten in time order (atomically). Returns the first write error, if any.
     pub fn finish(&self) -> io::Result<()> {
+        let events = self.events();
         let Ok(mut inner) = self.inner.lock() else {
             return Ok(());
         };
         if let Some(e) = inner.error.take() {
             return Err(e);
         }
-        if let Some(w) = &mut inner.out {
-            w.flush()?;
-            w.get_ref().sync_data()?;
+        if let Some((w, path)) = inner.out.take() {
+            drop(w);
+            let mut sorted = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
+            sorted.write_record(["t_ms", "kind", "detail"])?;
+            for e in &events {
+                sorted.serialize(e).map_err(io::Error::other)?;
+            }
+            let bytes = sorted
+                .into_inner()
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            super::write_atomic(&path, &bytes)?;
         }
         Ok(())
     }
@@ -178,12 +193,19 @@ mod tests {
         let p = tmp.path().join("events.csv");
         let log = EventLog::create(Some(&p)).unwrap();
         log.record_at(62.0, EventKind::LimitHit, "pids: refused, a fork".into());
+        let streamed = std::fs::read_to_string(&p).unwrap();
+        assert_eq!(
+            streamed,
+            "t_ms,kind,detail\n62.0,limit_hit,\"pids: refused, a fork\"\n"
+        );
+        log.record_at(1.5, EventKind::WorkloadStart, "late news".into());
         log.finish().unwrap();
         assert_eq!(
             std::fs::read_to_string(&p).unwrap(),
-            "t_ms,kind,detail\n62.0,limit_hit,\"pids: refused, a fork\"\n"
+            "t_ms,kind,detail\n1.5,workload_start,late news\n62.0,limit_hit,\"pids: refused, a fork\"\n",
+            "the finished file is in time order"
         );
-        assert_eq!(log.events().len(), 1);
+        assert_eq!(log.events().len(), 2);
     }
 }
 

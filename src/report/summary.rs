@@ -37,6 +37,12 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
             ),
         );
     }
+    if let Some(ceiling) = record.plan.limits.memory_ceiling {
+        notes.push(format!(
+            "The scenario sets no memory limit; limitlab's memory ceiling ({}) applied.",
+            units::format_size(ceiling)
+        ));
+    }
     if !record.samples.iter().any(|s| s.pids_peak.is_some()) {
         notes.push(
             "This kernel keeps no pids.peak, so pids.peak is the sampled maximum of pids.current, which can read a few above pids.max for an instant (the kernel charges a fork before it compares with the limit, then reverts).".into(),
@@ -89,7 +95,7 @@ fn held_by(record: &RunRecord, m: &Metrics) -> Option<String> {
         });
     }
     if metric(m, "memory.oom_kills") > 0.0
-        && let Some(mem) = record.plan.limits.memory
+        && let Some(mem) = record.plan.limits.memory_max()
     {
         return Some(format!(
             "the memory limit ({}) via the OOM killer",
@@ -154,7 +160,7 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             group(m("workload.forks_failed").unwrap_or(0.0))
         ));
     }
-    if let (Some(peak), Some(limit)) = (m("memory.peak_bytes"), s.scenario.limits.memory) {
+    if let (Some(peak), Some(limit)) = (m("memory.peak_bytes"), s.scenario.limits.memory_max()) {
         out.push(format!(
             "Memory peaked at {} against a limit of {}{}.",
             units::format_size(peak as u64),

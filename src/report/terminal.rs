@@ -16,6 +16,7 @@ pub fn format_value(metric: &str, v: f64) -> String {
         Some(metrics::Unit::Ms) => format!("{v:.1} ms"),
         Some(metrics::Unit::Cores) => format!("{v:.3} cores"),
         Some(metrics::Unit::Ratio) => format!("{v:.3}"),
+        Some(metrics::Unit::PerSecond) => format!("{}/s", group(v)),
         _ if v.fract() == 0.0 => group(v),
         _ => format!("{v}"),
     }

@@ -13,11 +13,15 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::mount::MsFlags;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::resource::{Resource, setrlimit};
-use nix::sys::wait::{WaitStatus, waitpid};
+use nix::sys::signal::{SigSet, Signal};
+use nix::sys::signalfd::{SfdFlags, SignalFd};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Gid, Pid, Uid};
 
 use super::proto::{self, FD_COUNTERS, FD_EXE, FD_STATUS, FD_SYNC, GO, InitConfig, InitMsg};
@@ -57,29 +61,63 @@ pub fn main() -> i32 {
         return 3;
     }
 
+    // SIGCHLD is taken through a signalfd, so the init can wait for children and for the
+    // next delayed start at once. Workloads get the mask cleared before they exec.
+    let mut chld = SigSet::empty();
+    chld.add(Signal::SIGCHLD);
+    let sigfd = match chld
+        .thread_block()
+        .and_then(|_| SignalFd::with_flags(&chld, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK))
+    {
+        Ok(fd) => fd,
+        Err(e) => return fail(&mut status, "signalfd", e.to_string()),
+    };
+    let go_at = Instant::now();
+    let mut pending: Vec<(Instant, usize)> = cfg
+        .workloads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (go_at + Duration::from_millis(l.start_after_ms), i))
+        .collect();
+    pending.sort();
+    pending.reverse();
     let mut running: HashMap<Pid, usize> = HashMap::new();
-    for (index, launch) in cfg.workloads.iter().enumerate() {
-        let msg = match start(launch, counters.as_ref(), exe.as_ref()) {
-            Ok(pid) => {
-                running.insert(pid, index);
-                InitMsg::Started {
-                    index,
-                    pid: pid.as_raw(),
-                    mono_ns: proto::mono_ns(),
+    loop {
+        while pending.last().is_some_and(|(at, _)| *at <= Instant::now()) {
+            let (_, index) = pending.pop().expect("checked");
+            let msg = match start(&cfg.workloads[index], counters.as_ref(), exe.as_ref()) {
+                Ok(pid) => {
+                    running.insert(pid, index);
+                    InitMsg::Started {
+                        index,
+                        pid: pid.as_raw(),
+                        mono_ns: proto::mono_ns(),
+                    }
                 }
-            }
-            Err(error) => InitMsg::SpawnFailed {
-                index,
-                error,
-                mono_ns: proto::mono_ns(),
-            },
-        };
-        let _ = proto::send(&mut status, &msg);
+                Err(error) => InitMsg::SpawnFailed {
+                    index,
+                    error,
+                    mono_ns: proto::mono_ns(),
+                },
+            };
+            let _ = proto::send(&mut status, &msg);
+        }
+        let children = reap_ready(&mut status, &mut running);
+        if !children && pending.is_empty() {
+            break;
+        }
+        let timeout = pending
+            .last()
+            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
+            .map(|d| PollTimeout::try_from(d).unwrap_or(PollTimeout::MAX))
+            .unwrap_or(PollTimeout::NONE);
+        let mut fds = [PollFd::new(sigfd.as_fd(), PollFlags::POLLIN)];
+        let _ = poll(&mut fds, timeout);
+        while let Ok(Some(_)) = sigfd.read_signal() {}
     }
-    // Held open until now so that no descriptor made while starting workloads takes fd 3,
-    // where a built-in workload's counter page goes.
+    // fd 3 (the sync pipe) stays open for the init's whole life, so no descriptor made while
+    // starting workloads takes it: that is where a built-in workload's counter page goes.
     drop(sync);
-    reap(&mut status, &mut running);
     let _ = proto::send(
         &mut status,
         &InitMsg::Idle {
@@ -308,10 +346,12 @@ fn exec_workload(
     }
 }
 
-/// Reaps every child until none is left, reporting the workloads' own exits.
-fn reap(status: &mut File, running: &mut HashMap<Pid, usize>) {
+/// Reaps every child that has ended, reporting the workloads' own exits. Returns whether
+/// any child is left.
+fn reap_ready(status: &mut File, running: &mut HashMap<Pid, usize>) -> bool {
     loop {
-        match waitpid(None::<Pid>, None) {
+        match waitpid(None::<Pid>, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) => return true,
             Ok(ws) => {
                 let (pid, text, code) = match ws {
                     WaitStatus::Exited(pid, code) => (pid, format!("exited {code}"), Some(code)),
@@ -329,7 +369,7 @@ fn reap(status: &mut File, running: &mut HashMap<Pid, usize>) {
                 }
             }
             Err(Errno::EINTR) => continue,
-            Err(_) => return,
+            Err(_) => return false,
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct Launch {
     pub argv: Vec<String>,
     /// Run the limitlab binary (fd [`FD_EXE`]) with the counter page as fd 3.
     pub builtin: bool,
+    /// Milliseconds after the go before it starts.
+    pub start_after_ms: u64,
 }
 
 /// A message from the init. Times are `CLOCK_MONOTONIC` nanoseconds (shared with the host).
@@ -123,6 +125,7 @@ mod tests {
             workloads: vec![Launch {
                 argv: vec!["true".into()],
                 builtin: false,
+                start_after_ms: 0,
             }],
         };
         let mut buf = Vec::new();

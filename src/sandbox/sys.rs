@@ -78,6 +78,63 @@ impl Drop for SharedPage {
     }
 }
 
+/// An unlinked file in a tmpfs, mapped shared: its pages are page cache charged to the
+/// cgroup of whoever touches them, and they count in the toucher's RSS (so the OOM killer
+/// sees whom to pick).
+pub struct SharedFileMap {
+    ptr: NonNull<u8>,
+    len: usize,
+    _file: std::fs::File,
+}
+
+impl SharedFileMap {
+    /// Creates an unnamed file of `len` bytes in `dir` (O_TMPFILE) and maps it; no page is
+    /// allocated until it is touched.
+    pub fn create_unlinked(dir: &std::path::Path, len: usize) -> io::Result<SharedFileMap> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_TMPFILE)
+            .open(dir)?;
+        file.set_len(len as u64)?;
+        let nz = NonZeroUsize::new(len).ok_or_else(|| io::Error::other("empty mapping"))?;
+        // SAFETY: a fresh shared mapping of a file only this process knows (unlinked); it is
+        // written only through `touch`, never borrowed as a Rust slice.
+        let ptr = unsafe {
+            nix::sys::mman::mmap(
+                None,
+                nz,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED,
+                &file,
+                0,
+            )
+        }?;
+        Ok(SharedFileMap {
+            ptr: ptr.cast(),
+            len,
+            _file: file,
+        })
+    }
+
+    /// Writes one byte at `offset` (allocating its page). Offsets past the end are ignored.
+    pub fn touch(&mut self, offset: usize) {
+        if offset < self.len {
+            // SAFETY: offset is inside the mapping, which lives as long as self; a volatile
+            // write of a byte creates no reference.
+            unsafe { self.ptr.as_ptr().add(offset).write_volatile(0xA5) };
+        }
+    }
+}
+
+impl Drop for SharedFileMap {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the region mapped in create_unlinked.
+        let _ = unsafe { nix::sys::mman::munmap(self.ptr.cast(), self.len) };
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // fork, only where it is sound: in a process with one thread.
 
@@ -242,6 +299,39 @@ fn child(p: &Prepared<'_>) -> ! {
             libc::AT_EMPTY_PATH,
         );
         libc::_exit(72);
+    }
+}
+
+/// Creates a child that exits at once and reaps it: the host probe's measure of what it
+/// costs anyone to start a process. The child runs on its own small stack and shares this
+/// address space (like posix_spawn), so nothing is copied and the harness's size does not
+/// weigh on the figure.
+pub fn spawn_tiny_child() -> io::Result<()> {
+    extern "C" fn exit_at_once(_: *mut libc::c_void) -> libc::c_int {
+        // SAFETY: _exit only ends the child.
+        unsafe { libc::_exit(0) }
+    }
+    let mut stack = vec![0u8; 16 * 1024];
+    // SAFETY: stack_top points one past the end of a buffer that outlives the child (with
+    // CLONE_VFORK this thread is suspended until the child has exited); the child only
+    // calls _exit, so sharing the address space touches nothing of ours.
+    let pid = unsafe {
+        let stack_top = stack.as_mut_ptr().add(stack.len()).cast::<libc::c_void>();
+        libc::clone(
+            exit_at_once,
+            stack_top,
+            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            std::ptr::null_mut(),
+        )
+    };
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    loop {
+        match nix::sys::wait::waitpid(Pid::from_raw(pid), None) {
+            Err(Errno::EINTR) => continue,
+            r => return r.map(drop).map_err(Into::into),
+        }
     }
 }
 

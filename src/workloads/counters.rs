@@ -20,8 +20,14 @@ pub const MAX_WORKLOADS: usize = (PAGE_BYTES / 8 - HEADER_WORDS) / SLOT_WORDS;
 /// What a workload counts; each workload has its own slot of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counter {
+    /// Tasks (processes or threads) a bomb created.
     ForksOk = 0,
+    /// Task creations the kernel refused.
     ForksFailed = 1,
+    /// The most bytes a memory hog held at once.
+    BytesReached = 2,
+    /// Work units a CPU spinner completed.
+    Spins = 3,
 }
 
 pub struct Counters {
@@ -62,6 +68,13 @@ impl Counters {
     pub fn add(&self, slot: usize, c: Counter, n: u64) {
         if let Some(w) = self.word(slot, c) {
             w.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Raises a gauge to `v` if it is higher.
+    pub fn set_max(&self, slot: usize, c: Counter, v: u64) {
+        if let Some(w) = self.word(slot, c) {
+            w.fetch_max(v, Ordering::Relaxed);
         }
     }
 

@@ -1,24 +1,31 @@
 //! Attack workloads: what they are (the one list of kinds and options), how a scenario's
-//! `[[workload]]` table becomes a [`WorkloadSpec`], and the `limitlab __workload` entry that
+//! `[[workload]]` table becomes a [`Workload`], and the `limitlab __workload` entry that
 //! runs a built-in one inside the sandbox (a fresh image, exec'd from `/proc/self/exe`).
 
 pub mod command;
 pub mod counters;
+pub mod cpuspin;
 pub mod forkbomb;
+pub mod memhog;
+pub mod threadbomb;
+
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::WorkloadTable;
+use crate::units;
+use counters::Counters;
 
-/// How a fork bomb multiplies.
+/// How a bomb multiplies (processes for `forkbomb`, threads for `threadbomb`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum BombStyle {
-    /// Every process forks forever and stays (`while(1) fork();`).
+    /// Every task creates tasks forever and stays (`while(1) fork();`).
     Classic,
-    /// Each process spawns two and exits, like bash's `:(){ :|:& };:`.
+    /// Each task creates two and ends, like bash's `:(){ :|:& };:`.
     Binary,
-    /// One process forks a child that exits at once, waits for it, and repeats.
+    /// One task creates a task that ends at once, waits for it, and repeats.
     Churn,
 }
 
@@ -38,18 +45,70 @@ impl BombStyle {
     }
 }
 
+/// Where a memory hog puts its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Backing {
+    /// Anonymous memory.
+    Anon,
+    /// A file in the sandbox's private tmpfs, mapped shared: page cache charged to the cgroup.
+    Shm,
+}
+
+impl Backing {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backing::Anon => "anon",
+            Backing::Shm => "shm",
+        }
+    }
+}
+
 /// A workload as the plan resolved it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum WorkloadSpec {
-    Forkbomb { style: BombStyle },
-    Command { argv: Vec<String> },
+    Forkbomb {
+        style: BombStyle,
+    },
+    Threadbomb {
+        style: BombStyle,
+    },
+    Memhog {
+        size: u64,
+        /// Bytes per second; `None`: as fast as the kernel allows.
+        rate: Option<u64>,
+        chunk: u64,
+        backing: Backing,
+        hold: bool,
+    },
+    Cpuspin {
+        /// `None`: one per CPU of the sandbox's cpuset.
+        threads: Option<usize>,
+        duty: f64,
+    },
+    Command {
+        argv: Vec<String>,
+    },
+}
+
+/// One `[[workload]]`: what runs, and when it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    #[serde(flatten)]
+    pub spec: WorkloadSpec,
+    /// Delay after the run's start.
+    #[serde(rename = "start_after_ms", with = "crate::plan::millis")]
+    pub start_after: Duration,
 }
 
 impl WorkloadSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             WorkloadSpec::Forkbomb { .. } => "forkbomb",
+            WorkloadSpec::Threadbomb { .. } => "threadbomb",
+            WorkloadSpec::Memhog { .. } => "memhog",
+            WorkloadSpec::Cpuspin { .. } => "cpuspin",
             WorkloadSpec::Command { .. } => "command",
         }
     }
@@ -59,29 +118,88 @@ impl WorkloadSpec {
         !matches!(self, WorkloadSpec::Command { .. })
     }
 
-    /// The argv to execute inside the sandbox. Built-ins get the counter page as fd 3.
-    pub fn argv(&self, slot: usize) -> Vec<String> {
-        match self {
-            WorkloadSpec::Forkbomb { style } => vec![
-                "limitlab".into(),
-                "__workload".into(),
-                "forkbomb".into(),
-                "--style".into(),
-                style.name().into(),
-                "--counters-fd".into(),
-                counters::WORKLOAD_FD.to_string(),
-                "--slot".into(),
-                slot.to_string(),
-            ],
-            WorkloadSpec::Command { argv } => argv.clone(),
-        }
+    /// Whether it creates tasks without bound (it then never runs without a pids cap).
+    pub fn multiplies(&self) -> bool {
+        matches!(
+            self,
+            WorkloadSpec::Forkbomb { .. }
+                | WorkloadSpec::Threadbomb { .. }
+                | WorkloadSpec::Command { .. }
+        )
     }
 
-    /// One line for people: `forkbomb (classic)`, `command: perl -e ...`.
+    /// The argv to execute inside the sandbox. Built-ins get the counter page as fd 3 and
+    /// their `slot` in it.
+    pub fn argv(&self, slot: usize) -> Vec<String> {
+        let mut a: Vec<String> = vec!["limitlab".into(), "__workload".into(), self.kind().into()];
+        let mut opt = |k: &str, v: String| {
+            a.push(format!("--{k}"));
+            a.push(v);
+        };
+        match self {
+            WorkloadSpec::Forkbomb { style } | WorkloadSpec::Threadbomb { style } => {
+                opt("style", style.name().into())
+            }
+            WorkloadSpec::Memhog {
+                size,
+                rate,
+                chunk,
+                backing,
+                hold,
+            } => {
+                opt("size", size.to_string());
+                if let Some(r) = rate {
+                    opt("rate", r.to_string());
+                }
+                opt("chunk", chunk.to_string());
+                opt("backing", backing.name().into());
+                opt("hold", hold.to_string());
+            }
+            WorkloadSpec::Cpuspin { threads, duty } => {
+                if let Some(t) = threads {
+                    opt("threads", t.to_string());
+                }
+                opt("duty", duty.to_string());
+            }
+            WorkloadSpec::Command { argv } => return argv.clone(),
+        }
+        opt("counters-fd", counters::WORKLOAD_FD.to_string());
+        opt("slot", slot.to_string());
+        a
+    }
+
+    /// One line for people: `forkbomb (classic)`, `memhog 1.0 GiB anon`, `command: perl ...`.
     pub fn describe(&self) -> String {
         match self {
             WorkloadSpec::Forkbomb { style } => format!("forkbomb ({})", style.name()),
-            WorkloadSpec::Command { argv } => format!("command: {}", argv.join(" ")),
+            WorkloadSpec::Threadbomb { style } => format!("threadbomb ({})", style.name()),
+            WorkloadSpec::Memhog {
+                size,
+                rate,
+                backing,
+                ..
+            } => format!(
+                "memhog {} {}{}",
+                units::format_size(*size),
+                backing.name(),
+                rate.map(|r| format!(" at {}/s", units::format_size(r)))
+                    .unwrap_or_default()
+            ),
+            WorkloadSpec::Cpuspin { threads, duty } => format!(
+                "cpuspin {} thread(s) at duty {duty}",
+                threads
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "one per CPU".into())
+            ),
+            WorkloadSpec::Command { argv } => {
+                let line = argv.join(" ");
+                let short: String = line.chars().take(80).collect();
+                if short.len() < line.len() {
+                    format!("command: {short}…")
+                } else {
+                    format!("command: {line}")
+                }
+            }
         }
     }
 }
@@ -101,27 +219,105 @@ pub struct KindDef {
     pub options: &'static [OptionDef],
 }
 
+const START_AFTER: OptionDef = OptionDef {
+    name: "start_after",
+    help: "delay before this workload starts, e.g. \"2s\"; must be shorter than the duration",
+    default: Some("0s"),
+};
+
+const STYLE_HELP: &str = "classic: every task creates tasks forever and stays; binary: each task creates two and ends (like :(){ :|:& };:); churn: create one that ends at once, wait, repeat";
+
 /// Every workload kind and its options.
 pub const KINDS: &[KindDef] = &[
     KindDef {
         name: "forkbomb",
         help: "a built-in fork bomb that counts the forks it made and the ones the kernel refused",
-        options: &[OptionDef {
-            name: "style",
-            help: "classic: every process forks forever and stays; binary: each process spawns two and exits (like :(){ :|:& };:); churn: fork, exit, wait, repeat as fast as possible",
-            default: Some("classic"),
-        }],
+        options: &[
+            OptionDef {
+                name: "style",
+                help: STYLE_HELP,
+                default: Some("classic"),
+            },
+            START_AFTER,
+        ],
+    },
+    KindDef {
+        name: "threadbomb",
+        help: "a built-in thread bomb (pids.max counts threads); 64 KiB stacks so memory is not what stops it",
+        options: &[
+            OptionDef {
+                name: "style",
+                help: STYLE_HELP,
+                default: Some("classic"),
+            },
+            START_AFTER,
+        ],
+    },
+    KindDef {
+        name: "memhog",
+        help: "allocates memory and touches every page, reporting how far it got (workload.bytes_reached)",
+        options: &[
+            OptionDef {
+                name: "size",
+                help: "total to reach, e.g. \"1GiB\"",
+                default: None,
+            },
+            OptionDef {
+                name: "rate",
+                help: "how fast, e.g. \"256MiB/s\"; default as fast as the kernel allows",
+                default: None,
+            },
+            OptionDef {
+                name: "chunk",
+                help: "allocation step, e.g. \"4MiB\"",
+                default: Some("4MiB"),
+            },
+            OptionDef {
+                name: "backing",
+                help: "anon: anonymous memory; shm: a file in the sandbox's private tmpfs, mapped shared (page cache charged to the cgroup)",
+                default: Some("anon"),
+            },
+            OptionDef {
+                name: "hold",
+                help: "keep what it has until the end (false: free it and exit)",
+                default: Some("true"),
+            },
+            START_AFTER,
+        ],
+    },
+    KindDef {
+        name: "cpuspin",
+        help: "threads that spin and count their work (workload.spins), so throttling shows in the workload's own numbers",
+        options: &[
+            OptionDef {
+                name: "threads",
+                help: "how many spinning threads",
+                default: Some("one per CPU of the sandbox's cpuset"),
+            },
+            OptionDef {
+                name: "duty",
+                help: "busy fraction of each 100 ms slot, 0 < duty <= 1",
+                default: Some("1.0"),
+            },
+            START_AFTER,
+        ],
     },
     KindDef {
         name: "command",
         help: "any program, run unprivileged inside the sandbox (host binaries are visible)",
-        options: &[OptionDef {
-            name: "argv",
-            help: "the program and its arguments, e.g. [\"perl\", \"-e\", \"fork while fork\"]; looked up in PATH",
-            default: None,
-        }],
+        options: &[
+            OptionDef {
+                name: "argv",
+                help: "the program and its arguments, e.g. [\"perl\", \"-e\", \"fork while fork\"]; looked up in PATH",
+                default: None,
+            },
+            START_AFTER,
+        ],
     },
 ];
+
+/// The largest memory hog limitlab accepts.
+pub const MAX_HOG: u64 = 1 << 40;
 
 /// A problem with one key of a `[[workload]]` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,8 +333,36 @@ fn err(key: &'static str, message: impl Into<String>) -> OptionError {
     }
 }
 
-/// Resolves one `[[workload]]` table into a spec, checking that every key belongs to its kind.
-pub fn from_table(table: &WorkloadTable) -> Result<WorkloadSpec, Vec<OptionError>> {
+/// Collects option errors while a table is read.
+#[derive(Default)]
+struct Errors(Vec<OptionError>);
+
+impl Errors {
+    fn push(&mut self, key: &'static str, message: impl Into<String>) {
+        self.0.push(err(key, message));
+    }
+    fn check<T>(&mut self, key: &'static str, r: Result<T, String>) -> Option<T> {
+        r.map_err(|m| self.push(key, m)).ok()
+    }
+}
+
+fn size_of(v: &toml::Value) -> Result<u64, String> {
+    match v {
+        toml::Value::Integer(n) if *n >= 0 => Ok(*n as u64),
+        toml::Value::String(s) => units::parse_size(s),
+        other => Err(format!(
+            "{other} is not a size; expected {}",
+            units::SIZE_HELP
+        )),
+    }
+}
+
+/// Resolves one `[[workload]]` table, checking that every key belongs to its kind.
+/// `duration` bounds `start_after`.
+pub fn from_table(
+    table: &WorkloadTable,
+    duration: Option<Duration>,
+) -> Result<Workload, Vec<OptionError>> {
     let kind_names = KINDS
         .iter()
         .map(|k| format!("{:?}", k.name))
@@ -153,56 +377,161 @@ pub fn from_table(table: &WorkloadTable) -> Result<WorkloadSpec, Vec<OptionError
             format!("unknown kind {kind:?}; one of {kind_names}"),
         )]);
     };
+    let mut e = Errors::default();
     let present = toml::Table::try_from(table).unwrap_or_default();
-    let mut errors: Vec<OptionError> = present
-        .keys()
-        .filter(|k| *k != "kind" && !def.options.iter().any(|o| o.name == k.as_str()))
-        .filter_map(|k| {
-            let key = KINDS
-                .iter()
-                .flat_map(|d| d.options)
-                .find(|o| o.name == k)?
-                .name;
-            let allowed = def
-                .options
-                .iter()
-                .map(|o| o.name)
-                .collect::<Vec<_>>()
-                .join(", ");
-            Some(err(
-                key,
+    let allowed = def
+        .options
+        .iter()
+        .map(|o| o.name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    for k in present.keys().filter(|k| *k != "kind") {
+        if !def.options.iter().any(|o| o.name == k.as_str())
+            && let Some(o) = KINDS.iter().flat_map(|d| d.options).find(|o| o.name == k)
+        {
+            e.push(
+                o.name,
                 format!("is not an option of kind {kind:?} (its options: {allowed})"),
-            ))
-        })
-        .collect();
+            );
+        }
+    }
+
+    let start_after = match table.start_after.as_deref() {
+        None => Duration::ZERO,
+        Some(t) => match units::parse_duration(t) {
+            Ok(d) if duration.is_some_and(|dur| d >= dur) => {
+                e.push(
+                    "start_after",
+                    format!("{t:?} is not before the end of the run's duration"),
+                );
+                Duration::ZERO
+            }
+            r => e.check("start_after", r).unwrap_or_default(),
+        },
+    };
+    let style = || match table.style.as_deref() {
+        None => Ok(BombStyle::Classic),
+        Some(s) => BombStyle::parse(s)
+            .ok_or_else(|| format!("unknown style {s:?}; one of {}", BombStyle::NAMES)),
+    };
+
     let spec = match kind {
-        "forkbomb" => {
-            let style = match table.style.as_deref() {
-                None => Some(BombStyle::Classic),
-                Some(s) => BombStyle::parse(s).or_else(|| {
-                    errors.push(err(
-                        "style",
-                        format!("unknown style {s:?}; one of {}", BombStyle::NAMES),
-                    ));
+        "forkbomb" => e
+            .check("style", style())
+            .map(|style| WorkloadSpec::Forkbomb { style }),
+        "threadbomb" => e
+            .check("style", style())
+            .map(|style| WorkloadSpec::Threadbomb { style }),
+        "memhog" => {
+            let size = match &table.size {
+                None => {
+                    e.push(
+                        "size",
+                        "required for kind \"memhog\": how much to allocate, e.g. size = \"1GiB\"",
+                    );
                     None
-                }),
+                }
+                Some(v) => e.check(
+                    "size",
+                    size_of(v).and_then(|b| match b {
+                        0..4096 => Err(format!(
+                            "{} is too small; at least 4KiB",
+                            units::format_size(b)
+                        )),
+                        b if b > MAX_HOG => Err(format!(
+                            "{} is too large; at most 1TiB",
+                            units::format_size(b)
+                        )),
+                        b => Ok(b),
+                    }),
+                ),
             };
-            style.map(|style| WorkloadSpec::Forkbomb { style })
+            let chunk = match &table.chunk {
+                None => Some(4 << 20),
+                Some(v) => e.check(
+                    "chunk",
+                    size_of(v).and_then(|c| match c {
+                        4096..=0x4000_0000 => Ok(c),
+                        c => Err(format!(
+                            "{} is out of range; use 4KiB to 1GiB",
+                            units::format_size(c)
+                        )),
+                    }),
+                ),
+            };
+            let rate = table
+                .rate
+                .as_deref()
+                .and_then(|r| e.check("rate", units::parse_rate(r)));
+            let backing = match table.backing.as_deref() {
+                None | Some("anon") => Some(Backing::Anon),
+                Some("shm") => Some(Backing::Shm),
+                Some(b) => {
+                    e.push(
+                        "backing",
+                        format!("unknown backing {b:?}; \"anon\" or \"shm\""),
+                    );
+                    None
+                }
+            };
+            match (size, chunk, backing) {
+                (Some(size), Some(chunk), Some(backing)) => Some(WorkloadSpec::Memhog {
+                    size,
+                    rate,
+                    chunk: chunk.min(size),
+                    backing,
+                    hold: table.hold.unwrap_or(true),
+                }),
+                _ => None,
+            }
+        }
+        "cpuspin" => {
+            let threads = match table.threads {
+                None => Some(None),
+                Some(n) if (1..=4096).contains(&n) => Some(Some(n as usize)),
+                Some(n) => {
+                    e.push("threads", format!("{n} is out of range; use 1 to 4096"));
+                    None
+                }
+            };
+            let duty = match &table.duty {
+                None => Some(1.0),
+                Some(v) => {
+                    let d = match v {
+                        toml::Value::Float(f) => Some(*f),
+                        toml::Value::Integer(i) => Some(*i as f64),
+                        _ => None,
+                    };
+                    match d {
+                        Some(d) if d > 0.0 && d <= 1.0 => Some(d),
+                        _ => {
+                            e.push(
+                                "duty",
+                                format!(
+                                    "{v} is out of range; use a number with 0 < duty <= 1, e.g. 0.5"
+                                ),
+                            );
+                            None
+                        }
+                    }
+                }
+            };
+            match (threads, duty) {
+                (Some(threads), Some(duty)) => Some(WorkloadSpec::Cpuspin { threads, duty }),
+                _ => None,
+            }
         }
         "command" => match &table.argv {
             None => {
-                errors.push(err(
-                    "argv",
-                    "required for kind \"command\": the program and its arguments, e.g. argv = [\"perl\", \"-e\", \"fork while fork\"]",
-                ));
+                e.push("argv", "required for kind \"command\": the program and its arguments, e.g. argv = [\"perl\", \"-e\", \"fork while fork\"]");
                 None
             }
             Some(argv) if argv.is_empty() || argv[0].is_empty() => {
-                errors.push(err("argv", "must name a program as its first element"));
+                e.push("argv", "must name a program as its first element");
                 None
             }
             Some(argv) if argv.iter().any(|a| a.contains('\0')) => {
-                errors.push(err("argv", "arguments cannot contain NUL bytes"));
+                e.push("argv", "arguments cannot contain NUL bytes");
                 None
             }
             Some(argv) => Some(WorkloadSpec::Command { argv: argv.clone() }),
@@ -210,37 +539,147 @@ pub fn from_table(table: &WorkloadTable) -> Result<WorkloadSpec, Vec<OptionError
         _ => unreachable!("kind {kind} is in KINDS"),
     };
     match spec {
-        Some(spec) if errors.is_empty() => Ok(spec),
-        _ => Err(errors),
+        Some(spec) if e.0.is_empty() => Ok(Workload { spec, start_after }),
+        _ => Err(e.0),
     }
 }
 
-/// `limitlab __workload KIND ...`: runs a built-in workload in this process.
-pub fn main(kind: crate::cli::WorkloadKind) -> anyhow::Result<u8> {
-    let crate::cli::WorkloadKind::Forkbomb {
-        style,
-        counters_fd,
-        slot,
-    } = kind;
-    let counters = match counters_fd {
-        Some(fd) => Some(counters::Counters::inherited(fd)?),
+/// Options every built-in workload takes from the sandbox init.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkloadIo {
+    /// The counter page (passed by the sandbox init)
+    #[arg(long)]
+    pub counters_fd: Option<i32>,
+    /// This workload's slot in the counter page
+    #[arg(long, default_value_t = 0)]
+    pub slot: usize,
+}
+
+/// `limitlab __workload KIND ...`: the built-in workloads, runnable on their own.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Builtin {
+    /// A fork bomb; refuses to start unless a pids limit applies to it
+    Forkbomb {
+        #[arg(long, value_enum, default_value = "classic")]
+        style: BombStyle,
+        #[command(flatten)]
+        io: WorkloadIo,
+    },
+    /// A thread bomb; refuses to start unless a pids limit applies to it
+    Threadbomb {
+        #[arg(long, value_enum, default_value = "classic")]
+        style: BombStyle,
+        #[command(flatten)]
+        io: WorkloadIo,
+    },
+    /// A memory hog; refuses to start unless a memory limit applies to it
+    Memhog {
+        /// Bytes to reach
+        #[arg(long)]
+        size: u64,
+        /// Bytes per second (default: as fast as possible)
+        #[arg(long)]
+        rate: Option<u64>,
+        /// Bytes per allocation step
+        #[arg(long, default_value_t = 4 << 20)]
+        chunk: u64,
+        #[arg(long, value_enum, default_value = "anon")]
+        backing: Backing,
+        /// Keep the memory until killed (false: free it and exit)
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        hold: bool,
+        #[command(flatten)]
+        io: WorkloadIo,
+    },
+    /// CPU spinners that count their work
+    Cpuspin {
+        /// Spinning threads (default: one per CPU this process may use)
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Busy fraction of each 100 ms slot
+        #[arg(long, default_value_t = 1.0)]
+        duty: f64,
+        #[command(flatten)]
+        io: WorkloadIo,
+    },
+}
+
+/// Runs a built-in workload in this process.
+pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
+    let io = match &builtin {
+        Builtin::Forkbomb { io, .. }
+        | Builtin::Threadbomb { io, .. }
+        | Builtin::Memhog { io, .. }
+        | Builtin::Cpuspin { io, .. } => io.clone(),
+    };
+    let counters = match io.counters_fd {
+        Some(fd) => Some(Counters::inherited(fd)?),
         None => {
-            let cap = pids_cap().ok_or_else(|| {
-                crate::coded(
-                    crate::Exit::BadInput,
-                    "refusing to start a fork bomb that nothing caps: no pids cgroup limit applies to this process and RLIMIT_NPROC is unlimited (or you are root). Run it through `limitlab run`, or under a cap such as `systemd-run --scope -p TasksMax=100 ...`",
-                )
-            })?;
-            eprintln!("limitlab: fork bomb ({}) capped by {cap}", style.name());
+            standalone_guard(&builtin)?;
             None
         }
     };
-    let proof = crate::sandbox::sys::SingleThreaded::check()
-        .ok_or_else(|| anyhow::anyhow!("a built-in workload must start single-threaded"))?;
-    forkbomb::run(style, counters.as_ref(), slot, &proof)
+    match builtin {
+        Builtin::Forkbomb { style, .. } => {
+            let proof = crate::sandbox::sys::SingleThreaded::check()
+                .ok_or_else(|| anyhow::anyhow!("the fork bomb must start single-threaded"))?;
+            forkbomb::run(style, counters.as_ref(), io.slot, &proof)
+        }
+        Builtin::Threadbomb { style, .. } => threadbomb::run(style, counters, io.slot),
+        Builtin::Memhog {
+            size,
+            rate,
+            chunk,
+            backing,
+            hold,
+            ..
+        } => memhog::run(
+            &memhog::Hog {
+                size,
+                rate,
+                chunk,
+                backing,
+                hold,
+            },
+            counters,
+            io.slot,
+        ),
+        Builtin::Cpuspin { threads, duty, .. } => cpuspin::run(threads, duty, counters, io.slot),
+    }
 }
 
-/// What caps the number of processes this one may create, if anything: a `pids.max` on its
+/// A built-in run by hand (not by the sandbox init) must still be capped.
+fn standalone_guard(builtin: &Builtin) -> anyhow::Result<()> {
+    let refuse = |what: &str, how: &str| {
+        crate::coded(
+            crate::Exit::BadInput,
+            format!(
+                "refusing to start {what} that nothing caps: {how}. Run it through `limitlab run`, or under a cap such as `systemd-run --scope -p TasksMax=100 -p MemoryMax=256M ...`"
+            ),
+        )
+    };
+    match builtin {
+        Builtin::Forkbomb { .. } | Builtin::Threadbomb { .. } => {
+            let cap = pids_cap().ok_or_else(|| {
+                refuse("a bomb", "no pids cgroup limit applies to this process and RLIMIT_NPROC is unlimited (or you are root)")
+            })?;
+            eprintln!("limitlab: capped by {cap}");
+        }
+        Builtin::Memhog { .. } => {
+            let cap = memory_cap().ok_or_else(|| {
+                refuse(
+                    "a memory hog",
+                    "no memory cgroup limit applies to this process and RLIMIT_AS is unlimited",
+                )
+            })?;
+            eprintln!("limitlab: capped by {cap}");
+        }
+        Builtin::Cpuspin { .. } => {}
+    }
+    Ok(())
+}
+
+/// What caps the number of tasks this process may create, if anything: a `pids.max` on its
 /// cgroup or an ancestor, or `RLIMIT_NPROC` for a non-root user.
 pub fn pids_cap() -> Option<String> {
     use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit};
@@ -254,6 +693,25 @@ pub fn pids_cap() -> Option<String> {
     Some(format!("pids.max = {max} in {}", dir.display()))
 }
 
+/// What caps the memory this process may use, if anything: a memory limit on its cgroup or
+/// an ancestor, or `RLIMIT_AS`.
+pub fn memory_cap() -> Option<String> {
+    use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit};
+    if let Ok((soft, _)) = getrlimit(Resource::RLIMIT_AS)
+        && soft != RLIM_INFINITY
+    {
+        return Some(format!("RLIMIT_AS = {}", units::format_size(soft)));
+    }
+    let (dir, max) = crate::sandbox::cgroup::Layout::detect()
+        .ok()?
+        .memory_cap()?;
+    Some(format!(
+        "a memory limit of {} in {}",
+        units::format_size(max),
+        dir.display()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,27 +723,65 @@ mod tests {
         }
     }
 
+    fn spec(t: &WorkloadTable) -> WorkloadSpec {
+        from_table(t, Some(Duration::from_secs(5))).unwrap().spec
+    }
+
+    fn errors(t: &WorkloadTable) -> Vec<OptionError> {
+        from_table(t, Some(Duration::from_secs(5))).unwrap_err()
+    }
+
     #[test]
-    fn forkbomb_defaults_to_classic() {
+    fn defaults() {
         assert_eq!(
-            from_table(&table("forkbomb")),
-            Ok(WorkloadSpec::Forkbomb {
+            spec(&table("forkbomb")),
+            WorkloadSpec::Forkbomb {
                 style: BombStyle::Classic
-            })
+            }
+        );
+        assert_eq!(
+            spec(&table("threadbomb")),
+            WorkloadSpec::Threadbomb {
+                style: BombStyle::Classic
+            }
+        );
+        assert_eq!(
+            spec(&table("cpuspin")),
+            WorkloadSpec::Cpuspin {
+                threads: None,
+                duty: 1.0
+            }
+        );
+        let mut t = table("memhog");
+        t.size = Some(toml::Value::String("1GiB".into()));
+        assert_eq!(
+            spec(&t),
+            WorkloadSpec::Memhog {
+                size: 1 << 30,
+                rate: None,
+                chunk: 4 << 20,
+                backing: Backing::Anon,
+                hold: true
+            }
+        );
+        t.start_after = Some("2s".into());
+        assert_eq!(
+            from_table(&t, None).unwrap().start_after,
+            Duration::from_secs(2)
         );
     }
 
     #[test]
-    fn errors_name_the_key() {
+    fn errors_name_the_key_and_the_allowed_range() {
         let mut t = table("forkbomb");
         t.style = Some("nuclear".into());
-        let e = from_table(&t).unwrap_err();
+        let e = errors(&t);
         assert_eq!(e[0].key, "style");
         assert!(e[0].message.contains("\"classic\""));
 
         let mut t = table("command");
         t.style = Some("classic".into());
-        let e = from_table(&t).unwrap_err();
+        let e = errors(&t);
         assert!(
             e.iter()
                 .any(|e| e.key == "style" && e.message.contains("not an option"))
@@ -295,19 +791,176 @@ mod tests {
                 .any(|e| e.key == "argv" && e.message.contains("required"))
         );
 
-        let e = from_table(&table("spoon")).unwrap_err();
+        let e = from_table(&table("spoon"), None).unwrap_err();
         assert!(e[0].message.contains("\"forkbomb\""));
-        let e = from_table(&WorkloadTable::default()).unwrap_err();
+        let e = from_table(&WorkloadTable::default(), None).unwrap_err();
         assert_eq!(e[0].key, "kind");
+
+        let cases: Vec<(WorkloadTable, &str, &str)> = vec![
+            (table("memhog"), "size", "required"),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::String("1KiB".into())),
+                    ..table("memhog")
+                },
+                "size",
+                "at least 4KiB",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::String("2TiB".into())),
+                    ..table("memhog")
+                },
+                "size",
+                "at most 1TiB",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Boolean(true)),
+                    ..table("memhog")
+                },
+                "size",
+                "not a size",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Integer(1 << 20)),
+                    chunk: Some(toml::Value::String("1B".into())),
+                    ..table("memhog")
+                },
+                "chunk",
+                "4KiB to 1GiB",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Integer(1 << 20)),
+                    rate: Some("fast".into()),
+                    ..table("memhog")
+                },
+                "rate",
+                "per second",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Integer(1 << 20)),
+                    backing: Some("disk".into()),
+                    ..table("memhog")
+                },
+                "backing",
+                "\"shm\"",
+            ),
+            (
+                WorkloadTable {
+                    threads: Some(0),
+                    ..table("cpuspin")
+                },
+                "threads",
+                "1 to 4096",
+            ),
+            (
+                WorkloadTable {
+                    duty: Some(toml::Value::Float(1.5)),
+                    ..table("cpuspin")
+                },
+                "duty",
+                "0 < duty <= 1",
+            ),
+            (
+                WorkloadTable {
+                    duty: Some(toml::Value::Float(0.0)),
+                    ..table("cpuspin")
+                },
+                "duty",
+                "0 < duty <= 1",
+            ),
+            (
+                WorkloadTable {
+                    start_after: Some("9s".into()),
+                    ..table("cpuspin")
+                },
+                "start_after",
+                "before the end",
+            ),
+            (
+                WorkloadTable {
+                    start_after: Some("soon".into()),
+                    ..table("cpuspin")
+                },
+                "start_after",
+                "duration",
+            ),
+            (
+                WorkloadTable {
+                    duty: Some(toml::Value::Float(0.5)),
+                    ..table("memhog")
+                },
+                "duty",
+                "not an option of kind \"memhog\"",
+            ),
+        ];
+        for (t, key, hint) in cases {
+            let e = errors(&t);
+            assert!(
+                e.iter().any(|e| e.key == key && e.message.contains(hint)),
+                "{key}: want {hint:?} in {e:?}"
+            );
+        }
     }
 
     #[test]
     fn builtin_argv_round_trips_through_the_cli() {
         use clap::Parser;
-        let spec = WorkloadSpec::Forkbomb {
-            style: BombStyle::Binary,
-        };
-        let cli = crate::cli::Cli::try_parse_from(spec.argv(2)).unwrap();
-        assert!(matches!(cli.command, crate::cli::Command::Workload(_)));
+        let specs = [
+            WorkloadSpec::Forkbomb {
+                style: BombStyle::Binary,
+            },
+            WorkloadSpec::Threadbomb {
+                style: BombStyle::Churn,
+            },
+            WorkloadSpec::Memhog {
+                size: 1 << 30,
+                rate: Some(1 << 28),
+                chunk: 1 << 20,
+                backing: Backing::Shm,
+                hold: false,
+            },
+            WorkloadSpec::Cpuspin {
+                threads: Some(3),
+                duty: 0.25,
+            },
+            WorkloadSpec::Cpuspin {
+                threads: None,
+                duty: 1.0,
+            },
+        ];
+        for spec in specs {
+            let cli = crate::cli::Cli::try_parse_from(spec.argv(2)).unwrap();
+            let crate::cli::Command::Workload(w) = cli.command else {
+                panic!("{spec:?}")
+            };
+            let back = match w.kind {
+                Builtin::Forkbomb { style, io } => {
+                    assert_eq!((io.slot, io.counters_fd), (2, Some(3)));
+                    WorkloadSpec::Forkbomb { style }
+                }
+                Builtin::Threadbomb { style, .. } => WorkloadSpec::Threadbomb { style },
+                Builtin::Memhog {
+                    size,
+                    rate,
+                    chunk,
+                    backing,
+                    hold,
+                    ..
+                } => WorkloadSpec::Memhog {
+                    size,
+                    rate,
+                    chunk,
+                    backing,
+                    hold,
+                },
+                Builtin::Cpuspin { threads, duty, .. } => WorkloadSpec::Cpuspin { threads, duty },
+            };
+            assert_eq!(back, spec);
+        }
     }
 }

@@ -126,6 +126,7 @@ mod tests {
                 source: PidsSource::SafetyCeiling,
             },
             memory: None,
+            memory_ceiling: None,
             swap: None,
             cpu: None,
             cpuset: None,

@@ -271,6 +271,30 @@ impl Layout {
         None
     }
 
+    /// The nearest memory limit on this process's cgroup or an ancestor (v1
+    /// `memory.limit_in_bytes` below the "unlimited" value, v2 `memory.max`).
+    pub fn memory_cap(&self) -> Option<(PathBuf, u64)> {
+        let (h, file) = match self.v1.get("memory") {
+            Some(h) => (h, "memory.limit_in_bytes"),
+            None => (self.unified.as_ref()?, "memory.max"),
+        };
+        let mut dir = h.own_dir();
+        while dir.starts_with(&h.mount) {
+            // v1 reports "no limit" as a huge page-aligned number.
+            if let Some(max) = read(&dir.join(file))
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok())
+                && max < 1 << 62
+            {
+                return Some((dir, max));
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+        None
+    }
+
     /// The directories under which leftovers of earlier runs may sit (this process's own
     /// cgroup in every hierarchy).
     pub fn parents(&self) -> Vec<PathBuf> {

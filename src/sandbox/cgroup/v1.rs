@@ -100,8 +100,7 @@ impl V1Cgroup {
             "pids.max",
             limits.pids.max.to_string(),
         )?;
-        if let Some(mem) = limits.memory {
-            let dir = &self.dirs["memory"];
+        if let (Some(mem), Some(dir)) = (limits.memory_max(), self.dirs.get("memory")) {
             set(w, dir, "memory.limit_in_bytes", mem.to_string())?;
             if let Some(swap) = limits.swap {
                 if dir.join("memory.memsw.limit_in_bytes").exists() {
@@ -299,6 +298,7 @@ mod tests {
                 source: PidsSource::Scenario,
             },
             memory: Some(256 << 20),
+            memory_ceiling: None,
             swap: None,
             cpu: Some(0.5),
             cpuset: Some("1".into()),

@@ -62,7 +62,10 @@ impl V2Cgroup {
     fn apply(&mut self, parent: &Path, limits: &LimitsPlan) -> Result<(), CgroupError> {
         let (w, dir) = (&mut self.limits, &self.dir);
         set(w, dir, "pids.max", limits.pids.max.to_string())?;
-        if let Some(mem) = limits.memory {
+        // The ceiling is only written where the controller is there to take it.
+        if let Some(mem) = limits.memory_max()
+            && (limits.memory.is_some() || dir.join("memory.max").exists())
+        {
             set(w, dir, "memory.max", mem.to_string())?;
         }
         if let Some(swap) = limits.swap
@@ -224,6 +227,7 @@ mod tests {
                 source: PidsSource::Scenario,
             },
             memory: Some(128 << 20),
+            memory_ceiling: None,
             swap: Some(0),
             cpu: Some(0.5),
             cpuset: None,

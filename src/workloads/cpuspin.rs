@@ -1,0 +1,82 @@
+//! The built-in CPU spinner: threads that burn CPU for `duty` of every 100 ms slot and
+//! count their work, so a quota shows in the workload's own numbers (`workload.spins`).
+
+use std::hint::black_box;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::counters::{Counter, Counters};
+
+/// The duty-cycle slot.
+const SLOT: Duration = Duration::from_millis(100);
+/// How often a spinner publishes its count.
+const FLUSH: Duration = Duration::from_millis(5);
+/// Work units between clock reads.
+const BATCH: u64 = 4096;
+
+/// Runs `threads` spinners (default: one per CPU this process may use) forever.
+pub fn run(threads: Option<usize>, duty: f64, counters: Option<Counters>, slot: usize) -> ! {
+    let counters: Option<&'static Counters> = counters.map(|c| &*Box::leak(Box::new(c)));
+    let n = threads.unwrap_or_else(cpus_allowed).max(1);
+    for i in 1..n {
+        let _ = thread::Builder::new()
+            .name(format!("spin{i}"))
+            .spawn(move || spin(duty, counters, slot, i as u64));
+    }
+    spin(duty, counters, slot, 0)
+}
+
+/// The CPUs of this process's affinity mask (its cpuset).
+pub fn cpus_allowed() -> usize {
+    nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
+        .map(|set| {
+            (0..nix::sched::CpuSet::count())
+                .filter(|&c| set.is_set(c).unwrap_or(false))
+                .count()
+        })
+        .unwrap_or(1)
+}
+
+/// One unit of work: a step of xorshift64.
+fn step(x: u64) -> u64 {
+    let x = x ^ (x << 13);
+    let x = x ^ (x >> 7);
+    x ^ (x << 17)
+}
+
+fn spin(duty: f64, counters: Option<&'static Counters>, slot: usize, seed: u64) -> ! {
+    let busy = SLOT.mul_f64(duty);
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut pending = 0u64;
+    let mut flushed = Instant::now();
+    let publish = |pending: &mut u64, flushed: &mut Instant, now: Instant| {
+        if let Some(c) = counters {
+            c.add(slot, Counter::Spins, *pending);
+        }
+        *pending = 0;
+        *flushed = now;
+    };
+    loop {
+        let start = Instant::now();
+        loop {
+            for _ in 0..BATCH {
+                x = step(x);
+            }
+            black_box(x);
+            pending += BATCH;
+            let now = Instant::now();
+            if now.duration_since(flushed) >= FLUSH {
+                publish(&mut pending, &mut flushed, now);
+            }
+            if now.duration_since(start) >= busy {
+                break;
+            }
+        }
+        if duty < 1.0 {
+            publish(&mut pending, &mut flushed, Instant::now());
+            if let Some(rest) = SLOT.checked_sub(start.elapsed()) {
+                thread::sleep(rest);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The attack catalog on the real kernel: each attack is held by its limit, measured by its
+//! own numbers, and leaves nothing behind; the host probe sees the host while it runs.
+
+mod common;
+
+use common::*;
+
+/// Values of one column of samples.csv, skipping empty cells.
+fn column(samples: &str, name: &str) -> Vec<f64> {
+    let mut rdr = csv::Reader::from_reader(samples.as_bytes());
+    let col = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .unwrap();
+    rdr.records()
+        .filter_map(|r| r.unwrap().get(col).and_then(|v| v.parse().ok()))
+        .collect()
+}
+
+#[test]
+fn a_thread_bomb_is_held_by_pids_max() {
+    let Some(_lock) = exclusive("a_thread_bomb_is_held_by_pids_max") else {
+        return;
+    };
+    let ran = run_text(
+        "threads",
+        "duration = \"1500ms\"\n[limits]\npids = 64\n[[workload]]\nkind = \"threadbomb\"\n",
+    );
+    ran.expect_exit(0);
+    assert_eq!(
+        ran.metric("pids.peak"),
+        Some(64.0),
+        "threads count as tasks"
+    );
+    assert!(ran.metric("pids.limit_hits").unwrap() >= 1.0);
+    assert!(
+        ran.metric("workload.forks_failed").unwrap() >= 1.0,
+        "refused spawns are counted"
+    );
+    let peak = ran.metric("memory.peak_bytes").unwrap();
+    assert!(peak < 64.0 * 1024.0 * 1024.0, "small stacks: {peak}");
+    assert_nothing_left();
+}
+
+#[test]
+fn a_memory_hog_is_oom_killed_at_memory_max() {
+    let Some(_lock) = exclusive("a_memory_hog_is_oom_killed_at_memory_max") else {
+        return;
+    };
+    let ran = run_file(&root().join("scenarios/memhog.toml"));
+    ran.expect_exit(0);
+    assert!(ran.metric("memory.oom_kills").unwrap() >= 1.0);
+    let limit = 128.0 * 1024.0 * 1024.0;
+    assert!(ran.metric("memory.peak_bytes").unwrap() <= limit);
+    let reached = ran.metric("workload.bytes_reached").unwrap();
+    assert!(
+        reached > limit / 2.0 && reached <= limit,
+        "the hog got close to the limit: {reached}"
+    );
+    let events = ran.read("events.csv");
+    assert!(events.contains("oom_kill,"), "{events}");
+    assert!(events.contains("workload 0: killed by SIGKILL"), "{events}");
+    assert_nothing_left();
+}
+
+#[test]
+fn a_tmpfs_hog_is_charged_and_held() {
+    let Some(_lock) = exclusive("a_tmpfs_hog_is_charged_and_held") else {
+        return;
+    };
+    let ran = run_text(
+        "shm",
+        "duration = \"3s\"\n[limits]\npids = 20\nmemory = \"48MiB\"\nswap = \"0B\"\n[[workload]]\nkind = \"memhog\"\nsize = \"512MiB\"\nbacking = \"shm\"\n",
+    );
+    ran.expect_exit(0);
+    let limit = 48.0 * 1024.0 * 1024.0;
+    let peak = ran.metric("memory.peak_bytes").unwrap();
+    assert!(
+        peak <= limit && peak > limit * 0.75,
+        "page cache is charged to the sandbox: {peak}"
+    );
+    assert!(ran.metric("workload.bytes_reached").unwrap() < limit);
+    assert!(ran.metric("memory.oom_kills").unwrap() >= 1.0);
+    assert_nothing_left();
+}
+
+#[test]
+fn a_spinner_gets_its_quota_and_shows_the_throttling() {
+    let Some(_lock) = exclusive("a_spinner_gets_its_quota_and_shows_the_throttling") else {
+        return;
+    };
+    // Half a core for two spinners: the quota, not the machine's other work, decides.
+    let quota = 0.5;
+    let ran = run_text(
+        "spin",
+        &format!(
+            "duration = \"3s\"\n[limits]\ncpu = {quota}\n[[workload]]\nkind = \"cpuspin\"\nthreads = 2\n"
+        ),
+    );
+    ran.expect_exit(0);
+    let used = ran.metric("cpu.usage_cores").unwrap();
+    assert!(
+        (used - quota).abs() <= quota * 0.1,
+        "quota {quota}: used {used}"
+    );
+    assert!(ran.metric("cpu.throttled_ratio").unwrap() > 0.5);
+    assert!(ran.metric("workload.spins_per_s").unwrap() > 0.0);
+    // A quarter duty cycle, no quota: at most about half a core from two threads.
+    let ran = run_text(
+        "duty",
+        "duration = \"3s\"\n[[workload]]\nkind = \"cpuspin\"\nthreads = 2\nduty = 0.25\n",
+    );
+    ran.expect_exit(0);
+    let used = ran.metric("cpu.usage_cores").unwrap();
+    // Duty is wall-clock busy time, so CPU taken by other work on the machine lowers it; the
+    // upper bound is the part that cannot drift.
+    assert!(
+        (0.1..=0.6).contains(&used),
+        "duty 0.25 on 2 threads: {used}"
+    );
+    assert_nothing_left();
+}
+
+#[test]
+fn workloads_run_together_and_start_when_asked() {
+    let Some(_lock) = exclusive("workloads_run_together_and_start_when_asked") else {
+        return;
+    };
+    let ran = run_text(
+        "together",
+        "duration = \"2s\"\n[limits]\npids = 40\n[[workload]]\nkind = \"cpuspin\"\nthreads = 1\n[[workload]]\nkind = \"forkbomb\"\nstart_after = \"500ms\"\n",
+    );
+    ran.expect_exit(0);
+    let samples = ran.read("samples.csv");
+    let spins = column(&samples, "spins");
+    let forks = column(&samples, "forks_ok");
+    assert!(
+        spins.last().unwrap() > &0.0 && forks.last().unwrap() > &0.0,
+        "both show in the samples"
+    );
+    let events = ran.read("events.csv");
+    let started = |w: &str| {
+        events
+            .lines()
+            .find(|l| l.contains("workload_start") && l.contains(w))
+            .and_then(|l| l.split(',').next())
+            .and_then(|t| t.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no start of {w} in {events}"))
+    };
+    assert!(started("workload 0") < 100.0);
+    let bomb = started("workload 1");
+    assert!(
+        (500.0..900.0).contains(&bomb),
+        "start_after = 500ms: started at {bomb} ms"
+    );
+    assert_nothing_left();
+}
+
+#[test]
+fn the_host_probe_keeps_working_under_a_capped_bomb() {
+    let Some(_lock) = exclusive("the_host_probe_keeps_working_under_a_capped_bomb") else {
+        return;
+    };
+    let ran = run_text(
+        "probe",
+        "duration = \"2s\"\n[limits]\npids = 500\n[[workload]]\nkind = \"forkbomb\"\n",
+    );
+    ran.expect_exit(0);
+    let samples = ran.read("samples.csv");
+    let forks = column(&samples, "host_fork_ms");
+    assert!(
+        forks.len() >= 10,
+        "a probe every 100 ms over 2 s: {}",
+        forks.len()
+    );
+    assert!(forks.iter().all(|&ms| ms > 0.0));
+    assert_eq!(
+        ran.metric("host.fork_failures"),
+        Some(0.0),
+        "the host can still fork"
+    );
+    assert!(ran.metric("host.fork_p99_ms").is_some());
+    assert!(ran.metric("host.wakeup_late_p99_ms").is_some());
+    assert!(
+        !column(&samples, "host_psi_cpu_some_us").is_empty(),
+        "system-wide PSI beside the sandbox's"
+    );
+    assert_nothing_left();
+}
+
+#[test]
+fn a_hog_without_a_memory_limit_meets_the_memory_ceiling() {
+    let Some(_lock) = exclusive("a_hog_without_a_memory_limit_meets_the_memory_ceiling") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "ceiling",
+        "duration = \"3s\"\n[[workload]]\nkind = \"memhog\"\nsize = \"1GiB\"\n",
+    );
+    let out = tmp.path().join("out");
+    let o = limitlab()
+        .args(["run", "--quiet", "--memory-ceiling", "96MiB", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let s = summary(&out);
+    let peak = metric(&s, "memory.peak_bytes").unwrap();
+    assert!(peak <= 96.0 * 1024.0 * 1024.0, "{peak}");
+    assert!(metric(&s, "memory.oom_kills").unwrap() >= 1.0);
+    let notes = s["notes"].to_string();
+    assert!(notes.contains("memory ceiling (96.0 MiB)"), "{notes}");
+    assert_nothing_left();
+}
