@@ -9,10 +9,13 @@ use crate::host::{self, HostFacts, Status};
 use crate::plan::{self, DEFAULT_SAFETY_CEILING, PlanOptions, RunPlan};
 use crate::progress::LiveStatus;
 use crate::report::{ResultsDir, summary, terminal};
-use crate::sandbox::cgroup::Layout;
+use crate::runner::RunEnv;
+use crate::sandbox::cgroup::{Layout, emergency_teardown};
 use crate::sandbox::{init, sys};
+use crate::supervisor::Supervisor;
 use crate::workloads;
 use crate::{Exit, coded, exit_of};
+use std::sync::Arc;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -62,6 +65,12 @@ Examples:
     },
     /// Report what this machine can do: cgroup mode, controllers, PSI, cgroup.kill, namespaces
     Doctor,
+    /// Remove what runs left behind (a harness killed with SIGKILL): limitlab's own cgroups
+    /// beneath this process's cgroups whose harness is gone, and any process still in them
+    Clean,
+    /// The supervisor that empties a sandbox if the harness dies (started by `run`)
+    #[command(name = "__supervise", hide = true)]
+    Supervise,
     /// The sandbox init (started by `run`, not by hand)
     #[command(name = "__init", hide = true)]
     Init,
@@ -108,6 +117,8 @@ pub fn dispatch(cli: Cli) -> u8 {
         Command::Run(args) => run(&args),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Doctor => Ok(doctor()),
+        Command::Clean => clean(),
+        Command::Supervise => return crate::supervisor::main().clamp(0, 255) as u8,
         Command::Init => return init::main().clamp(0, 255) as u8,
         Command::Workload(args) => workloads::main(args.kind),
     };
@@ -205,6 +216,17 @@ fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let host = HostFacts::probe(Some(&layout));
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
+    // What an earlier harness killed with SIGKILL left behind goes first.
+    for line in clean_leftovers(&layout) {
+        eprintln!("limitlab: {line}");
+    }
+    let supervisor = Supervisor::spawn()
+        .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))?;
+    let env = RunEnv {
+        layout,
+        host,
+        supervisor: Some(Arc::new(supervisor)),
+    };
 
     let mut worst = Exit::Held;
     for p in &plans {
@@ -213,7 +235,7 @@ fn run(args: &RunArgs) -> anyhow::Result<u8> {
             Some(out) => ResultsDir::exact(&out.join(&p.name))?,
             None => ResultsDir::timestamped(Path::new("results"), &p.name)?,
         };
-        let code = run_one(p, &layout, &host, &dir, args.quiet)?;
+        let code = run_one(p, &env, &dir, args.quiet)?;
         worst = worst.max(code);
         if let Some(sig) = sys::stop_signal() {
             return Ok(128 + sig as u8);
@@ -222,13 +244,7 @@ fn run(args: &RunArgs) -> anyhow::Result<u8> {
     Ok(worst.into())
 }
 
-fn run_one(
-    p: &RunPlan,
-    layout: &Layout,
-    host: &HostFacts,
-    dir: &ResultsDir,
-    quiet: bool,
-) -> anyhow::Result<Exit> {
+fn run_one(p: &RunPlan, env: &RunEnv, dir: &ResultsDir, quiet: bool) -> anyhow::Result<Exit> {
     let mut status = LiveStatus::new(p, quiet);
     if p.limits.pids.source == plan::PidsSource::SafetyCeiling {
         status.say(&format!(
@@ -236,7 +252,7 @@ fn run_one(
             p.name, p.limits.pids.max
         ));
     }
-    let record = crate::runner::run(p, layout, host, dir, &mut status);
+    let record = crate::runner::run(p, env, dir, &mut status);
     status.finish();
     let record = record.inspect_err(|_| dir.discard_if_unused())?;
     let summary = summary::build(&record, Vec::new());
@@ -250,6 +266,49 @@ fn run_one(
     terminal::print(&mut out, &summary, &dir.path)?;
     out.flush()?;
     Ok(summary::exit_code(&summary))
+}
+
+/// Removes leftovers; returns a line per leftover about what was done.
+fn clean_leftovers(layout: &Layout) -> Vec<String> {
+    layout
+        .leftovers()
+        .into_iter()
+        .map(|l| {
+            let c = emergency_teardown(&l.dirs);
+            let mut line = format!(
+                "removed {} (left by harness pid {}): {} process(es) killed, {} cgroup dir(s)",
+                l.name,
+                l.owner,
+                c.killed,
+                l.dirs.len() - c.stuck.len()
+            );
+            for (d, e) in &c.stuck {
+                line += &format!("; could not remove {}: {e}", d.display());
+            }
+            line
+        })
+        .collect()
+}
+
+fn clean() -> anyhow::Result<u8> {
+    if !nix::unistd::geteuid().is_root() {
+        return Err(coded(
+            Exit::Host,
+            "limitlab clean needs root to remove cgroups",
+        ));
+    }
+    let layout = Layout::detect()?;
+    let lines = clean_leftovers(&layout);
+    if lines.is_empty() {
+        println!(
+            "nothing to clean: no limitlab cgroups left behind beneath this process's cgroups"
+        );
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+    let stuck = lines.iter().any(|l| l.contains("could not remove"));
+    Ok(if stuck { Exit::Internal } else { Exit::Held }.into())
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod runner;
 pub mod sampler;
 pub mod sandbox;
 pub mod scenario;
+pub mod supervisor;
 pub mod units;
 pub mod workloads;
 

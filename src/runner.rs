@@ -20,6 +20,7 @@ use crate::sampler::{CounterSet, Latest, Reader, Sampler, SamplerConfig, host_ps
 use crate::sandbox::cgroup::{Cgroup, Layout};
 use crate::sandbox::proto::{self, InitMsg};
 use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
+use crate::supervisor::Supervisor;
 use crate::workloads::WorkloadSpec;
 use crate::workloads::command;
 use crate::workloads::counters::Counters;
@@ -46,13 +47,30 @@ pub fn preflight(plan: &RunPlan) -> anyhow::Result<()> {
 }
 
 /// Runs one plan and returns everything it produced. Results stream into `out`.
+/// What every run of one `limitlab run` shares.
+pub struct RunEnv {
+    pub layout: Layout,
+    pub host: HostFacts,
+    pub supervisor: Option<Arc<Supervisor>>,
+}
+
+/// Stops here, for tests, when `LIMITLAB_TEST_STALL_AT` names this point, so a test can
+/// kill the harness at a known moment. Points: `setup` (the sandbox is set up, the workload
+/// not released), `teardown` (teardown has begun, nothing is killed yet).
+fn stall_point(name: &str) {
+    if std::env::var("LIMITLAB_TEST_STALL_AT").as_deref() == Ok(name) {
+        eprintln!("limitlab: stalled at {name} (LIMITLAB_TEST_STALL_AT)");
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}
+
 pub fn run(
     plan: &RunPlan,
-    layout: &Layout,
-    host: &HostFacts,
+    env: &RunEnv,
     out: &ResultsDir,
     status: &mut LiveStatus,
 ) -> anyhow::Result<RunRecord> {
+    let (layout, host) = (&env.layout, &env.host);
     let started_at = crate::report::utc_now();
     let events =
         Arc::new(EventLog::create(Some(&out.file("events.csv"))).context("create events.csv")?);
@@ -80,6 +98,7 @@ pub fn run(
         SandboxIo {
             log: log_w,
             counters: counters_fd,
+            supervisor: env.supervisor.clone(),
         },
         tx,
     )?;
@@ -93,6 +112,7 @@ pub fn run(
     wait_ready(&rx).inspect_err(|_e| {
         let _ = sandbox.kill();
     })?;
+    stall_point("setup");
 
     let kinds = |f: fn(&WorkloadSpec) -> bool| plan.workloads.iter().any(|w| f(&w.spec));
     let counter_set = counters.clone().map(|page| CounterSet {
@@ -232,6 +252,7 @@ pub fn run(
         EventKind::TeardownStart,
         "killing every process in the sandbox".into(),
     );
+    stall_point("teardown");
     let killed = sandbox.kill();
     while let Ok(ev) = rx.try_recv() {
         handle(ev, &mut exits);

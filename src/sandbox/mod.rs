@@ -28,6 +28,7 @@ use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
 
 use crate::plan::{Namespace, RunPlan};
+use crate::supervisor::Supervisor;
 use cgroup::{Cgroup, CgroupError, KillMethod, Layout};
 use proto::{InitConfig, InitMsg, Launch};
 
@@ -55,6 +56,9 @@ pub struct SandboxIo {
     pub log: OwnedFd,
     /// The counter page, when a built-in workload runs.
     pub counters: Option<OwnedFd>,
+    /// Told about the cgroups before anything runs in them, so they are emptied even if the
+    /// harness dies.
+    pub supervisor: Option<Arc<Supervisor>>,
 }
 
 /// Set once the init has been reaped.
@@ -82,6 +86,7 @@ pub struct Sandbox {
     pub cloned_into_cgroup: bool,
     /// When setup began (for the start-to-exec time).
     pub setup_started: Instant,
+    supervisor: Option<Arc<Supervisor>>,
     killed: bool,
     removed: bool,
 }
@@ -98,6 +103,11 @@ impl Sandbox {
         let setup_started = Instant::now();
         let cgroup: Arc<dyn Cgroup> = Arc::from(layout.create_sandbox(&plan.limits)?);
         let spawn_err = |what: &str, e: std::io::Error| StartError::Spawn(format!("{what}: {e}"));
+        let supervisor = io.supervisor.clone();
+        if let Some(s) = &supervisor {
+            s.watch(&cgroup.dirs())
+                .map_err(|e| spawn_err("tell the supervisor", e))?;
+        }
 
         let cloexec = nix::fcntl::OFlag::O_CLOEXEC;
         let (sync_r, sync_w) =
@@ -167,6 +177,7 @@ impl Sandbox {
             exit: Arc::new(InitExit::default()),
             cloned_into_cgroup: into,
             setup_started,
+            supervisor,
             killed: false,
             removed: false,
         };
@@ -320,8 +331,11 @@ impl Sandbox {
     /// Teardown, second half: remove the cgroups. Returns the ones that stayed, with why.
     pub fn remove(&mut self) -> Vec<String> {
         self.removed = true;
-        self.cgroup
-            .remove()
+        let stuck = self.cgroup.remove();
+        if let Some(s) = &self.supervisor {
+            s.forget(&self.cgroup.dirs());
+        }
+        stuck
             .into_iter()
             .map(|(p, e)| format!("{}: {e}", p.display()))
             .collect()

@@ -471,6 +471,13 @@ pub fn reset_signals_for_exec() -> io::Result<()> {
     Ok(())
 }
 
+/// Ignores a signal.
+pub fn ignore_signal(sig: nix::sys::signal::Signal) -> io::Result<()> {
+    // SAFETY: installs SIG_IGN, which runs no code.
+    unsafe { nix::sys::signal::signal(sig, nix::sys::signal::SigHandler::SigIgn) }?;
+    Ok(())
+}
+
 static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn remember_signal(sig: libc::c_int) {

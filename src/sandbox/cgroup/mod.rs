@@ -450,6 +450,127 @@ pub fn kill_listed(dirs: &[PathBuf]) -> usize {
     n
 }
 
+/// What an emergency teardown did.
+#[derive(Debug, Default)]
+pub struct Cleanup {
+    /// Processes signalled (or killed by `cgroup.kill`: the count before).
+    pub killed: usize,
+    /// Processes still listed when it gave up.
+    pub left: usize,
+    /// Directories that could not be removed, with why.
+    pub stuck: Vec<(PathBuf, io::Error)>,
+}
+
+/// Kills everything in a sandbox's cgroups and removes them, knowing only the directories:
+/// for the supervisor when the harness died, and for `limitlab clean`. Uses `cgroup.kill`
+/// where a directory has it, else the v1 freezer (freeze, kill each, thaw), else a kill loop.
+pub fn emergency_teardown(dirs: &[PathBuf]) -> Cleanup {
+    let listed = |dirs: &[PathBuf]| {
+        let mut all: Vec<i32> = dirs.iter().flat_map(|d| procs(d)).collect();
+        all.sort();
+        all.dedup();
+        all.len()
+    };
+    let mut out = Cleanup {
+        killed: listed(dirs),
+        ..Cleanup::default()
+    };
+    let kill_files: Vec<PathBuf> = dirs
+        .iter()
+        .map(|d| d.join("cgroup.kill"))
+        .filter(|f| f.exists())
+        .collect();
+    if !kill_files.is_empty() {
+        for f in &kill_files {
+            let _ = fs::write(f, "1");
+        }
+    } else if let Some(state) = dirs
+        .iter()
+        .map(|d| d.join("freezer.state"))
+        .find(|f| f.exists())
+    {
+        // Frozen tasks cannot fork, so one pass kills them all.
+        if fs::write(&state, "FROZEN").is_ok() {
+            let until = Instant::now() + Duration::from_secs(1);
+            while read(&state).is_ok_and(|s| s != "FROZEN") && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        kill_listed(dirs);
+        let _ = fs::write(&state, "THAWED");
+    }
+    let until = Instant::now() + Duration::from_secs(5);
+    while listed(dirs) > 0 && Instant::now() < until {
+        kill_listed(dirs);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    out.left = listed(dirs);
+    out.stuck = remove_dirs(dirs, Duration::from_secs(3));
+    out
+}
+
+/// A run's cgroups left behind (its harness is gone), found by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// `limitlab.<pid>.<n>`
+    pub name: String,
+    /// The pid of the harness that made it.
+    pub owner: i32,
+    /// Its directory in every hierarchy.
+    pub dirs: Vec<PathBuf>,
+}
+
+impl Layout {
+    /// limitlab cgroups beneath this process's own cgroups whose harness is no longer
+    /// running. Only `limitlab.<pid>.<...>` directories count, and only when process `<pid>`
+    /// is gone or is not limitlab any more; nothing else is ever touched.
+    pub fn leftovers(&self) -> Vec<Leftover> {
+        let mut by_name: BTreeMap<String, Leftover> = BTreeMap::new();
+        for parent in self.parents() {
+            let Ok(entries) = fs::read_dir(&parent) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let Some(owner) = owner_of(&name) else {
+                    continue;
+                };
+                if !e.path().is_dir() || harness_alive(owner) {
+                    continue;
+                }
+                by_name
+                    .entry(name.clone())
+                    .or_insert_with(|| Leftover {
+                        name,
+                        owner,
+                        dirs: Vec::new(),
+                    })
+                    .dirs
+                    .push(e.path());
+            }
+        }
+        by_name.into_values().collect()
+    }
+}
+
+/// The harness pid in a `limitlab.<pid>.<...>` name.
+pub fn owner_of(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix(NAME_PREFIX)?;
+    let (pid, tail) = rest.split_once('.')?;
+    (!tail.is_empty()).then_some(())?;
+    pid.parse().ok()
+}
+
+/// Whether `pid` is a running limitlab (a reused pid of another program does not count).
+fn harness_alive(pid: i32) -> bool {
+    if pid == std::process::id() as i32 {
+        return true;
+    }
+    fs::read_link(format!("/proc/{pid}/exe"))
+        .map(|exe| exe.to_string_lossy().contains("limitlab"))
+        .unwrap_or(false)
+}
+
 /// Removes cgroup directories deepest first. `rmdir` can fail with EBUSY for a moment after
 /// the last process left, so it retries with a short backoff. Returns what could not be
 /// removed.
@@ -583,6 +704,31 @@ mod tests {
         assert_eq!(l.pids_cap(), None, "max everywhere is no cap");
         fs::write(tmp.path().join("pids/ci/pids.max"), "4096\n").unwrap();
         assert_eq!(l.pids_cap(), Some((tmp.path().join("pids/ci"), 4096)));
+    }
+
+    #[test]
+    fn leftovers_are_found_by_name_and_dead_owner_only() {
+        assert_eq!(owner_of("limitlab.123.0"), Some(123));
+        assert_eq!(owner_of("limitlab.123.harness"), Some(123));
+        assert_eq!(owner_of("limitlab.x.0"), None);
+        assert_eq!(owner_of("limitlab.123"), None);
+        assert_eq!(owner_of("guard.123"), None);
+        let tmp = tempfile::tempdir().unwrap();
+        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
+            .unwrap();
+        populate(&l, &[]);
+        // A pid that cannot exist (above pid_max) is a dead owner; our own pid is alive.
+        let dead = "limitlab.2147483647.0";
+        let mine = format!("limitlab.{}.0", std::process::id());
+        for parent in l.parents() {
+            for n in [dead, mine.as_str(), "otherlab.1.0", "limitlab-notours"] {
+                fs::create_dir(parent.join(n)).unwrap();
+            }
+        }
+        let found = l.leftovers();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].name, dead);
+        assert_eq!(found[0].dirs.len(), l.parents().len());
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! The supervisor: a small process that outlives the harness and empties the sandbox's
+//! cgroups if the harness dies without tearing down (SIGKILL, a crash, the OOM killer).
+//!
+//! Killing the sandbox's pid 1 is not enough: under a saturated bomb the init starves and
+//! the namespace takes seconds to die. The supervisor is started at the beginning of a run
+//! (a fresh `limitlab __supervise` image, in the harness's own cgroups, in a session of its
+//! own so a Ctrl-C to the terminal's process group does not reach it). The harness tells it
+//! over a pipe which cgroups to watch; when the pipe closes without a goodbye, the harness is
+//! gone, and the supervisor kills every process in those cgroups and removes them.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use crate::sandbox::cgroup;
+
+/// What the harness tells the supervisor, one JSON line each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// A sandbox's cgroup directories exist: empty them if the harness dies.
+    Watch(Vec<PathBuf>),
+    /// Teardown removed them.
+    Forget(Vec<PathBuf>),
+    /// The harness is ending normally.
+    Bye,
+}
+
+/// The harness's handle on its supervisor.
+pub struct Supervisor {
+    orders: Mutex<Option<File>>,
+    child: Mutex<Option<Child>>,
+}
+
+impl Supervisor {
+    /// Starts `limitlab __supervise`.
+    pub fn spawn() -> io::Result<Supervisor> {
+        let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+        let child = Command::new("/proc/self/exe")
+            .arg("__supervise")
+            .stdin(Stdio::from(r))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        Ok(Supervisor {
+            orders: Mutex::new(Some(File::from(w))),
+            child: Mutex::new(Some(child)),
+        })
+    }
+
+    fn send(&self, order: &Order) -> io::Result<()> {
+        let mut line = serde_json::to_vec(order)?;
+        line.push(b'\n');
+        match self.orders.lock().ok().as_mut().and_then(|o| o.as_mut()) {
+            Some(f) => f.write_all(&line),
+            None => Err(io::Error::other("the supervisor has ended")),
+        }
+    }
+
+    /// Asks the supervisor to empty these cgroups should the harness die.
+    pub fn watch(&self, dirs: &[PathBuf]) -> io::Result<()> {
+        self.send(&Order::Watch(dirs.to_vec()))
+    }
+
+    /// Teardown is done with these cgroups.
+    pub fn forget(&self, dirs: &[PathBuf]) {
+        let _ = self.send(&Order::Forget(dirs.to_vec()));
+    }
+}
+
+impl Drop for Supervisor {
+    fn drop(&mut self) {
+        let _ = self.send(&Order::Bye);
+        if let Ok(mut o) = self.orders.lock() {
+            o.take();
+        }
+        if let Some(mut c) = self.child.lock().ok().and_then(|mut c| c.take()) {
+            let _ = c.wait();
+        }
+    }
+}
+
+/// `limitlab __supervise`: reads orders on stdin until a goodbye or the end of the pipe.
+pub fn main() -> i32 {
+    use nix::sys::signal::Signal;
+    // Its own session: the terminal's Ctrl-C and a kill of the harness's process group pass
+    // it by; the harness's own signals are handled by the harness.
+    let _ = nix::unistd::setsid();
+    for sig in [
+        Signal::SIGINT,
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGPIPE,
+    ] {
+        let _ = crate::sandbox::sys::ignore_signal(sig);
+    }
+    let mut watched: Vec<Vec<PathBuf>> = Vec::new();
+    for line in BufReader::new(io::stdin()).lines() {
+        let Ok(line) = line else { break };
+        match serde_json::from_str::<Order>(&line) {
+            Ok(Order::Watch(dirs)) => watched.push(dirs),
+            Ok(Order::Forget(dirs)) => watched.retain(|w| *w != dirs),
+            Ok(Order::Bye) => return 0,
+            Err(_) => {}
+        }
+    }
+    // The pipe closed without a goodbye: the harness is gone.
+    for dirs in &watched {
+        let c = cgroup::emergency_teardown(dirs);
+        let name = dirs
+            .first()
+            .and_then(|d| d.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        eprintln!(
+            "limitlab supervisor: the harness died; sandbox {name}: killed {} process(es), {} left, {} cgroup(s) not removed",
+            c.killed,
+            c.left,
+            c.stuck.len()
+        );
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_are_json_lines() {
+        let o = Order::Watch(vec!["/sys/fs/cgroup/pids/limitlab.1.0".into()]);
+        let line = serde_json::to_string(&o).unwrap();
+        assert_eq!(line, r#"{"watch":["/sys/fs/cgroup/pids/limitlab.1.0"]}"#);
+        assert_eq!(serde_json::from_str::<Order>(&line).unwrap(), o);
+        assert_eq!(serde_json::to_string(&Order::Bye).unwrap(), r#""bye""#);
+    }
+}

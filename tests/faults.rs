@@ -1,0 +1,262 @@
+//! Faults: the harness killed at any moment, stopped by a signal, and leftovers cleaned.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const BOMB: &str = "duration = \"20s\"\n[limits]\npids = 500\n[[workload]]\nkind = \"forkbomb\"\n";
+
+/// The sandbox cgroup directories of harness `pid`.
+fn sandbox_dirs(pid: u32) -> Vec<PathBuf> {
+    let prefix = format!("limitlab.{pid}.");
+    leftover_cgroups()
+        .into_iter()
+        .filter(|d| {
+            d.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&prefix)
+        })
+        .collect()
+}
+
+fn tasks(dirs: &[PathBuf]) -> usize {
+    dirs.iter()
+        .map(|d| {
+            std::fs::read_to_string(d.join("cgroup.procs"))
+                .map(|s| s.lines().count())
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    start.elapsed()
+}
+
+fn start_bomb(tmp: &tempfile::TempDir, stall: Option<&str>) -> Child {
+    let file = scenario(tmp.path(), "bomb", BOMB);
+    let mut cmd = limitlab();
+    if let Some(point) = stall {
+        cmd.env("LIMITLAB_TEST_STALL_AT", point);
+    }
+    cmd.args(["run", "--quiet", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Kills the harness with SIGKILL once `ready` says so; the sandbox must be empty within 1 s
+/// and its cgroups gone soon after.
+fn sigkill_when(test: &str, stall: Option<&str>, ready: impl Fn(&[PathBuf]) -> bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = start_bomb(&tmp, stall);
+    let pid = child.id();
+    wait_for(
+        &format!("{test}: the moment to kill"),
+        Duration::from_secs(20),
+        || {
+            let dirs = sandbox_dirs(pid);
+            !dirs.is_empty() && ready(&dirs)
+        },
+    );
+    let dirs = sandbox_dirs(pid);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::SIGKILL,
+    )
+    .unwrap();
+    let took = wait_for(
+        &format!("{test}: sandbox empty after SIGKILL"),
+        Duration::from_secs(1),
+        || tasks(&dirs) == 0,
+    );
+    eprintln!("{test}: sandbox empty {took:?} after the harness's SIGKILL");
+    let _ = child.wait();
+    wait_for(
+        &format!("{test}: cgroups removed"),
+        Duration::from_secs(10),
+        || dirs.iter().all(|d| !d.exists()),
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("limitlab supervisor: the harness died"),
+        "{err}"
+    );
+    assert_nothing_left();
+}
+
+#[test]
+fn sigkill_during_setup_leaves_nothing() {
+    let Some(_lock) = exclusive("sigkill_during_setup_leaves_nothing") else {
+        return;
+    };
+    // Stalled after the init set the sandbox up, before the workload was released.
+    sigkill_when("setup", Some("setup"), |dirs| tasks(dirs) == 1);
+}
+
+#[test]
+fn sigkill_at_bomb_saturation_leaves_nothing() {
+    let Some(_lock) = exclusive("sigkill_at_bomb_saturation_leaves_nothing") else {
+        return;
+    };
+    sigkill_when("saturation", None, |dirs| tasks(dirs) >= 490);
+}
+
+#[test]
+fn sigkill_during_teardown_leaves_nothing() {
+    let Some(_lock) = exclusive("sigkill_during_teardown_leaves_nothing") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "short",
+        "duration = \"300ms\"\n[limits]\npids = 500\n[[workload]]\nkind = \"forkbomb\"\n",
+    );
+    let mut child = limitlab()
+        .env("LIMITLAB_TEST_STALL_AT", "teardown")
+        .args(["run", "--quiet", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // Stalled once teardown has begun: the events file says so.
+    let events = tmp.path().join("out/events.csv");
+    wait_for("teardown begins", Duration::from_secs(20), || {
+        std::fs::read_to_string(&events).is_ok_and(|e| e.contains("teardown_start"))
+    });
+    let dirs = sandbox_dirs(pid);
+    assert!(tasks(&dirs) >= 490, "the bomb is still saturated");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::SIGKILL,
+    )
+    .unwrap();
+    wait_for(
+        "sandbox empty after SIGKILL",
+        Duration::from_secs(1),
+        || tasks(&dirs) == 0,
+    );
+    let _ = child.wait();
+    wait_for("cgroups removed", Duration::from_secs(10), || {
+        dirs.iter().all(|d| !d.exists())
+    });
+    assert_nothing_left();
+}
+
+fn stop_with(sig: nix::sys::signal::Signal, twice: bool) -> (Option<i32>, serde_json::Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = start_bomb(&tmp, None);
+    let pid = child.id();
+    wait_for("the bomb saturates", Duration::from_secs(20), || {
+        let d = sandbox_dirs(pid);
+        !d.is_empty() && tasks(&d) >= 490
+    });
+    let p = nix::unistd::Pid::from_raw(pid as i32);
+    nix::sys::signal::kill(p, sig).unwrap();
+    if twice {
+        std::thread::sleep(Duration::from_millis(2));
+        let _ = nix::sys::signal::kill(p, sig);
+    }
+    let status = child.wait().unwrap();
+    let s = summary(&tmp.path().join("out"));
+    assert_nothing_left();
+    (status.code(), s)
+}
+
+#[test]
+fn sigint_tears_down_and_writes_an_aborted_summary() {
+    let Some(_lock) = exclusive("sigint_tears_down_and_writes_an_aborted_summary") else {
+        return;
+    };
+    let (code, s) = stop_with(nix::sys::signal::Signal::SIGINT, true);
+    assert_eq!(code, Some(130));
+    assert_eq!(s["aborted"], true);
+    assert_eq!(s["abort_reason"], "stopped by SIGINT");
+    assert_eq!(s["metrics"]["teardown.leaked"], 0.0);
+    assert!(
+        s["metrics"]["sampling.samples"].as_f64().unwrap() > 0.0,
+        "the samples taken are kept"
+    );
+}
+
+#[test]
+fn sigterm_tears_down_and_exits_143() {
+    let Some(_lock) = exclusive("sigterm_tears_down_and_exits_143") else {
+        return;
+    };
+    let (code, s) = stop_with(nix::sys::signal::Signal::SIGTERM, false);
+    assert_eq!(code, Some(143));
+    assert_eq!(s["abort_reason"], "stopped by SIGTERM");
+}
+
+#[test]
+fn clean_removes_leftovers_and_nothing_else() {
+    let Some(_lock) = exclusive("clean_removes_leftovers_and_nothing_else") else {
+        return;
+    };
+    let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
+    // A leftover of a harness that cannot exist (a pid above pid_max), with a live process in
+    // its pids cgroup, and a directory that only looks similar.
+    let dead = "limitlab.2147483647.7";
+    let mut made = Vec::new();
+    for parent in layout.parents() {
+        for n in [dead, "limitlabish.1.0"] {
+            let d = parent.join(n);
+            std::fs::create_dir(&d).unwrap();
+            made.push(d);
+        }
+    }
+    let mut sleeper = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let pids_dir = layout
+        .v1
+        .get("pids")
+        .or(layout.unified.as_ref())
+        .unwrap()
+        .own_dir()
+        .join(dead);
+    std::fs::write(pids_dir.join("cgroup.procs"), sleeper.id().to_string()).unwrap();
+
+    let o = limitlab().arg("clean").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("removed {dead}")) && out.contains("1 process(es) killed"),
+        "{out}"
+    );
+    assert!(
+        sleeper.wait().unwrap().code().is_none(),
+        "the leftover's process was killed"
+    );
+    for d in &made {
+        let ours = d.file_name().unwrap() == dead;
+        assert_eq!(d.exists(), !ours, "{}", d.display());
+        if !ours {
+            std::fs::remove_dir(d).unwrap();
+        }
+    }
+    let o = limitlab().arg("clean").output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("nothing to clean"));
+    assert_nothing_left();
+}
