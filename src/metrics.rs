@@ -70,6 +70,8 @@ metrics! {
     "workload.forks_ok" Count "forks the built-in bombs made";
     "workload.forks_failed" Count "forks the built-in bombs tried that the kernel refused (EAGAIN)";
     "workload.bytes_reached" Bytes "the most memory the memory hogs held (how far they got before a limit or the OOM killer stopped them)";
+    "workload.escape_attempts" Count "escape attempts the hostile workload (kind = \"escape\") made";
+    "workload.escapes" Count "escape attempts that got through (must be 0)";
     "workload.spins" Count "work units the CPU spinners completed";
     "workload.spins_per_s" PerSecond "work units per second the CPU spinners completed while the workload ran";
     "host.fork_p50_ms" Ms "median time for the host (outside the sandbox) to create, run and reap a tiny child, probed every 100 ms";
@@ -91,6 +93,7 @@ metrics! {
     "sampling.late_p50_ms" Ms "median lateness of a sample against its schedule";
     "sampling.late_p99_ms" Ms "99th percentile lateness of a sample against its schedule";
     "sampling.late_max_ms" Ms "worst lateness of a sample against its schedule";
+    "teardown.killed" Count "tasks in the sandbox when teardown killed it";
     "teardown.ms" Ms "from the start of teardown until every process was gone and every cgroup removed";
     "teardown.leaked" Count "processes still alive plus cgroups not removed after teardown (must be 0)";
 }
@@ -165,6 +168,8 @@ pub fn compute(record: &RunRecord) -> Metrics {
             "workload.forks_failed" => last(all, |s| s.forks_failed),
             "workload.bytes_reached" => max_of(all.iter().map(|s| s.bytes_reached)),
             "workload.spins" => last(all, |s| s.spins),
+            "workload.escape_attempts" => last(all, |s| s.escape_attempts),
+            "workload.escapes" => last(all, |s| s.escapes),
             "workload.spins_per_s" => rate(&phase, |s| s.spins).map(|r| r * 1000.0),
             "host.fork_p50_ms" => percentile(&fork, 50.0),
             "host.fork_p99_ms" => percentile(&fork, 99.0),
@@ -190,6 +195,7 @@ pub fn compute(record: &RunRecord) -> Metrics {
             "sampling.late_p50_ms" => percentile(&late, 50.0),
             "sampling.late_p99_ms" => percentile(&late, 99.0),
             "sampling.late_max_ms" => late.last().copied(),
+            "teardown.killed" => Some(record.teardown.processes_killed as f64),
             "teardown.ms" => Some(record.teardown.ms),
             "teardown.leaked" => Some(record.teardown.leaked() as f64),
             other => unreachable!("metric {other} has no computation"),

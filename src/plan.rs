@@ -111,6 +111,8 @@ pub struct SandboxPlan {
     pub uid: u32,
     pub gid: u32,
     pub rlimits: RlimitsPlan,
+    /// The syscall filter: no new namespaces, no mounts, no keyrings inside.
+    pub seccomp: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -471,6 +473,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 nofile,
                 address_space,
             },
+            seccomp: sb.seccomp.unwrap_or(true),
         },
         limits: LimitsPlan {
             pids,

@@ -63,6 +63,9 @@ pub struct Sample {
     pub bytes_reached: Option<u64>,
     /// Work units the CPU spinners completed (cumulative).
     pub spins: Option<u64>,
+    /// The hostile workload's escape attempts so far, and those that got through.
+    pub escape_attempts: Option<u64>,
+    pub escapes: Option<u64>,
     /// The host probe (outside the sandbox): how long a fork + exit + wait of a tiny child
     /// took, in the first sample after each probe; empty in the others.
     pub host_fork_ms: Option<f64>,

@@ -126,6 +126,7 @@ pub fn run(
         }),
         bytes: kinds(|s| matches!(s, WorkloadSpec::Memhog { .. })),
         spins: kinds(|s| matches!(s, WorkloadSpec::Cpuspin { .. })),
+        escapes: kinds(|s| matches!(s, WorkloadSpec::Escape { .. })),
     });
     let probe =
         HostProbe::start(probe::INTERVAL.max(plan.interval)).context("start the host probe")?;

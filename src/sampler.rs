@@ -169,6 +169,7 @@ pub struct CounterSet {
     pub forks: bool,
     pub bytes: bool,
     pub spins: bool,
+    pub escapes: bool,
 }
 
 /// Reads a set of stat files into samples, keeping each file open.
@@ -217,6 +218,10 @@ impl Reader {
             }
             if c.spins {
                 s.spins = sum(Counter::Spins);
+            }
+            if c.escapes {
+                s.escape_attempts = sum(Counter::EscapeAttempts);
+                s.escapes = sum(Counter::Escapes);
             }
         }
         if let Some(p) = &self.probe {

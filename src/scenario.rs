@@ -36,6 +36,7 @@ pub struct SandboxTable {
     pub uid: Option<i64>,
     pub gid: Option<i64>,
     pub rlimits: Option<RlimitsTable>,
+    pub seccomp: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -72,6 +73,7 @@ pub struct WorkloadTable {
     pub threads: Option<i64>,
     pub duty: Option<toml::Value>,
     pub start_after: Option<String>,
+    pub tries: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

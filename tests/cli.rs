@@ -28,7 +28,7 @@ fn bad_scenario_exits_2_names_the_place_and_leaves_nothing() {
     assert!(err.contains("positive integer"), "{err}");
     assert!(!out.exists(), "no results folder for bad input");
     assert!(!tmp.path().join("results").exists());
-    assert!(leftover_cgroups().is_empty());
+    assert!(dead_cgroups().is_empty());
 }
 
 #[test]

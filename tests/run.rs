@@ -286,7 +286,7 @@ fn doctor_reports_the_cgroup_mode() {
         "{s}"
     );
     assert!(
-        leftover_cgroups().is_empty(),
+        dead_cgroups().is_empty(),
         "doctor's probe cgroup is removed"
     );
 }

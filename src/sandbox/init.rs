@@ -215,6 +215,10 @@ fn setup(cfg: &InitConfig) -> Result<(), Step> {
         }
     }
     drop_privileges(cfg.uid, cfg.gid)?;
+    if cfg.seccomp {
+        // Last: from here on nothing in the sandbox makes a namespace, mounts, or uses keyrings.
+        step("syscall filter", sys::install_syscall_filter())?;
+    }
     step("chdir /", nix::unistd::chdir("/"))?;
     Ok(())
 }

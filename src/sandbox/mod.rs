@@ -202,6 +202,7 @@ impl Sandbox {
             uid: plan.sandbox.uid,
             gid: plan.sandbox.gid,
             rlimits: plan.sandbox.rlimits.clone(),
+            seccomp: plan.sandbox.seccomp,
             workloads: plan
                 .workloads
                 .iter()

@@ -28,6 +28,7 @@ pub struct InitConfig {
     pub uid: u32,
     pub gid: u32,
     pub rlimits: RlimitsPlan,
+    pub seccomp: bool,
     pub workloads: Vec<Launch>,
 }
 
@@ -122,6 +123,7 @@ mod tests {
             uid: 1,
             gid: 2,
             rlimits: RlimitsPlan::default(),
+            seccomp: true,
             workloads: vec![Launch {
                 argv: vec!["true".into()],
                 builtin: false,

@@ -28,6 +28,10 @@ pub enum Counter {
     BytesReached = 2,
     /// Work units a CPU spinner completed.
     Spins = 3,
+    /// Escape attempts the hostile workload made.
+    EscapeAttempts = 4,
+    /// Escape attempts that got through.
+    Escapes = 5,
 }
 
 pub struct Counters {

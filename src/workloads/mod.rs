@@ -5,6 +5,7 @@
 pub mod command;
 pub mod counters;
 pub mod cpuspin;
+pub mod escape;
 pub mod forkbomb;
 pub mod memhog;
 pub mod threadbomb;
@@ -87,6 +88,10 @@ pub enum WorkloadSpec {
         threads: Option<usize>,
         duty: f64,
     },
+    Escape {
+        /// Attempt names; empty: all of [`escape::ATTEMPTS`].
+        tries: Vec<String>,
+    },
     Command {
         argv: Vec<String>,
     },
@@ -109,6 +114,7 @@ impl WorkloadSpec {
             WorkloadSpec::Threadbomb { .. } => "threadbomb",
             WorkloadSpec::Memhog { .. } => "memhog",
             WorkloadSpec::Cpuspin { .. } => "cpuspin",
+            WorkloadSpec::Escape { .. } => "escape",
             WorkloadSpec::Command { .. } => "command",
         }
     }
@@ -161,6 +167,11 @@ impl WorkloadSpec {
                 }
                 opt("duty", duty.to_string());
             }
+            WorkloadSpec::Escape { tries } => {
+                for t in tries {
+                    opt("try", t.clone());
+                }
+            }
             WorkloadSpec::Command { argv } => return argv.clone(),
         }
         opt("counters-fd", counters::WORKLOAD_FD.to_string());
@@ -191,6 +202,8 @@ impl WorkloadSpec {
                     .map(|t| t.to_string())
                     .unwrap_or_else(|| "one per CPU".into())
             ),
+            WorkloadSpec::Escape { tries } if tries.is_empty() => "escape (every attempt)".into(),
+            WorkloadSpec::Escape { tries } => format!("escape ({})", tries.join(", ")),
             WorkloadSpec::Command { argv } => {
                 let line = argv.join(" ");
                 let short: String = line.chars().take(80).collect();
@@ -298,6 +311,18 @@ pub const KINDS: &[KindDef] = &[
                 name: "duty",
                 help: "busy fraction of each 100 ms slot, 0 < duty <= 1",
                 default: Some("1.0"),
+            },
+            START_AFTER,
+        ],
+    },
+    KindDef {
+        name: "escape",
+        help: "a hostile workload: tries to leave or loosen its cgroups and to see or touch the host, and reports each attempt (workload.escapes, workload.escape_attempts, exit code = escapes)",
+        options: &[
+            OptionDef {
+                name: "tries",
+                help: "which attempts, e.g. [\"cgroup-move\", \"network\"]; `limitlab list` names them all",
+                default: Some("all of them"),
             },
             START_AFTER,
         ],
@@ -521,6 +546,20 @@ pub fn from_table(
                 _ => None,
             }
         }
+        "escape" => {
+            let tries = table.tries.clone().unwrap_or_default();
+            let known: Vec<&str> = escape::ATTEMPTS.iter().map(|(n, _)| *n).collect();
+            match tries.iter().find(|t| !known.contains(&t.as_str())) {
+                Some(bad) => {
+                    e.push(
+                        "tries",
+                        format!("unknown attempt {bad:?}; one of {}", known.join(", ")),
+                    );
+                    None
+                }
+                None => Some(WorkloadSpec::Escape { tries }),
+            }
+        }
         "command" => match &table.argv {
             None => {
                 e.push("argv", "required for kind \"command\": the program and its arguments, e.g. argv = [\"perl\", \"-e\", \"fork while fork\"]");
@@ -591,6 +630,15 @@ pub enum Builtin {
         #[command(flatten)]
         io: WorkloadIo,
     },
+    /// The hostile workload: tries to escape, reports each attempt, exits with the number of
+    /// escapes
+    Escape {
+        /// An attempt to make (repeatable; default: all)
+        #[arg(long = "try", value_name = "ATTEMPT")]
+        tries: Vec<String>,
+        #[command(flatten)]
+        io: WorkloadIo,
+    },
     /// CPU spinners that count their work
     Cpuspin {
         /// Spinning threads (default: one per CPU this process may use)
@@ -610,6 +658,7 @@ pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
         Builtin::Forkbomb { io, .. }
         | Builtin::Threadbomb { io, .. }
         | Builtin::Memhog { io, .. }
+        | Builtin::Escape { io, .. }
         | Builtin::Cpuspin { io, .. } => io.clone(),
     };
     let counters = match io.counters_fd {
@@ -645,6 +694,11 @@ pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
             io.slot,
         ),
         Builtin::Cpuspin { threads, duty, .. } => cpuspin::run(threads, duty, counters, io.slot),
+        Builtin::Escape { tries, .. } => {
+            let proof = crate::sandbox::sys::SingleThreaded::check()
+                .ok_or_else(|| anyhow::anyhow!("the escape workload must start single-threaded"))?;
+            Ok(escape::run(&tries, counters, io.slot, &proof))
+        }
     }
 }
 
@@ -674,7 +728,7 @@ fn standalone_guard(builtin: &Builtin) -> anyhow::Result<()> {
             })?;
             eprintln!("limitlab: capped by {cap}");
         }
-        Builtin::Cpuspin { .. } => {}
+        Builtin::Cpuspin { .. } | Builtin::Escape { .. } => {}
     }
     Ok(())
 }
@@ -932,6 +986,10 @@ mod tests {
                 threads: None,
                 duty: 1.0,
             },
+            WorkloadSpec::Escape {
+                tries: vec!["network".into(), "setuid".into()],
+            },
+            WorkloadSpec::Escape { tries: vec![] },
         ];
         for spec in specs {
             let cli = crate::cli::Cli::try_parse_from(spec.argv(2)).unwrap();
@@ -959,6 +1017,7 @@ mod tests {
                     hold,
                 },
                 Builtin::Cpuspin { threads, duty, .. } => WorkloadSpec::Cpuspin { threads, duty },
+                Builtin::Escape { tries, .. } => WorkloadSpec::Escape { tries },
             };
             assert_eq!(back, spec);
         }

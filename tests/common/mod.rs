@@ -116,6 +116,24 @@ pub fn run_file(file: &Path) -> Ran {
     Ran { tmp, out, output }
 }
 
+/// Whether a limitlab harness with this pid is running (its cgroups are not leftovers, even
+/// when another test suite on the machine started it).
+fn harness_running(pid: i32) -> bool {
+    std::fs::read_link(format!("/proc/{pid}/exe"))
+        .is_ok_and(|exe| exe.to_string_lossy().contains("limitlab"))
+}
+
+/// limitlab cgroups beneath this process's own cgroups whose harness has ended.
+pub fn dead_cgroups() -> Vec<PathBuf> {
+    leftover_cgroups()
+        .into_iter()
+        .filter(|d| {
+            let name = d.file_name().unwrap().to_string_lossy().into_owned();
+            limitlab::sandbox::cgroup::owner_of(&name).is_none_or(|owner| !harness_running(owner))
+        })
+        .collect()
+}
+
 /// Every limitlab cgroup beneath this process's own cgroups.
 pub fn leftover_cgroups() -> Vec<PathBuf> {
     let Ok(layout) = Layout::detect() else {
@@ -135,7 +153,8 @@ pub fn leftover_cgroups() -> Vec<PathBuf> {
     found
 }
 
-/// Every process on the machine that is a limitlab sandbox init or built-in workload.
+/// Every sandbox init or built-in workload on the machine that does not belong to a running
+/// harness (judged by the `limitlab.<pid>.` cgroup it is in).
 pub fn leftover_processes() -> Vec<String> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -150,16 +169,24 @@ pub fn leftover_processes() -> Vec<String> {
             continue;
         };
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        if cmd.starts_with("limitlab __init") || cmd.starts_with("limitlab __workload") {
-            found.push(format!("{name}: {cmd}"));
+        if !(cmd.starts_with("limitlab __init") || cmd.starts_with("limitlab __workload")) {
+            continue;
+        }
+        let cgroups = std::fs::read_to_string(e.path().join("cgroup")).unwrap_or_default();
+        let owner = cgroups
+            .split(['/', '\n'])
+            .find_map(limitlab::sandbox::cgroup::owner_of);
+        if owner.is_none_or(|o| !harness_running(o)) {
+            found.push(format!("{name}: {cmd} in {cgroups:?}"));
         }
     }
     found
 }
 
-/// Fails the test if anything of limitlab's is left on the machine.
+/// Fails the test if anything of limitlab's is left on the machine (runs of other test
+/// suites that are still going do not count).
 pub fn assert_nothing_left() {
-    let cgroups = leftover_cgroups();
+    let cgroups = dead_cgroups();
     assert!(
         cgroups.is_empty(),
         "limitlab cgroups left behind: {cgroups:?}"

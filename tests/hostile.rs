@@ -1,0 +1,117 @@
+//! Hostile workloads: every shipped scenario under scenarios/hostile/ holds, every escape
+//! attempt is reported and blocked, and teardown wins the race against a churning bomb on
+//! every teardown path.
+
+mod common;
+
+use common::*;
+
+fn hostile() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("scenarios/hostile"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_hostile_scenario_holds() {
+    let Some(_lock) = exclusive("every_hostile_scenario_holds") else {
+        return;
+    };
+    let files = hostile();
+    assert!(files.len() >= 4);
+    for file in files {
+        let ran = run_file(&file);
+        ran.expect_exit(0);
+        assert_eq!(ran.summary()["verdict"], "held", "{}", file.display());
+        let log = ran.read("workload.log");
+        assert!(!log.contains("ESCAPED"), "{}: {log}", file.display());
+        assert_nothing_left();
+    }
+}
+
+#[test]
+fn every_escape_attempt_is_reported_and_blocked() {
+    let Some(_lock) = exclusive("every_escape_attempt_is_reported_and_blocked") else {
+        return;
+    };
+    let ran = run_text(
+        "escape",
+        "duration = \"30s\"\n[limits]\npids = 20\n[[workload]]\nkind = \"escape\"\n",
+    );
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
+    for (name, _) in limitlab::workloads::escape::ATTEMPTS {
+        let line = log
+            .lines()
+            .find(|l| l.starts_with(&format!("attempt {name} ")))
+            .unwrap_or_else(|| panic!("no report of {name} in {log}"));
+        assert!(line.contains("): blocked: "), "{line}");
+    }
+    assert_eq!(ran.metric("workload.escapes"), Some(0.0));
+    assert_eq!(
+        ran.metric("workload.escape_attempts"),
+        Some(limitlab::workloads::escape::ATTEMPTS.len() as f64)
+    );
+    assert_nothing_left();
+}
+
+#[test]
+fn without_the_syscall_filter_a_user_namespace_is_possible_and_reported() {
+    let Some(_lock) =
+        exclusive("without_the_syscall_filter_a_user_namespace_is_possible_and_reported")
+    else {
+        return;
+    };
+    if std::fs::read_to_string("/proc/sys/user/max_user_namespaces").is_ok_and(|v| v.trim() == "0")
+    {
+        eprintln!(
+            "SKIPPED without_the_syscall_filter...: user namespaces are disabled on this host"
+        );
+        return;
+    }
+    // The report is honest both ways: with the filter off, unsharing a user + cgroup
+    // namespace works here, and the workload says so (and fails its run).
+    let ran = run_text(
+        "nofilter",
+        "duration = \"10s\"\n[sandbox]\nseccomp = false\n[limits]\npids = 20\n[[workload]]\nkind = \"escape\"\ntries = [\"cgroup-namespace\"]\n[expect]\n\"workload.escapes\" = \"== 0\"\n",
+    );
+    ran.expect_exit(1);
+    assert!(
+        ran.read("workload.log")
+            .contains("ESCAPED: unshared a user and a cgroup namespace")
+    );
+    assert_nothing_left();
+}
+
+#[test]
+fn teardown_wins_against_a_churning_bomb_on_pure_v1_too() {
+    if !privileged("teardown_wins_against_a_churning_bomb_on_pure_v1_too") {
+        return;
+    }
+    let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
+    if layout.mode != limitlab::sandbox::cgroup::Mode::Hybrid {
+        eprintln!(
+            "SKIPPED teardown_wins_against_a_churning_bomb_on_pure_v1_too: needs a hybrid host to pose as pure v1"
+        );
+        return;
+    }
+    let _lock = serial();
+    let text =
+        std::fs::read_to_string(root().join("scenarios/hostile/teardown-race.toml")).unwrap();
+    let ran = run_text_with(
+        "race",
+        &text,
+        &[(limitlab::sandbox::cgroup::FORCE_V1_ENV, "1")],
+    );
+    ran.expect_exit(0);
+    assert_eq!(
+        ran.summary()["teardown"]["method"],
+        "freeze + SIGKILL each + thaw"
+    );
+    assert_nothing_left();
+}
