@@ -435,7 +435,7 @@ fn setuid(proof: &SingleThreaded) -> Outcome {
             }
             let path =
                 std::ffi::CString::new(program.as_os_str().as_encoded_bytes()).expect("no NUL");
-            let _ = nix::unistd::execv(&path, &[path.clone()]);
+            let _ = nix::unistd::execv(&path, std::slice::from_ref(&path));
             sys::exit_now(127)
         }
         Ok(ForkResult::Parent { child }) => child,
