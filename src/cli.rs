@@ -203,8 +203,9 @@ fn run(args: &RunArgs) -> anyhow::Result<u8> {
             "two scenarios share a name; with --out each needs its own (set name = \"...\")",
         ));
     }
+    let facts = HostFacts::probe(None);
     for p in &plans {
-        crate::runner::preflight(p)?;
+        crate::runner::preflight(p, Some(&facts))?;
     }
     if !nix::unistd::geteuid().is_root() {
         return Err(coded(
@@ -256,15 +257,19 @@ fn run_one(p: &RunPlan, env: &RunEnv, dir: &ResultsDir, quiet: bool) -> anyhow::
     status.finish();
     let record = record.inspect_err(|_| dir.discard_if_unused())?;
     let summary = summary::build(&record, Vec::new());
-    summary::write(&dir.file("summary.json"), &summary).map_err(|e| {
-        coded(
-            Exit::Internal,
-            format!("write {}: {e}", dir.file("summary.json").display()),
-        )
-    })?;
+    // The verdict is shown even when the results cannot be saved (a full disk).
     let mut out = std::io::stdout().lock();
     terminal::print(&mut out, &summary, &dir.path)?;
     out.flush()?;
+    summary::write(&dir.file("summary.json"), &summary).map_err(|e| {
+        coded(
+            Exit::Internal,
+            format!(
+                "the run finished and teardown left nothing behind, but its summary could not be written to {}: {e}",
+                dir.file("summary.json").display()
+            ),
+        )
+    })?;
     Ok(summary::exit_code(&summary))
 }
 

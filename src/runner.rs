@@ -32,7 +32,21 @@ pub const LOG_CAP: u64 = 1 << 20;
 const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Checks what can be checked before anything is created: commands exist on the host.
-pub fn preflight(plan: &RunPlan) -> anyhow::Result<()> {
+/// `host` (when known) is checked for what the expectations need.
+pub fn preflight(plan: &RunPlan, host: Option<&HostFacts>) -> anyhow::Result<()> {
+    if let Some(host) = host
+        && host.psi_scope == crate::record::PsiScope::None
+        && let Some(x) = plan.expectations.iter().find(|x| x.metric.contains("psi"))
+    {
+        return Err(coded(
+            Exit::Host,
+            format!(
+                "{}: [expect] {:?} needs pressure stall information, and this kernel has none (/proc/pressure is missing): boot with psi=1 on a kernel built with CONFIG_PSI, or drop the expectation",
+                plan.source.display(),
+                x.metric
+            ),
+        ));
+    }
     for (i, w) in plan.workloads.iter().enumerate() {
         if let WorkloadSpec::Command { argv } = &w.spec {
             command::resolve(&argv[0]).map_err(|e| {
@@ -380,5 +394,52 @@ impl Watchdog {
 
     fn disarm(self) {
         let _ = self.cancel.send(());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{PlanOptions, plan};
+    use crate::record::PsiScope;
+    use crate::scenario::Source;
+
+    fn plan_of(text: &str) -> RunPlan {
+        let src = Source::from_text("t.toml", text);
+        plan(&src, &src.parse().unwrap(), &PlanOptions::default()).unwrap()
+    }
+
+    fn host(psi: PsiScope) -> HostFacts {
+        HostFacts {
+            hostname: "h".into(),
+            kernel: "6.1".into(),
+            cgroup_mode: None,
+            cpus: 2,
+            memory_bytes: None,
+            psi_scope: psi,
+            root: true,
+            pid_max: None,
+            autogroup: None,
+        }
+    }
+
+    #[test]
+    fn preflight_refuses_psi_expectations_without_psi() {
+        let p = plan_of(
+            "duration = \"1s\"\n[[workload]]\nkind = \"forkbomb\"\n[expect]\n\"psi.cpu_some_total_ms\" = \"> 0\"\n",
+        );
+        let e = preflight(&p, Some(&host(PsiScope::None))).unwrap_err();
+        assert_eq!(crate::exit_of(&e), Exit::Host);
+        assert!(e.to_string().contains("psi=1"), "{e}");
+        assert!(preflight(&p, Some(&host(PsiScope::System))).is_ok());
+    }
+
+    #[test]
+    fn preflight_refuses_a_missing_program_as_bad_input() {
+        let p = plan_of(
+            "duration = \"1s\"\n[[workload]]\nkind = \"command\"\nargv = [\"no-such-limitlab-program\"]\n",
+        );
+        let e = preflight(&p, None).unwrap_err();
+        assert_eq!(crate::exit_of(&e), Exit::BadInput);
     }
 }

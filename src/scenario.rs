@@ -201,17 +201,37 @@ impl Source {
                 message,
             }])
         };
-        if path.is_dir() {
+        const MAX: u64 = 4 << 20;
+        let meta = std::fs::metadata(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        if meta.is_dir() {
             return Err(whole(
                 "is a directory, expected a scenario .toml file".into(),
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read: {e}")))?;
-        const MAX: usize = 4 << 20;
-        if bytes.len() > MAX {
+        if !meta.is_file() {
+            // A FIFO would block, a device would never end.
+            return Err(whole(
+                "is not a regular file, expected a scenario .toml file".into(),
+            ));
+        }
+        if meta.len() > MAX {
             return Err(whole(format!(
                 "is {} bytes; scenario files are limited to {MAX} bytes",
-                bytes.len()
+                meta.len()
+            )));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(path).map_err(|e| whole(format!("cannot read: {e}")))?,
+                MAX + 1,
+            ),
+            &mut bytes,
+        )
+        .map_err(|e| whole(format!("cannot read: {e}")))?;
+        if bytes.len() as u64 > MAX {
+            return Err(whole(format!(
+                "is more than {MAX} bytes; scenario files are limited to {MAX} bytes"
             )));
         }
         let text = match String::from_utf8(bytes) {

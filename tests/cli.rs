@@ -158,3 +158,58 @@ fn a_standalone_bomb_refuses_to_run_uncapped() {
         text(&o)
     );
 }
+
+#[test]
+fn special_files_and_huge_files_are_refused_without_blocking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("fifo.toml");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let huge = tmp.path().join("huge.toml");
+    let line = "# padding padding padding padding padding padding padding padding\n";
+    std::fs::write(&huge, line.repeat(10 * 1024 * 1024 / line.len())).unwrap();
+    for (path, want) in [
+        (fifo, "not a regular file"),
+        (std::path::PathBuf::from("/dev/zero"), "not a regular file"),
+        (huge, "limited to"),
+    ] {
+        let o = limitlab().arg("validate").arg(&path).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(want),
+            "{want}: {}",
+            text(&o)
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_file_is_a_clear_error() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIPPED an_unreadable_file_is_a_clear_error: needs root to run as another user");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(tmp.path(), "secret", GOOD);
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(
+        tmp.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let bin = tmp.path().join("limitlab");
+    std::fs::copy(BIN, &bin).unwrap();
+    let o = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("secret.toml:1:1: (file): cannot read: Permission denied"),
+        "{}",
+        text(&o)
+    );
+}

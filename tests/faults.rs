@@ -260,3 +260,37 @@ fn clean_removes_leftovers_and_nothing_else() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("nothing to clean"));
     assert_nothing_left();
 }
+
+#[test]
+fn a_full_results_filesystem_is_reported_and_leaves_nothing() {
+    let Some(_lock) = exclusive("a_full_results_filesystem_is_reported_and_leaves_nothing") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "full",
+        "duration = \"2s\"\n[limits]\npids = 50\n[[workload]]\nkind = \"forkbomb\"\n[sampling]\ninterval = \"1ms\"\n",
+    );
+    let disk = tmp.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    // A 32 KiB tmpfs, mounted in a mount namespace of the run's own, fills up mid-run.
+    let o = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg("mount -t tmpfs -o size=32k tmpfs \"$1\" && exec \"$2\" run --quiet --out \"$1/out\" \"$3\"")
+        .arg("sh")
+        .arg(&disk)
+        .arg(BIN)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(err.contains("teardown left nothing behind"), "{err}");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("full: HELD"),
+        "the verdict is still shown"
+    );
+    assert_nothing_left();
+}
