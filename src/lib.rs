@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod expect;
 pub mod host;
+pub mod matrix;
 pub mod metrics;
 pub mod plan;
 pub mod probe;

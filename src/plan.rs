@@ -84,6 +84,9 @@ impl Default for PlanOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunPlan {
     pub name: String,
+    /// The matrix cell this plan is, as `key = value, ...` (sweeps only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     pub description: Option<String>,
     pub source: PathBuf,
     #[serde(with = "millis", rename = "duration_ms")]
@@ -459,6 +462,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
     }
     Ok(RunPlan {
         name,
+        cell: None,
         description: sc.description.clone(),
         source: src.path.clone(),
         duration: duration.expect("checked above"),

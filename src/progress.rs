@@ -93,6 +93,14 @@ impl LiveStatus {
         }
     }
 
+    /// Names the run in the status line (e.g. the sweep cell it is).
+    pub fn set_prefix(&mut self, prefix: &str) {
+        self.name = prefix.to_string();
+        if let Mode::Bar(bar) = &self.mode {
+            bar.set_prefix(prefix.to_string());
+        }
+    }
+
     /// Prints a line without breaking the status line.
     pub fn say(&self, msg: &str) {
         match &self.mode {

@@ -169,6 +169,8 @@ pub struct Summary {
     pub limits: Vec<LimitWritten>,
     /// The init was cloned straight into its cgroup2 node (`CLONE_INTO_CGROUP`).
     pub cloned_into_cgroup: bool,
+    /// What the record holds besides samples and events, so the run can be recomputed.
+    pub run: RunFacts,
     pub exits: Vec<WorkloadExit>,
     pub teardown: TeardownReport,
     pub metrics: indexmap::IndexMap<String, Option<f64>>,
@@ -178,6 +180,35 @@ pub struct Summary {
     pub aborted: bool,
     pub abort_reason: Option<String>,
     pub notes: Vec<String>,
+}
+
+/// Facts of a run that are neither samples nor events.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RunFacts {
+    pub start_ms: Option<f64>,
+    pub workload_end_ms: f64,
+    pub missed_samples: u64,
+}
+
+impl RunRecord {
+    /// Rebuilds a record from what a results folder holds.
+    pub fn from_parts(summary: &Summary, samples: Vec<Sample>, events: Vec<Event>) -> RunRecord {
+        RunRecord {
+            plan: summary.scenario.clone(),
+            host: summary.host.clone(),
+            started_at: summary.started_at.clone(),
+            limits: summary.limits.clone(),
+            samples,
+            events,
+            exits: summary.exits.clone(),
+            start_ms: summary.run.start_ms,
+            cloned_into_cgroup: summary.cloned_into_cgroup,
+            workload_end_ms: summary.run.workload_end_ms,
+            missed_samples: summary.run.missed_samples,
+            teardown: summary.teardown.clone(),
+            aborted: summary.abort_reason.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

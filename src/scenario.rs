@@ -26,6 +26,9 @@ pub struct Scenario {
     pub sampling: Option<SamplingTable>,
     #[serde(default)]
     pub expect: IndexMap<String, String>,
+    /// A sweep: dotted scenario keys and the values to run them with (handled by
+    /// [`crate::matrix`]).
+    pub matrix: Option<toml::Table>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -218,6 +218,9 @@ fn a_hog_without_a_memory_limit_meets_the_memory_ceiling() {
     assert!(peak <= 96.0 * 1024.0 * 1024.0, "{peak}");
     assert!(metric(&s, "memory.oom_kills").unwrap() >= 1.0);
     let notes = s["notes"].to_string();
-    assert!(notes.contains("memory ceiling (96.0 MiB)"), "{notes}");
+    assert!(
+        notes.contains("memory ceiling (96.0 MiB) applied and was reached"),
+        "{notes}"
+    );
     assert_nothing_left();
 }

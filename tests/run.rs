@@ -39,17 +39,38 @@ fn every_shipped_scenario_holds() {
     for file in shipped() {
         let ran = run_file(&file);
         ran.expect_exit(0);
-        let s = ran.summary();
-        assert_eq!(s["verdict"], "held", "{}", file.display());
-        let expectations = s["expectations"].as_array().unwrap();
-        assert!(
-            expectations.iter().all(|x| x["held"] == true),
-            "{}",
-            file.display()
-        );
-        assert_eq!(ran.metric("teardown.leaked"), Some(0.0));
-        for f in ["samples.csv", "events.csv", "workload.log"] {
-            assert!(ran.out.join(f).exists(), "{f}");
+        // A sweep (coursework.toml) has a folder per cell.
+        let runs: Vec<std::path::PathBuf> =
+            match std::fs::read_to_string(ran.out.join("sweep.json")) {
+                Ok(index) => {
+                    let index: serde_json::Value = serde_json::from_str(&index).unwrap();
+                    let cells = index["cells"].as_array().unwrap().clone();
+                    cells
+                        .iter()
+                        .map(|c| ran.out.join(c["dir"].as_str().unwrap()))
+                        .collect()
+                }
+                Err(_) => vec![ran.out.clone()],
+            };
+        for dir in runs {
+            let s = summary(&dir);
+            assert_eq!(s["verdict"], "held", "{}", dir.display());
+            let expectations = s["expectations"].as_array().unwrap();
+            assert!(
+                expectations.iter().all(|x| x["held"] == true),
+                "{}",
+                dir.display()
+            );
+            assert_eq!(metric(&s, "teardown.leaked"), Some(0.0));
+            for f in [
+                "samples.csv",
+                "events.csv",
+                "workload.log",
+                "report.md",
+                "report.html",
+            ] {
+                assert!(dir.join(f).exists(), "{f} in {}", dir.display());
+            }
         }
         assert_nothing_left();
     }
@@ -368,5 +389,91 @@ fn a_limit_the_host_cannot_give_exits_3_and_leaves_nothing() {
         .flatten()
         .collect();
     assert!(left.is_empty(), "no husk of a results folder: {left:?}");
+    assert_nothing_left();
+}
+
+#[test]
+fn a_sweep_runs_every_cell_and_writes_a_combined_report() {
+    let Some(_lock) = exclusive("a_sweep_runs_every_cell_and_writes_a_combined_report") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "sweep",
+        "duration = \"500ms\"\n[[workload]]\nkind = \"forkbomb\"\n[matrix]\n\"limits.pids\" = [10, 30]\ninclude = [{ \"limits.pids\" = 20, \"workload[0].style\" = \"binary\" }]\n[expect]\n\"pids.peak\" = \"<= 30\"\n",
+    );
+    let out = tmp.path().join("out");
+    let junit = tmp.path().join("junit.xml");
+    let o = limitlab()
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--junit")
+        .arg(&junit)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    let cells = index["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 3);
+    let peaks: Vec<f64> = cells
+        .iter()
+        .map(|c| {
+            assert_eq!(c["verdict"], "held");
+            let s = summary(&out.join(c["dir"].as_str().unwrap()));
+            metric(&s, "pids.peak").unwrap()
+        })
+        .collect();
+    assert_eq!(
+        peaks,
+        vec![10.0, 30.0, 20.0],
+        "each cell ran with its own limit"
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("a sweep of 3 cells") && report.contains("workload[0].style=\"binary\""),
+        "{report}"
+    );
+    assert!(out.join("report.html").exists());
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    assert_eq!(doc.root_element().attribute("tests"), Some("3"));
+    // The sweep re-renders from its folder alone.
+    std::fs::remove_file(out.join("report.md")).unwrap();
+    let o = limitlab().arg("report").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.md")).unwrap(),
+        report
+    );
+    assert_nothing_left();
+}
+
+#[test]
+fn format_json_prints_each_summary_as_a_line() {
+    let Some(_lock) = exclusive("format_json_prints_each_summary_as_a_line") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "json",
+        "duration = \"200ms\"\n[limits]\npids = 5\n[[workload]]\nkind = \"command\"\nargv = [\"true\"]\n",
+    );
+    let o = limitlab()
+        .args(["run", "--format", "json", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let s: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(s["verdict"], "held");
+    assert_eq!(s["scenario"]["name"], "json");
     assert_nothing_left();
 }

@@ -1,8 +1,13 @@
 //! Results: the folder a run writes into, and every file in it. Files written during the
 //! run stream ([`stream`]); files written at the end are finished atomically (temp + rename).
 
+pub mod compare;
+pub mod document;
+pub mod junit;
+pub mod load;
 pub mod stream;
 pub mod summary;
+pub mod sweep;
 pub mod terminal;
 
 use std::fs;
@@ -110,6 +115,46 @@ impl ResultsDir {
     pub fn file(&self, name: &str) -> PathBuf {
         self.path.join(name)
     }
+}
+
+/// Writes what a person reads about one run beside its data: `report.md`, `report.html`
+/// and the charts. Reads nothing but its arguments.
+pub fn write_run_report(
+    dir: &Path,
+    summary: &crate::record::Summary,
+    record: &crate::record::RunRecord,
+) -> io::Result<()> {
+    let figures: Vec<document::Figure<'_>> = Vec::new();
+    let doc = document::build(summary, &record.events);
+    write_atomic(
+        &dir.join("report.md"),
+        document::markdown(&doc, &figures).as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("report.html"),
+        document::html(&doc, &figures).as_bytes(),
+    )
+}
+
+/// Writes a sweep's `sweep.json` and its combined report.
+pub fn write_sweep_report(
+    root: &Path,
+    index: &sweep::SweepIndex,
+    summaries: &[Option<&crate::record::Summary>],
+) -> io::Result<()> {
+    index.write(&root.join("sweep.json"))?;
+    let cells = sweep::Cells {
+        index,
+        summaries: summaries.to_vec(),
+    };
+    write_atomic(
+        &root.join("report.md"),
+        sweep::markdown(&cells, None).as_bytes(),
+    )?;
+    write_atomic(
+        &root.join("report.html"),
+        sweep::html(&cells, None).as_bytes(),
+    )
 }
 
 /// `20261129T063022Z`: the current UTC time, for folder names.

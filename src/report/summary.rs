@@ -37,9 +37,16 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
             ),
         );
     }
-    if let Some(ceiling) = record.plan.limits.memory_ceiling {
+    let memory_mattered =
+        metric(&metrics, "memory.limit_hits") > 0.0 || metric(&metrics, "memory.oom_kills") > 0.0;
+    if let Some(ceiling) = record
+        .plan
+        .limits
+        .memory_ceiling
+        .filter(|_| memory_mattered)
+    {
         notes.push(format!(
-            "The scenario sets no memory limit; limitlab's memory ceiling ({}) applied.",
+            "The scenario sets no memory limit; limitlab's memory ceiling ({}) applied and was reached.",
             units::format_size(ceiling)
         ));
     }
@@ -64,6 +71,11 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
         started_at: record.started_at.clone(),
         limits: record.limits.clone(),
         cloned_into_cgroup: record.cloned_into_cgroup,
+        run: crate::record::RunFacts {
+            start_ms: record.start_ms,
+            workload_end_ms: record.workload_end_ms,
+            missed_samples: record.missed_samples,
+        },
         exits: record.exits.clone(),
         teardown: record.teardown.clone(),
         metrics,
@@ -161,8 +173,13 @@ pub fn sentences(s: &Summary) -> Vec<String> {
         ));
     }
     if let (Some(peak), Some(limit)) = (m("memory.peak_bytes"), s.scenario.limits.memory_max()) {
+        let whose = if s.scenario.limits.memory.is_some() {
+            "a limit"
+        } else {
+            "limitlab's memory ceiling"
+        };
         out.push(format!(
-            "Memory peaked at {} against a limit of {}{}.",
+            "Memory peaked at {} against {whose} of {}{}.",
             units::format_size(peak as u64),
             units::format_size(limit),
             match m("memory.oom_kills") {

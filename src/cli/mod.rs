@@ -1,27 +1,28 @@
 //! The command line: what each subcommand takes, and how it maps onto the pipeline.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+mod report;
+mod run;
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 
-use crate::host::{self, HostFacts, Status};
-use crate::plan::{self, DEFAULT_SAFETY_CEILING, PlanOptions, RunPlan};
-use crate::progress::LiveStatus;
-use crate::report::{ResultsDir, summary, terminal};
-use crate::runner::RunEnv;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::host::{self, Status};
+use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
 use crate::sandbox::cgroup::{Layout, emergency_teardown};
-use crate::sandbox::{init, sys};
-use crate::supervisor::Supervisor;
+use crate::sandbox::init;
 use crate::workloads;
 use crate::{Exit, coded, exit_of};
-use std::sync::Arc;
 
 const EXAMPLES: &str = "\
 Examples:
   limitlab run scenarios/forkbomb.toml          fork bomb against pids.max = 100
   limitlab run scenarios/*.toml --quiet         every shipped scenario, verdicts only
   limitlab run scenarios/forkbomb.toml --out /tmp/fb
+  limitlab run scenarios/coursework.toml        a sweep: one run per [matrix] cell, one report
+  limitlab run scenarios/*.toml --junit junit.xml --quiet      for CI
+  limitlab report results/forkbomb/20261129T064534Z             re-render a run's report
+  limitlab compare results/old results/new --tolerance 20      gate on regressions
   limitlab validate scenarios/*.toml            check files without running anything
   limitlab doctor                               what this machine can and cannot do
 
@@ -50,13 +51,45 @@ pub enum Command {
     #[command(after_help = "\
 Each run writes results/<name>/<UTC timestamp>/ (or --out): samples.csv (raw counters every
 interval), events.csv (limit hits, OOM kills, workload exits, teardown), workload.log (the
-workload's output) and summary.json (limits as written, metrics, expectations, verdict).
+workload's output), summary.json (limits as written, metrics, expectations, verdict), and
+report.md / report.html with charts. A scenario with a [matrix] table is a sweep: one folder
+per cell and a combined report comparing them.
 
 Examples:
   limitlab run scenarios/forkbomb.toml
   limitlab run scenarios/forkbomb.toml scenarios/forkbomb-perl.toml --quiet
-  limitlab run scenarios/forkbomb.toml --out /tmp/forkbomb-run")]
+  limitlab run scenarios/forkbomb.toml --out /tmp/forkbomb-run
+  limitlab run scenarios/*.toml --junit junit.xml --format json > summaries.jsonl")]
     Run(RunArgs),
+    /// Re-render charts and reports from a results folder alone (a run or a sweep)
+    #[command(after_help = "\
+Reads summary.json, samples.csv and events.csv (or sweep.json and its cells) and writes
+report.md, report.html and the charts again; the live system is not touched.
+
+Example:
+  limitlab report results/forkbomb/20261129T064534Z")]
+    Report {
+        /// A run's or a sweep's results folder
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Compare two results (runs or sweeps) metric by metric; exit 1 on a regression
+    #[command(after_help = "\
+A regression is an expectation that held in BASELINE and fails in CURRENT, or a metric
+that moved more than --tolerance percent in its bad direction (latencies, leaks, what the
+host feels: up is bad). Metrics that only describe the attack are shown but never fail.
+
+Example:
+  limitlab compare results/forkbomb/20261101T000000Z results/forkbomb/20261129T064534Z")]
+    Compare {
+        #[arg(value_name = "BASELINE")]
+        baseline: PathBuf,
+        #[arg(value_name = "CURRENT")]
+        current: PathBuf,
+        /// How far, in percent, a metric may move in its bad direction
+        #[arg(long, value_name = "PCT", default_value_t = 10.0)]
+        tolerance: f64,
+    },
     /// Check scenario files without running them (exit 2 on the first bad one)
     Validate {
         /// Scenario files (TOML)
@@ -99,6 +132,18 @@ pub struct RunArgs {
     /// Print only the verdicts, no live status
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write JUnit XML here: one test case per expectation per run
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// text: verdicts for people; json: each run's summary as one JSON line on stdout
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -114,7 +159,13 @@ fn parse_size_arg(text: &str) -> Result<u64, String> {
 /// Runs a command line; returns the process exit code.
 pub fn dispatch(cli: Cli) -> u8 {
     let result = match cli.command {
-        Command::Run(args) => run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Report { dir } => report::report(&dir),
+        Command::Compare {
+            baseline,
+            current,
+            tolerance,
+        } => report::compare(&baseline, &current, tolerance),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Doctor => Ok(doctor()),
         Command::Clean => clean(),
@@ -131,32 +182,17 @@ pub fn dispatch(cli: Cli) -> u8 {
     }
 }
 
-/// Loads and plans every file; reports every problem of every file.
-fn load_all(files: &[PathBuf], opts: &PlanOptions) -> anyhow::Result<Vec<RunPlan>> {
-    let mut plans = Vec::new();
-    let mut problems = Vec::new();
-    for f in files {
-        match plan::load(f, opts) {
-            Ok(p) => plans.push(p),
-            Err(e) => problems.push(e.to_string()),
-        }
-    }
-    if problems.is_empty() {
-        Ok(plans)
-    } else {
-        Err(coded(
-            Exit::BadInput,
-            format!("invalid scenario\n{}", problems.join("\n")),
-        ))
-    }
-}
-
 fn validate(files: &[PathBuf]) -> anyhow::Result<u8> {
-    let plans = load_all(files, &PlanOptions::default())?;
-    for p in plans {
+    for l in run::load_all(files, &PlanOptions::default())? {
+        let p = &l.plans[0];
+        let cells = if l.sweep {
+            format!(", a sweep of {} cells", l.plans.len())
+        } else {
+            String::new()
+        };
         println!(
-            "ok  {}: {} for {:?}, {} workload(s), {} expectation(s)",
-            p.source.display(),
+            "ok  {}: {} for {:?}, {} workload(s), {} expectation(s){cells}",
+            l.source.display(),
             p.name,
             p.duration,
             p.workloads.len(),
@@ -184,93 +220,6 @@ fn doctor() -> u8 {
         println!("\nlimitlab can run scenarios here.");
         Exit::Held.into()
     }
-}
-
-fn run(args: &RunArgs) -> anyhow::Result<u8> {
-    let opts = PlanOptions {
-        safety_ceiling: args.safety_ceiling,
-        memory_ceiling: args
-            .memory_ceiling
-            .or_else(|| HostFacts::probe(None).memory_bytes.map(|m| m / 2)),
-        ..PlanOptions::default()
-    };
-    let plans = load_all(&args.scenarios, &opts)?;
-    let mut names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
-    names.sort();
-    if args.out.is_some() && names.windows(2).any(|w| w[0] == w[1]) {
-        return Err(coded(
-            Exit::BadInput,
-            "two scenarios share a name; with --out each needs its own (set name = \"...\")",
-        ));
-    }
-    let facts = HostFacts::probe(None);
-    for p in &plans {
-        crate::runner::preflight(p, Some(&facts))?;
-    }
-    if !nix::unistd::geteuid().is_root() {
-        return Err(coded(
-            Exit::Host,
-            "limitlab needs root to create cgroups and namespaces; run it with sudo (`limitlab doctor` shows what else is needed)",
-        ));
-    }
-    let layout = Layout::detect()?;
-    let host = HostFacts::probe(Some(&layout));
-    sys::catch_stop_signals()
-        .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
-    // What an earlier harness killed with SIGKILL left behind goes first.
-    for line in clean_leftovers(&layout) {
-        eprintln!("limitlab: {line}");
-    }
-    let supervisor = Supervisor::spawn()
-        .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))?;
-    let env = RunEnv {
-        layout,
-        host,
-        supervisor: Some(Arc::new(supervisor)),
-    };
-
-    let mut worst = Exit::Held;
-    for p in &plans {
-        let dir = match &args.out {
-            Some(out) if plans.len() == 1 => ResultsDir::exact(out)?,
-            Some(out) => ResultsDir::exact(&out.join(&p.name))?,
-            None => ResultsDir::timestamped(Path::new("results"), &p.name)?,
-        };
-        let code = run_one(p, &env, &dir, args.quiet)?;
-        worst = worst.max(code);
-        if let Some(sig) = sys::stop_signal() {
-            return Ok(128 + sig as u8);
-        }
-    }
-    Ok(worst.into())
-}
-
-fn run_one(p: &RunPlan, env: &RunEnv, dir: &ResultsDir, quiet: bool) -> anyhow::Result<Exit> {
-    let mut status = LiveStatus::new(p, quiet);
-    if p.limits.pids.source == plan::PidsSource::SafetyCeiling {
-        status.say(&format!(
-            "{}: no pids limit in the scenario; limitlab's safety ceiling pids.max = {} applies",
-            p.name, p.limits.pids.max
-        ));
-    }
-    let record = crate::runner::run(p, env, dir, &mut status);
-    status.finish();
-    let record = record.inspect_err(|_| dir.discard_if_unused())?;
-    let summary = summary::build(&record, Vec::new());
-    // The verdict is shown even when the results cannot be saved (a full disk).
-    let mut out = std::io::stdout().lock();
-    terminal::print(&mut out, &summary, &dir.path)?;
-    out.flush()?;
-    summary::write(&dir.file("summary.json"), &summary).map_err(|e| {
-        coded(
-            Exit::Internal,
-            format!(
-                "the run finished and teardown left nothing behind, but its summary could not be written to {}: {e}",
-                dir.file("summary.json").display()
-            ),
-        )
-    })?;
-    Ok(summary::exit_code(&summary))
 }
 
 /// Removes leftovers; returns a line per leftover about what was done.

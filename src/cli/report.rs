@@ -1,0 +1,136 @@
+//! `limitlab report` and `limitlab compare`: work on results folders alone.
+
+use std::path::Path;
+
+use crate::record::Summary;
+use crate::report::sweep::SweepIndex;
+use crate::report::{self, compare, load, summary};
+use crate::{Exit, coded};
+
+/// Whether a folder holds a sweep (its `sweep.json`) rather than a run.
+fn is_sweep(dir: &Path) -> bool {
+    dir.join("sweep.json").is_file()
+}
+
+fn check_dir(dir: &Path) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        return Err(coded(
+            Exit::BadInput,
+            format!("{} is not a results folder", dir.display()),
+        ));
+    }
+    if !is_sweep(dir) && !dir.join("summary.json").is_file() {
+        return Err(coded(
+            Exit::BadInput,
+            format!(
+                "{} holds neither summary.json (a run) nor sweep.json (a sweep)",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Re-renders one run's report; returns its summary as recomputed from the samples.
+fn rerender_run(dir: &Path) -> anyhow::Result<Summary> {
+    let (_, record) = load::run(dir)?;
+    let s = summary::build(&record, Vec::new());
+    report::write_run_report(dir, &s, &record).map_err(|e| {
+        coded(
+            Exit::Internal,
+            format!("write the report in {}: {e}", dir.display()),
+        )
+    })?;
+    Ok(s)
+}
+
+pub fn report(dir: &Path) -> anyhow::Result<u8> {
+    check_dir(dir)?;
+    if is_sweep(dir) {
+        let index = SweepIndex::load(&dir.join("sweep.json"))?;
+        let mut summaries = Vec::new();
+        for cell in &index.cells {
+            let cdir = dir.join(&cell.dir);
+            summaries.push(if cdir.join("summary.json").is_file() {
+                Some(rerender_run(&cdir)?)
+            } else {
+                None
+            });
+        }
+        let refs: Vec<Option<&Summary>> = summaries.iter().map(Option::as_ref).collect();
+        report::write_sweep_report(dir, &index, &refs).map_err(|e| {
+            coded(
+                Exit::Internal,
+                format!("write the sweep report in {}: {e}", dir.display()),
+            )
+        })?;
+        println!(
+            "{}: the sweep report and its {} cells' reports",
+            dir.display(),
+            index.cells.len()
+        );
+    } else {
+        rerender_run(dir)?;
+        println!("{}: report.md, report.html and charts", dir.display());
+    }
+    Ok(Exit::Held.into())
+}
+
+/// The runs of a results folder, labelled: one for a run, one per cell for a sweep.
+fn runs_of(dir: &Path) -> anyhow::Result<Vec<(String, Summary)>> {
+    check_dir(dir)?;
+    if is_sweep(dir) {
+        let index = SweepIndex::load(&dir.join("sweep.json"))?;
+        let mut out = Vec::new();
+        for cell in &index.cells {
+            let path = dir.join(&cell.dir).join("summary.json");
+            if path.is_file() {
+                out.push((cell.label.clone(), load::summary(&path)?));
+            }
+        }
+        Ok(out)
+    } else {
+        let s = load::summary(&dir.join("summary.json"))?;
+        Ok(vec![(s.scenario.name.clone(), s)])
+    }
+}
+
+pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Result<u8> {
+    if !(0.0..=10_000.0).contains(&tolerance) {
+        return Err(coded(
+            Exit::BadInput,
+            format!("--tolerance {tolerance} is out of range; use 0 to 10000 (percent)"),
+        ));
+    }
+    let base = runs_of(baseline)?;
+    let cur = runs_of(current)?;
+    let single = base.len() == 1 && cur.len() == 1 && !is_sweep(baseline) && !is_sweep(current);
+    let mut comparisons = Vec::new();
+    for (label, c) in &cur {
+        let b = if single {
+            base.first().map(|(_, b)| b)
+        } else {
+            base.iter().find(|(l, _)| l == label).map(|(_, b)| b)
+        };
+        match b {
+            Some(b) => comparisons.push(compare::runs(label, b, c, tolerance)),
+            None => println!("{label}: not in the baseline, not compared"),
+        }
+    }
+    for (label, _) in &base {
+        if !single && !cur.iter().any(|(l, _)| l == label) {
+            println!("{label}: in the baseline only, not compared");
+        }
+    }
+    print!("{}", compare::render(&comparisons, tolerance));
+    let regressions: usize = comparisons
+        .iter()
+        .map(compare::RunComparison::regressions)
+        .sum();
+    Ok(if regressions > 0 {
+        Exit::Failed
+    } else {
+        Exit::Held
+    }
+    .into())
+}

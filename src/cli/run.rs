@@ -1,0 +1,296 @@
+//! `limitlab run`: validate every scenario, check the host, then run each scenario (or each
+//! cell of a sweep), writing its results and report as it finishes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Format, RunArgs, clean_leftovers};
+use crate::host::HostFacts;
+use crate::matrix;
+use crate::plan::{self, PlanOptions, RunPlan};
+use crate::progress::LiveStatus;
+use crate::record::{RunRecord, Summary};
+use crate::report::sweep::{CellEntry, SweepIndex};
+use crate::report::{self, ResultsDir, junit, summary, terminal};
+use crate::runner::RunEnv;
+use crate::sandbox::cgroup::Layout;
+use crate::sandbox::sys;
+use crate::scenario::{ScenarioError, Source};
+use crate::supervisor::Supervisor;
+use crate::{Exit, coded, exit_of};
+
+/// One scenario file, planned: a single run, or the cells of a sweep.
+pub struct Loaded {
+    pub source: PathBuf,
+    pub plans: Vec<RunPlan>,
+    pub sweep: bool,
+}
+
+/// Loads and plans every file; reports every problem of every file.
+pub fn load_all(files: &[PathBuf], opts: &PlanOptions) -> anyhow::Result<Vec<Loaded>> {
+    let mut loaded = Vec::new();
+    let mut problems = Vec::new();
+    for f in files {
+        let planned = Source::read(f).and_then(|src| {
+            let sc = src.parse()?;
+            let sweep = sc.matrix.is_some();
+            matrix::expand(&src, &sc, opts).map(|plans| (plans, sweep))
+        });
+        match planned {
+            Ok((plans, sweep)) => loaded.push(Loaded {
+                source: f.clone(),
+                plans,
+                sweep,
+            }),
+            Err(ScenarioError(list)) => problems.extend(list.iter().map(|d| d.to_string())),
+        }
+    }
+    if problems.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(coded(
+            Exit::BadInput,
+            format!("invalid scenario\n{}", problems.join("\n")),
+        ))
+    }
+}
+
+/// A finished run, for JUnit.
+struct Done {
+    summary: Summary,
+    dir: PathBuf,
+}
+
+pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
+    let opts = PlanOptions {
+        safety_ceiling: args.safety_ceiling,
+        memory_ceiling: args
+            .memory_ceiling
+            .or_else(|| HostFacts::probe(None).memory_bytes.map(|m| m / 2)),
+        ..PlanOptions::default()
+    };
+    let loaded = load_all(&args.scenarios, &opts)?;
+    let mut names: Vec<&str> = loaded.iter().map(|l| l.plans[0].name.as_str()).collect();
+    names.sort();
+    if args.out.is_some() && names.windows(2).any(|w| w[0] == w[1]) {
+        return Err(coded(
+            Exit::BadInput,
+            "two scenarios share a name; with --out each needs its own (set name = \"...\")",
+        ));
+    }
+    let facts = HostFacts::probe(None);
+    for p in loaded.iter().flat_map(|l| &l.plans) {
+        crate::runner::preflight(p, Some(&facts))?;
+    }
+    if !nix::unistd::geteuid().is_root() {
+        return Err(coded(
+            Exit::Host,
+            "limitlab needs root to create cgroups and namespaces; run it with sudo (`limitlab doctor` shows what else is needed)",
+        ));
+    }
+    let layout = Layout::detect()?;
+    let host = HostFacts::probe(Some(&layout));
+    sys::catch_stop_signals()
+        .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
+    // What an earlier harness killed with SIGKILL left behind goes first.
+    for line in clean_leftovers(&layout) {
+        eprintln!("limitlab: {line}");
+    }
+    let supervisor = Supervisor::spawn()
+        .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))?;
+    let env = RunEnv {
+        layout,
+        host,
+        supervisor: Some(Arc::new(supervisor)),
+    };
+
+    let several = loaded.len() > 1;
+    let mut done: Vec<Done> = Vec::new();
+    let mut worst = Exit::Held;
+    let mut failure: Option<anyhow::Error> = None;
+    for l in &loaded {
+        let name = &l.plans[0].name;
+        let root = match &args.out {
+            Some(out) if !several => ResultsDir::exact(out)?,
+            Some(out) => ResultsDir::exact(&out.join(name))?,
+            None => ResultsDir::timestamped(Path::new("results"), name)?,
+        };
+        let result = if l.sweep {
+            run_sweep(l, &root, &env, args, &mut done)
+        } else {
+            run_one(&l.plans[0], &env, &root, args, None).map(|(code, d)| {
+                done.extend(d);
+                code
+            })
+        };
+        match result {
+            Ok(code) => worst = worst.max(code),
+            Err(e) => {
+                // Keep going only for what the host or a scenario cannot do; stop on the rest.
+                worst = worst.max(exit_of(&e));
+                let fatal = exit_of(&e) == Exit::Internal;
+                eprintln!("limitlab: {}: {e:#}", l.source.display());
+                if fatal {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        if sys::stop_signal().is_some() {
+            break;
+        }
+    }
+    if let Some(path) = &args.junit {
+        let entries: Vec<junit::Entry<'_>> = done
+            .iter()
+            .map(|d| junit::Entry {
+                summary: &d.summary,
+                results: d.dir.display().to_string(),
+            })
+            .collect();
+        report::write_atomic(path, junit::render(&entries).as_bytes())
+            .map_err(|e| coded(Exit::Internal, format!("write {}: {e}", path.display())))?;
+    }
+    if let Some(sig) = sys::stop_signal() {
+        return Ok(128 + sig as u8);
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    Ok(worst.into())
+}
+
+/// Runs every cell of a sweep into its own folder, then writes the combined report.
+fn run_sweep(
+    l: &Loaded,
+    root: &ResultsDir,
+    env: &RunEnv,
+    args: &RunArgs,
+    done: &mut Vec<Done>,
+) -> anyhow::Result<Exit> {
+    let first = &l.plans[0];
+    let mut index = SweepIndex::new(&first.name, first.description.clone(), &l.source);
+    let mut worst = Exit::Held;
+    let mut summaries: Vec<Option<Summary>> = Vec::new();
+    let total = l.plans.len();
+    for (i, p) in l.plans.iter().enumerate() {
+        let label = p.cell.clone().unwrap_or_default();
+        let dir_name = matrix::cell_dir(i, &label);
+        let dir = ResultsDir::exact(&root.path.join(&dir_name))?;
+        if !args.quiet && args.format == Format::Text {
+            println!("[{}/{total}] {} {label}", i + 1, p.name);
+        }
+        match run_one(p, env, &dir, args, Some((i + 1, total))) {
+            Ok((code, d)) => {
+                worst = worst.max(code);
+                index.cells.push(CellEntry {
+                    label,
+                    dir: dir_name,
+                    verdict: d.as_ref().map(|d| d.summary.verdict),
+                    error: None,
+                });
+                summaries.push(d.as_ref().map(|d| d.summary.clone()));
+                done.extend(d);
+            }
+            Err(e) => {
+                worst = worst.max(exit_of(&e));
+                index.cells.push(CellEntry {
+                    label,
+                    dir: dir_name,
+                    verdict: None,
+                    error: Some(format!("{e:#}")),
+                });
+                summaries.push(None);
+                if exit_of(&e) == Exit::Internal {
+                    let refs: Vec<Option<&Summary>> =
+                        summaries.iter().map(Option::as_ref).collect();
+                    let _ = report::write_sweep_report(&root.path, &index, &refs);
+                    return Err(e);
+                }
+                eprintln!("limitlab: {}: cell {}: {e:#}", l.source.display(), i + 1);
+            }
+        }
+        if sys::stop_signal().is_some() {
+            break;
+        }
+    }
+    let refs: Vec<Option<&Summary>> = summaries.iter().map(Option::as_ref).collect();
+    report::write_sweep_report(&root.path, &index, &refs).map_err(|e| {
+        coded(
+            Exit::Internal,
+            format!("write the sweep report in {}: {e}", root.path.display()),
+        )
+    })?;
+    if args.format == Format::Text {
+        println!(
+            "{}: sweep of {total} cells: report in {}",
+            first.name,
+            root.path.join("report.html").display()
+        );
+    }
+    Ok(worst)
+}
+
+/// Runs one plan into `dir`; writes its summary and report, prints its verdict.
+fn run_one(
+    p: &RunPlan,
+    env: &RunEnv,
+    dir: &ResultsDir,
+    args: &RunArgs,
+    cell: Option<(usize, usize)>,
+) -> anyhow::Result<(Exit, Option<Done>)> {
+    let quiet = args.quiet || args.format == Format::Json;
+    let mut status = LiveStatus::new(p, quiet);
+    if let Some((i, n)) = cell {
+        status.set_prefix(&format!("{} [{i}/{n}]", p.name));
+    }
+    if p.limits.pids.source == plan::PidsSource::SafetyCeiling {
+        status.say(&format!(
+            "{}: no pids limit in the scenario; limitlab's safety ceiling pids.max = {} applies",
+            p.name, p.limits.pids.max
+        ));
+    }
+    let record = crate::runner::run(p, env, dir, &mut status);
+    status.finish();
+    let record: RunRecord = record.inspect_err(|_| dir.discard_if_unused())?;
+    let summary = summary::build(&record, Vec::new());
+    // The verdict is shown even when the results cannot be saved (a full disk), and the
+    // results are saved even when the verdict cannot be shown (a closed pipe).
+    let shown = {
+        let mut out = std::io::stdout().lock();
+        match args.format {
+            Format::Text => terminal::print(&mut out, &summary, &dir.path),
+            Format::Json => serde_json::to_writer(&mut out, &summary)
+                .map_err(std::io::Error::from)
+                .and_then(|_| writeln!(out)),
+        }
+        .and_then(|_| out.flush())
+    };
+    summary::write(&dir.file("summary.json"), &summary).map_err(|e| {
+        coded(
+            Exit::Internal,
+            format!(
+                "the run finished and teardown left nothing behind, but its summary could not be written to {}: {e}",
+                dir.file("summary.json").display()
+            ),
+        )
+    })?;
+    report::write_run_report(&dir.path, &summary, &record).map_err(|e| {
+        coded(
+            Exit::Internal,
+            format!("write the report in {}: {e}", dir.path.display()),
+        )
+    })?;
+    if let (Err(e), Format::Json) = (shown, args.format) {
+        return Err(coded(Exit::Internal, format!("print the summary: {e}")));
+    }
+    let code = summary::exit_code(&summary);
+    Ok((
+        code,
+        Some(Done {
+            summary,
+            dir: dir.path.clone(),
+        }),
+    ))
+}

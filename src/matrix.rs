@@ -1,0 +1,371 @@
+//! Sweeps: a `[matrix]` table turns one scenario into one plan per cell.
+//!
+//! ```toml
+//! [matrix]
+//! "limits.pids" = ["max", 1000, 100]        # every combination of the lists is a cell
+//! include = [{ "limits.pids" = "max", "sandbox.rlimits.nproc" = 100 }]   # extra cells
+//! ```
+//!
+//! Keys are dotted paths into the scenario (`workload[0].style` reaches into a workload)
+//! and each value is checked exactly like the same key written in the file; a problem in a
+//! cell points at the matrix entry that made it.
+
+use crate::plan::{self, PlanOptions, RunPlan};
+use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Seg, Source, path};
+
+/// The most cells one sweep may have.
+pub const MAX_CELLS: usize = 256;
+
+/// One assignment of a cell: the scenario path, where the value is written in `[matrix]`,
+/// and the value.
+#[derive(Debug, Clone)]
+struct Set {
+    key: String,
+    path: Vec<Seg>,
+    at: KeyPath,
+    value: toml::Value,
+}
+
+/// Parses `limits.pids` or `workload[1].style` into path segments.
+pub fn parse_path(text: &str) -> Result<Vec<Seg>, String> {
+    let mut segs = Vec::new();
+    for part in text.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "{text:?} is not a dotted scenario key such as \"limits.pids\" or \"workload[0].style\""
+            ));
+        }
+        segs.push(Seg::Key(name.to_string()));
+        while let Some(r) = rest.strip_prefix('[') {
+            let (n, after) = r
+                .split_once(']')
+                .ok_or_else(|| format!("{text:?}: unclosed ["))?;
+            segs.push(Seg::Index(
+                n.parse()
+                    .map_err(|_| format!("{text:?}: {n:?} is not an index"))?,
+            ));
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return Err(format!("{text:?}: unexpected {rest:?}"));
+        }
+    }
+    match segs.first() {
+        Some(Seg::Key(k)) if k == "matrix" || k == "name" => Err(format!(
+            "{text:?} cannot vary in a sweep (every cell shares the scenario's name)"
+        )),
+        _ => Ok(segs),
+    }
+}
+
+/// Writes `value` at `path` in `table`, creating tables on the way.
+fn set(table: &mut toml::Table, path: &[Seg], value: toml::Value) -> Result<(), String> {
+    let mut root = toml::Value::Table(std::mem::take(table));
+    let r = set_in(&mut root, path, value);
+    if let toml::Value::Table(t) = root {
+        *table = t;
+    }
+    r
+}
+
+fn set_in(here: &mut toml::Value, path: &[Seg], value: toml::Value) -> Result<(), String> {
+    let Some((first, rest)) = path.split_first() else {
+        *here = value;
+        return Ok(());
+    };
+    match (first, here) {
+        (Seg::Key(k), toml::Value::Table(t)) => {
+            let next = t
+                .entry(k.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            set_in(next, rest, value)
+        }
+        (Seg::Index(n), toml::Value::Array(a)) => {
+            let len = a.len();
+            let item = a
+                .get_mut(*n)
+                .ok_or_else(|| format!("there is no element [{n}] (the array has {len})"))?;
+            set_in(item, rest, value)
+        }
+        (Seg::Key(k), _) => Err(format!("{k:?} is not inside a table")),
+        (Seg::Index(n), _) => Err(format!("[{n}] is not inside an array")),
+    }
+}
+
+/// Plans a scenario: one plan, or one per matrix cell.
+pub fn expand(
+    src: &Source,
+    sc: &Scenario,
+    opts: &PlanOptions,
+) -> Result<Vec<RunPlan>, ScenarioError> {
+    let Some(matrix) = &sc.matrix else {
+        return plan::plan(src, sc, opts).map(|p| vec![p]);
+    };
+    let mut errs: Vec<Diagnostic> = Vec::new();
+    let mut lists: Vec<Vec<Set>> = Vec::new();
+    let mut extra: Vec<Vec<Set>> = Vec::new();
+    let mkset =
+        |key: &str, at: KeyPath, value: &toml::Value, errs: &mut Vec<Diagnostic>| match parse_path(
+            key,
+        ) {
+            Ok(path) => Some(Set {
+                key: key.to_string(),
+                path,
+                at,
+                value: value.clone(),
+            }),
+            Err(m) => {
+                errs.push(src.error_at(&at, m));
+                None
+            }
+        };
+    for (key, v) in matrix {
+        let at = path(&["matrix", key]);
+        if key == "include" {
+            let Some(items) = v.as_array() else {
+                errs.push(src.error_at(
+                    &at,
+                    "must be a list of tables, e.g. include = [{ \"limits.pids\" = 10 }]",
+                ));
+                continue;
+            };
+            for (i, item) in items.iter().enumerate() {
+                let Some(t) = item.as_table() else {
+                    errs.push(
+                        src.error_at(&at.index(i), "must be a table of scenario keys and values"),
+                    );
+                    continue;
+                };
+                let cell: Vec<Set> = t
+                    .iter()
+                    .filter_map(|(k, v)| mkset(k, at.index(i).key(k), v, &mut errs))
+                    .collect();
+                extra.push(cell);
+            }
+            continue;
+        }
+        match v.as_array() {
+            Some(values) if !values.is_empty() => {
+                let sets = values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, value)| mkset(key, at.index(i), value, &mut errs))
+                    .collect();
+                lists.push(sets);
+            }
+            _ => errs.push(src.error_at(
+                &at,
+                "must be a non-empty list of values to sweep, e.g. [10, 100, 1000]",
+            )),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(ScenarioError(errs));
+    }
+    // Every combination of the lists, then the extra cells.
+    let mut cells: Vec<Vec<Set>> = if lists.is_empty() {
+        Vec::new()
+    } else {
+        vec![Vec::new()]
+    };
+    for list in &lists {
+        cells = cells
+            .iter()
+            .flat_map(|c| {
+                list.iter()
+                    .map(move |s| c.iter().cloned().chain([s.clone()]).collect())
+            })
+            .collect();
+        if cells.len() > MAX_CELLS {
+            break;
+        }
+    }
+    cells.extend(extra);
+    if cells.is_empty() || cells.len() > MAX_CELLS {
+        return Err(ScenarioError(vec![src.error_at(
+            &path(&["matrix"]),
+            format!("makes {} cells; a sweep has 1 to {MAX_CELLS}", cells.len()),
+        )]));
+    }
+
+    let mut base: toml::Table = toml::from_str(&src.text).expect("the file parsed as a scenario");
+    base.remove("matrix");
+    let mut plans = Vec::new();
+    for cell in &cells {
+        let label = cell
+            .iter()
+            .map(|s| format!("{}={}", s.key, s.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut doc = base.clone();
+        let mut bad = false;
+        for s in cell {
+            if let Err(m) = set(&mut doc, &s.path, s.value.clone()) {
+                errs.push(src.error_at(&s.at, format!("{}: {m}", s.key)));
+                bad = true;
+            }
+        }
+        if bad {
+            continue;
+        }
+        let cell_sc: Scenario = match serde::Deserialize::deserialize(toml::Value::Table(doc)) {
+            Ok(s) => s,
+            Err(e) => {
+                let e: toml::de::Error = e;
+                let at = cell
+                    .first()
+                    .map(|s| s.at.clone())
+                    .unwrap_or_else(|| path(&["matrix"]));
+                errs.push(src.error_at(
+                    &at,
+                    format!("in the matrix cell {label}: {}", e.message().trim()),
+                ));
+                continue;
+            }
+        };
+        match plan::plan(src, &cell_sc, opts) {
+            Ok(mut p) => {
+                p.cell = Some(label);
+                plans.push(p);
+            }
+            Err(ScenarioError(list)) => {
+                for mut d in list {
+                    // A problem with a swept key is shown where the matrix gave the value.
+                    if let Some(s) = cell
+                        .iter()
+                        .find(|s| KeyPath(s.path.clone()).to_string() == d.key)
+                    {
+                        let at = src.error_at(&s.at, "");
+                        d.line = at.line;
+                        d.column = at.column;
+                        d.key = at.key;
+                        d.message = format!("in the matrix cell {label}: {}", d.message);
+                    }
+                    if !errs.contains(&d) {
+                        errs.push(d);
+                    }
+                }
+            }
+        }
+    }
+    if errs.is_empty() {
+        Ok(plans)
+    } else {
+        Err(ScenarioError(errs))
+    }
+}
+
+/// A folder name for a cell: `03-limits.pids-100`.
+pub fn cell_dir(index: usize, label: &str) -> String {
+    let clean: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let clean = clean
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let short: String = clean.chars().take(60).collect();
+    format!("{:02}-{short}", index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PidsSource;
+
+    fn expand_text(text: &str) -> Result<Vec<RunPlan>, ScenarioError> {
+        let src = Source::from_text("sweep.toml", text);
+        let sc = src.parse()?;
+        expand(&src, &sc, &PlanOptions::default())
+    }
+
+    const BASE: &str = "duration = \"1s\"\n[[workload]]\nkind = \"forkbomb\"\n";
+
+    #[test]
+    fn lists_multiply_and_include_adds() {
+        let plans = expand_text(&format!(
+            "{BASE}[matrix]\n\"limits.pids\" = [\"max\", 1000, 100]\ninclude = [{{ \"limits.pids\" = \"max\", \"sandbox.rlimits.nproc\" = 100 }}]\n"
+        ))
+        .unwrap();
+        assert_eq!(plans.len(), 4);
+        assert_eq!(plans[0].limits.pids.source, PidsSource::SafetyCeiling);
+        assert_eq!(plans[1].limits.pids.max, 1000);
+        assert_eq!(plans[2].limits.pids.max, 100);
+        assert_eq!(plans[3].sandbox.rlimits.nproc, Some(100));
+        assert_eq!(plans[1].cell.as_deref(), Some("limits.pids=1000"));
+        assert_eq!(
+            plans[3].cell.as_deref(),
+            Some("limits.pids=\"max\", sandbox.rlimits.nproc=100")
+        );
+        let two = expand_text(&format!(
+            "{BASE}[matrix]\n\"limits.pids\" = [10, 20]\n\"workload[0].style\" = [\"classic\", \"binary\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(two.len(), 4);
+        assert_eq!(
+            two[3].workloads[0].spec,
+            crate::workloads::WorkloadSpec::Forkbomb {
+                style: crate::workloads::BombStyle::Binary
+            }
+        );
+    }
+
+    #[test]
+    fn a_bad_value_points_at_the_matrix() {
+        let e = expand_text(&format!("{BASE}[matrix]\n\"limits.pids\" = [10, 0]\n")).unwrap_err();
+        let d = &e.0[0];
+        assert_eq!((d.line, d.column), (5, 22), "{d}");
+        assert!(
+            d.message.contains("in the matrix cell limits.pids=0")
+                && d.message.contains("positive"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn bad_keys_and_shapes_are_located() {
+        for (matrix, hint) in [
+            ("\"limits.pidz\" = [1]", "unknown field `pidz`"),
+            ("\"limits..pids\" = [1]", "dotted scenario key"),
+            ("\"name\" = [\"a\"]", "cannot vary"),
+            ("\"limits.pids\" = 10", "non-empty list"),
+            ("\"limits.pids\" = []", "non-empty list"),
+            ("\"workload[3].style\" = [\"binary\"]", "no element [3]"),
+            ("include = 3", "list of tables"),
+        ] {
+            let e = expand_text(&format!("{BASE}[matrix]\n{matrix}\n")).unwrap_err();
+            let d = &e.0[0];
+            assert!(d.message.contains(hint), "{matrix}: {d}");
+            assert_eq!(d.line, 5, "{matrix}: {d}");
+        }
+    }
+
+    #[test]
+    fn paths_and_dirs() {
+        assert_eq!(
+            parse_path("workload[1].style").unwrap(),
+            vec![
+                Seg::Key("workload".into()),
+                Seg::Index(1),
+                Seg::Key("style".into())
+            ]
+        );
+        assert!(parse_path("a[x]").is_err());
+        assert_eq!(
+            cell_dir(2, "limits.pids=\"max\", sandbox.rlimits.nproc=100"),
+            "03-limits.pids-max-sandbox.rlimits.nproc-100"
+        );
+    }
+}

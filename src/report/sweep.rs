@@ -1,0 +1,233 @@
+//! A sweep's folder: one sub-folder per cell, `sweep.json` naming them, and a combined
+//! report that puts the cells side by side.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::document::{Figure, esc, html_head, strip_xml_prolog};
+use super::terminal::format_value;
+use crate::record::{FORMAT_VERSION, Summary, Verdict};
+
+/// `sweep.json`: what a sweep folder holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepIndex {
+    pub format: u32,
+    pub limitlab_version: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub source: std::path::PathBuf,
+    pub cells: Vec<CellEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellEntry {
+    /// `limits.pids=100`
+    pub label: String,
+    /// Its folder, relative to the sweep's.
+    pub dir: String,
+    /// `None` when the cell could not run (its error is in `error`).
+    pub verdict: Option<Verdict>,
+    pub error: Option<String>,
+}
+
+impl SweepIndex {
+    pub fn new(name: &str, description: Option<String>, source: &Path) -> SweepIndex {
+        SweepIndex {
+            format: FORMAT_VERSION,
+            limitlab_version: env!("CARGO_PKG_VERSION").into(),
+            name: name.into(),
+            description,
+            source: source.to_path_buf(),
+            cells: Vec::new(),
+        }
+    }
+
+    pub fn load(path: &Path) -> anyhow::Result<SweepIndex> {
+        let text = std::fs::read_to_string(path)?;
+        let index: SweepIndex = serde_json::from_str(&text).map_err(|e| {
+            crate::coded(
+                crate::Exit::BadInput,
+                format!("{} is not a limitlab sweep index: {e}", path.display()),
+            )
+        })?;
+        if index.format != FORMAT_VERSION {
+            return Err(crate::coded(
+                crate::Exit::BadInput,
+                format!(
+                    "{} holds results format {} (written by limitlab {}); this limitlab {} reads format {FORMAT_VERSION} only",
+                    path.display(),
+                    index.format,
+                    index.limitlab_version,
+                    env!("CARGO_PKG_VERSION")
+                ),
+            ));
+        }
+        Ok(index)
+    }
+
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let mut json = serde_json::to_vec_pretty(self)?;
+        json.push(b'\n');
+        super::write_atomic(path, &json)
+    }
+}
+
+/// The metrics the combined table shows, in order.
+pub const COLUMNS: &[&str] = &[
+    "pids.peak",
+    "pids.limit_hits",
+    "pids.time_to_limit_ms",
+    "workload.forks_failed",
+    "memory.peak_bytes",
+    "host.fork_p99_ms",
+    "teardown.leaked",
+];
+
+/// The cells that ran, with their summaries (in index order).
+pub struct Cells<'a> {
+    pub index: &'a SweepIndex,
+    pub summaries: Vec<Option<&'a Summary>>,
+}
+
+fn verdict_word(v: Option<Verdict>) -> &'static str {
+    match v {
+        Some(Verdict::Held) => "HELD",
+        Some(Verdict::Failed) => "FAILED",
+        Some(Verdict::Error) | None => "ERROR",
+    }
+}
+
+fn cell_value(s: Option<&Summary>, metric: &str) -> String {
+    s.and_then(|s| s.metrics.get(metric).copied().flatten())
+        .map(|v| format_value(metric, v))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn held_by(s: Option<&Summary>) -> String {
+    s.and_then(|s| s.held_by.clone())
+        .unwrap_or_else(|| "nothing had to".into())
+}
+
+/// The combined `report.md` of a sweep.
+pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
+    let i = c.index;
+    let mut m = String::new();
+    let _ = writeln!(m, "# {} — a sweep of {} cells\n", i.name, i.cells.len());
+    if let Some(d) = &i.description {
+        let _ = writeln!(m, "{d}\n");
+    }
+    let _ = writeln!(m, "Scenario: `{}`\n", i.source.display());
+    let _ = write!(m, "| cell | verdict | what held it |");
+    for col in COLUMNS {
+        let _ = write!(m, " `{col}` |");
+    }
+    let _ = write!(m, "\n|---|---|---|");
+    for _ in COLUMNS {
+        let _ = write!(m, "---|");
+    }
+    let _ = writeln!(m);
+    for (cell, s) in i.cells.iter().zip(&c.summaries) {
+        let _ = write!(
+            m,
+            "| [{}]({}/report.md) | {} | {} |",
+            cell.label,
+            cell.dir,
+            verdict_word(cell.verdict),
+            held_by(*s)
+        );
+        for col in COLUMNS {
+            let _ = write!(m, " {} |", cell_value(*s, col));
+        }
+        let _ = writeln!(m);
+    }
+    if let Some(f) = comparison {
+        let _ = writeln!(m, "\n![{}]({}.svg)", f.title, f.name);
+    }
+    let _ = writeln!(m, "\n## Each cell\n");
+    for (cell, s) in i.cells.iter().zip(&c.summaries) {
+        let _ = writeln!(m, "### {} — {}\n", cell.label, verdict_word(cell.verdict));
+        match (s, &cell.error) {
+            (Some(s), _) => {
+                for line in s.notes.iter().chain(super::summary::sentences(s).iter()) {
+                    let _ = writeln!(m, "- {line}");
+                }
+            }
+            (None, Some(e)) => {
+                let _ = writeln!(m, "- The cell did not run: {e}");
+            }
+            (None, None) => {}
+        }
+        let _ = writeln!(m);
+    }
+    m
+}
+
+/// The combined `report.html` of a sweep: one file, the comparison chart inline.
+pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
+    let i = c.index;
+    let mut h = html_head(&format!("{} — a sweep", i.name));
+    let _ = writeln!(
+        h,
+        "<h1>{} <small>a sweep of {} cells</small></h1>",
+        esc(&i.name),
+        i.cells.len()
+    );
+    if let Some(d) = &i.description {
+        let _ = writeln!(h, "<p>{}</p>", esc(d));
+    }
+    let _ = write!(
+        h,
+        "<table><tr><th>cell</th><th>verdict</th><th>what held it</th>"
+    );
+    for col in COLUMNS {
+        let _ = write!(h, "<th><code>{}</code></th>", esc(col));
+    }
+    let _ = writeln!(h, "</tr>");
+    for (cell, s) in i.cells.iter().zip(&c.summaries) {
+        let class = match cell.verdict {
+            Some(Verdict::Held) => "ok",
+            _ => "fail",
+        };
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"{}/report.html\">{}</a></td><td class=\"{class}\">{}</td><td>{}</td>",
+            esc(&cell.dir),
+            esc(&cell.label),
+            verdict_word(cell.verdict),
+            esc(&held_by(*s))
+        );
+        for col in COLUMNS {
+            let _ = write!(h, "<td>{}</td>", esc(&cell_value(*s, col)));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table>");
+    if let Some(f) = comparison {
+        let _ = writeln!(
+            h,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            strip_xml_prolog(f.svg),
+            esc(f.title)
+        );
+    }
+    for (cell, s) in i.cells.iter().zip(&c.summaries) {
+        let _ = writeln!(
+            h,
+            "<h2>{} — {}</h2><ul>",
+            esc(&cell.label),
+            verdict_word(cell.verdict)
+        );
+        if let Some(s) = s {
+            for line in s.notes.iter().chain(super::summary::sentences(s).iter()) {
+                let _ = writeln!(h, "<li>{}</li>", esc(line));
+            }
+        } else if let Some(e) = &cell.error {
+            let _ = writeln!(h, "<li>The cell did not run: {}</li>", esc(e));
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    h.push_str("</body></html>\n");
+    h
+}

@@ -1,0 +1,220 @@
+//! The report stage on stored results: everything it writes comes from the results folder
+//! alone, so these tests need no root and no live system.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use limitlab::record::RunRecord;
+use limitlab::report::{junit, load, summary};
+
+fn fixture() -> PathBuf {
+    root().join("tests/fixtures/forkbomb-run")
+}
+
+/// A copy of the fixture folder to write into.
+fn copy_fixture() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["summary.json", "samples.csv", "events.csv", "workload.log"] {
+        std::fs::copy(fixture().join(f), tmp.path().join(f)).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn the_summary_is_recomputed_exactly_from_the_saved_samples() {
+    let (stored, record) = load::run(&fixture()).unwrap();
+    let again = summary::build(&record, Vec::new());
+    assert_eq!(
+        serde_json::to_value(&again).unwrap(),
+        serde_json::to_value(&stored).unwrap()
+    );
+}
+
+#[test]
+fn report_reproduces_the_stored_markdown() {
+    let tmp = copy_fixture();
+    let o = limitlab().arg("report").arg(tmp.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let got = std::fs::read_to_string(tmp.path().join("report.md")).unwrap();
+    let want =
+        std::fs::read_to_string(root().join("tests/fixtures/forkbomb-run.report.md")).unwrap();
+    assert_eq!(
+        got, want,
+        "report.md drifted from tests/fixtures/forkbomb-run.report.md"
+    );
+    for f in ["summary.json", "samples.csv", "events.csv"] {
+        assert_eq!(
+            std::fs::read(tmp.path().join(f)).unwrap(),
+            std::fs::read(fixture().join(f)).unwrap(),
+            "{f} is evidence and is never rewritten"
+        );
+    }
+}
+
+#[test]
+fn the_html_report_is_self_contained() {
+    let tmp = copy_fixture();
+    let o = limitlab().arg("report").arg(tmp.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    for external in [
+        "src=", "href=", "<link", "<script", "url(", "@import", "http://", "https://",
+    ] {
+        let hits: Vec<&str> = html.matches(external).collect();
+        // An inline SVG names its XML namespace; that is not a reference to load anything.
+        let allowed = if external == "http://" {
+            html.matches("xmlns=\"http://www.w3.org/").count()
+        } else {
+            0
+        };
+        assert!(hits.len() <= allowed, "{external} in report.html");
+    }
+    assert!(html.contains("<style>") && html.contains("pids.peak"));
+}
+
+#[test]
+fn an_incompatible_results_format_is_refused() {
+    let tmp = copy_fixture();
+    let path = tmp.path().join("summary.json");
+    let text =
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("\"format\": 1", "\"format\": 99", 1);
+    std::fs::write(&path, text).unwrap();
+    for args in [vec!["report"], vec!["compare", fixture().to_str().unwrap()]] {
+        let o = limitlab().args(&args).arg(tmp.path()).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", common::text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("results format 99") && err.contains("reads format 1 only"),
+            "{err}"
+        );
+    }
+    let o = limitlab()
+        .arg("report")
+        .arg("/nonexistent-results")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// A copy of the fixture with its summary changed by `edit`.
+fn edited(edit: impl Fn(&mut serde_json::Value)) -> tempfile::TempDir {
+    let tmp = copy_fixture();
+    let path = tmp.path().join("summary.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    tmp
+}
+
+fn compare(a: &Path, b: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let o = limitlab()
+        .arg("compare")
+        .arg(a)
+        .arg(b)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn compare_passes_the_same_run_and_catches_regressions() {
+    let (code, out) = compare(&fixture(), &fixture(), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("no regression"), "{out}");
+
+    // Teardown three times slower: past any tolerance in its bad direction.
+    let slow = edited(|v| {
+        let t = v["metrics"]["teardown.ms"].as_f64().unwrap();
+        v["metrics"]["teardown.ms"] = serde_json::json!(t * 3.0 + 50.0);
+    });
+    let (code, out) = compare(&fixture(), slow.path(), &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("REGRESSION") && out.contains("teardown.ms"),
+        "{out}"
+    );
+    let (code, out) = compare(&fixture(), slow.path(), &["--tolerance", "100000"]);
+    assert_eq!(code, Some(2), "{out}");
+
+    // An expectation that held and now fails.
+    let broken = edited(|v| {
+        v["expectations"][0]["held"] = serde_json::json!(false);
+    });
+    let (code, out) = compare(&fixture(), broken.path(), &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("expectation pids.peak <= 50 held in the baseline and fails now"),
+        "{out}"
+    );
+
+    // Faster is better, never a regression; a describing metric changing is shown only.
+    let better = edited(|v| {
+        v["metrics"]["teardown.ms"] = serde_json::json!(0.0);
+        v["metrics"]["pids.limit_hits"] = serde_json::json!(1.0);
+    });
+    let (code, out) = compare(&fixture(), better.path(), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("better") && out.contains("changed"), "{out}");
+}
+
+#[test]
+fn junit_has_one_case_per_expectation() {
+    let s = load::summary(&fixture().join("summary.json")).unwrap();
+    let mut failing = s.clone();
+    failing.expectations[1].held = false;
+    failing.verdict = limitlab::record::Verdict::Failed;
+    let xml = junit::render(&[
+        junit::Entry {
+            summary: &s,
+            results: "a".into(),
+        },
+        junit::Entry {
+            summary: &failing,
+            results: "b".into(),
+        },
+    ]);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("tests"), Some("6"));
+    assert_eq!(root.attribute("failures"), Some("1"));
+    assert_eq!(root.attribute("errors"), Some("0"));
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 2);
+    let cases: Vec<_> = suites[1]
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 3);
+    assert!(cases[1].children().any(|n| n.has_tag_name("failure")));
+    assert_eq!(cases[0].attribute("name"), Some("pids.peak <= 50"));
+}
+
+#[test]
+fn a_truncated_last_sample_row_is_tolerated() {
+    let tmp = copy_fixture();
+    let path = tmp.path().join("samples.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut = &text[..text.len() - 20];
+    std::fs::write(&path, cut).unwrap();
+    let full: RunRecord = load::run(&fixture()).unwrap().1;
+    let (_, r) = load::run(tmp.path()).unwrap();
+    assert_eq!(
+        r.samples.len(),
+        full.samples.len() - 1,
+        "the cut row is dropped, the rest kept"
+    );
+}
