@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::plan::RunPlan;
 use crate::record::Sample;
@@ -24,8 +24,67 @@ pub struct LiveStatus {
     memory_limit: Option<u64>,
 }
 
+/// The overall bar of a sweep, with each cell's bar drawn beneath it (terminals only).
+pub struct SweepProgress {
+    multi: Option<(MultiProgress, ProgressBar)>,
+}
+
+impl SweepProgress {
+    pub fn new(name: &str, cells: usize, quiet: bool) -> SweepProgress {
+        if quiet || !std::io::stdout().is_terminal() {
+            return SweepProgress { multi: None };
+        }
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout_with_hz(10));
+        let overall = multi.add(ProgressBar::new(cells as u64));
+        overall.set_style(
+            ProgressStyle::with_template("{prefix:.bold} cells [{bar:20}] {pos}/{len} {msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        overall.set_prefix(name.to_string());
+        SweepProgress {
+            multi: Some((multi, overall)),
+        }
+    }
+
+    /// A cell is starting.
+    pub fn cell(&self, label: &str) {
+        if let Some((_, overall)) = &self.multi {
+            overall.set_message(label.to_string());
+        }
+    }
+
+    /// A cell has ended.
+    pub fn cell_done(&self) {
+        if let Some((_, overall)) = &self.multi {
+            overall.inc(1);
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some((_, overall)) = &self.multi {
+            overall.finish_and_clear();
+        }
+    }
+
+    /// Prints a line above the bars.
+    pub fn say(&self, line: &str) {
+        match &self.multi {
+            Some((multi, _)) => {
+                let _ = multi.println(line);
+            }
+            None => println!("{line}"),
+        }
+    }
+}
+
 impl LiveStatus {
     pub fn new(plan: &RunPlan, quiet: bool) -> LiveStatus {
+        LiveStatus::within(plan, quiet, None)
+    }
+
+    /// A status line, drawn beneath a sweep's overall bar when there is one.
+    pub fn within(plan: &RunPlan, quiet: bool, sweep: Option<&SweepProgress>) -> LiveStatus {
         let mode = if quiet {
             Mode::Quiet
         } else if std::io::stdout().is_terminal() {
@@ -33,6 +92,10 @@ impl LiveStatus {
                 Some(plan.duration.as_millis() as u64),
                 ProgressDrawTarget::stdout_with_hz(10),
             );
+            let bar = match sweep.and_then(|s| s.multi.as_ref()) {
+                Some((multi, _)) => multi.add(bar),
+                None => bar,
+            };
             bar.set_style(
                 ProgressStyle::with_template("{prefix:.bold} [{bar:20}] {msg}")
                     .expect("valid template")

@@ -9,7 +9,7 @@ use super::{Format, RunArgs, clean_leftovers};
 use crate::host::HostFacts;
 use crate::matrix;
 use crate::plan::{self, PlanOptions, RunPlan};
-use crate::progress::LiveStatus;
+use crate::progress::{LiveStatus, SweepProgress};
 use crate::record::{RunRecord, Summary};
 use crate::report::sweep::{CellEntry, SweepIndex};
 use crate::report::{self, ResultsDir, junit, summary, terminal};
@@ -174,14 +174,19 @@ fn run_sweep(
     let mut worst = Exit::Held;
     let mut summaries: Vec<Option<Summary>> = Vec::new();
     let total = l.plans.len();
+    let progress = SweepProgress::new(
+        &first.name,
+        total,
+        args.quiet || args.format == Format::Json,
+    );
     for (i, p) in l.plans.iter().enumerate() {
         let label = p.cell.clone().unwrap_or_default();
         let dir_name = matrix::cell_dir(i, &label);
         let dir = ResultsDir::exact(&root.path.join(&dir_name))?;
-        if !args.quiet && args.format == Format::Text {
-            println!("[{}/{total}] {} {label}", i + 1, p.name);
-        }
-        match run_one(p, env, &dir, args, Some((i + 1, total))) {
+        progress.cell(&label);
+        let result = run_one(p, env, &dir, args, Some((i + 1, total, &progress)));
+        progress.cell_done();
+        match result {
             Ok((code, d)) => {
                 worst = worst.max(code);
                 index.cells.push(CellEntry {
@@ -215,6 +220,7 @@ fn run_sweep(
             break;
         }
     }
+    progress.finish();
     let refs: Vec<Option<&Summary>> = summaries.iter().map(Option::as_ref).collect();
     report::write_sweep_report(&root.path, &index, &refs).map_err(|e| {
         coded(
@@ -238,11 +244,11 @@ fn run_one(
     env: &RunEnv,
     dir: &ResultsDir,
     args: &RunArgs,
-    cell: Option<(usize, usize)>,
+    cell: Option<(usize, usize, &SweepProgress)>,
 ) -> anyhow::Result<(Exit, Option<Done>)> {
     let quiet = args.quiet || args.format == Format::Json;
-    let mut status = LiveStatus::new(p, quiet);
-    if let Some((i, n)) = cell {
+    let mut status = LiveStatus::within(p, quiet, cell.map(|(_, _, s)| s));
+    if let Some((i, n, _)) = cell {
         status.set_prefix(&format!("{} [{i}/{n}]", p.name));
     }
     if p.limits.pids.source == plan::PidsSource::SafetyCeiling {
@@ -257,15 +263,24 @@ fn run_one(
     let summary = summary::build(&record, Vec::new());
     // The verdict is shown even when the results cannot be saved (a full disk), and the
     // results are saved even when the verdict cannot be shown (a closed pipe).
-    let shown = {
-        let mut out = std::io::stdout().lock();
-        match args.format {
-            Format::Text => terminal::print(&mut out, &summary, &dir.path),
-            Format::Json => serde_json::to_writer(&mut out, &summary)
-                .map_err(std::io::Error::from)
-                .and_then(|_| writeln!(out)),
+    let shown = match (args.format, cell) {
+        // Inside a sweep on a terminal, above the bars.
+        (Format::Text, Some((_, _, sweep))) => {
+            let mut text = Vec::new();
+            terminal::print(&mut text, &summary, &dir.path)
+                .map(|_| sweep.say(String::from_utf8_lossy(&text).trim_end()))
         }
-        .and_then(|_| out.flush())
+        (Format::Text, None) => {
+            let mut out = std::io::stdout().lock();
+            terminal::print(&mut out, &summary, &dir.path).and_then(|_| out.flush())
+        }
+        (Format::Json, _) => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer(&mut out, &summary)
+                .map_err(std::io::Error::from)
+                .and_then(|_| writeln!(out))
+                .and_then(|_| out.flush())
+        }
     };
     summary::write(&dir.file("summary.json"), &summary).map_err(|e| {
         coded(
