@@ -19,11 +19,20 @@ pub mod runner;
 pub mod sampler;
 pub mod sandbox;
 pub mod scenario;
+pub mod schema;
 pub mod supervisor;
 pub mod units;
 pub mod workloads;
 
 use std::fmt;
+
+/// The version and the git commit it was built from: `0.1.0 (3f2a9c1e0b7d)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LIMITLAB_GIT_COMMIT"),
+    ")"
+);
 
 /// limitlab's exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -222,7 +222,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
     match &sb.namespaces {
         None => namespaces = Namespace::ALL.to_vec(),
         Some(list) => {
-            for (i, n) in list.iter().enumerate() {
+            for (i, n) in list.iter().map(|n| &n.0).enumerate() {
                 match Namespace::ALL.iter().find(|ns| ns.name() == n) {
                     None => e(
                         &path(&["sandbox", "namespaces"]).index(i),

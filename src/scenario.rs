@@ -8,80 +8,179 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::de::{DeTable, DeValue};
 
-/// A scenario file as written. Every field is optional here; [`crate::plan`] decides what is
-/// required and fills in defaults.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// A limitlab scenario: what to run in the sandbox, under which limits, for how long, and
+/// what must hold. Every field is optional here; [`crate::plan`] decides what is required
+/// and fills in defaults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// Names the results folder (`results/<name>/...`): letters, digits, `.`, `_`, `-`.
+    /// Default: the file name without `.toml`.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"), extend("examples" = ["forkbomb"]))]
     pub name: Option<String>,
+    /// One line saying what the scenario demonstrates; shown in reports.
+    #[schemars(extend("examples" = ["Classic fork bomb against pids.max = 100"]))]
     pub description: Option<String>,
+    /// Required. How long the workload runs (the run ends earlier if every workload ends).
+    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("examples" = ["5s", "1500ms"]))]
     pub duration: Option<String>,
+    /// The sandbox the workload runs in.
     pub sandbox: Option<SandboxTable>,
+    /// The cgroup limits under test; each is optional (absent: no limit from the scenario,
+    /// but limitlab's safety ceilings still apply).
     pub limits: Option<LimitsTable>,
+    /// What runs; one or more tables, started together (or after `start_after`).
     #[serde(default)]
     pub workload: Vec<WorkloadTable>,
+    /// How often the cgroup is sampled.
     pub sampling: Option<SamplingTable>,
+    /// Metric = comparison; every one must hold for exit code 0.
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::expect_schema")]
     pub expect: IndexMap<String, String>,
-    /// A sweep: dotted scenario keys and the values to run them with (handled by
-    /// [`crate::matrix`]).
+    /// A sweep: dotted scenario keys with the lists of values to run, e.g.
+    /// `"limits.pids" = [10, 100, 1000]`, and `include` for extra cells. One run per cell.
+    #[schemars(schema_with = "crate::schema::matrix_schema")]
     pub matrix: Option<toml::Table>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// The sandbox the workload runs in.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SandboxTable {
-    pub namespaces: Option<Vec<String>>,
+    /// Which namespaces the sandbox gets.
+    #[schemars(extend("default" = ["pid", "mount", "net", "uts", "ipc", "cgroup"]))]
+    pub namespaces: Option<Vec<NamespaceName>>,
+    /// The sandbox's hostname (needs the uts namespace).
+    #[schemars(extend("default" = "limitlab"))]
     pub hostname: Option<String>,
+    /// The uid the workload runs as (65534 is nobody).
+    #[schemars(range(min = 0, max = 4294967294i64), extend("default" = 65534))]
     pub uid: Option<i64>,
+    /// The gid the workload runs as.
+    #[schemars(range(min = 0, max = 4294967294i64), extend("default" = 65534))]
     pub gid: Option<i64>,
+    /// Resource limits (setrlimit) of the workload.
     pub rlimits: Option<RlimitsTable>,
+    /// The syscall filter: no new namespaces, mounts or kernel keyrings inside the sandbox.
+    #[schemars(extend("default" = true))]
     pub seccomp: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// A namespace name.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct NamespaceName(#[schemars(schema_with = "namespace_schema")] pub String);
+
+fn namespace_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = crate::plan::Namespace::ALL
+        .iter()
+        .map(|n| n.name())
+        .collect();
+    schemars::json_schema!({ "type": "string", "enum": names })
+}
+
+/// Resource limits (setrlimit) of the workload.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RlimitsTable {
+    /// RLIMIT_NPROC: processes of the workload's uid on the whole machine (not enforced
+    /// for uid 0).
+    #[schemars(range(min = 1), extend("examples" = [500]))]
     pub nproc: Option<i64>,
+    /// RLIMIT_NOFILE: open files per process.
+    #[schemars(range(min = 8), extend("examples" = [1024]))]
     pub nofile: Option<i64>,
+    /// RLIMIT_AS: address space per process, a size (at least 16MiB).
     #[serde(rename = "as")]
+    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["1GiB"]))]
     pub address_space: Option<toml::Value>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// The cgroup limits under test.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsTable {
+    /// pids.max: most processes and threads at once, or "max" for no scenario limit (the
+    /// safety ceiling still applies).
+    #[schemars(with = "Option<crate::schema::Pids>", extend("examples" = [100, "max"]))]
     pub pids: Option<toml::Value>,
+    /// memory.max (v1 memory.limit_in_bytes), a size of at least 1MiB.
+    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["256MiB"]))]
     pub memory: Option<toml::Value>,
+    /// memory.swap.max (v1: memsw = memory + swap), a size; needs `memory`.
+    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["0B"]))]
     pub swap: Option<toml::Value>,
+    /// CPU bandwidth in cores (0.01 to 4096), written as cpu.max quota/period (v1
+    /// cfs_quota_us/cfs_period_us) with a 100 ms period.
+    #[schemars(with = "Option<crate::schema::Number>", extend("examples" = [0.5, 2]))]
     pub cpu: Option<toml::Value>,
+    /// cpuset.cpus: the CPUs the sandbox may use.
+    #[schemars(regex(pattern = r"^\s*[0-9]+(-[0-9]+)?(\s*,\s*[0-9]+(-[0-9]+)?)*\s*$"), extend("examples" = ["0", "0-1,3"]))]
     pub cpuset: Option<String>,
 }
 
-/// One `[[workload]]` table. Which options are allowed depends on `kind`; the planner checks.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// One workload. Which options are allowed depends on `kind` (see the workload kinds);
+/// the planner checks.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadTable {
+    /// Required. What runs.
+    #[schemars(schema_with = "crate::schema::kind_schema")]
     pub kind: Option<String>,
+    /// forkbomb, threadbomb: how the bomb multiplies.
+    #[schemars(extend("enum" = ["classic", "binary", "churn"], "default" = "classic"))]
     pub style: Option<String>,
+    /// command (required): the program and its arguments, looked up in PATH.
+    #[schemars(extend("examples" = [["perl", "-e", "fork while fork"]]))]
     pub argv: Option<Vec<String>>,
+    /// memhog (required): how much to allocate, a size.
+    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["1GiB"]))]
     pub size: Option<toml::Value>,
+    /// memhog: how fast, a size per second; default as fast as the kernel allows.
+    #[schemars(regex(pattern = crate::schema::RATE_PATTERN), extend("examples" = ["256MiB/s"]))]
     pub rate: Option<String>,
+    /// memhog: the allocation step, a size from 4KiB to 1GiB.
+    #[schemars(with = "Option<crate::schema::Size>", extend("default" = "4MiB"))]
     pub chunk: Option<toml::Value>,
+    /// memhog: anon (anonymous memory) or shm (a file in the sandbox's private tmpfs).
+    #[schemars(extend("enum" = ["anon", "shm"], "default" = "anon"))]
     pub backing: Option<String>,
+    /// memhog: keep the memory until the end (false: free it and exit).
+    #[schemars(extend("default" = true))]
     pub hold: Option<bool>,
+    /// cpuspin: spinning threads; default one per CPU of the sandbox's cpuset.
+    #[schemars(range(min = 1, max = 4096))]
     pub threads: Option<i64>,
+    /// cpuspin: busy fraction of each 100 ms slot, 0 < duty <= 1.
+    #[schemars(with = "Option<crate::schema::Number>", extend("default" = 1.0))]
     pub duty: Option<toml::Value>,
+    /// Any kind: delay before this workload starts, shorter than the duration.
+    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "0s"))]
     pub start_after: Option<String>,
+    /// escape: which attempts to make; default all.
+    #[schemars(schema_with = "tries_schema")]
     pub tries: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+fn tries_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = crate::workloads::escape::ATTEMPTS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    schemars::json_schema!({ "type": ["array", "null"], "items": { "type": "string", "enum": names } })
+}
+
+/// How often the cgroup is sampled.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SamplingTable {
+    /// The sampling interval, at least 1ms.
+    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "10ms"))]
     pub interval: Option<String>,
 }
 

@@ -1,5 +1,6 @@
 //! The command line: what each subcommand takes, and how it maps onto the pipeline.
 
+mod info;
 mod report;
 mod run;
 
@@ -32,7 +33,7 @@ Exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input or us
 #[derive(Debug, Parser)]
 #[command(
     name = "limitlab",
-    version,
+    version = crate::VERSION,
     about = "Prove that resource limits hold: run hostile workloads in cgroup-limited sandboxes, measure, report",
     long_about = "limitlab starts an isolated sandbox (pid, mount, net, uts, ipc and cgroup namespaces) \
 inside cgroups with the limits a scenario file asks for, runs an attack workload in it (a fork bomb, or any \
@@ -98,6 +99,36 @@ Example:
     },
     /// Report what this machine can do: cgroup mode, controllers, PSI, cgroup.kill, namespaces
     Doctor,
+    /// List the workload kinds with their options and defaults, and every metric [expect] knows
+    List,
+    /// Write a commented starter scenario
+    #[command(
+        after_help = "Example:\n  limitlab init --kind memhog my-memhog.toml && limitlab run my-memhog.toml"
+    )]
+    Init {
+        /// forkbomb, threadbomb, memhog, cpuspin, escape or command
+        #[arg(long, default_value = "forkbomb")]
+        kind: String,
+        /// The file to create (never overwritten)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of scenario files (for editors: taplo, Even Better TOML)
+    Schema,
+    /// Print shell completions
+    #[command(
+        after_help = "Example:\n  limitlab completions bash > /etc/bash_completion.d/limitlab"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  limitlab man > /usr/local/share/man/man1/limitlab.1")]
+    Man,
+    /// Print docs/scenario.md (generated from the code)
+    #[command(name = "__docs", hide = true)]
+    Docs,
     /// Remove what runs left behind (a harness killed with SIGKILL): limitlab's own cgroups
     /// beneath this process's cgroups whose harness is gone, and any process still in them
     Clean,
@@ -106,7 +137,7 @@ Example:
     Supervise,
     /// The sandbox init (started by `run`, not by hand)
     #[command(name = "__init", hide = true)]
-    Init,
+    SandboxInit,
     /// Run a built-in workload in this process (used inside the sandbox)
     #[command(name = "__workload", hide = true)]
     Workload(WorkloadArgs),
@@ -170,7 +201,19 @@ pub fn dispatch(cli: Cli) -> u8 {
         Command::Doctor => Ok(doctor()),
         Command::Clean => clean(),
         Command::Supervise => return crate::supervisor::main().clamp(0, 255) as u8,
-        Command::Init => return init::main().clamp(0, 255) as u8,
+        Command::SandboxInit => return init::main().clamp(0, 255) as u8,
+        Command::List => info::list(),
+        Command::Init { kind, file } => info::init(&kind, &file),
+        Command::Schema => {
+            print!("{}", crate::schema::schema_text());
+            Ok(Exit::Held.into())
+        }
+        Command::Docs => {
+            print!("{}", crate::schema::scenario_markdown());
+            Ok(Exit::Held.into())
+        }
+        Command::Completions { shell } => info::completions(shell),
+        Command::Man => info::man(),
         Command::Workload(args) => workloads::main(args.kind),
     };
     match result {

@@ -33,8 +33,10 @@ fn check_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// Re-renders one run's report; returns its summary as recomputed from the samples.
 fn rerender_run(dir: &Path) -> anyhow::Result<Summary> {
-    let (_, record) = load::run(dir)?;
-    let s = summary::build(&record, Vec::new());
+    let (stored, record) = load::run(dir)?;
+    let mut s = summary::build(&record, Vec::new());
+    // The report names the limitlab that ran the experiment, not the one re-rendering it.
+    s.limitlab_version = stored.limitlab_version;
     report::write_run_report(dir, &s, &record).map_err(|e| {
         coded(
             Exit::Internal,

@@ -65,7 +65,7 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
     }
     Summary {
         format: FORMAT_VERSION,
-        limitlab_version: env!("CARGO_PKG_VERSION").to_string(),
+        limitlab_version: crate::VERSION.to_string(),
         scenario: record.plan.clone(),
         host: record.host.clone(),
         started_at: record.started_at.clone(),

@@ -36,7 +36,7 @@ impl SweepIndex {
     pub fn new(name: &str, description: Option<String>, source: &Path) -> SweepIndex {
         SweepIndex {
             format: FORMAT_VERSION,
-            limitlab_version: env!("CARGO_PKG_VERSION").into(),
+            limitlab_version: crate::VERSION.into(),
             name: name.into(),
             description,
             source: source.to_path_buf(),

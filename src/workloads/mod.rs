@@ -277,8 +277,8 @@ pub const KINDS: &[KindDef] = &[
             },
             OptionDef {
                 name: "rate",
-                help: "how fast, e.g. \"256MiB/s\"; default as fast as the kernel allows",
-                default: None,
+                help: "how fast, e.g. \"256MiB/s\"",
+                default: Some("as fast as the kernel allows"),
             },
             OptionDef {
                 name: "chunk",

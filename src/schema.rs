@@ -1,0 +1,366 @@
+//! The scenario format described for machines and people, generated from the same Rust
+//! types the parser uses: a JSON Schema (`scenarios/schema.json`, for editors: taplo / Even
+//! Better TOML) and `docs/scenario.md`. Tests regenerate both and fail if the committed files
+//! drifted, so neither can go stale.
+
+use std::fmt::Write;
+
+use schemars::JsonSchema;
+use serde_json::{Value, json};
+
+use crate::metrics::METRICS;
+use crate::scenario::Scenario;
+use crate::workloads::KINDS;
+
+/// A size with a unit, as the parser takes it.
+pub const SIZE_PATTERN: &str =
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB|K|M|G|T)\s*$";
+/// A duration with a unit.
+pub const DURATION_PATTERN: &str = r"^\s*[0-9][0-9_]*(\.[0-9]+)?\s*(ns|us|µs|ms|s|m|h)\s*$";
+/// A rate: a size per second.
+pub const RATE_PATTERN: &str =
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB|K|M|G|T)/s\s*$";
+
+/// `limits.pids`: a count, or "max".
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum Pids {
+    Count(#[schemars(range(min = 1))] u64),
+    NoLimit(MaxWord),
+}
+
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub enum MaxWord {
+    #[serde(rename = "max")]
+    Max,
+}
+
+/// A size: bytes as an integer, or a string with a unit.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum Size {
+    Bytes(u64),
+    WithUnit(#[schemars(regex(pattern = SIZE_PATTERN))] String),
+}
+
+/// A number (integer or float).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum Number {
+    Float(f64),
+}
+
+/// `workload.kind`: one of the kinds limitlab knows.
+pub fn kind_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    schemars::json_schema!({ "type": "string", "enum": names })
+}
+
+/// `[expect]`: metric names to comparisons.
+pub fn expect_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+    schemars::json_schema!({
+        "type": "object",
+        "propertyNames": { "enum": names },
+        "additionalProperties": {
+            "type": "string",
+            "pattern": r"^\s*((<=|>=|==|!=|<|>)\s*\S.*|\S+\s*\.\.\s*\S+)\s*$",
+            "examples": ["<= 101", ">= 1", "== 0", "0.45..0.55"]
+        }
+    })
+}
+
+/// `[matrix]`: dotted keys to lists of values, and `include`.
+pub fn matrix_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "properties": {
+            "include": {
+                "description": "Extra cells, each a table of dotted keys and values.",
+                "type": "array",
+                "items": { "type": "object" }
+            }
+        },
+        "additionalProperties": { "type": "array", "minItems": 1 }
+    })
+}
+
+/// The JSON Schema of a scenario file.
+pub fn schema() -> Value {
+    let mut s = serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema serializes");
+    if let Some(o) = s.as_object_mut() {
+        o.insert(
+            "$id".into(),
+            json!("https://limitlab.invalid/scenario.schema.json"),
+        );
+        o.insert("title".into(), json!("limitlab scenario"));
+    }
+    s
+}
+
+/// The schema as `scenarios/schema.json` holds it.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&schema()).expect("a schema serializes");
+    text.push('\n');
+    text
+}
+
+/// One key of the scenario format, as the docs list it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyDoc {
+    pub key: String,
+    pub kind: String,
+    pub description: String,
+    pub default: Option<String>,
+    pub examples: Vec<String>,
+}
+
+fn resolve<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap_or_default();
+            root.pointer(&format!("/$defs/{name}")).unwrap_or(v)
+        }
+        None => v,
+    }
+}
+
+fn type_of(root: &Value, v: &Value) -> String {
+    let v = resolve(root, v);
+    if let Some(t) = v.get("type") {
+        let types: Vec<String> = match t {
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|x| x.as_str())
+                .filter(|x| *x != "null")
+                .map(String::from)
+                .collect(),
+            Value::String(s) => vec![s.clone()],
+            _ => vec![],
+        };
+        let mut out = types.join(" or ");
+        if let Some(items) = v.get("items") {
+            out = format!("array of {}", type_of(root, items));
+        }
+        if let Some(e) = v.get("enum").and_then(Value::as_array) {
+            let names: Vec<String> = e
+                .iter()
+                .filter(|x| !x.is_null())
+                .map(|x| x.to_string())
+                .collect();
+            out = format!("one of {}", names.join(", "));
+        }
+        return out;
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(alts) = v.get(key).and_then(Value::as_array) {
+            let parts: Vec<String> = alts
+                .iter()
+                .map(|a| type_of(root, a))
+                .filter(|t| t != "null" && !t.is_empty())
+                .collect();
+            return parts.join(" or ");
+        }
+    }
+    if let Some(e) = v.get("enum").and_then(Value::as_array) {
+        return format!(
+            "one of {}",
+            e.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some(c) = v.get("const") {
+        return c.to_string();
+    }
+    "any".into()
+}
+
+fn collect(root: &Value, v: &Value, prefix: &str, out: &mut Vec<KeyDoc>) {
+    let v = resolve(root, v);
+    let props = match v.get("properties").and_then(Value::as_object) {
+        Some(p) => p,
+        None => {
+            // Option<Table>: the table is one of the alternatives.
+            if let Some(alts) = v.get("anyOf").and_then(Value::as_array) {
+                for a in alts {
+                    collect(root, a, prefix, out);
+                }
+            }
+            return;
+        }
+    };
+    for (name, p) in props {
+        let key = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        let target = resolve(root, p);
+        let inner = target
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .and_then(|alts| {
+                alts.iter()
+                    .map(|a| resolve(root, a))
+                    .find(|a| a.get("properties").is_some())
+            });
+        let table = target.get("properties").is_some()
+            || inner.is_some()
+            || target.get("type").and_then(Value::as_str) == Some("object");
+        let array_of_tables = target
+            .get("items")
+            .map(|i| resolve(root, i).get("properties").is_some())
+            .unwrap_or(false);
+        let description = p
+            .get("description")
+            .or_else(|| target.get("description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        out.push(KeyDoc {
+            key: if array_of_tables {
+                format!("[[{key}]]")
+            } else if table {
+                format!("[{key}]")
+            } else {
+                key.clone()
+            },
+            kind: match target.get("additionalProperties") {
+                _ if array_of_tables => "array of tables".into(),
+                Some(extra) if extra.is_object() => format!("table of {}", type_of(root, extra)),
+                _ if table => "table".into(),
+                _ => type_of(root, p),
+            },
+            description,
+            default: p
+                .get("default")
+                .or_else(|| target.get("default"))
+                .map(|d| d.to_string()),
+            examples: p
+                .get("examples")
+                .or_else(|| target.get("examples"))
+                .and_then(Value::as_array)
+                .map(|e| e.iter().map(|x| x.to_string()).collect())
+                .unwrap_or_default(),
+        });
+        if table {
+            collect(root, inner.unwrap_or(target), &key, out);
+        } else if array_of_tables {
+            collect(root, target.get("items").expect("checked"), &key, out);
+        }
+    }
+}
+
+/// Every key of the scenario format, in file order.
+pub fn keys() -> Vec<KeyDoc> {
+    let s = schema();
+    let mut out = Vec::new();
+    collect(&s, &s, "", &mut out);
+    out
+}
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// `docs/scenario.md`.
+pub fn scenario_markdown() -> String {
+    let mut m = String::from(
+        "# The scenario format\n\n\
+         Generated from the Rust types that parse it (`limitlab __docs > docs/scenario.md`);\n\
+         a test fails when this file and the code disagree. For editors, the same description\n\
+         is a JSON Schema: `scenarios/schema.json`.\n\n\
+         Sizes take units (`B`, `KiB` `MiB` `GiB` `TiB`, `KB` `MB` `GB` `TB`, or the kernel's `K` `M` `G` `T`\n\
+         meaning powers of 1024); a bare integer is bytes. Durations take units (`ns`, `us`, `ms`,\n\
+         `s`, `m`, `h`). Every key is optional unless it says it is required.\n\n\
+         ## Keys\n\n| key | type | default | description | example |\n|---|---|---|---|---|\n",
+    );
+    for k in keys() {
+        let _ = writeln!(
+            m,
+            "| `{}` | {} | {} | {} | {} |",
+            k.key,
+            md(&k.kind),
+            k.default
+                .as_deref()
+                .map(|d| format!("`{}`", md(d)))
+                .unwrap_or_default(),
+            md(&k.description),
+            k.examples
+                .iter()
+                .map(|e| format!("`{}`", md(e)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    m.push_str("\n## Workload kinds\n\nA `[[workload]]` table takes `kind` and the options of that kind.\n");
+    for k in KINDS {
+        let _ = writeln!(
+            m,
+            "\n### `{}`\n\n{}\n\n| option | default | description |\n|---|---|---|",
+            k.name, k.help
+        );
+        for o in k.options {
+            let _ = writeln!(
+                m,
+                "| `{}` | {} | {} |",
+                o.name,
+                o.default
+                    .map(md)
+                    .unwrap_or_else(|| "required".into()),
+                md(o.help)
+            );
+        }
+    }
+    m.push_str(
+        "\n## Metrics\n\n`[expect]` maps a metric to a comparison: `<`, `<=`, `==`, `!=`, `>=`, `>` and a\n\
+         number, or an inclusive range `low..high`. Values of byte and millisecond metrics may\n\
+         carry units (`\"< 128MiB\"`, `\"< 2s\"`). A metric the kernel does not provide makes its\n\
+         expectation fail as \"not available\".\n\n| metric | unit | meaning |\n|---|---|---|\n",
+    );
+    for d in METRICS {
+        let _ = writeln!(m, "| `{}` | {} | {} |", d.name, d.unit.name(), md(d.help));
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_described() {
+        let keys = keys();
+        for want in [
+            "duration",
+            "[limits]",
+            "limits.pids",
+            "[[workload]]",
+            "workload.kind",
+            "sandbox.rlimits.as",
+            "[expect]",
+            "[matrix]",
+        ] {
+            assert!(
+                keys.iter().any(|k| k.key == want),
+                "{want} in {:?}",
+                keys.iter().map(|k| &k.key).collect::<Vec<_>>()
+            );
+        }
+        for k in &keys {
+            assert!(!k.description.is_empty(), "{} has no description", k.key);
+            assert!(
+                !k.kind.is_empty() && k.kind != "any" || k.key == "[matrix]",
+                "{}: {}",
+                k.key,
+                k.kind
+            );
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The CLI teaches itself: the schema and the docs match the code, and list, completions,
+//! man and init produce what they promise.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn the_committed_schema_matches_the_code() {
+    let committed = std::fs::read_to_string(root().join("scenarios/schema.json")).unwrap();
+    assert_eq!(
+        committed,
+        limitlab::schema::schema_text(),
+        "scenarios/schema.json is stale: regenerate it with `limitlab schema > scenarios/schema.json`"
+    );
+}
+
+#[test]
+fn the_committed_docs_match_the_code() {
+    let committed = std::fs::read_to_string(root().join("docs/scenario.md")).unwrap();
+    assert_eq!(
+        committed,
+        limitlab::schema::scenario_markdown(),
+        "docs/scenario.md is stale: regenerate it with `limitlab __docs > docs/scenario.md`"
+    );
+    for m in limitlab::metrics::METRICS {
+        assert!(
+            committed.contains(&format!("`{}`", m.name)),
+            "{} is documented",
+            m.name
+        );
+    }
+    for k in limitlab::workloads::KINDS {
+        assert!(committed.contains(&format!("### `{}`", k.name)));
+        for o in k.options {
+            assert!(committed.contains(&format!("`{}`", o.name)));
+        }
+    }
+}
+
+#[test]
+fn every_shipped_scenario_is_valid_against_the_schema_shape() {
+    // Every top-level key the shipped scenarios use is a property of the schema.
+    let schema = limitlab::schema::schema();
+    let props = schema["properties"].as_object().unwrap();
+    for dir in ["scenarios", "scenarios/hostile"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "toml") {
+                let t: toml::Table =
+                    toml::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
+                for k in t.keys() {
+                    assert!(props.contains_key(k), "{}: {k}", e.path().display());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn list_names_every_kind_and_metric() {
+    let o = limitlab().arg("list").output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for k in limitlab::workloads::KINDS {
+        assert!(out.contains(&format!("  {}: ", k.name)), "{}", k.name);
+    }
+    for m in limitlab::metrics::METRICS {
+        assert!(
+            out.contains(m.name) && out.contains(m.unit.name()),
+            "{}",
+            m.name
+        );
+    }
+}
+
+#[test]
+fn completions_and_man_page() {
+    let o = limitlab().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let bash = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        bash.contains("_limitlab()") && bash.contains("compare"),
+        "bash completion"
+    );
+    let o = limitlab().args(["completions", "zsh"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("#compdef limitlab"));
+    let o = limitlab().arg("man").output().unwrap();
+    let man = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        man.contains(".TH limitlab 1") && man.contains("doctor"),
+        "{man}"
+    );
+}
+
+#[test]
+fn version_names_the_commit() {
+    let o = limitlab().arg("--version").output().unwrap();
+    let v = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        v.starts_with(&format!("limitlab {} (", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
+}
+
+#[test]
+fn init_writes_starters_that_validate_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    for kind in [
+        "forkbomb",
+        "memhog",
+        "cpuspin",
+        "threadbomb",
+        "escape",
+        "command",
+    ] {
+        let file = tmp.path().join(format!("{kind}.toml"));
+        let o = limitlab()
+            .args(["init", "--kind", kind])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let o = limitlab().arg("validate").arg(&file).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{kind}: {}", text(&o));
+    }
+    let file = tmp.path().join("forkbomb.toml");
+    std::fs::write(&file, "mine").unwrap();
+    let o = limitlab().args(["init"]).arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    let o = limitlab()
+        .args(["init", "--kind", "spoon"])
+        .arg(tmp.path().join("x.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
