@@ -210,14 +210,38 @@ fn run(args: &RunArgs) -> anyhow::Result<u8> {
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
 
+    // On pure v2 from a delegated cgroup the harness moves into a leaf for the runs; that is
+    // undone after the last one, whatever happened, and a failure to undo it is a leak.
+    let mut leaf = layout.prepare()?;
+    let outcome = run_plans(&plans, args, &layout, &host);
+    let left = leaf.as_mut().map(|l| l.restore()).unwrap_or_default();
+    if left.is_empty() {
+        return outcome;
+    }
+    let msg = format!(
+        "could not undo the changes to its own cgroup: {}",
+        left.join("; ")
+    );
+    Err(match outcome {
+        Ok(_) => coded(Exit::Internal, msg),
+        Err(e) => e.context(msg),
+    })
+}
+
+fn run_plans(
+    plans: &[RunPlan],
+    args: &RunArgs,
+    layout: &Layout,
+    host: &HostFacts,
+) -> anyhow::Result<u8> {
     let mut worst = Exit::Held;
-    for p in &plans {
+    for p in plans {
         let dir = match &args.out {
             Some(out) if plans.len() == 1 => ResultsDir::exact(out)?,
             Some(out) => ResultsDir::exact(&out.join(&p.name))?,
             None => ResultsDir::timestamped(Path::new("results"), &p.name)?,
         };
-        let code = run_one(p, &layout, &host, &dir, args.quiet)?;
+        let code = run_one(p, layout, host, &dir, args.quiet)?;
         worst = worst.max(code);
         if let Some(sig) = sys::stop_signal() {
             return Ok(128 + sig as u8);
