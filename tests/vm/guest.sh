@@ -32,8 +32,11 @@ setup() {
   hostname guest
 }
 
-fails=0
-pass() { echo "  ok    $*"; }
+fails=0 passes=0
+pass() {
+  echo "  ok    $*"
+  passes=$((passes + 1))
+}
 fail() {
   echo "  FAIL  $*"
   fails=$((fails + 1))
@@ -206,7 +209,8 @@ main() {
   left=$(leftovers)
   check "zero limitlab cgroups anywhere at the end" [ -z "$left" ]
   [ -z "$left" ] || echo "$left"
-  echo "end: $(cut -d' ' -f1 /proc/uptime) s; $fails check(s) failed"
+  echo "end: $(cut -d' ' -f1 /proc/uptime) s"
+  echo "checks: $passes passed, $fails failed"
   [ $fails -le 100 ] || fails=100
   return $fails
 }
