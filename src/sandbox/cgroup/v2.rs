@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::v1::{CFS_PERIOD_US, check_cpuset, quota_us};
+use super::v1::{CFS_PERIOD_US, check_cpuset, host_has_swap, quota_us};
 use super::{
     Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, kill_listed, mkdir,
     read, remove_dirs, set, write,
@@ -26,6 +26,16 @@ impl V2Cgroup {
         layout: &Layout,
         name: &str,
         limits: &LimitsPlan,
+    ) -> Result<V2Cgroup, CgroupError> {
+        Self::create_with(layout, name, limits, host_has_swap())
+    }
+
+    /// [`V2Cgroup::create`]; `host_swap` says whether the host has swap in use.
+    fn create_with(
+        layout: &Layout,
+        name: &str,
+        limits: &LimitsPlan,
+        host_swap: bool,
     ) -> Result<V2Cgroup, CgroupError> {
         let parent = layout
             .unified
@@ -52,23 +62,35 @@ impl V2Cgroup {
             limits: Vec::new(),
             removed: AtomicBool::new(false),
         };
-        if let Err(e) = cg.apply(&parent, limits) {
+        if let Err(e) = cg.apply(&parent, limits, host_swap) {
             cg.remove();
             return Err(e);
         }
         Ok(cg)
     }
 
-    fn apply(&mut self, parent: &Path, limits: &LimitsPlan) -> Result<(), CgroupError> {
+    fn apply(
+        &mut self,
+        parent: &Path,
+        limits: &LimitsPlan,
+        host_swap: bool,
+    ) -> Result<(), CgroupError> {
         let (w, dir) = (&mut self.limits, &self.dir);
         set(w, dir, "pids.max", limits.pids.max.to_string())?;
         if let Some(mem) = limits.memory {
             set(w, dir, "memory.max", mem.to_string())?;
         }
-        if let Some(swap) = limits.swap
-            && dir.join("memory.swap.max").exists()
-        {
-            set(w, dir, "memory.swap.max", swap.to_string())?;
+        if let Some(swap) = limits.swap {
+            if dir.join("memory.swap.max").exists() {
+                set(w, dir, "memory.swap.max", swap.to_string())?;
+            } else if host_swap {
+                // Without it memory.max bounds only RAM, and the workload swaps past the
+                // scenario's swap limit: refuse, as v1 does without memory.memsw.*.
+                return Err(CgroupError::Unsupported(
+                    "the scenario sets limits.swap but this kernel has no swap accounting for cgroup v2 (memory.swap.max is missing: swapaccount=0 or CONFIG_MEMCG_SWAP off), and this host has swap in use".into(),
+                ));
+            }
+            // No swap in use: nothing can be swapped, so the limit holds without the file.
         }
         if let Some(cores) = limits.cpu {
             set(
@@ -365,7 +387,7 @@ mod tests {
                 ("cgroup.subtree_control", "\n"),
             ],
         );
-        let cg = V2Cgroup::create(&layout, "limitlab.t.0", &limits()).unwrap();
+        let cg = V2Cgroup::create_with(&layout, "limitlab.t.0", &limits(), false).unwrap();
         let dir = tmp.path().join("ci.slice/runner/limitlab.t.0");
         let r = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
         assert_eq!(r("pids.max"), "100");
@@ -373,12 +395,28 @@ mod tests {
         assert_eq!(r("cpu.max"), "50000 100000");
         assert!(
             !dir.join("memory.swap.max").exists(),
-            "only written where the kernel has it"
+            "only written where the kernel has it (no swap in use here)"
         );
         // The fake file keeps the last single-controller write.
         let sc = std::fs::read_to_string(tmp.path().join("ci.slice/runner/cgroup.subtree_control"));
         assert_eq!(sc.unwrap(), "+cpu");
         assert_eq!(cg.clone_into_dir(), Some(dir.as_path()));
+    }
+
+    #[test]
+    fn a_swap_limit_without_swap_accounting_is_a_host_problem_where_swap_is_in_use() {
+        let tmp = tempfile::tempdir().unwrap();
+        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
+        populate(
+            &layout,
+            &[
+                ("cgroup.controllers", "cpuset cpu io memory pids\n"),
+                ("cgroup.subtree_control", "\n"),
+            ],
+        );
+        let e = V2Cgroup::create_with(&layout, "limitlab.t.2", &limits(), true).unwrap_err();
+        assert!(e.is_host_problem());
+        assert!(e.to_string().contains("memory.swap.max is missing"), "{e}");
     }
 
     #[test]
