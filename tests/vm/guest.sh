@@ -166,6 +166,11 @@ run_phase() {
     check "$name: limitlab run exits 0 (every expectation held)" [ $rc = 0 ]
     if [ -f "$out/summary.json" ]; then
       check_v2_run "$out"
+      case $name in
+        cpu-quota) check "cpuset.cpus written" grep -q '"control": "cpuset.cpus"' "$out/summary.json" ;;
+        memory-oom) [ -f $SLICE/memory.swap.max ] &&
+          check "memory.swap.max written (the kernel has it)" grep -q '"control": "memory.swap.max"' "$out/summary.json" ;;
+      esac
     else
       fail "$name: no summary.json"
     fi
