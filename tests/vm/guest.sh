@@ -195,6 +195,11 @@ shared_phase() {
   check "no limitlab cgroup left" [ -z "$(leftovers)" ]
   check "$RUNNER subtree_control untouched (empty)" [ -z "$(cat $RUNNER/cgroup.subtree_control)" ]
   check "no results folder husk" [ ! -e /results/shared/summary.json ]
+  sh -c 'echo $$ >'"$RUNNER"'/cgroup.procs && '"$LIMITLAB"' doctor; exit $?' >/tmp/doctor 2>&1
+  rc=$?
+  grep 'no internal processes' /tmp/doctor | sed 's/^/  | /'
+  check "doctor there exits 3" [ $rc = 3 ]
+  check "doctor says MISSING: no internal processes" grep -q '^MISSING *no internal processes' /tmp/doctor
 }
 
 main() {
