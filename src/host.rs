@@ -201,20 +201,32 @@ pub fn doctor() -> Vec<Check> {
                     )
                 });
             }
-            let procs = std::fs::read_to_string(own.join("cgroup.procs")).unwrap_or_default();
-            let others = procs
-                .lines()
-                .filter(|p| p.trim() != std::process::id().to_string())
-                .count();
-            if layout.unified.as_ref().is_some_and(|h| h.own != "/") && others > 0 {
-                out.push(check(
-                    Status::Warn,
-                    "no internal processes",
-                    format!(
-                        "{} holds {others} other process(es); enabling controllers for sandboxes below it will fail unless they are already enabled",
-                        own.display()
-                    ),
-                ));
+            // The real root cgroup has no cgroup.type and is exempt from "no internal
+            // processes"; any other cgroup (a cgroup namespace's "/" included) is not.
+            if own.join("cgroup.type").exists() {
+                let procs = std::fs::read_to_string(own.join("cgroup.procs")).unwrap_or_default();
+                let me = std::process::id().to_string();
+                let others = procs.lines().filter(|p| p.trim() != me).count();
+                out.push(if others > 0 {
+                    check(
+                        Status::Missing,
+                        "no internal processes",
+                        format!(
+                            "{} holds {others} other process(es): cgroup v2 gives sandboxes controllers only below a cgroup without processes, so runs exit 3; run limitlab from a cgroup of its own (e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`)",
+                            own.display()
+                        ),
+                    )
+                } else {
+                    check(
+                        Status::Info,
+                        "no internal processes",
+                        format!(
+                            "limitlab is alone in {}: a run moves it into a leaf ({}<pid>.harness), enables the controllers in this cgroup's subtree_control for the sandboxes, and undoes both when it ends",
+                            own.display(),
+                            crate::sandbox::cgroup::NAME_PREFIX
+                        ),
+                    )
+                });
             }
         }
     }

@@ -311,9 +311,7 @@ pub fn scenario_markdown() -> String {
                 m,
                 "| `{}` | {} | {} |",
                 o.name,
-                o.default
-                    .map(md)
-                    .unwrap_or_else(|| "required".into()),
+                o.default.map(md).unwrap_or_else(|| "required".into()),
                 md(o.help)
             );
         }

@@ -97,19 +97,41 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     for line in clean_leftovers(&layout) {
         eprintln!("limitlab: {line}");
     }
-    let supervisor = Supervisor::spawn()
-        .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))?;
-    let env = RunEnv {
-        layout,
-        host,
-        supervisor: Some(Arc::new(supervisor)),
-    };
+    // On pure v2 from a delegated cgroup the harness moves into a leaf for the runs (and the
+    // supervisor starts there with it); that is undone after the last one, whatever
+    // happened, and a failure to undo it is a leak.
+    let mut leaf = layout.prepare()?;
+    let outcome = Supervisor::spawn()
+        .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))
+        .and_then(|supervisor| {
+            let env = RunEnv {
+                layout,
+                host,
+                supervisor: Some(Arc::new(supervisor)),
+            };
+            run_all(&loaded, &env, args)
+        });
+    let left = leaf.as_mut().map(|l| l.restore()).unwrap_or_default();
+    if left.is_empty() {
+        return outcome;
+    }
+    let msg = format!(
+        "could not undo the changes to its own cgroup: {}",
+        left.join("; ")
+    );
+    Err(match outcome {
+        Ok(_) => coded(Exit::Internal, msg),
+        Err(e) => e.context(msg),
+    })
+}
 
+/// Runs every loaded scenario; the supervisor in `env` ends when `env` is dropped.
+fn run_all(loaded: &[Loaded], env: &RunEnv, args: &RunArgs) -> anyhow::Result<u8> {
     let several = loaded.len() > 1;
     let mut done: Vec<Done> = Vec::new();
     let mut worst = Exit::Held;
     let mut failure: Option<anyhow::Error> = None;
-    for l in &loaded {
+    for l in loaded {
         let name = &l.plans[0].name;
         let root = match &args.out {
             Some(out) if !several => ResultsDir::exact(out)?,
@@ -117,9 +139,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
             None => ResultsDir::timestamped(Path::new("results"), name)?,
         };
         let result = if l.sweep {
-            run_sweep(l, &root, &env, args, &mut done)
+            run_sweep(l, &root, env, args, &mut done)
         } else {
-            run_one(&l.plans[0], &env, &root, args, None).map(|(code, d)| {
+            run_one(&l.plans[0], env, &root, args, None).map(|(code, d)| {
                 done.extend(d);
                 code
             })

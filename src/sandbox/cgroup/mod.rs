@@ -252,6 +252,18 @@ impl Layout {
         }
     }
 
+    /// Gets this process ready to create sandboxes, before the first run. On pure v2 from a
+    /// non-root cgroup this moves the harness into a leaf of its own and enables the
+    /// controllers on its cgroup (see [`v2::HarnessLeaf`]); the returned guard undoes that.
+    /// Elsewhere nothing needs doing. Fails (a host problem, exit 3) when other processes
+    /// share the harness's cgroup on v2.
+    pub fn prepare(&self) -> Result<Option<v2::HarnessLeaf>, CgroupError> {
+        match (self.mode, &self.unified) {
+            (Mode::V2, Some(h)) => v2::HarnessLeaf::enter(&h.own_dir(), std::process::id()),
+            _ => Ok(None),
+        }
+    }
+
     /// The nearest `pids.max` below "max" on this process's cgroup or an ancestor: what caps
     /// the processes this one may create.
     pub fn pids_cap(&self) -> Option<(PathBuf, u64)> {

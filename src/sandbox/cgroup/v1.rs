@@ -279,7 +279,8 @@ pub(super) fn check_cpuset(requested: &str, available: &str) -> Result<(), Cgrou
     }
 }
 
-fn host_has_swap() -> bool {
+/// Whether the host has swap in use (`/proc/swaps` lists a device or file).
+pub(super) fn host_has_swap() -> bool {
     std::fs::read_to_string("/proc/swaps")
         .map(|s| s.lines().count() > 1)
         .unwrap_or(false)

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::v1::{CFS_PERIOD_US, check_cpuset, quota_us};
+use super::v1::{CFS_PERIOD_US, check_cpuset, host_has_swap, quota_us};
 use super::{
     Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, kill_listed, mkdir,
     read, remove_dirs, set, write,
@@ -26,6 +26,16 @@ impl V2Cgroup {
         layout: &Layout,
         name: &str,
         limits: &LimitsPlan,
+    ) -> Result<V2Cgroup, CgroupError> {
+        Self::create_with(layout, name, limits, host_has_swap())
+    }
+
+    /// [`V2Cgroup::create`]; `host_swap` says whether the host has swap in use.
+    fn create_with(
+        layout: &Layout,
+        name: &str,
+        limits: &LimitsPlan,
+        host_swap: bool,
     ) -> Result<V2Cgroup, CgroupError> {
         let parent = layout
             .unified
@@ -52,14 +62,19 @@ impl V2Cgroup {
             limits: Vec::new(),
             removed: AtomicBool::new(false),
         };
-        if let Err(e) = cg.apply(&parent, limits) {
+        if let Err(e) = cg.apply(&parent, limits, host_swap) {
             cg.remove();
             return Err(e);
         }
         Ok(cg)
     }
 
-    fn apply(&mut self, parent: &Path, limits: &LimitsPlan) -> Result<(), CgroupError> {
+    fn apply(
+        &mut self,
+        parent: &Path,
+        limits: &LimitsPlan,
+        host_swap: bool,
+    ) -> Result<(), CgroupError> {
         let (w, dir) = (&mut self.limits, &self.dir);
         set(w, dir, "pids.max", limits.pids.max.to_string())?;
         // The ceiling is only written where the controller is there to take it.
@@ -68,10 +83,17 @@ impl V2Cgroup {
         {
             set(w, dir, "memory.max", mem.to_string())?;
         }
-        if let Some(swap) = limits.swap
-            && dir.join("memory.swap.max").exists()
-        {
-            set(w, dir, "memory.swap.max", swap.to_string())?;
+        if let Some(swap) = limits.swap {
+            if dir.join("memory.swap.max").exists() {
+                set(w, dir, "memory.swap.max", swap.to_string())?;
+            } else if host_swap {
+                // Without it memory.max bounds only RAM, and the workload swaps past the
+                // scenario's swap limit: refuse, as v1 does without memory.memsw.*.
+                return Err(CgroupError::Unsupported(
+                    "the scenario sets limits.swap but this kernel has no swap accounting for cgroup v2 (memory.swap.max is missing: swapaccount=0 or CONFIG_MEMCG_SWAP off), and this host has swap in use".into(),
+                ));
+            }
+            // No swap in use: nothing can be swapped, so the limit holds without the file.
         }
         if let Some(cores) = limits.cpu {
             set(
@@ -93,10 +115,20 @@ impl V2Cgroup {
 /// naming several is all-or-nothing). `why` says what needs a controller; `None` means it is
 /// only nice to have (statistics) and may be missing.
 fn enable_controllers(parent: &Path, wanted: &[(&str, Option<&str>)]) -> Result<(), CgroupError> {
+    enable_into(parent, wanted, &mut Vec::new())
+}
+
+/// [`enable_controllers`], recording each controller as it is enabled, so a caller can undo
+/// them even when a later one fails.
+fn enable_into(
+    parent: &Path,
+    wanted: &[(&str, Option<&str>)],
+    enabled: &mut Vec<String>,
+) -> Result<(), CgroupError> {
     let available = read(&parent.join("cgroup.controllers"))?;
-    let enabled = read(&parent.join("cgroup.subtree_control"))?;
+    let on = read(&parent.join("cgroup.subtree_control"))?;
     for (c, why) in wanted {
-        if enabled.split_whitespace().any(|e| e == *c) {
+        if on.split_whitespace().any(|e| e == *c) {
             continue;
         }
         if !available.split_whitespace().any(|a| a == *c) {
@@ -112,19 +144,133 @@ fn enable_controllers(parent: &Path, wanted: &[(&str, Option<&str>)]) -> Result<
         }
         let file = parent.join("cgroup.subtree_control");
         match write(&file, &format!("+{c}")) {
-            Ok(()) => {}
+            Ok(()) => enabled.push(c.to_string()),
+            // EBUSY: the cgroup holds processes. EOPNOTSUPP: it holds processes and a
+            // threaded controller (pids, cpu, cpuset) was enabled anyway, which made it a
+            // thread root, where domain controllers (memory, io) are refused.
             Err(CgroupError::Write { source, .. })
-                if source.raw_os_error() == Some(libc::EBUSY) =>
+                if matches!(source.raw_os_error(), Some(libc::EBUSY | libc::EOPNOTSUPP)) =>
             {
-                return Err(CgroupError::Unsupported(format!(
-                    "cannot enable the {c} controller below {}: that cgroup holds processes, and cgroup v2 forbids controllers for the children of a cgroup with processes (\"no internal processes\"); run limitlab from a cgroup of its own, e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`",
-                    parent.display()
-                )));
+                return Err(internal_processes(parent, c, None));
             }
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// The "no internal processes" rule, explained: what failed and what to do.
+fn internal_processes(parent: &Path, controller: &str, others: Option<usize>) -> CgroupError {
+    let who = match others {
+        Some(n) => format!("{n} other process(es) share it with limitlab"),
+        None => "it holds processes".into(),
+    };
+    CgroupError::Unsupported(format!(
+        "cannot enable the {controller} controller below {}: {who}, and cgroup v2 forbids controllers for the children of a non-root cgroup with processes (\"no internal processes\"); limitlab moves itself into a leaf only when it is alone in its cgroup, so run it from a cgroup of its own, e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`",
+        parent.display()
+    ))
+}
+
+/// The controllers a sandbox may use, for [`HarnessLeaf::enter`]: pids always (nothing caps
+/// a bomb without it); memory and cpu for limits, statistics and the sandbox's own CPU
+/// share; cpuset for `limits.cpuset`.
+const SANDBOX_CONTROLLERS: [(&str, Option<&str>); 4] = [
+    ("pids", Some("limitlab cannot cap a fork bomb without it")),
+    ("memory", None),
+    ("cpu", None),
+    ("cpuset", None),
+];
+
+/// What a delegated systemd unit does, for a harness that sits in a non-root cgroup: cgroup
+/// v2 gives children controllers only below a cgroup without processes ("no internal
+/// processes"), so the harness moves itself into a leaf child, `limitlab.<pid>.harness`,
+/// and enables the controllers on its former cgroup, where the sandboxes then go next to the
+/// leaf. [`HarnessLeaf::restore`] (or drop) undoes all of it: the controllers it enabled are
+/// disabled, the harness moves back, the leaf is removed.
+#[derive(Debug)]
+pub struct HarnessLeaf {
+    /// The harness's own cgroup, where the sandboxes are created.
+    parent: PathBuf,
+    leaf: PathBuf,
+    pid: u32,
+    /// Controllers enabled in `parent`'s `cgroup.subtree_control` by [`HarnessLeaf::enter`].
+    enabled: Vec<String>,
+    restored: bool,
+}
+
+impl HarnessLeaf {
+    /// Prepares `parent` (the cgroup process `pid` is in) for sandboxes. `None` when nothing
+    /// needs doing: the root cgroup is exempt from the rule (the real root has no
+    /// `cgroup.type`; a cgroup namespace's "/" has one and is not exempt). An error, and
+    /// nothing changed, when other processes share the cgroup.
+    pub fn enter(parent: &Path, pid: u32) -> Result<Option<HarnessLeaf>, CgroupError> {
+        if !parent.join("cgroup.type").exists() {
+            return Ok(None);
+        }
+        let procs = super::procs(parent);
+        let others = procs
+            .iter()
+            .filter(|p| i64::from(**p) != i64::from(pid))
+            .count();
+        if others > 0 {
+            return Err(internal_processes(parent, "pids", Some(others)));
+        }
+        let leaf = parent.join(format!("{}{pid}.harness", super::NAME_PREFIX));
+        mkdir(&leaf)?;
+        let mut h = HarnessLeaf {
+            parent: parent.to_path_buf(),
+            leaf,
+            pid,
+            enabled: Vec::new(),
+            restored: false,
+        };
+        // Move first: while the harness is in `parent`, no controller can be enabled there.
+        if let Err(e) = write(&h.leaf.join("cgroup.procs"), &pid.to_string()) {
+            let _ = remove_dirs(std::slice::from_ref(&h.leaf), Duration::from_secs(1));
+            h.restored = true;
+            return Err(e);
+        }
+        // A process that joined `parent` meanwhile makes this fail with the rule explained.
+        if let Err(e) = enable_into(&h.parent, &SANDBOX_CONTROLLERS, &mut h.enabled) {
+            let _ = h.restore();
+            return Err(e);
+        }
+        Ok(Some(h))
+    }
+
+    /// The leaf the harness sits in while it runs.
+    pub fn leaf(&self) -> &Path {
+        &self.leaf
+    }
+
+    /// Undoes [`HarnessLeaf::enter`]: disables the controllers it enabled (the sandboxes are
+    /// gone by now), moves the harness back (a cgroup with controllers enabled for its
+    /// children could not take it), removes the leaf. Returns what could not be undone.
+    pub fn restore(&mut self) -> Vec<String> {
+        if std::mem::replace(&mut self.restored, true) {
+            return Vec::new();
+        }
+        let mut problems = Vec::new();
+        let control = self.parent.join("cgroup.subtree_control");
+        for c in self.enabled.iter().rev() {
+            if let Err(e) = write(&control, &format!("-{c}")) {
+                problems.push(e.to_string());
+            }
+        }
+        if let Err(e) = write(&self.parent.join("cgroup.procs"), &self.pid.to_string()) {
+            problems.push(e.to_string());
+        }
+        for (dir, e) in remove_dirs(std::slice::from_ref(&self.leaf), Duration::from_secs(2)) {
+            problems.push(format!("cannot remove {}: {e}", dir.display()));
+        }
+        problems
+    }
+}
+
+impl Drop for HarnessLeaf {
+    fn drop(&mut self) {
+        let _ = self.restore();
+    }
 }
 
 impl Cgroup for V2Cgroup {
@@ -245,7 +391,7 @@ mod tests {
                 ("cgroup.subtree_control", "\n"),
             ],
         );
-        let cg = V2Cgroup::create(&layout, "limitlab.t.0", &limits()).unwrap();
+        let cg = V2Cgroup::create_with(&layout, "limitlab.t.0", &limits(), false).unwrap();
         let dir = tmp.path().join("ci.slice/runner/limitlab.t.0");
         let r = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
         assert_eq!(r("pids.max"), "100");
@@ -253,12 +399,28 @@ mod tests {
         assert_eq!(r("cpu.max"), "50000 100000");
         assert!(
             !dir.join("memory.swap.max").exists(),
-            "only written where the kernel has it"
+            "only written where the kernel has it (no swap in use here)"
         );
         // The fake file keeps the last single-controller write.
         let sc = std::fs::read_to_string(tmp.path().join("ci.slice/runner/cgroup.subtree_control"));
         assert_eq!(sc.unwrap(), "+cpu");
         assert_eq!(cg.clone_into_dir(), Some(dir.as_path()));
+    }
+
+    #[test]
+    fn a_swap_limit_without_swap_accounting_is_a_host_problem_where_swap_is_in_use() {
+        let tmp = tempfile::tempdir().unwrap();
+        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
+        populate(
+            &layout,
+            &[
+                ("cgroup.controllers", "cpuset cpu io memory pids\n"),
+                ("cgroup.subtree_control", "\n"),
+            ],
+        );
+        let e = V2Cgroup::create_with(&layout, "limitlab.t.2", &limits(), true).unwrap_err();
+        assert!(e.is_host_problem());
+        assert!(e.to_string().contains("memory.swap.max is missing"), "{e}");
     }
 
     #[test]
@@ -278,5 +440,74 @@ mod tests {
             e.to_string().contains("pids controller is not available"),
             "{e}"
         );
+    }
+
+    /// A fake delegated cgroup (non-root: it has a cgroup.type) holding `procs`.
+    fn delegated(procs: &str) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
+        populate(
+            &layout,
+            &[
+                ("cgroup.type", "domain\n"),
+                ("cgroup.controllers", "cpuset cpu io memory pids\n"),
+                ("cgroup.subtree_control", "\n"),
+                ("cgroup.procs", procs),
+            ],
+        );
+        let own = layout.unified.unwrap().own_dir();
+        (tmp, own)
+    }
+
+    #[test]
+    fn alone_in_a_delegated_cgroup_the_harness_moves_into_a_leaf_and_back() {
+        let (_tmp, own) = delegated("4242\n");
+        let mut h = HarnessLeaf::enter(&own, 4242)
+            .unwrap()
+            .expect("a move is needed");
+        let leaf = own.join("limitlab.4242.harness");
+        assert_eq!(h.leaf(), leaf.as_path());
+        let r = |p: &Path| std::fs::read_to_string(p).unwrap();
+        assert_eq!(r(&leaf.join("cgroup.procs")), "4242", "moved into the leaf");
+        assert_eq!(h.enabled, ["pids", "memory", "cpu", "cpuset"]);
+        // The kernel would empty the leaf when the harness moves back; the fake file stays.
+        std::fs::remove_file(leaf.join("cgroup.procs")).unwrap();
+        assert_eq!(h.restore(), Vec::<String>::new());
+        assert_eq!(r(&own.join("cgroup.procs")), "4242", "moved back");
+        // The fake file keeps the last single-controller write: the first one enabled.
+        assert_eq!(r(&own.join("cgroup.subtree_control")), "-pids");
+        assert!(!leaf.exists(), "the leaf is removed");
+        assert_eq!(
+            h.restore(),
+            Vec::<String>::new(),
+            "only the first restore acts"
+        );
+    }
+
+    #[test]
+    fn sharing_a_delegated_cgroup_is_a_host_problem_and_changes_nothing() {
+        let (_tmp, own) = delegated("1\n4242\n");
+        let e = HarnessLeaf::enter(&own, 4242).unwrap_err();
+        assert!(e.is_host_problem());
+        let text = e.to_string();
+        assert!(text.contains("no internal processes"), "{text}");
+        assert!(text.contains("1 other process(es)"), "{text}");
+        assert_eq!(
+            std::fs::read_to_string(own.join("cgroup.subtree_control")).unwrap(),
+            "\n"
+        );
+        let left: Vec<_> = std::fs::read_dir(&own)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .collect();
+        assert!(left.is_empty(), "no leaf: {left:?}");
+    }
+
+    #[test]
+    fn the_root_cgroup_needs_no_leaf() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("cgroup.procs"), "1\n4242\n").unwrap();
+        assert!(HarnessLeaf::enter(tmp.path(), 4242).unwrap().is_none());
     }
 }
