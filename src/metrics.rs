@@ -66,6 +66,11 @@ metrics! {
     "pids.peak" Count Lower "most processes and threads in the sandbox at once (the kernel's pids.peak; where it has none, the sampled maximum of pids.current, which can read a few above pids.max for an instant)";
     "pids.limit_hits" Count Either "forks refused by the pids limit (the max count in pids.events)";
     "pids.time_to_limit_ms" Ms Either "from the workload's start until the pids limit first refused a fork (sampling resolution)";
+    "target.pids_peak" Count Either "with a target: most tasks in the target's cgroup at once (the container's own and the workload's)";
+    "target.pids_limit" Count Either "with a target: the pids.max the target is under, read from the kernel";
+    "target.pids_limit_hits" Count Either "with a target: forks its pids limit refused during the run";
+    "target.memory_peak_bytes" Bytes Either "with a target: highest memory of the target's cgroup, sampled";
+    "target.oom_kills" Count Either "with a target: OOM kills in the target's memory cgroup during the run";
     "memory.peak_bytes" Bytes Lower "highest memory charge of the sandbox (memory.peak / max_usage_in_bytes, else sampled)";
     "memory.limit_hits" Count Either "times the memory limit was hit (v1 memory.failcnt, v2 the max count in memory.events)";
     "memory.oom_kills" Count Either "processes the OOM killer killed in the sandbox";
@@ -122,7 +127,17 @@ pub fn compute(record: &RunRecord) -> Metrics {
     let all = &record.samples;
     let end = record.workload_end_ms;
     let phase: Vec<&Sample> = all.iter().filter(|s| s.t_ms <= end).collect();
-    let pids_limit = record.plan.limits.pids.max as f64;
+    // Beneath a target, the target's own limit is the one that counts.
+    let target_limit: Option<f64> = record
+        .target
+        .as_ref()
+        .and_then(|t| t.limits.iter().find(|l| l.control == "pids.max"))
+        .and_then(|l| l.value.parse().ok());
+    let pids_limit = match record.plan.limits.pids.source {
+        crate::plan::PidsSource::Target => target_limit.unwrap_or(f64::INFINITY),
+        _ => record.plan.limits.pids.max as f64,
+    };
+    let target_events0 = all.iter().find_map(|s| s.target_pids_max_events).unwrap_or(0);
     let mut late: Vec<f64> = all.iter().map(|s| s.late_ms).collect();
     late.sort_by(f64::total_cmp);
     let sorted = |f: fn(&Sample) -> Option<f64>| {
@@ -138,7 +153,7 @@ pub fn compute(record: &RunRecord) -> Metrics {
         let v = match def.name {
             "run.duration_ms" => Some(end),
             "sandbox.start_ms" => record.start_ms,
-            "pids.limit" => Some(pids_limit),
+            "pids.limit" => pids_limit.is_finite().then_some(pids_limit),
             // The kernel's watermark counts only forks that passed the limit check; a sampled
             // pids.current can read above pids.max for an instant (a fork is charged, checked,
             // then reverted), so it is only the fallback.
@@ -151,8 +166,28 @@ pub fn compute(record: &RunRecord) -> Metrics {
                 .find(|s| {
                     s.pids_max_events.is_some_and(|n| n > 0)
                         || s.pids_current.is_some_and(|n| n as f64 >= pids_limit)
+                        || s.target_pids_max_events.is_some_and(|n| n > target_events0)
                 })
                 .map(|s| s.t_ms),
+            "target.pids_peak" => max_of(all.iter().map(|s| s.target_pids_current)),
+            "target.pids_limit" => target_limit,
+            // Kernels differ in where a fork refused by an ancestor's limit is counted: in the
+            // cgroup whose limit it was, or in the one that forked. Beneath a target,
+            // limitlab's own cgroup has no limit of its own, so what it counts was the
+            // target's too.
+            "target.pids_limit_hits" => {
+                let at_target = delta(all, |s| s.target_pids_max_events);
+                let own = match record.plan.limits.pids.source {
+                    crate::plan::PidsSource::Target => last(all, |s| s.pids_max_events),
+                    _ => None,
+                };
+                match (at_target, own) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            "target.memory_peak_bytes" => max_of(all.iter().map(|s| s.target_memory_bytes)),
+            "target.oom_kills" => delta(all, |s| s.target_memory_oom_kills),
             "memory.peak_bytes" => max_of(
                 all.iter()
                     .flat_map(|s| [s.memory_bytes, s.memory_peak_bytes]),

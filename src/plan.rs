@@ -68,6 +68,8 @@ pub struct PlanOptions {
     pub safety_ceiling: u64,
     /// The memory cap for scenarios that set none (`None`: no cap).
     pub memory_ceiling: Option<u64>,
+    /// `--target`: replaces the scenario's `[target]`.
+    pub target: Option<TargetSpec>,
     pub grace: Duration,
 }
 
@@ -76,6 +78,7 @@ impl Default for PlanOptions {
         PlanOptions {
             safety_ceiling: DEFAULT_SAFETY_CEILING,
             memory_ceiling: None,
+            target: None,
             grace: DEFAULT_GRACE,
         }
     }
@@ -99,6 +102,9 @@ pub struct RunPlan {
     #[serde(with = "millis", rename = "interval_ms")]
     pub interval: Duration,
     pub expectations: Vec<Expectation>,
+    /// An existing container or cgroup to run in, instead of a new sandbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<TargetSpec>,
 }
 
 impl RunPlan {
@@ -133,6 +139,83 @@ pub enum PidsSource {
     Scenario,
     /// The scenario asked for no pids limit; limitlab's ceiling applies anyway.
     SafetyCeiling,
+    /// A target's own limits are under test: limitlab writes no pids.max of its own (and
+    /// refuses a target without one, see [`crate::target`]).
+    Target,
+}
+
+/// An existing container or cgroup to run in, instead of a new sandbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSpec {
+    Pid(u32),
+    Cgroup(String),
+    Lxc(String),
+    Docker(String),
+    Podman(String),
+}
+
+impl TargetSpec {
+    /// Parses `--target`: `pid:1234`, `cgroup:/system.slice/x`, `lxc:NAME`, `docker:NAME`,
+    /// `podman:NAME`.
+    pub fn parse(text: &str) -> Result<TargetSpec, String> {
+        let (kind, value) = text
+            .split_once(':')
+            .ok_or_else(|| format!("{text:?}: expected KIND:VALUE, e.g. pid:1234, lxc:NAME, cgroup:/system.slice/x"))?;
+        let spec = match kind {
+            "pid" => TargetSpec::Pid(value.parse().map_err(|_| format!("{value:?} is not a pid"))?),
+            "cgroup" => TargetSpec::Cgroup(value.into()),
+            "lxc" => TargetSpec::Lxc(value.into()),
+            "docker" => TargetSpec::Docker(value.into()),
+            "podman" => TargetSpec::Podman(value.into()),
+            other => return Err(format!("unknown target kind {other:?}; one of pid, cgroup, lxc, docker, podman")),
+        };
+        spec.check().map(|_| spec)
+    }
+
+    /// Checks the value: a positive pid, a clean absolute cgroup path, a plain name.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            TargetSpec::Pid(0) => Err("pid 0 is not a process".into()),
+            TargetSpec::Pid(p) if *p > i32::MAX as u32 => Err(format!("{p} is not a pid")),
+            TargetSpec::Pid(_) => Ok(()),
+            TargetSpec::Cgroup(path) => {
+                if !path.starts_with('/') {
+                    return Err(format!("{path:?} must be absolute within the hierarchy, e.g. \"/system.slice/x.slice\""));
+                }
+                if path.split('/').any(|c| c == ".." || c == ".") {
+                    return Err(format!("{path:?} may not contain \".\" or \"..\""));
+                }
+                if path.contains('\0') || path.contains("//") {
+                    return Err(format!("{path:?} is not a clean cgroup path"));
+                }
+                Ok(())
+            }
+            TargetSpec::Lxc(n) | TargetSpec::Docker(n) | TargetSpec::Podman(n) => {
+                let ok = !n.is_empty()
+                    && n.len() <= 128
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+                if ok { Ok(()) } else { Err(format!("{n:?} is not a container name (letters, digits, '.', '_', '-')")) }
+            }
+        }
+    }
+
+    /// Whether limitlab joins the target's namespaces (every kind but `cgroup`).
+    pub fn joins_namespaces(&self) -> bool {
+        !matches!(self, TargetSpec::Cgroup(_))
+    }
+}
+
+impl std::fmt::Display for TargetSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetSpec::Pid(p) => write!(f, "process {p}"),
+            TargetSpec::Cgroup(c) => write!(f, "cgroup {c}"),
+            TargetSpec::Lxc(n) => write!(f, "LXC container {n}"),
+            TargetSpec::Docker(n) => write!(f, "Docker container {n}"),
+            TargetSpec::Podman(n) => write!(f, "Podman container {n}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,12 +402,45 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             None
         }
     };
-    let pids = match pids {
-        Some(max) => PidsLimit {
-            max,
-            source: PidsSource::Scenario,
-        },
-        None => PidsLimit {
+    // [target], or --target over it.
+    let target = match (&opts.target, &sc.target) {
+        (Some(t), _) => Some(t.clone()),
+        (None, None) => None,
+        (None, Some(t)) => {
+            let key = path(&["target"]);
+            let given: Vec<(&str, TargetSpec)> = [
+                t.pid.map(|p| ("pid", TargetSpec::Pid(u32::try_from(p).unwrap_or(0)))),
+                t.cgroup.clone().map(|c| ("cgroup", TargetSpec::Cgroup(c))),
+                t.lxc.clone().map(|n| ("lxc", TargetSpec::Lxc(n))),
+                t.docker.clone().map(|n| ("docker", TargetSpec::Docker(n))),
+                t.podman.clone().map(|n| ("podman", TargetSpec::Podman(n))),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            match given.as_slice() {
+                [(k, spec)] => match spec.check() {
+                    Ok(()) => Some(spec.clone()),
+                    Err(m) => {
+                        e(&key.key(k), m);
+                        None
+                    }
+                },
+                [] => {
+                    e(&key, "needs one of pid, cgroup, lxc, docker, podman".into());
+                    None
+                }
+                _ => {
+                    e(&key, "takes exactly one of pid, cgroup, lxc, docker, podman".into());
+                    None
+                }
+            }
+        }
+    };
+    let pids = match (pids, &target) {
+        (Some(max), _) => PidsLimit { max, source: PidsSource::Scenario },
+        (None, Some(_)) => PidsLimit { max: opts.safety_ceiling, source: PidsSource::Target },
+        (None, None) => PidsLimit {
             max: opts.safety_ceiling,
             source: PidsSource::SafetyCeiling,
         },
@@ -481,7 +597,8 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         },
         limits: LimitsPlan {
             pids,
-            memory_ceiling: if memory.is_none() {
+            // A target's own memory limit is what is tested; limitlab adds none.
+            memory_ceiling: if memory.is_none() && target.is_none() {
                 opts.memory_ceiling
             } else {
                 None
@@ -494,6 +611,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         workloads: specs,
         interval,
         expectations,
+        target,
     })
 }
 

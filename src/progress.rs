@@ -20,7 +20,7 @@ pub struct LiveStatus {
     mode: Mode,
     name: String,
     duration: Duration,
-    pids_limit: u64,
+    pids_limit: Option<u64>,
     memory_limit: Option<u64>,
 }
 
@@ -110,7 +110,7 @@ impl LiveStatus {
             mode,
             name: plan.name.clone(),
             duration: plan.duration,
-            pids_limit: plan.limits.pids.max,
+            pids_limit: (plan.limits.pids.source != crate::plan::PidsSource::Target).then_some(plan.limits.pids.max),
             memory_limit: plan.limits.memory_max(),
         }
     }
@@ -122,8 +122,13 @@ impl LiveStatus {
             self.duration.as_secs_f64()
         );
         if let Some(s) = s {
-            if let Some(p) = s.pids_current {
-                text += &format!("  pids {p}/{}", self.pids_limit);
+            match (s.pids_current, self.pids_limit) {
+                (Some(p), Some(limit)) => text += &format!("  pids {p}/{limit}"),
+                (Some(p), None) => text += &format!("  pids {p}"),
+                _ => {}
+            }
+            if let Some(t) = s.target_pids_current {
+                text += &format!("  target pids {t}");
             }
             if let Some(m) = s.memory_bytes {
                 text += &format!("  memory {}", units::format_size(m));

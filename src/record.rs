@@ -80,6 +80,12 @@ pub struct Sample {
     pub host_psi_memory_full_us: Option<u64>,
     pub host_psi_io_some_us: Option<u64>,
     pub host_psi_io_full_us: Option<u64>,
+    /// With a target: its tasks, the refused forks of the cgroup whose pids limit it is under,
+    /// its memory, and its OOM kills (cumulative).
+    pub target_pids_current: Option<u64>,
+    pub target_pids_max_events: Option<u64>,
+    pub target_memory_bytes: Option<u64>,
+    pub target_memory_oom_kills: Option<u64>,
 }
 
 /// What happened when; one row of `events.csv`.
@@ -155,6 +161,8 @@ pub struct RunRecord {
     pub teardown: TeardownReport,
     /// Set when the run did not complete: the reason.
     pub aborted: Option<String>,
+    /// The container or cgroup the run attacked, when it had a target.
+    pub target: Option<crate::target::TargetReport>,
 }
 
 /// What `summary.json` holds: the record without the bulky samples and events, plus the
@@ -171,6 +179,9 @@ pub struct Summary {
     pub cloned_into_cgroup: bool,
     /// What the record holds besides samples and events, so the run can be recomputed.
     pub run: RunFacts,
+    /// The container or cgroup the run attacked, and the limits it was under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<crate::target::TargetReport>,
     pub exits: Vec<WorkloadExit>,
     pub teardown: TeardownReport,
     pub metrics: indexmap::IndexMap<String, Option<f64>>,
@@ -207,6 +218,7 @@ impl RunRecord {
             missed_samples: summary.run.missed_samples,
             teardown: summary.teardown.clone(),
             aborted: summary.abort_reason.clone(),
+            target: summary.target.clone(),
         }
     }
 }

@@ -47,7 +47,9 @@ pub fn preflight(plan: &RunPlan, host: Option<&HostFacts>) -> anyhow::Result<()>
             ),
         ));
     }
-    for (i, w) in plan.workloads.iter().enumerate() {
+    // Inside a container, its own filesystem decides what exists.
+    let joins = plan.target.as_ref().is_some_and(|t| t.joins_namespaces());
+    for (i, w) in plan.workloads.iter().enumerate().filter(|_| !joins) {
         if let WorkloadSpec::Command { argv } = &w.spec {
             command::resolve(&argv[0]).map_err(|e| {
                 coded(
@@ -84,7 +86,13 @@ pub fn run(
     out: &ResultsDir,
     status: &mut LiveStatus,
 ) -> anyhow::Result<RunRecord> {
-    let (layout, host) = (&env.layout, &env.host);
+    let host = &env.host;
+    // With a target, its cgroups stand in for limitlab's own: the sandbox goes beneath them.
+    let target = match &plan.target {
+        Some(_) => Some(crate::target::resolve(plan, &env.layout)?),
+        None => None,
+    };
+    let layout = target.as_ref().map(|t| &t.layout).unwrap_or(&env.layout);
     let started_at = crate::report::utc_now();
     let events =
         Arc::new(EventLog::create(Some(&out.file("events.csv"))).context("create events.csv")?);
@@ -113,6 +121,10 @@ pub fn run(
             log: log_w,
             counters: counters_fd,
             supervisor: env.supervisor.clone(),
+            target: match target.as_ref().filter(|_| plan.target.as_ref().is_some_and(|t| t.joins_namespaces())) {
+                Some(t) => t.join().context("pass the target to the sandbox")?,
+                None => None,
+            },
         },
         tx,
     )?;
@@ -146,6 +158,9 @@ pub fn run(
         HostProbe::start(probe::INTERVAL.max(plan.interval)).context("start the host probe")?;
     let mut files = cgroup.stat_files();
     files.extend(host_psi_files());
+    if let Some(t) = &target {
+        files.extend(t.stat_files());
+    }
     let reader = Reader::open(&files, counter_set, Some(probe.clone()));
     let latest: Latest = Arc::new(Mutex::new(None));
     let t0 = Instant::now();
@@ -275,6 +290,11 @@ pub fn run(
     let sampled = sampler.finish();
     probe.finish();
     let leaked_cgroups = sandbox.remove();
+    let target = target.map(|t| {
+        let mut report = t.report.clone();
+        report.alive_after = t.alive();
+        report
+    });
     let teardown = TeardownReport {
         method: killed.method.to_string(),
         kill_ms: killed.kill_ms,
@@ -336,6 +356,7 @@ pub fn run(
         missed_samples: sampled.missed,
         teardown,
         aborted,
+        target,
     })
 }
 

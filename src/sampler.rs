@@ -65,6 +65,16 @@ pub enum SourceKind {
     Psi(PsiResource, PsiScope),
     /// A system-wide PSI file, recorded beside the sandbox's own.
     HostPsi(PsiResource),
+    /// A target's `pids.current`.
+    TargetPidsCurrent,
+    /// The `pids.events` of the cgroup whose pids limit a target is under.
+    TargetPidsEvents,
+    /// A target's memory usage.
+    TargetMemoryCurrent,
+    /// A target's `memory.events` (v2).
+    TargetMemoryEvents,
+    /// A target's `memory.oom_control` (v1).
+    TargetMemoryOomControl,
 }
 
 /// A single number, or `None` for `max` or anything unparsable.
@@ -133,6 +143,13 @@ pub fn apply(kind: SourceKind, text: &str, s: &mut Sample) {
             if some.is_some() {
                 s.psi_scope = Some(scope);
             }
+        }
+        SourceKind::TargetPidsCurrent => s.target_pids_current = parse_single(text),
+        SourceKind::TargetPidsEvents => s.target_pids_max_events = parse_keyed(text, "max"),
+        SourceKind::TargetMemoryCurrent => s.target_memory_bytes = parse_single(text),
+        SourceKind::TargetMemoryEvents => s.target_memory_oom_kills = parse_keyed(text, "oom_kill"),
+        SourceKind::TargetMemoryOomControl => {
+            s.target_memory_oom_kills = parse_keyed(text, "oom_kill")
         }
         SourceKind::HostPsi(r) => {
             let (some, full) = parse_psi(text);

@@ -46,6 +46,30 @@ pub struct Scenario {
     /// `"limits.pids" = [10, 100, 1000]`, and `include` for extra cells. One run per cell.
     #[schemars(schema_with = "crate::schema::matrix_schema")]
     pub matrix: Option<toml::Table>,
+    /// Attack an existing container or cgroup instead of a new sandbox: its own limits are
+    /// what is tested. Exactly one key. `--target` on the command line overrides it.
+    pub target: Option<TargetTable>,
+}
+
+/// An existing container or cgroup to attack.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TargetTable {
+    /// Any process: limitlab joins its namespaces (pid, mount, net, uts, ipc, cgroup) and
+    /// works in a cgroup of its own beneath that process's cgroups.
+    #[schemars(range(min = 1), extend("examples" = [1234]))]
+    pub pid: Option<i64>,
+    /// A cgroup, relative to the hierarchy root: limitlab works beneath it, in a sandbox of
+    /// its own namespaces (e.g. a systemd slice).
+    #[schemars(extend("examples" = ["/system.slice/limits-under-test.slice"]))]
+    pub cgroup: Option<String>,
+    /// An LXC container, by name (its init pid from `lxc-info -pH -n NAME`).
+    #[schemars(extend("examples" = ["course"]))]
+    pub lxc: Option<String>,
+    /// A Docker container, by name or id (`docker inspect -f '{{.State.Pid}}'`).
+    pub docker: Option<String>,
+    /// A Podman container, by name or id (`podman inspect -f '{{.State.Pid}}'`).
+    pub podman: Option<String>,
 }
 
 /// The sandbox the workload runs in.

@@ -163,6 +163,11 @@ pub struct RunArgs {
     /// Print only the verdicts, no live status
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run inside an existing container or beneath a cgroup instead of a new sandbox (replaces
+    /// the scenario's [target]): pid:1234, lxc:NAME, docker:NAME, podman:NAME,
+    /// cgroup:/system.slice/x.slice
+    #[arg(long, value_name = "KIND:VALUE", value_parser = parse_target_arg)]
+    pub target: Option<crate::plan::TargetSpec>,
     /// Also write JUnit XML here: one test case per expectation per run
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -181,6 +186,10 @@ pub enum Format {
 pub struct WorkloadArgs {
     #[command(subcommand)]
     pub kind: workloads::Builtin,
+}
+
+fn parse_target_arg(text: &str) -> Result<crate::plan::TargetSpec, String> {
+    crate::plan::TargetSpec::parse(text)
 }
 
 fn parse_size_arg(text: &str) -> Result<u64, String> {

@@ -68,6 +68,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
         memory_ceiling: args
             .memory_ceiling
             .or_else(|| HostFacts::probe(None).memory_bytes.map(|m| m / 2)),
+        target: args.target.clone(),
         ..PlanOptions::default()
     };
     let loaded = load_all(&args.scenarios, &opts)?;

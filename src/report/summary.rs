@@ -77,6 +77,7 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
             missed_samples: record.missed_samples,
         },
         exits: record.exits.clone(),
+        target: record.target.clone(),
         teardown: record.teardown.clone(),
         metrics,
         held_by,
@@ -95,6 +96,12 @@ fn metric(m: &Metrics, name: &str) -> f64 {
 /// Which limit stopped the workload, in words.
 fn held_by(record: &RunRecord, m: &Metrics) -> Option<String> {
     let pids = &record.plan.limits.pids;
+    if let Some(t) = &record.target
+        && metric(m, "target.pids_limit_hits") > 0.0
+        && let Some(l) = t.limits.iter().find(|l| l.control == "pids.max")
+    {
+        return Some(format!("the target's own pids.max = {} ({})", l.value, l.path.display()));
+    }
     if metric(m, "pids.limit_hits") > 0.0 {
         return Some(match pids.source {
             PidsSource::Scenario => format!("pids.max = {}", pids.max),
@@ -104,6 +111,7 @@ fn held_by(record: &RunRecord, m: &Metrics) -> Option<String> {
                     pids.max
                 )
             }
+            PidsSource::Target => "limitlab's own cgroup beneath the target".to_string(),
         });
     }
     if metric(m, "memory.oom_kills") > 0.0
@@ -142,7 +150,31 @@ pub fn write(path: &Path, s: &Summary) -> std::io::Result<()> {
 pub fn sentences(s: &Summary) -> Vec<String> {
     let m = |name: &str| s.metrics.get(name).copied().flatten();
     let mut out = Vec::new();
-    let limit = s.scenario.limits.pids.max;
+    if let Some(t) = &s.target {
+        let pid = t.pid.map(|p| format!(" (its init is pid {p})")).unwrap_or_default();
+        let limits = if t.limits.is_empty() {
+            "no limit of its own".to_string()
+        } else {
+            t.limits.iter().map(|l| format!("{} = {}", l.control, l.value)).collect::<Vec<_>>().join(", ")
+        };
+        out.push(format!(
+            "The workload ran inside {}{pid}, in a cgroup of limitlab's beneath the target's, which is under {limits}.",
+            t.spec
+        ));
+        if let Some(hits) = m("target.pids_limit_hits") {
+            out.push(format!(
+                "The target's pids limit refused {} forks; its cgroup held at most {} tasks.",
+                group(hits),
+                m("target.pids_peak").map(group).unwrap_or_else(|| "an unknown number of".into())
+            ));
+        }
+        match t.alive_after {
+            Some(true) => out.push("The target's own process was still alive after teardown.".into()),
+            Some(false) => out.push("The target's own process did NOT survive the run.".into()),
+            None => {}
+        }
+    }
+    let limit = m("pids.limit").map(|v| group(v)).unwrap_or_else(|| "its target".into());
     let refused = m("pids.limit_hits")
         .or(m("workload.forks_failed"))
         .unwrap_or(0.0);

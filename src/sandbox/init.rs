@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::mount::MsFlags;
+use nix::sched::CloneFlags;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{SigSet, Signal};
@@ -46,6 +47,30 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => return fail(&mut status, "read config", e.to_string()),
     };
+    // The init never starts a thread; the proof is taken now, while /proc is still the
+    // host's (inside a joined container /proc/self would not be this process).
+    let Some(proof) = sys::SingleThreaded::check() else {
+        return fail(&mut status, "start", "the init is not single-threaded".into());
+    };
+    if let Some(join) = cfg.join {
+        let Some(target) = sys::take_inherited(proto::FD_TARGET) else {
+            return fail(&mut status, "join the target", "no target descriptor".into());
+        };
+        // Every namespace of the container at once (setns on a pidfd); the pid namespace
+        // holds the workloads, which this init starts.
+        let mut flags = CloneFlags::CLONE_NEWNS
+            | CloneFlags::CLONE_NEWNET
+            | CloneFlags::CLONE_NEWUTS
+            | CloneFlags::CLONE_NEWIPC
+            | CloneFlags::CLONE_NEWCGROUP
+            | CloneFlags::CLONE_NEWPID;
+        if join.user {
+            flags |= CloneFlags::CLONE_NEWUSER;
+        }
+        if let Err(e) = nix::sched::setns(&target, flags) {
+            return fail(&mut status, "join the target's namespaces", format!("{e} (setns on a pidfd needs Linux 5.8)"));
+        }
+    }
     if let Err((step, e)) = setup(&cfg) {
         return fail(&mut status, step, e);
     }
@@ -85,7 +110,7 @@ pub fn main() -> i32 {
     loop {
         while pending.last().is_some_and(|(at, _)| *at <= Instant::now()) {
             let (_, index) = pending.pop().expect("checked");
-            let msg = match start(&cfg.workloads[index], counters.as_ref(), exe.as_ref()) {
+            let msg = match start(&cfg.workloads[index], counters.as_ref(), exe.as_ref(), &proof) {
                 Ok(pid) => {
                     running.insert(pid, index);
                     InitMsg::Started {
@@ -267,6 +292,7 @@ fn start(
     launch: &proto::Launch,
     counters: Option<&OwnedFd>,
     exe: Option<&OwnedFd>,
+    proof: &sys::SingleThreaded,
 ) -> Result<Pid, String> {
     let env: Vec<CString> = command::environment()
         .iter()
@@ -287,8 +313,7 @@ fn start(
     // Exec errors come back on a close-on-exec pipe: EOF means the exec succeeded.
     let (err_r, err_w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| e.to_string())?;
-    let proof = sys::SingleThreaded::check().ok_or("the init is not single-threaded")?;
-    match sys::fork(&proof).map_err(|e| format!("fork: {e}"))? {
+    match sys::fork(proof).map_err(|e| format!("fork: {e}"))? {
         ForkResult::Child => {
             let e = exec_workload(
                 launch.builtin,

@@ -30,7 +30,7 @@ use nix::unistd::Pid;
 use crate::plan::{Namespace, RunPlan};
 use crate::supervisor::Supervisor;
 use cgroup::{Cgroup, CgroupError, KillMethod, Layout};
-use proto::{InitConfig, InitMsg, Launch};
+use proto::{InitConfig, InitMsg, JoinSpec, Launch};
 
 /// What the sandbox tells the runner, in order, on one channel.
 #[derive(Debug)]
@@ -59,6 +59,16 @@ pub struct SandboxIo {
     /// Told about the cgroups before anything runs in them, so they are emptied even if the
     /// harness dies.
     pub supervisor: Option<Arc<Supervisor>>,
+    /// A target to join: the init enters its namespaces instead of making new ones.
+    pub target: Option<TargetJoin>,
+}
+
+/// A target's namespaces, for the sandbox init to join.
+pub struct TargetJoin {
+    /// Pins the target's process; `setns` on it joins all its namespaces at once.
+    pub pidfd: OwnedFd,
+    /// The target is in another user namespace than limitlab.
+    pub user: bool,
 }
 
 /// Set once the init has been reaped.
@@ -142,7 +152,7 @@ impl Sandbox {
             .as_ref()
             .map(|c| c.as_fd())
             .unwrap_or(devnull.as_fd());
-        let sources = [
+        let mut sources = vec![
             devnull.as_fd(),
             io.log.as_fd(),
             io.log.as_fd(),
@@ -151,6 +161,12 @@ impl Sandbox {
             counters,
             exe.as_fd(),
         ];
+        // A target's pidfd, for the init to join its namespaces.
+        let joins = io.target.is_some();
+        if let Some(t) = &io.target {
+            sources.push(t.pidfd.as_fd());
+        }
+        let join_user = io.target.as_ref().is_some_and(|t| t.user);
         let high: Vec<OwnedFd> = sources
             .iter()
             .map(|fd| sys::dup_high(*fd, 100))
@@ -160,12 +176,14 @@ impl Sandbox {
         let argv = [CString::from(c"limitlab"), CString::from(c"__init")];
 
         let (init, into) = sys::spawn_init(&sys::InitSpawn {
-            flags: clone_flags(plan),
+            // Joining a target's namespaces, the init makes none of its own.
+            flags: if joins { CloneFlags::empty() } else { clone_flags(plan) },
             cgroup: into_dir.as_ref().map(|d| d.as_fd()),
             exe: exe.as_fd(),
             argv: &argv,
             env: &[],
             fds: &high_fds,
+            exe_at: proto::FD_EXE,
         })
         .map_err(|e| spawn_err("clone", e))?;
         drop((high, sync_r, status_w, devnull, io));
@@ -197,7 +215,8 @@ impl Sandbox {
             cgroup::write(&procs, &init.to_string())?;
         }
         let config = InitConfig {
-            namespaces: plan.sandbox.namespaces.clone(),
+            namespaces: if joins { Vec::new() } else { plan.sandbox.namespaces.clone() },
+            join: joins.then_some(JoinSpec { user: join_user }),
             hostname: plan.sandbox.hostname.clone(),
             uid: plan.sandbox.uid,
             gid: plan.sandbox.gid,

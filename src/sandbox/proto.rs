@@ -16,6 +16,8 @@ pub const FD_SYNC: RawFd = 3;
 pub const FD_STATUS: RawFd = 4;
 pub const FD_COUNTERS: RawFd = 5;
 pub const FD_EXE: RawFd = 6;
+/// A target's pidfd, when the sandbox joins an existing container's namespaces.
+pub const FD_TARGET: RawFd = 7;
 
 /// The `G` byte: start the workloads.
 pub const GO: u8 = b'G';
@@ -30,6 +32,15 @@ pub struct InitConfig {
     pub rlimits: RlimitsPlan,
     pub seccomp: bool,
     pub workloads: Vec<Launch>,
+    /// Join the namespaces of the target at [`FD_TARGET`] instead of making new ones.
+    pub join: Option<JoinSpec>,
+}
+
+/// How to join a target's namespaces.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct JoinSpec {
+    /// The target is in another user namespace: join that one too.
+    pub user: bool,
 }
 
 /// One workload to start.
@@ -124,6 +135,7 @@ mod tests {
             gid: 2,
             rlimits: RlimitsPlan::default(),
             seccomp: true,
+            join: None,
             workloads: vec![Launch {
                 argv: vec!["true".into()],
                 builtin: false,

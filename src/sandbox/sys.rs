@@ -173,8 +173,10 @@ pub struct InitSpawn<'a> {
     pub exe: BorrowedFd<'a>,
     pub argv: &'a [CString],
     pub env: &'a [CString],
-    /// Descriptors placed at 0, 1, 2, ... in the child, in order. The last is the exe.
+    /// Descriptors placed at 0, 1, 2, ... in the child, in order.
     pub fds: &'a [BorrowedFd<'a>],
+    /// Which of them is the exe (its number in the child).
+    pub exe_at: RawFd,
 }
 
 /// The child blocks on fd 3 until it reads this byte: the parent has put it in every cgroup.
@@ -201,7 +203,7 @@ pub fn spawn_init(req: &InitSpawn<'_>) -> io::Result<(Pid, bool)> {
         argv: &argv,
         env: &env,
         fds: &fds,
-        exe_slot: fds.len() as RawFd - 1,
+        exe_slot: req.exe_at,
     };
     let flags = req.flags.bits() as u64;
 
@@ -333,6 +335,18 @@ pub fn spawn_tiny_child() -> io::Result<()> {
             r => return r.map(drop).map_err(Into::into),
         }
     }
+}
+
+/// A pidfd for `pid`: pins the process (no pid reuse can swap it) and lets `setns` join
+/// all its namespaces at once.
+pub fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
 /// Duplicates `fd` to a number at or above `min`, close-on-exec.

@@ -10,7 +10,7 @@ use super::{
     Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, kill_listed, mkdir,
     read, remove_dirs, set, write,
 };
-use crate::plan::LimitsPlan;
+use crate::plan::{LimitsPlan, PidsSource};
 use crate::record::PsiScope;
 use crate::sampler::{PsiResource, SourceKind};
 
@@ -43,7 +43,11 @@ impl V2Cgroup {
             .ok_or_else(|| CgroupError::Unsupported("no cgroup2 tree".into()))?
             .own_dir();
         let mut wanted: Vec<(&str, Option<&str>)> = vec![
-            ("pids", Some("limitlab cannot cap a fork bomb without it")),
+            (
+                "pids",
+                // Beneath a target, the target's own pids limit is what holds the workload.
+                (limits.pids.source != PidsSource::Target).then_some("limitlab cannot cap a fork bomb without it"),
+            ),
             (
                 "memory",
                 limits.memory.map(|_| "the scenario sets limits.memory"),
@@ -76,7 +80,9 @@ impl V2Cgroup {
         host_swap: bool,
     ) -> Result<(), CgroupError> {
         let (w, dir) = (&mut self.limits, &self.dir);
-        set(w, dir, "pids.max", limits.pids.max.to_string())?;
+        if limits.pids.source != PidsSource::Target {
+            set(w, dir, "pids.max", limits.pids.max.to_string())?;
+        }
         // The ceiling is only written where the controller is there to take it.
         if let Some(mem) = limits.memory_max()
             && (limits.memory.is_some() || dir.join("memory.max").exists())
@@ -147,10 +153,14 @@ fn enable_into(
             Ok(()) => enabled.push(c.to_string()),
             // EBUSY: the cgroup holds processes. EOPNOTSUPP: it holds processes and a
             // threaded controller (pids, cpu, cpuset) was enabled anyway, which made it a
-            // thread root, where domain controllers (memory, io) are refused.
+            // thread root, where domain controllers (memory, io) are refused. A controller
+            // that is only nice to have (beneath a container's populated cgroup) is skipped.
             Err(CgroupError::Write { source, .. })
                 if matches!(source.raw_os_error(), Some(libc::EBUSY | libc::EOPNOTSUPP)) =>
             {
+                if why.is_none() {
+                    continue;
+                }
                 return Err(internal_processes(parent, c, None));
             }
             Err(e) => return Err(e),

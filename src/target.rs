@@ -1,0 +1,274 @@
+//! Attacking a container that already exists: find its init process (through the runtime's
+//! own CLI for LXC, Docker and Podman), pin it with a pidfd, read the limits its cgroups
+//! are under, and give limitlab a layout whose "own" cgroups are the target's, so the
+//! sandbox's cgroups are created beneath the container's and its limits are what is tested.
+
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{PidsSource, RunPlan, TargetSpec};
+use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, read};
+use crate::sampler::SourceKind;
+use crate::{Exit, coded};
+
+/// What a run records about its target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetReport {
+    pub spec: TargetSpec,
+    /// Its init process, when it is a process or a container.
+    pub pid: Option<i32>,
+    /// Its cgroup in each hierarchy (one entry per distinct directory).
+    pub cgroups: Vec<PathBuf>,
+    /// The limits it is under, read from the kernel: the nearest set one of each kind, from
+    /// its own cgroup up.
+    pub limits: Vec<LimitWritten>,
+    /// Whether its init process was still alive after teardown.
+    pub alive_after: Option<bool>,
+}
+
+/// A resolved target.
+pub struct Target {
+    pub report: TargetReport,
+    /// Pins the target's process, and is what the sandbox init joins the namespaces of.
+    pub pidfd: Option<OwnedFd>,
+    /// A layout whose own cgroups are the target's.
+    pub layout: Layout,
+}
+
+fn runtime_pid(tool: &str, args: &[&str], what: &str) -> anyhow::Result<i32> {
+    let out = Command::new(tool).args(args).output().map_err(|e| {
+        let package = if tool == "lxc-info" { "lxc" } else { tool };
+        coded(
+            Exit::Host,
+            format!("cannot ask {tool} for {what}: {e} (is {package} installed? e.g. apt-get install {package})"),
+        )
+    })?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() && (err.contains("daemon") || err.contains("connect")) {
+        return Err(coded(Exit::Host, format!("{tool} cannot reach its engine for {what}: {}", err.trim())));
+    }
+    match text.trim().parse::<i32>() {
+        Ok(pid) if out.status.success() && pid > 0 => Ok(pid),
+        _ => Err(coded(
+            Exit::BadInput,
+            format!(
+                "{what} is not running (or does not exist): `{tool} {}` said {:?}{}",
+                args.join(" "),
+                text.trim(),
+                String::from_utf8_lossy(&out.stderr).trim().chars().take(200).collect::<String>()
+            ),
+        )),
+    }
+}
+
+/// The init pid of a target, through its runtime's CLI where it has one.
+fn target_pid(spec: &TargetSpec) -> anyhow::Result<Option<i32>> {
+    Ok(match spec {
+        TargetSpec::Pid(p) => Some(*p as i32),
+        TargetSpec::Cgroup(_) => None,
+        TargetSpec::Lxc(n) => Some(runtime_pid("lxc-info", &["-pH", "-n", n], &format!("LXC container {n}"))?),
+        TargetSpec::Docker(n) => {
+            Some(runtime_pid("docker", &["inspect", "-f", "{{.State.Pid}}", n], &format!("Docker container {n}"))?)
+        }
+        TargetSpec::Podman(n) => {
+            Some(runtime_pid("podman", &["inspect", "-f", "{{.State.Pid}}", n], &format!("Podman container {n}"))?)
+        }
+    })
+}
+
+/// Resolves a plan's target against the host's layout, and checks that limitlab may run
+/// the plan's workloads in it.
+pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
+    let spec = plan.target.clone().expect("resolve is called for plans with a target");
+    let pid = target_pid(&spec)?;
+    let (layout, pidfd) = match (&spec, pid) {
+        (TargetSpec::Cgroup(path), _) => (beneath(host, path)?, None),
+        (_, Some(pid)) => {
+            let pidfd = crate::sandbox::sys::pidfd_open(pid).map_err(|e| {
+                let exit = if e.raw_os_error() == Some(libc::ESRCH) { Exit::BadInput } else { Exit::Host };
+                coded(exit, format!("{spec}: no process {pid} to attach to ({e})"))
+            })?;
+            let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup"))
+                .map_err(|e| coded(Exit::BadInput, format!("{spec}: cannot read /proc/{pid}/cgroup: {e}")))?;
+            let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")?;
+            let layout = Layout::from_proc(host.mode, &text, &mountinfo, None)?;
+            (layout, Some(pidfd))
+        }
+        (_, None) => unreachable!("every kind but cgroup has a pid"),
+    };
+    let cgroups = layout.parents();
+    let limits = limits_above(&layout);
+    let report = TargetReport { spec: spec.clone(), pid, cgroups, limits, alive_after: None };
+
+    // A workload that multiplies never runs without a pids cap: the target's, or the one
+    // the scenario gives limitlab's own cgroup.
+    let multiplies = plan.workloads.iter().any(|w| w.spec.multiplies());
+    let capped = report.limits.iter().any(|l| l.control == "pids.max");
+    if multiplies && !capped && plan.limits.pids.source == PidsSource::Target {
+        return Err(coded(
+            Exit::BadInput,
+            format!(
+                "{spec} has no pids limit on its cgroup or any above it, so a bomb in it could take every pid of the host; put a pids limit on it (e.g. lxc.cgroup.pids.max / --pids-limit / TasksMax=), or give the scenario limits.pids for limitlab's own cgroup beneath it"
+            ),
+        ));
+    }
+    Ok(Target { report, pidfd, layout })
+}
+
+/// The host layout with every hierarchy's own cgroup replaced by `path`.
+fn beneath(host: &Layout, path: &str) -> anyhow::Result<Layout> {
+    let mut layout = host.clone();
+    let move_to = |h: &mut Hierarchy| h.own = path.to_string();
+    layout.v1.values_mut().for_each(move_to);
+    if let Some(u) = layout.unified.as_mut() {
+        u.own = path.to_string();
+    }
+    let probe = match layout.mode {
+        Mode::V2 => layout.unified.as_ref(),
+        _ => layout.v1.get("pids"),
+    }
+    .ok_or_else(|| coded(Exit::Host, "no pids hierarchy to find the target cgroup in"))?;
+    if !probe.own_dir().is_dir() {
+        return Err(coded(
+            Exit::BadInput,
+            format!("cgroup {path} does not exist ({} is not a directory)", probe.own_dir().display()),
+        ));
+    }
+    // Hierarchies where the cgroup does not exist are left at the host's own.
+    for (c, h) in layout.v1.iter_mut() {
+        if !h.own_dir().is_dir() {
+            h.own = host.v1[c].own.clone();
+        }
+    }
+    Ok(layout)
+}
+
+/// The nearest set limit of each kind on a layout's own cgroups or their ancestors.
+fn limits_above(layout: &Layout) -> Vec<LimitWritten> {
+    let files: &[(&str, &str)] = match layout.mode {
+        Mode::V2 => &[("", "pids.max"), ("", "memory.max"), ("", "memory.swap.max"), ("", "cpu.max")],
+        _ => &[
+            ("pids", "pids.max"),
+            ("memory", "memory.limit_in_bytes"),
+            ("memory", "memory.memsw.limit_in_bytes"),
+            ("cpu", "cpu.cfs_quota_us"),
+        ],
+    };
+    let mut out = Vec::new();
+    for (controller, file) in files {
+        let h = if controller.is_empty() { layout.unified.as_ref() } else { layout.v1.get(*controller) };
+        let Some(h) = h else { continue };
+        let mut dir = h.own_dir();
+        while dir.starts_with(&h.mount) {
+            if let Ok(v) = read(&dir.join(file)) {
+                let unlimited = v == "max" || v == "-1" || v.starts_with("max ") || v.parse::<u64>().is_ok_and(|n| n >= 1 << 62);
+                if !unlimited {
+                    out.push(LimitWritten { control: file.to_string(), path: dir.join(file), value: v });
+                    break;
+                }
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+    }
+    out
+}
+
+impl Target {
+    /// The files the sampler reads for the target: its tasks and memory, and the events of
+    /// the cgroup whose limit is the one under test.
+    pub fn stat_files(&self) -> Vec<StatFile> {
+        let limit_dir = |control: &str| {
+            self.report.limits.iter().find(|l| l.control == control).and_then(|l| l.path.parent().map(PathBuf::from))
+        };
+        let (pids, memory) = match self.layout.mode {
+            Mode::V2 => {
+                let own = self.layout.unified.as_ref().map(Hierarchy::own_dir);
+                (own.clone(), own)
+            }
+            _ => (
+                self.layout.v1.get("pids").map(Hierarchy::own_dir),
+                self.layout.v1.get("memory").map(Hierarchy::own_dir),
+            ),
+        };
+        let mut files = Vec::new();
+        if let Some(d) = &pids {
+            files.push(StatFile { path: d.join("pids.current"), kind: SourceKind::TargetPidsCurrent });
+        }
+        if let Some(d) = limit_dir("pids.max").or(pids) {
+            files.push(StatFile { path: d.join("pids.events"), kind: SourceKind::TargetPidsEvents });
+        }
+        match (self.layout.mode, memory) {
+            (Mode::V2, Some(d)) => {
+                files.push(StatFile { path: d.join("memory.current"), kind: SourceKind::TargetMemoryCurrent });
+                let ev = limit_dir("memory.max").unwrap_or(d);
+                files.push(StatFile { path: ev.join("memory.events"), kind: SourceKind::TargetMemoryEvents });
+            }
+            (_, Some(d)) => {
+                files.push(StatFile { path: d.join("memory.usage_in_bytes"), kind: SourceKind::TargetMemoryCurrent });
+                let ev = limit_dir("memory.limit_in_bytes").unwrap_or(d);
+                files.push(StatFile { path: ev.join("memory.oom_control"), kind: SourceKind::TargetMemoryOomControl });
+            }
+            _ => {}
+        }
+        files
+    }
+
+    /// What the sandbox needs to join the target's namespaces.
+    pub fn join(&self) -> std::io::Result<Option<crate::sandbox::TargetJoin>> {
+        let (Some(fd), Some(pid)) = (&self.pidfd, self.report.pid) else { return Ok(None) };
+        let ns = |p: &str| std::fs::metadata(p).map(|m| {
+            use std::os::unix::fs::MetadataExt;
+            (m.dev(), m.ino())
+        });
+        let user = ns("/proc/self/ns/user")? != ns(&format!("/proc/{pid}/ns/user"))?;
+        Ok(Some(crate::sandbox::TargetJoin { pidfd: fd.try_clone()?, user }))
+    }
+
+    /// Whether the target's process is still alive.
+    pub fn alive(&self) -> Option<bool> {
+        self.report
+            .pid
+            .map(|p| nix::sys::signal::kill(nix::unistd::Pid::from_raw(p), None).is_ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::cgroup::fake::*;
+
+    #[test]
+    fn limits_are_read_from_the_nearest_ancestor() {
+        let tmp = tempfile::tempdir().unwrap();
+        let l = Layout::from_proc(Mode::V1, "5:pids:/lxc/c1/inner\n4:memory:/lxc/c1\n", MOUNTS_V1, Some(tmp.path())).unwrap();
+        std::fs::create_dir_all(tmp.path().join("pids/lxc/c1/inner")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("memory/lxc/c1")).unwrap();
+        std::fs::write(tmp.path().join("pids/lxc/c1/inner/pids.max"), "max\n").unwrap();
+        std::fs::write(tmp.path().join("pids/lxc/c1/pids.max"), "1000\n").unwrap();
+        std::fs::write(tmp.path().join("memory/lxc/c1/memory.limit_in_bytes"), "9223372036854771712\n").unwrap();
+        let limits = limits_above(&l);
+        assert_eq!(limits.len(), 1, "{limits:?}");
+        assert_eq!(limits[0].control, "pids.max");
+        assert_eq!(limits[0].value, "1000");
+        assert_eq!(limits[0].path, tmp.path().join("pids/lxc/c1/pids.max"));
+    }
+
+    #[test]
+    fn a_cgroup_target_must_exist() {
+        let tmp = tempfile::tempdir().unwrap();
+        let host = Layout::from_proc(Mode::V1, CGROUP_V1, MOUNTS_V1, Some(tmp.path())).unwrap();
+        populate(&host, &[]);
+        std::fs::create_dir_all(tmp.path().join("pids/slice")).unwrap();
+        let l = beneath(&host, "/slice").unwrap();
+        assert_eq!(l.v1["pids"].own_dir(), tmp.path().join("pids/slice"));
+        assert_eq!(l.v1["memory"].own_dir(), tmp.path().join("memory/ci"), "absent elsewhere: the host's own");
+        let e = beneath(&host, "/nope").unwrap_err();
+        assert_eq!(crate::exit_of(&e), Exit::BadInput);
+    }
+}
