@@ -1,6 +1,7 @@
 //! Results: the folder a run writes into, and every file in it. Files written during the
 //! run stream ([`stream`]); files written at the end are finished atomically (temp + rename).
 
+pub mod charts;
 pub mod stream;
 pub mod summary;
 pub mod terminal;
