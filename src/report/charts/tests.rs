@@ -349,8 +349,9 @@ fn a_million_samples() {
     let svg: usize = charts.iter().map(|c| c.svg.len()).sum();
     let png: usize = charts.iter().map(|c| c.png.len()).sum();
     println!(
-        "1,000,000 samples: made in {made:.2?}; five figures as SVG + PNG in {rendered:.2?} \
-         ({} KiB of SVG, {} KiB of PNG)",
+        "1,000,000 samples ({} MiB in memory): made in {made:.2?}; five figures as SVG + PNG \
+         in {rendered:.2?} ({} KiB of SVG, {} KiB of PNG)",
+        std::mem::size_of_val(&r.samples[..]) >> 20,
         svg / 1024,
         png / 1024
     );
