@@ -5,6 +5,10 @@
 //! keeps the smallest and largest y that fell into it. Drawing a line through every bucket's
 //! min and max paints exactly the pixels the full series would, so a single-sample spike
 //! stays visible however many samples surround it.
+//!
+//! Missing values break the line where they leave a whole bucket (a pixel column) empty:
+//! a hole narrower than a pixel cannot be drawn without exaggerating it, and a million-sample
+//! run with a read failing every second would otherwise become ten thousand tiny lines.
 
 /// One bucket of an envelope: where it is on the x axis and the extremes of y in it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,7 +37,8 @@ pub fn downsample(points: &[(f64, f64)], buckets: usize) -> Vec<Bucket> {
 }
 
 /// An envelope built one point at a time, so a series never has to be collected first.
-/// [`Envelope::gap`] breaks the line: the buckets after it start a new segment.
+/// [`Envelope::gap`] marks a missing value: when the next point leaves at least one bucket
+/// empty, the line breaks there and the buckets after it start a new segment.
 #[derive(Debug)]
 pub struct Envelope {
     x0: f64,
@@ -43,6 +48,8 @@ pub struct Envelope {
     segments: Vec<Vec<Bucket>>,
     current: Vec<Bucket>,
     open: Option<Open>,
+    /// A value went missing since the last point.
+    missing: bool,
 }
 
 #[derive(Debug)]
@@ -71,6 +78,7 @@ impl Envelope {
             segments: Vec::new(),
             current: Vec::new(),
             open: None,
+            missing: false,
         }
     }
 
@@ -83,6 +91,12 @@ impl Envelope {
         let index = ((x - self.x0) * self.scale)
             .floor()
             .clamp(0.0, self.last as f64) as usize;
+        if std::mem::take(&mut self.missing)
+            && let Some(o) = &self.open
+            && (index > o.index + 1 || index < o.index)
+        {
+            self.split();
+        }
         match &mut self.open {
             Some(o) if o.index == index => {
                 o.x_last = x;
@@ -102,18 +116,24 @@ impl Envelope {
         }
     }
 
-    /// Breaks the line here: the value is missing, not zero.
+    /// A value is missing here (not zero).
     pub fn gap(&mut self) {
+        self.missing = true;
+    }
+
+    /// The segments: runs of buckets with no empty bucket inside where a value was missing,
+    /// in the order the points came.
+    pub fn finish(mut self) -> Vec<Vec<Bucket>> {
+        self.split();
+        self.segments
+    }
+
+    /// Ends the current segment.
+    fn split(&mut self) {
         self.close();
         if !self.current.is_empty() {
             self.segments.push(std::mem::take(&mut self.current));
         }
-    }
-
-    /// The segments: runs of buckets with no gap inside, in the order the points came.
-    pub fn finish(mut self) -> Vec<Vec<Bucket>> {
-        self.gap();
-        self.segments
     }
 
     fn close(&mut self) {
@@ -198,7 +218,7 @@ mod tests {
     }
 
     #[test]
-    fn gaps_split_segments_and_are_never_zero() {
+    fn gaps_that_empty_a_bucket_split_segments_and_are_never_zero() {
         let mut env = Envelope::new((0.0, 10.0), 10);
         env.push(0.0, 3.0);
         env.push(1.0, 4.0);
@@ -206,7 +226,7 @@ mod tests {
         env.gap();
         env.push(5.0, 6.0);
         env.push(f64::NAN, 1.0);
-        env.push(6.0, 7.0);
+        env.push(8.0, 7.0);
         let segs = env.finish();
         assert_eq!(segs.len(), 3);
         assert_eq!(segs[0].len(), 2);
@@ -216,13 +236,43 @@ mod tests {
     }
 
     #[test]
-    fn a_gap_inside_a_bucket_still_breaks_the_line() {
-        let mut env = Envelope::new((0.0, 1.0), 1);
+    fn a_gap_narrower_than_a_bucket_is_not_drawn() {
+        let mut env = Envelope::new((0.0, 10.0), 10);
         env.push(0.1, 1.0);
         env.gap();
         env.push(0.2, 2.0);
+        env.gap();
+        env.push(1.5, 3.0);
+        env.gap();
+        env.gap();
+        env.push(2.0, 3.0);
         let segs = env.finish();
-        assert_eq!(segs.len(), 2);
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].len(), 3);
+    }
+
+    #[test]
+    fn a_gap_at_either_end_changes_nothing() {
+        let mut env = Envelope::new((0.0, 10.0), 10);
+        env.gap();
+        env.push(1.0, 1.0);
+        env.push(9.0, 1.0);
+        env.gap();
+        assert_eq!(env.finish().len(), 1);
+    }
+
+    #[test]
+    fn a_million_points_with_holes_stay_a_few_segments() {
+        let mut env = Envelope::new((0.0, 1e6), 1000);
+        for i in 0..1_000_000 {
+            if i % 97 == 0 || (500_000..510_000).contains(&i) {
+                env.gap();
+            } else {
+                env.push(i as f64, 1.0);
+            }
+        }
+        // Only the 10,000-point hole empties whole buckets.
+        assert_eq!(env.finish().len(), 2);
     }
 
     #[test]

@@ -152,7 +152,7 @@ pub fn time_figure<DB: DrawingBackend>(
         .bold_line_style(GRID)
         .light_line_style(GRID_LIGHT)
         .axis_style(MUTED)
-        .x_desc("time (s)")
+        .x_desc("time since the workload started (s)")
         .y_desc(fig.y_desc)
         .label_style(font(TICK_FONT).color(&TEXT))
         .axis_desc_style(font(AXIS_FONT).color(&TEXT))
@@ -178,7 +178,7 @@ pub fn time_figure<DB: DrawingBackend>(
         }
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(ev.t, 0.0), (ev.t, y1)],
-            ev.color.mix(0.7).stroke_width(1),
+            ev.color.mix(EVENT_LINE_ALPHA).stroke_width(1),
         )))?;
         match clusters.last_mut() {
             Some(c) if px - c.px <= EVENT_CLUSTER_PX => {
@@ -214,7 +214,7 @@ pub fn time_figure<DB: DrawingBackend>(
         let baseline = plot_top - 3 - (row as i32) * EVENT_ROW_HEIGHT as i32;
         root.draw(&PathElement::new(
             vec![(c.px, plot_top), (c.px, baseline - th as i32)],
-            c.color.mix(0.7).stroke_width(1),
+            c.color.mix(EVENT_LINE_ALPHA).stroke_width(1),
         ))?;
         root.draw(&Text::new(
             text,

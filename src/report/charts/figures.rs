@@ -330,7 +330,9 @@ pub fn psi(record: &RunRecord, frame: &Frame) -> TimeFigure {
         .check("pressure stall information (PSI)", frame)
 }
 
-/// What the rest of the machine felt: the host probe's fork latency and timer lateness.
+/// What the rest of the machine felt: the host probe's fork latency and timer lateness, and
+/// each probe fork the host refused (a failed probe has no latency, so it is marked on the
+/// time axis instead of leaving a silent hole).
 pub fn host(record: &RunRecord, frame: &Frame) -> TimeFigure {
     let [fork, late] = series::gauges(
         &record.samples,
@@ -339,7 +341,7 @@ pub fn host(record: &RunRecord, frame: &Frame) -> TimeFigure {
         1.0,
         Missing::Skip,
     );
-    TimeFigure::new(
+    let mut fig = TimeFigure::new(
         "host",
         "Host responsiveness, probed from outside the sandbox".into(),
         "ms",
@@ -347,5 +349,24 @@ pub fn host(record: &RunRecord, frame: &Frame) -> TimeFigure {
     )
     .line("fork + exit + reap of a tiny child", BLUE, LINE_WIDTH, fork)
     .line("timer wakeup lateness", ORANGE, LINE_WIDTH, late)
-    .check("the host probe", frame)
+    .check("the host probe", frame);
+    let mut failed = 0;
+    for s in &record.samples {
+        if let Some(n) = s.host_fork_failures {
+            if n > failed {
+                fig.events.push(Marker {
+                    t: s.t_ms / 1000.0,
+                    label: "probe fork failed",
+                    color: DARK_RED,
+                });
+            }
+            failed = failed.max(n);
+        }
+    }
+    if failed > 0 {
+        // Every probe may have failed: then the failures are the figure.
+        fig.message = None;
+        fig.events.sort_by(|a, b| a.t.total_cmp(&b.t));
+    }
+    fig
 }

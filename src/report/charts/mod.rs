@@ -66,6 +66,8 @@ const EVENT_ROW_HEIGHT: u32 = 16;
 const EVENT_LABEL_GAP: i32 = 8;
 /// Events at most this many pixels apart share one label.
 const EVENT_CLUSTER_PX: i32 = 6;
+/// Opacity of an event's vertical line: dense events make a tint, not a wall.
+const EVENT_LINE_ALPHA: f64 = 0.5;
 /// Faint grid lines between two labelled ones.
 const MAX_LIGHT_LINES: usize = 1;
 const X_LABEL_AREA: u32 = 46;

@@ -242,6 +242,25 @@ fn the_host_spike_survives_downsampling() {
 }
 
 #[test]
+fn refused_probe_forks_are_marked_even_when_no_probe_succeeded() {
+    let mut r = synthetic::run(1_000);
+    for (i, s) in r.samples.iter_mut().enumerate() {
+        s.host_fork_ms = None;
+        s.host_wakeup_late_ms = None;
+        s.host_fork_failures = Some(i as u64 / 300);
+    }
+    let charts = render_run(&r).unwrap();
+    let svg = &chart(&charts, "host").svg;
+    let t = texts(svg);
+    assert!(!svg.contains("not available"), "{t:?}");
+    assert_eq!(
+        t.iter().filter(|t| t.contains("probe fork failed")).count(),
+        3,
+        "{t:?}"
+    );
+}
+
+#[test]
 fn a_run_without_samples_still_has_its_figures() {
     let mut r = synthetic::run(10);
     r.samples.clear();
