@@ -137,7 +137,10 @@ pub fn compute(record: &RunRecord) -> Metrics {
         crate::plan::PidsSource::Target => target_limit.unwrap_or(f64::INFINITY),
         _ => record.plan.limits.pids.max as f64,
     };
-    let target_events0 = all.iter().find_map(|s| s.target_pids_max_events).unwrap_or(0);
+    let target_events0 = all
+        .iter()
+        .find_map(|s| s.target_pids_max_events)
+        .unwrap_or(0);
     let mut late: Vec<f64> = all.iter().map(|s| s.late_ms).collect();
     late.sort_by(f64::total_cmp);
     let sorted = |f: fn(&Sample) -> Option<f64>| {

@@ -159,16 +159,26 @@ impl TargetSpec {
     /// Parses `--target`: `pid:1234`, `cgroup:/system.slice/x`, `lxc:NAME`, `docker:NAME`,
     /// `podman:NAME`.
     pub fn parse(text: &str) -> Result<TargetSpec, String> {
-        let (kind, value) = text
-            .split_once(':')
-            .ok_or_else(|| format!("{text:?}: expected KIND:VALUE, e.g. pid:1234, lxc:NAME, cgroup:/system.slice/x"))?;
+        let (kind, value) = text.split_once(':').ok_or_else(|| {
+            format!(
+                "{text:?}: expected KIND:VALUE, e.g. pid:1234, lxc:NAME, cgroup:/system.slice/x"
+            )
+        })?;
         let spec = match kind {
-            "pid" => TargetSpec::Pid(value.parse().map_err(|_| format!("{value:?} is not a pid"))?),
+            "pid" => TargetSpec::Pid(
+                value
+                    .parse()
+                    .map_err(|_| format!("{value:?} is not a pid"))?,
+            ),
             "cgroup" => TargetSpec::Cgroup(value.into()),
             "lxc" => TargetSpec::Lxc(value.into()),
             "docker" => TargetSpec::Docker(value.into()),
             "podman" => TargetSpec::Podman(value.into()),
-            other => return Err(format!("unknown target kind {other:?}; one of pid, cgroup, lxc, docker, podman")),
+            other => {
+                return Err(format!(
+                    "unknown target kind {other:?}; one of pid, cgroup, lxc, docker, podman"
+                ));
+            }
         };
         spec.check().map(|_| spec)
     }
@@ -181,7 +191,9 @@ impl TargetSpec {
             TargetSpec::Pid(_) => Ok(()),
             TargetSpec::Cgroup(path) => {
                 if !path.starts_with('/') {
-                    return Err(format!("{path:?} must be absolute within the hierarchy, e.g. \"/system.slice/x.slice\""));
+                    return Err(format!(
+                        "{path:?} must be absolute within the hierarchy, e.g. \"/system.slice/x.slice\""
+                    ));
                 }
                 if path.split('/').any(|c| c == ".." || c == ".") {
                     return Err(format!("{path:?} may not contain \".\" or \"..\""));
@@ -194,8 +206,15 @@ impl TargetSpec {
             TargetSpec::Lxc(n) | TargetSpec::Docker(n) | TargetSpec::Podman(n) => {
                 let ok = !n.is_empty()
                     && n.len() <= 128
-                    && n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-                if ok { Ok(()) } else { Err(format!("{n:?} is not a container name (letters, digits, '.', '_', '-')")) }
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{n:?} is not a container name (letters, digits, '.', '_', '-')"
+                    ))
+                }
             }
         }
     }
@@ -409,7 +428,8 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         (None, Some(t)) => {
             let key = path(&["target"]);
             let given: Vec<(&str, TargetSpec)> = [
-                t.pid.map(|p| ("pid", TargetSpec::Pid(u32::try_from(p).unwrap_or(0)))),
+                t.pid
+                    .map(|p| ("pid", TargetSpec::Pid(u32::try_from(p).unwrap_or(0)))),
                 t.cgroup.clone().map(|c| ("cgroup", TargetSpec::Cgroup(c))),
                 t.lxc.clone().map(|n| ("lxc", TargetSpec::Lxc(n))),
                 t.docker.clone().map(|n| ("docker", TargetSpec::Docker(n))),
@@ -431,15 +451,24 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                     None
                 }
                 _ => {
-                    e(&key, "takes exactly one of pid, cgroup, lxc, docker, podman".into());
+                    e(
+                        &key,
+                        "takes exactly one of pid, cgroup, lxc, docker, podman".into(),
+                    );
                     None
                 }
             }
         }
     };
     let pids = match (pids, &target) {
-        (Some(max), _) => PidsLimit { max, source: PidsSource::Scenario },
-        (None, Some(_)) => PidsLimit { max: opts.safety_ceiling, source: PidsSource::Target },
+        (Some(max), _) => PidsLimit {
+            max,
+            source: PidsSource::Scenario,
+        },
+        (None, Some(_)) => PidsLimit {
+            max: opts.safety_ceiling,
+            source: PidsSource::Target,
+        },
         (None, None) => PidsLimit {
             max: opts.safety_ceiling,
             source: PidsSource::SafetyCeiling,

@@ -23,8 +23,10 @@ pub enum PsiScope {
     None,
 }
 
-/// One row of `samples.csv`. Column order is field order; `t_ms` first.
+/// One row of `samples.csv`. Column order is field order; `t_ms` first. A column that a
+/// file from an earlier limitlab lacks reads as `None`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Sample {
     /// Milliseconds since the workload was released.
     pub t_ms: f64,

@@ -121,7 +121,10 @@ pub fn run(
             log: log_w,
             counters: counters_fd,
             supervisor: env.supervisor.clone(),
-            target: match target.as_ref().filter(|_| plan.target.as_ref().is_some_and(|t| t.joins_namespaces())) {
+            target: match target
+                .as_ref()
+                .filter(|_| plan.target.as_ref().is_some_and(|t| t.joins_namespaces()))
+            {
                 Some(t) => t.join().context("pass the target to the sandbox")?,
                 None => None,
             },

@@ -10,8 +10,8 @@ use std::process::Command;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{PidsSource, RunPlan, TargetSpec};
-use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, read};
 use crate::sampler::SourceKind;
+use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, read};
 use crate::{Exit, coded};
 
 /// What a run records about its target.
@@ -49,7 +49,10 @@ fn runtime_pid(tool: &str, args: &[&str], what: &str) -> anyhow::Result<i32> {
     let text = String::from_utf8_lossy(&out.stdout);
     let err = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() && (err.contains("daemon") || err.contains("connect")) {
-        return Err(coded(Exit::Host, format!("{tool} cannot reach its engine for {what}: {}", err.trim())));
+        return Err(coded(
+            Exit::Host,
+            format!("{tool} cannot reach its engine for {what}: {}", err.trim()),
+        ));
     }
     match text.trim().parse::<i32>() {
         Ok(pid) if out.status.success() && pid > 0 => Ok(pid),
@@ -59,7 +62,11 @@ fn runtime_pid(tool: &str, args: &[&str], what: &str) -> anyhow::Result<i32> {
                 "{what} is not running (or does not exist): `{tool} {}` said {:?}{}",
                 args.join(" "),
                 text.trim(),
-                String::from_utf8_lossy(&out.stderr).trim().chars().take(200).collect::<String>()
+                String::from_utf8_lossy(&out.stderr)
+                    .trim()
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
             ),
         )),
     }
@@ -70,30 +77,49 @@ fn target_pid(spec: &TargetSpec) -> anyhow::Result<Option<i32>> {
     Ok(match spec {
         TargetSpec::Pid(p) => Some(*p as i32),
         TargetSpec::Cgroup(_) => None,
-        TargetSpec::Lxc(n) => Some(runtime_pid("lxc-info", &["-pH", "-n", n], &format!("LXC container {n}"))?),
-        TargetSpec::Docker(n) => {
-            Some(runtime_pid("docker", &["inspect", "-f", "{{.State.Pid}}", n], &format!("Docker container {n}"))?)
-        }
-        TargetSpec::Podman(n) => {
-            Some(runtime_pid("podman", &["inspect", "-f", "{{.State.Pid}}", n], &format!("Podman container {n}"))?)
-        }
+        TargetSpec::Lxc(n) => Some(runtime_pid(
+            "lxc-info",
+            &["-pH", "-n", n],
+            &format!("LXC container {n}"),
+        )?),
+        TargetSpec::Docker(n) => Some(runtime_pid(
+            "docker",
+            &["inspect", "-f", "{{.State.Pid}}", n],
+            &format!("Docker container {n}"),
+        )?),
+        TargetSpec::Podman(n) => Some(runtime_pid(
+            "podman",
+            &["inspect", "-f", "{{.State.Pid}}", n],
+            &format!("Podman container {n}"),
+        )?),
     })
 }
 
 /// Resolves a plan's target against the host's layout, and checks that limitlab may run
 /// the plan's workloads in it.
 pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
-    let spec = plan.target.clone().expect("resolve is called for plans with a target");
+    let spec = plan
+        .target
+        .clone()
+        .expect("resolve is called for plans with a target");
     let pid = target_pid(&spec)?;
     let (layout, pidfd) = match (&spec, pid) {
         (TargetSpec::Cgroup(path), _) => (beneath(host, path)?, None),
         (_, Some(pid)) => {
             let pidfd = crate::sandbox::sys::pidfd_open(pid).map_err(|e| {
-                let exit = if e.raw_os_error() == Some(libc::ESRCH) { Exit::BadInput } else { Exit::Host };
+                let exit = if e.raw_os_error() == Some(libc::ESRCH) {
+                    Exit::BadInput
+                } else {
+                    Exit::Host
+                };
                 coded(exit, format!("{spec}: no process {pid} to attach to ({e})"))
             })?;
-            let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup"))
-                .map_err(|e| coded(Exit::BadInput, format!("{spec}: cannot read /proc/{pid}/cgroup: {e}")))?;
+            let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).map_err(|e| {
+                coded(
+                    Exit::BadInput,
+                    format!("{spec}: cannot read /proc/{pid}/cgroup: {e}"),
+                )
+            })?;
             let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")?;
             let layout = Layout::from_proc(host.mode, &text, &mountinfo, None)?;
             (layout, Some(pidfd))
@@ -102,7 +128,13 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
     };
     let cgroups = layout.parents();
     let limits = limits_above(&layout);
-    let report = TargetReport { spec: spec.clone(), pid, cgroups, limits, alive_after: None };
+    let report = TargetReport {
+        spec: spec.clone(),
+        pid,
+        cgroups,
+        limits,
+        alive_after: None,
+    };
 
     // A workload that multiplies never runs without a pids cap: the target's, or the one
     // the scenario gives limitlab's own cgroup.
@@ -116,7 +148,11 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
             ),
         ));
     }
-    Ok(Target { report, pidfd, layout })
+    Ok(Target {
+        report,
+        pidfd,
+        layout,
+    })
 }
 
 /// The host layout with every hierarchy's own cgroup replaced by `path`.
@@ -135,7 +171,10 @@ fn beneath(host: &Layout, path: &str) -> anyhow::Result<Layout> {
     if !probe.own_dir().is_dir() {
         return Err(coded(
             Exit::BadInput,
-            format!("cgroup {path} does not exist ({} is not a directory)", probe.own_dir().display()),
+            format!(
+                "cgroup {path} does not exist ({} is not a directory)",
+                probe.own_dir().display()
+            ),
         ));
     }
     // Hierarchies where the cgroup does not exist are left at the host's own.
@@ -150,7 +189,12 @@ fn beneath(host: &Layout, path: &str) -> anyhow::Result<Layout> {
 /// The nearest set limit of each kind on a layout's own cgroups or their ancestors.
 fn limits_above(layout: &Layout) -> Vec<LimitWritten> {
     let files: &[(&str, &str)] = match layout.mode {
-        Mode::V2 => &[("", "pids.max"), ("", "memory.max"), ("", "memory.swap.max"), ("", "cpu.max")],
+        Mode::V2 => &[
+            ("", "pids.max"),
+            ("", "memory.max"),
+            ("", "memory.swap.max"),
+            ("", "cpu.max"),
+        ],
         _ => &[
             ("pids", "pids.max"),
             ("memory", "memory.limit_in_bytes"),
@@ -160,14 +204,25 @@ fn limits_above(layout: &Layout) -> Vec<LimitWritten> {
     };
     let mut out = Vec::new();
     for (controller, file) in files {
-        let h = if controller.is_empty() { layout.unified.as_ref() } else { layout.v1.get(*controller) };
+        let h = if controller.is_empty() {
+            layout.unified.as_ref()
+        } else {
+            layout.v1.get(*controller)
+        };
         let Some(h) = h else { continue };
         let mut dir = h.own_dir();
         while dir.starts_with(&h.mount) {
             if let Ok(v) = read(&dir.join(file)) {
-                let unlimited = v == "max" || v == "-1" || v.starts_with("max ") || v.parse::<u64>().is_ok_and(|n| n >= 1 << 62);
+                let unlimited = v == "max"
+                    || v == "-1"
+                    || v.starts_with("max ")
+                    || v.parse::<u64>().is_ok_and(|n| n >= 1 << 62);
                 if !unlimited {
-                    out.push(LimitWritten { control: file.to_string(), path: dir.join(file), value: v });
+                    out.push(LimitWritten {
+                        control: file.to_string(),
+                        path: dir.join(file),
+                        value: v,
+                    });
                     break;
                 }
             }
@@ -184,7 +239,11 @@ impl Target {
     /// the cgroup whose limit is the one under test.
     pub fn stat_files(&self) -> Vec<StatFile> {
         let limit_dir = |control: &str| {
-            self.report.limits.iter().find(|l| l.control == control).and_then(|l| l.path.parent().map(PathBuf::from))
+            self.report
+                .limits
+                .iter()
+                .find(|l| l.control == control)
+                .and_then(|l| l.path.parent().map(PathBuf::from))
         };
         let (pids, memory) = match self.layout.mode {
             Mode::V2 => {
@@ -198,21 +257,39 @@ impl Target {
         };
         let mut files = Vec::new();
         if let Some(d) = &pids {
-            files.push(StatFile { path: d.join("pids.current"), kind: SourceKind::TargetPidsCurrent });
+            files.push(StatFile {
+                path: d.join("pids.current"),
+                kind: SourceKind::TargetPidsCurrent,
+            });
         }
         if let Some(d) = limit_dir("pids.max").or(pids) {
-            files.push(StatFile { path: d.join("pids.events"), kind: SourceKind::TargetPidsEvents });
+            files.push(StatFile {
+                path: d.join("pids.events"),
+                kind: SourceKind::TargetPidsEvents,
+            });
         }
         match (self.layout.mode, memory) {
             (Mode::V2, Some(d)) => {
-                files.push(StatFile { path: d.join("memory.current"), kind: SourceKind::TargetMemoryCurrent });
+                files.push(StatFile {
+                    path: d.join("memory.current"),
+                    kind: SourceKind::TargetMemoryCurrent,
+                });
                 let ev = limit_dir("memory.max").unwrap_or(d);
-                files.push(StatFile { path: ev.join("memory.events"), kind: SourceKind::TargetMemoryEvents });
+                files.push(StatFile {
+                    path: ev.join("memory.events"),
+                    kind: SourceKind::TargetMemoryEvents,
+                });
             }
             (_, Some(d)) => {
-                files.push(StatFile { path: d.join("memory.usage_in_bytes"), kind: SourceKind::TargetMemoryCurrent });
+                files.push(StatFile {
+                    path: d.join("memory.usage_in_bytes"),
+                    kind: SourceKind::TargetMemoryCurrent,
+                });
                 let ev = limit_dir("memory.limit_in_bytes").unwrap_or(d);
-                files.push(StatFile { path: ev.join("memory.oom_control"), kind: SourceKind::TargetMemoryOomControl });
+                files.push(StatFile {
+                    path: ev.join("memory.oom_control"),
+                    kind: SourceKind::TargetMemoryOomControl,
+                });
             }
             _ => {}
         }
@@ -221,13 +298,20 @@ impl Target {
 
     /// What the sandbox needs to join the target's namespaces.
     pub fn join(&self) -> std::io::Result<Option<crate::sandbox::TargetJoin>> {
-        let (Some(fd), Some(pid)) = (&self.pidfd, self.report.pid) else { return Ok(None) };
-        let ns = |p: &str| std::fs::metadata(p).map(|m| {
-            use std::os::unix::fs::MetadataExt;
-            (m.dev(), m.ino())
-        });
+        let (Some(fd), Some(pid)) = (&self.pidfd, self.report.pid) else {
+            return Ok(None);
+        };
+        let ns = |p: &str| {
+            std::fs::metadata(p).map(|m| {
+                use std::os::unix::fs::MetadataExt;
+                (m.dev(), m.ino())
+            })
+        };
         let user = ns("/proc/self/ns/user")? != ns(&format!("/proc/{pid}/ns/user"))?;
-        Ok(Some(crate::sandbox::TargetJoin { pidfd: fd.try_clone()?, user }))
+        Ok(Some(crate::sandbox::TargetJoin {
+            pidfd: fd.try_clone()?,
+            user,
+        }))
     }
 
     /// Whether the target's process is still alive.
@@ -246,12 +330,22 @@ mod tests {
     #[test]
     fn limits_are_read_from_the_nearest_ancestor() {
         let tmp = tempfile::tempdir().unwrap();
-        let l = Layout::from_proc(Mode::V1, "5:pids:/lxc/c1/inner\n4:memory:/lxc/c1\n", MOUNTS_V1, Some(tmp.path())).unwrap();
+        let l = Layout::from_proc(
+            Mode::V1,
+            "5:pids:/lxc/c1/inner\n4:memory:/lxc/c1\n",
+            MOUNTS_V1,
+            Some(tmp.path()),
+        )
+        .unwrap();
         std::fs::create_dir_all(tmp.path().join("pids/lxc/c1/inner")).unwrap();
         std::fs::create_dir_all(tmp.path().join("memory/lxc/c1")).unwrap();
         std::fs::write(tmp.path().join("pids/lxc/c1/inner/pids.max"), "max\n").unwrap();
         std::fs::write(tmp.path().join("pids/lxc/c1/pids.max"), "1000\n").unwrap();
-        std::fs::write(tmp.path().join("memory/lxc/c1/memory.limit_in_bytes"), "9223372036854771712\n").unwrap();
+        std::fs::write(
+            tmp.path().join("memory/lxc/c1/memory.limit_in_bytes"),
+            "9223372036854771712\n",
+        )
+        .unwrap();
         let limits = limits_above(&l);
         assert_eq!(limits.len(), 1, "{limits:?}");
         assert_eq!(limits[0].control, "pids.max");
@@ -267,7 +361,11 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join("pids/slice")).unwrap();
         let l = beneath(&host, "/slice").unwrap();
         assert_eq!(l.v1["pids"].own_dir(), tmp.path().join("pids/slice"));
-        assert_eq!(l.v1["memory"].own_dir(), tmp.path().join("memory/ci"), "absent elsewhere: the host's own");
+        assert_eq!(
+            l.v1["memory"].own_dir(),
+            tmp.path().join("memory/ci"),
+            "absent elsewhere: the host's own"
+        );
         let e = beneath(&host, "/nope").unwrap_err();
         assert_eq!(crate::exit_of(&e), Exit::BadInput);
     }

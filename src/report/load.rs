@@ -54,16 +54,25 @@ pub fn summary(path: &Path) -> anyhow::Result<Summary> {
 pub fn samples(path: &Path) -> anyhow::Result<Vec<Sample>> {
     let file = File::open(path).with_context(|| format!("open {}", path.display()))?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(BufReader::with_capacity(1 << 20, file));
+    // Columns are matched by name: a file from an earlier limitlab of the same results
+    // format may lack newer columns (they read as empty), but every column must be known.
     let want = crate::report::stream::sample_header();
-    let have = rdr
-        .headers()
-        .map(|h| h.iter().collect::<Vec<_>>().join(","))
-        .unwrap_or_default();
-    if have != want.trim_end() {
+    let known: Vec<&str> = want.trim_end().split(',').collect();
+    let headers = rdr.headers().cloned().unwrap_or_default();
+    if headers.get(0) != Some("t_ms") {
         return Err(coded(
             Exit::BadInput,
             format!(
-                "{} does not have the columns this limitlab writes",
+                "{} is not a samples file (no t_ms column first)",
+                path.display()
+            ),
+        ));
+    }
+    if let Some(odd) = headers.iter().find(|h| !known.contains(h)) {
+        return Err(coded(
+            Exit::BadInput,
+            format!(
+                "{} has a column this limitlab does not know: {odd:?}",
                 path.display()
             ),
         ));

@@ -1,6 +1,7 @@
 //! Results: the folder a run writes into, and every file in it. Files written during the
 //! run stream ([`stream`]); files written at the end are finished atomically (temp + rename).
 
+pub mod charts;
 pub mod compare;
 pub mod document;
 pub mod junit;
@@ -124,7 +125,16 @@ pub fn write_run_report(
     summary: &crate::record::Summary,
     record: &crate::record::RunRecord,
 ) -> io::Result<()> {
-    let figures: Vec<document::Figure<'_>> = Vec::new();
+    let charts = charts::render_run(record).map_err(io::Error::other)?;
+    charts::write_charts(dir, &charts)?;
+    let figures: Vec<document::Figure<'_>> = charts
+        .iter()
+        .map(|c| document::Figure {
+            name: c.name,
+            title: &c.title,
+            svg: &c.svg,
+        })
+        .collect();
     let doc = document::build(summary, &record.events);
     write_atomic(
         &dir.join("report.md"),
@@ -143,17 +153,35 @@ pub fn write_sweep_report(
     summaries: &[Option<&crate::record::Summary>],
 ) -> io::Result<()> {
     index.write(&root.join("sweep.json"))?;
+    let ran: Vec<(String, &crate::record::Summary)> = index
+        .cells
+        .iter()
+        .zip(summaries)
+        .filter_map(|(c, s)| s.map(|s| (c.label.clone(), s)))
+        .collect();
+    let comparison = match ran.is_empty() {
+        true => None,
+        false => Some(charts::render_comparison(&ran).map_err(io::Error::other)?),
+    };
+    if let Some(c) = &comparison {
+        charts::write_charts(root, std::slice::from_ref(c))?;
+    }
+    let figure = comparison.as_ref().map(|c| document::Figure {
+        name: c.name,
+        title: &c.title,
+        svg: &c.svg,
+    });
     let cells = sweep::Cells {
         index,
         summaries: summaries.to_vec(),
     };
     write_atomic(
         &root.join("report.md"),
-        sweep::markdown(&cells, None).as_bytes(),
+        sweep::markdown(&cells, figure.as_ref()).as_bytes(),
     )?;
     write_atomic(
         &root.join("report.html"),
-        sweep::html(&cells, None).as_bytes(),
+        sweep::html(&cells, figure.as_ref()).as_bytes(),
     )
 }
 

@@ -100,7 +100,11 @@ fn held_by(record: &RunRecord, m: &Metrics) -> Option<String> {
         && metric(m, "target.pids_limit_hits") > 0.0
         && let Some(l) = t.limits.iter().find(|l| l.control == "pids.max")
     {
-        return Some(format!("the target's own pids.max = {} ({})", l.value, l.path.display()));
+        return Some(format!(
+            "the target's own pids.max = {} ({})",
+            l.value,
+            l.path.display()
+        ));
     }
     if metric(m, "pids.limit_hits") > 0.0 {
         return Some(match pids.source {
@@ -151,11 +155,18 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     let m = |name: &str| s.metrics.get(name).copied().flatten();
     let mut out = Vec::new();
     if let Some(t) = &s.target {
-        let pid = t.pid.map(|p| format!(" (its init is pid {p})")).unwrap_or_default();
+        let pid = t
+            .pid
+            .map(|p| format!(" (its init is pid {p})"))
+            .unwrap_or_default();
         let limits = if t.limits.is_empty() {
             "no limit of its own".to_string()
         } else {
-            t.limits.iter().map(|l| format!("{} = {}", l.control, l.value)).collect::<Vec<_>>().join(", ")
+            t.limits
+                .iter()
+                .map(|l| format!("{} = {}", l.control, l.value))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         out.push(format!(
             "The workload ran inside {}{pid}, in a cgroup of limitlab's beneath the target's, which is under {limits}.",
@@ -165,16 +176,22 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             out.push(format!(
                 "The target's pids limit refused {} forks; its cgroup held at most {} tasks.",
                 group(hits),
-                m("target.pids_peak").map(group).unwrap_or_else(|| "an unknown number of".into())
+                m("target.pids_peak")
+                    .map(group)
+                    .unwrap_or_else(|| "an unknown number of".into())
             ));
         }
         match t.alive_after {
-            Some(true) => out.push("The target's own process was still alive after teardown.".into()),
+            Some(true) => {
+                out.push("The target's own process was still alive after teardown.".into())
+            }
             Some(false) => out.push("The target's own process did NOT survive the run.".into()),
             None => {}
         }
     }
-    let limit = m("pids.limit").map(|v| group(v)).unwrap_or_else(|| "its target".into());
+    let limit = m("pids.limit")
+        .map(group)
+        .unwrap_or_else(|| "its target".into());
     let refused = m("pids.limit_hits")
         .or(m("workload.forks_failed"))
         .unwrap_or(0.0);

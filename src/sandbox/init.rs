@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::mount::MsFlags;
-use nix::sched::CloneFlags;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sched::CloneFlags;
 use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
@@ -50,11 +50,19 @@ pub fn main() -> i32 {
     // The init never starts a thread; the proof is taken now, while /proc is still the
     // host's (inside a joined container /proc/self would not be this process).
     let Some(proof) = sys::SingleThreaded::check() else {
-        return fail(&mut status, "start", "the init is not single-threaded".into());
+        return fail(
+            &mut status,
+            "start",
+            "the init is not single-threaded".into(),
+        );
     };
     if let Some(join) = cfg.join {
         let Some(target) = sys::take_inherited(proto::FD_TARGET) else {
-            return fail(&mut status, "join the target", "no target descriptor".into());
+            return fail(
+                &mut status,
+                "join the target",
+                "no target descriptor".into(),
+            );
         };
         // Every namespace of the container at once (setns on a pidfd); the pid namespace
         // holds the workloads, which this init starts.
@@ -68,7 +76,11 @@ pub fn main() -> i32 {
             flags |= CloneFlags::CLONE_NEWUSER;
         }
         if let Err(e) = nix::sched::setns(&target, flags) {
-            return fail(&mut status, "join the target's namespaces", format!("{e} (setns on a pidfd needs Linux 5.8)"));
+            return fail(
+                &mut status,
+                "join the target's namespaces",
+                format!("{e} (setns on a pidfd needs Linux 5.8)"),
+            );
         }
     }
     if let Err((step, e)) = setup(&cfg) {
@@ -110,7 +122,12 @@ pub fn main() -> i32 {
     loop {
         while pending.last().is_some_and(|(at, _)| *at <= Instant::now()) {
             let (_, index) = pending.pop().expect("checked");
-            let msg = match start(&cfg.workloads[index], counters.as_ref(), exe.as_ref(), &proof) {
+            let msg = match start(
+                &cfg.workloads[index],
+                counters.as_ref(),
+                exe.as_ref(),
+                &proof,
+            ) {
                 Ok(pid) => {
                     running.insert(pid, index);
                     InitMsg::Started {

@@ -177,7 +177,11 @@ impl Sandbox {
 
         let (init, into) = sys::spawn_init(&sys::InitSpawn {
             // Joining a target's namespaces, the init makes none of its own.
-            flags: if joins { CloneFlags::empty() } else { clone_flags(plan) },
+            flags: if joins {
+                CloneFlags::empty()
+            } else {
+                clone_flags(plan)
+            },
             cgroup: into_dir.as_ref().map(|d| d.as_fd()),
             exe: exe.as_fd(),
             argv: &argv,
@@ -215,7 +219,11 @@ impl Sandbox {
             cgroup::write(&procs, &init.to_string())?;
         }
         let config = InitConfig {
-            namespaces: if joins { Vec::new() } else { plan.sandbox.namespaces.clone() },
+            namespaces: if joins {
+                Vec::new()
+            } else {
+                plan.sandbox.namespaces.clone()
+            },
             join: joins.then_some(JoinSpec { user: join_user }),
             hostname: plan.sandbox.hostname.clone(),
             uid: plan.sandbox.uid,

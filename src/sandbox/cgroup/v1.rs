@@ -96,7 +96,12 @@ impl V1Cgroup {
         let w = &mut self.limits;
         // Beneath a target, the target's own pids limit is what holds the workload.
         if limits.pids.source != PidsSource::Target {
-            set(w, &self.dirs["pids"], "pids.max", limits.pids.max.to_string())?;
+            set(
+                w,
+                &self.dirs["pids"],
+                "pids.max",
+                limits.pids.max.to_string(),
+            )?;
         }
         if let (Some(mem), Some(dir)) = (limits.memory_max(), self.dirs.get("memory")) {
             set(w, dir, "memory.limit_in_bytes", mem.to_string())?;

@@ -46,7 +46,8 @@ impl V2Cgroup {
             (
                 "pids",
                 // Beneath a target, the target's own pids limit is what holds the workload.
-                (limits.pids.source != PidsSource::Target).then_some("limitlab cannot cap a fork bomb without it"),
+                (limits.pids.source != PidsSource::Target)
+                    .then_some("limitlab cannot cap a fork bomb without it"),
             ),
             (
                 "memory",

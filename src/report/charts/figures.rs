@@ -1,0 +1,391 @@
+//! One function per figure of a run: what it shows, in display units, ready to draw.
+
+use super::series::{self, Grid, Line, Missing};
+use super::*;
+use crate::plan::PidsSource;
+use crate::record::{EventKind, PsiScope, RunRecord};
+use crate::report::summary::group;
+use crate::units;
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// What every time figure of one run shares: the time axis and the events on it.
+pub struct Frame {
+    pub grid: Grid,
+    pub events: Vec<Marker>,
+    pub samples: usize,
+}
+
+/// An event on the time axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// Seconds.
+    pub t: f64,
+    pub label: &'static str,
+    pub color: RGBColor,
+}
+
+impl Frame {
+    /// The time axis spans every sample and every event, in seconds.
+    pub fn of(record: &RunRecord, buckets: usize) -> Frame {
+        let times = record
+            .samples
+            .first()
+            .into_iter()
+            .chain(record.samples.last())
+            .map(|s| s.t_ms)
+            .chain(record.events.iter().map(|e| e.t_ms))
+            .filter(|t| t.is_finite());
+        let (lo, hi) = times.fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), t| {
+            (lo.min(t), hi.max(t))
+        });
+        let (lo, hi) = (lo / 1000.0, hi / 1000.0);
+        let hi = if hi - lo < 1e-3 { lo + 1.0 } else { hi };
+        let mut events: Vec<Marker> = record
+            .events
+            .iter()
+            .filter(|e| e.t_ms.is_finite())
+            .map(|e| Marker {
+                t: e.t_ms / 1000.0,
+                label: event_label(e.kind, &e.detail),
+                color: event_color(e.kind),
+            })
+            .collect();
+        events.sort_by(|a, b| a.t.total_cmp(&b.t));
+        Frame {
+            grid: Grid {
+                x_range: (lo, hi),
+                buckets,
+            },
+            events,
+            samples: record.samples.len(),
+        }
+    }
+}
+
+fn event_label(kind: EventKind, detail: &str) -> &'static str {
+    match kind {
+        EventKind::WorkloadStart => "start",
+        EventKind::WorkloadExit => "exit",
+        EventKind::WorkloadError => "error",
+        EventKind::LimitHit if detail.starts_with("pids") => "pids limit hit",
+        EventKind::LimitHit if detail.starts_with("memory") => "memory limit hit",
+        EventKind::LimitHit => "limit hit",
+        EventKind::OomKill => "OOM kill",
+        EventKind::Deadline => "deadline",
+        EventKind::Abort => "abort",
+        EventKind::TeardownStart => "teardown",
+        EventKind::TeardownEnd => "teardown end",
+    }
+}
+
+fn event_color(kind: EventKind) -> RGBColor {
+    match kind {
+        EventKind::WorkloadStart | EventKind::WorkloadExit => GREEN,
+        EventKind::LimitHit => VERMILLION,
+        EventKind::OomKill => PURPLE,
+        EventKind::WorkloadError | EventKind::Deadline | EventKind::Abort => DARK_RED,
+        EventKind::TeardownStart | EventKind::TeardownEnd => MUTED,
+    }
+}
+
+/// A time figure, ready to draw.
+pub struct TimeFigure {
+    pub name: &'static str,
+    pub title: String,
+    pub y_desc: &'static str,
+    pub x_range: (f64, f64),
+    pub lines: Vec<Drawn>,
+    pub limits: Vec<Limit>,
+    pub events: Vec<Marker>,
+    /// Said in the middle of the figure instead of a plot.
+    pub message: Option<String>,
+}
+
+impl Figure for TimeFigure {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        target: Target,
+    ) -> DrawResult<DB> {
+        super::draw::time_figure(root, self, target)
+    }
+}
+
+/// A series with its legend entry.
+pub struct Drawn {
+    pub label: String,
+    pub color: RGBColor,
+    pub width: u32,
+    pub line: Line,
+}
+
+/// A horizontal limit line.
+pub struct Limit {
+    pub label: String,
+    pub value: f64,
+}
+
+impl TimeFigure {
+    fn new(name: &'static str, title: String, y_desc: &'static str, frame: &Frame) -> Self {
+        TimeFigure {
+            name,
+            title,
+            y_desc,
+            x_range: frame.grid.x_range,
+            lines: Vec::new(),
+            limits: Vec::new(),
+            events: frame.events.clone(),
+            message: None,
+        }
+    }
+
+    fn line(mut self, label: &str, color: RGBColor, width: u32, line: Line) -> Self {
+        self.lines.push(Drawn {
+            label: label.into(),
+            color,
+            width,
+            line,
+        });
+        self
+    }
+
+    fn limit(mut self, label: String, value: Option<f64>) -> Self {
+        if let Some(value) = value.filter(|v| v.is_finite()) {
+            self.limits.push(Limit { label, value });
+        }
+        self
+    }
+
+    /// Decides whether there is anything to plot: `what` names the figure's data in the
+    /// message when there is not.
+    fn check(mut self, what: &str, frame: &Frame) -> Self {
+        self.message = if frame.samples == 0 {
+            Some("no samples were recorded in this run".into())
+        } else if !self.lines.iter().any(|d| d.line.provided) {
+            Some(format!("{what}: not available on this kernel"))
+        } else if self.lines.iter().all(|d| d.line.is_empty()) {
+            Some(format!("{what}: too few samples to draw"))
+        } else {
+            None
+        };
+        self
+    }
+
+    /// The top of the y axis: the data and every limit in view, with headroom.
+    pub fn y_max(&self) -> f64 {
+        let data = self.data_max();
+        let limits = self
+            .limits
+            .iter()
+            .filter(|l| self.in_view(l))
+            .map(|l| l.value);
+        let top = limits.fold(data, f64::max);
+        if top > 0.0 {
+            top * (1.0 + HEADROOM)
+        } else {
+            1.0
+        }
+    }
+
+    fn data_max(&self) -> f64 {
+        self.lines
+            .iter()
+            .filter_map(|d| d.line.max())
+            .fold(0.0, f64::max)
+    }
+
+    /// Whether a limit line is drawn to scale (see [`LIMIT_IN_VIEW`]).
+    pub fn in_view(&self, l: &Limit) -> bool {
+        l.value <= self.data_max() * LIMIT_IN_VIEW
+    }
+}
+
+/// Tasks over time with the pids limit.
+pub fn pids(record: &RunRecord, frame: &Frame) -> TimeFigure {
+    let [tasks] = series::gauges(
+        &record.samples,
+        frame.grid,
+        [|s| s.pids_current.map(|v| v as f64)],
+        1.0,
+        Missing::Gap,
+    );
+    let limit = record.plan.limits.pids;
+    // Beneath a target, the limit under test is the target's own.
+    let target_max = record
+        .target
+        .as_ref()
+        .and_then(|t| t.limits.iter().find(|l| l.control == "pids.max"))
+        .and_then(|l| l.value.parse::<f64>().ok());
+    let (label, max) = match limit.source {
+        PidsSource::Scenario => (
+            format!("pids.max = {}", group(limit.max as f64)),
+            Some(limit.max as f64),
+        ),
+        PidsSource::SafetyCeiling => (
+            format!("safety ceiling {}", group(limit.max as f64)),
+            Some(limit.max as f64),
+        ),
+        PidsSource::Target => (
+            format!(
+                "the target's pids.max = {}",
+                target_max.map(group).unwrap_or_else(|| "?".into())
+            ),
+            target_max,
+        ),
+    };
+    TimeFigure::new(
+        "pids",
+        "Tasks in the sandbox (pids.current)".into(),
+        "tasks",
+        frame,
+    )
+    .line("tasks", BLUE, LINE_WIDTH, tasks)
+    .limit(label, max)
+    .check("the task count (pids.current)", frame)
+}
+
+/// Memory use over time with the memory limit, in MiB.
+pub fn memory(record: &RunRecord, frame: &Frame) -> TimeFigure {
+    let [usage, swap] = series::gauges(
+        &record.samples,
+        frame.grid,
+        [
+            |s| s.memory_bytes.map(|v| v as f64),
+            |s| s.swap_bytes.map(|v| v as f64),
+        ],
+        1.0 / MIB,
+        Missing::Gap,
+    );
+    let limits = &record.plan.limits;
+    let label = |max: u64| match limits.memory {
+        Some(_) => format!("memory.max = {}", units::format_size(max)),
+        None => format!("memory ceiling {}", units::format_size(max)),
+    };
+    let mut fig = TimeFigure::new("memory", "Memory of the sandbox".into(), "MiB", frame).line(
+        "memory in use",
+        BLUE,
+        LINE_WIDTH,
+        usage,
+    );
+    if swap.provided {
+        fig = fig.line("swap in use", ORANGE, LINE_WIDTH, swap);
+    }
+    fig.limit(
+        label(limits.memory_max().unwrap_or_default()),
+        limits.memory_max().map(|b| b as f64 / MIB),
+    )
+    .check("memory usage", frame)
+}
+
+/// CPU use in cores, from the cumulative CPU time, with the quota.
+pub fn cpu(record: &RunRecord, frame: &Frame) -> TimeFigure {
+    // µs of CPU per ms of wall time / 1000 = cores.
+    let [cores] = series::rates(
+        &record.samples,
+        frame.grid,
+        [|s| s.cpu_usage_us],
+        1.0 / 1000.0,
+    );
+    let quota = record.plan.limits.cpu;
+    TimeFigure::new(
+        "cpu",
+        "CPU use of the sandbox (per sampling interval)".into(),
+        "cores",
+        frame,
+    )
+    .line("CPU in use", BLUE, LINE_WIDTH, cores)
+    .limit(
+        format!("cpu quota = {} cores", number(quota.unwrap_or_default())),
+        quota,
+    )
+    .check("CPU usage", frame)
+}
+
+/// Pressure stall information: the share of each interval that tasks stalled on CPU,
+/// memory and IO, from the cumulative totals.
+pub fn psi(record: &RunRecord, frame: &Frame) -> TimeFigure {
+    // µs stalled per ms of wall time / 10 = % of time.
+    let [cpu_some, cpu_full, mem_some, mem_full, io_some, io_full] = series::rates(
+        &record.samples,
+        frame.grid,
+        [
+            |s| s.psi_cpu_some_us,
+            |s| s.psi_cpu_full_us,
+            |s| s.psi_memory_some_us,
+            |s| s.psi_memory_full_us,
+            |s| s.psi_io_some_us,
+            |s| s.psi_io_full_us,
+        ],
+        1.0 / 10.0,
+    );
+    let scope = record
+        .samples
+        .iter()
+        .find_map(|s| s.psi_scope)
+        .unwrap_or(record.host.psi_scope);
+    let title = match scope {
+        PsiScope::Cgroup => "Pressure stalls (PSI) of the sandbox's own cgroup",
+        PsiScope::System => {
+            "Pressure stalls (PSI), system-wide: the sandbox has no cgroup2 node of its own"
+        }
+        PsiScope::None => "Pressure stalls (PSI)",
+    };
+    TimeFigure::new("psi", title.into(), "% of time stalled", frame)
+        .line("cpu some", BLUE, LINE_WIDTH, cpu_some)
+        .line("cpu full", SKY, THIN_LINE_WIDTH, cpu_full)
+        .line("memory some", VERMILLION, LINE_WIDTH, mem_some)
+        .line("memory full", PURPLE, THIN_LINE_WIDTH, mem_full)
+        .line("io some", GREEN, LINE_WIDTH, io_some)
+        .line("io full", ORANGE, THIN_LINE_WIDTH, io_full)
+        .check("pressure stall information (PSI)", frame)
+}
+
+/// What the rest of the machine felt: the host probe's fork latency and timer lateness, and
+/// each probe fork the host refused (a failed probe has no latency, so it is marked on the
+/// time axis instead of leaving a silent hole).
+pub fn host(record: &RunRecord, frame: &Frame) -> TimeFigure {
+    let [fork, late] = series::gauges(
+        &record.samples,
+        frame.grid,
+        [|s| s.host_fork_ms, |s| s.host_wakeup_late_ms],
+        1.0,
+        Missing::Skip,
+    );
+    let mut fig = TimeFigure::new(
+        "host",
+        "Host responsiveness, probed from outside the sandbox".into(),
+        "ms",
+        frame,
+    )
+    .line("fork + exit + reap of a tiny child", BLUE, LINE_WIDTH, fork)
+    .line("timer wakeup lateness", ORANGE, LINE_WIDTH, late)
+    .check("the host probe", frame);
+    let mut failed = 0;
+    for s in &record.samples {
+        if let Some(n) = s.host_fork_failures {
+            if n > failed {
+                fig.events.push(Marker {
+                    t: s.t_ms / 1000.0,
+                    label: "probe fork failed",
+                    color: DARK_RED,
+                });
+            }
+            failed = failed.max(n);
+        }
+    }
+    if failed > 0 {
+        // Every probe may have failed: then the failures are the figure.
+        fig.message = None;
+        fig.events.sort_by(|a, b| a.t.total_cmp(&b.t));
+    }
+    fig
+}
