@@ -25,12 +25,15 @@ fn copy_fixture() -> tempfile::TempDir {
 #[test]
 fn the_summary_is_recomputed_exactly_from_the_saved_samples() {
     let (stored, record) = load::run(&fixture()).unwrap();
-    let mut again = summary::build(&record, Vec::new());
-    again.limitlab_version = stored.limitlab_version.clone();
-    assert_eq!(
-        serde_json::to_value(&again).unwrap(),
-        serde_json::to_value(&stored).unwrap()
-    );
+    let again = summary::build(&record, Vec::new());
+    // Every metric the stored summary has comes out the same (a newer limitlab may compute
+    // more), and so do the expectations, the verdict and what held it.
+    for (name, value) in &stored.metrics {
+        assert_eq!(again.metrics.get(name), Some(value), "{name}");
+    }
+    assert_eq!(again.expectations, stored.expectations);
+    assert_eq!(again.verdict, stored.verdict);
+    assert_eq!(again.held_by, stored.held_by);
 }
 
 #[test]
