@@ -165,11 +165,13 @@ run_phase() {
     sed 's/^/  | /' /tmp/run
     check "$name: limitlab run exits 0 (every expectation held)" [ $rc = 0 ]
     if [ -f "$out/sweep.json" ]; then
-      # A sweep: every cell is a run of its own.
-      for d in "$out"/*/; do
+      # A sweep: every cell is a run of its own (check_v2_run uses $out itself).
+      sweep=$out
+      for d in "$sweep"/*/; do
         [ -f "$d/summary.json" ] && check_v2_run "${d%/}"
       done
-      check "$name: every cell of the sweep ran" [ "$(ls -d "$out"/*/ | wc -l)" = "$(grep -c '"dir":' "$out/sweep.json")" ]
+      check "$name: every cell of the sweep ran" [ "$(ls -d "$sweep"/*/ | wc -l)" = "$(grep -c '"dir":' "$sweep/sweep.json")" ]
+      out=$sweep
     elif [ -f "$out/summary.json" ]; then
       check_v2_run "$out"
       case $name in
