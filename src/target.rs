@@ -183,6 +183,11 @@ fn beneath(host: &Layout, path: &str) -> anyhow::Result<Layout> {
             h.own = host.v1[c].own.clone();
         }
     }
+    if let (Some(u), Some(hu)) = (layout.unified.as_mut(), host.unified.as_ref())
+        && !u.own_dir().is_dir()
+    {
+        u.own = hu.own.clone();
+    }
     Ok(layout)
 }
 
@@ -314,11 +319,19 @@ impl Target {
         }))
     }
 
-    /// Whether the target's process is still alive.
+    /// Whether the target's process is still alive (a zombie is not: its pidfd is readable
+    /// as soon as it exits, reaped or not).
     pub fn alive(&self) -> Option<bool> {
-        self.report
-            .pid
-            .map(|p| nix::sys::signal::kill(nix::unistd::Pid::from_raw(p), None).is_ok())
+        let fd = self.pidfd.as_ref()?;
+        let mut fds = [nix::poll::PollFd::new(
+            std::os::fd::AsFd::as_fd(fd),
+            nix::poll::PollFlags::POLLIN,
+        )];
+        match nix::poll::poll(&mut fds, nix::poll::PollTimeout::ZERO) {
+            Ok(0) => Some(true),
+            Ok(_) => Some(false),
+            Err(_) => None,
+        }
     }
 }
 
@@ -351,6 +364,20 @@ mod tests {
         assert_eq!(limits[0].control, "pids.max");
         assert_eq!(limits[0].value, "1000");
         assert_eq!(limits[0].path, tmp.path().join("pids/lxc/c1/pids.max"));
+    }
+
+    #[test]
+    fn an_uncapped_chain_has_no_pids_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let l =
+            Layout::from_proc(Mode::V1, "5:pids:/lxc/c1\n", MOUNTS_V1, Some(tmp.path())).unwrap();
+        std::fs::create_dir_all(tmp.path().join("pids/lxc/c1")).unwrap();
+        std::fs::write(tmp.path().join("pids/lxc/c1/pids.max"), "max\n").unwrap();
+        std::fs::write(tmp.path().join("pids/lxc/pids.max"), "max\n").unwrap();
+        assert!(
+            !limits_above(&l).iter().any(|l| l.control == "pids.max"),
+            "'max' all the way up is no limit"
+        );
     }
 
     #[test]
