@@ -66,7 +66,7 @@ metrics! {
     "pids.peak" Count Lower "most processes and threads in the sandbox at once (the kernel's pids.peak; where it has none, the sampled maximum of pids.current, which can read a few above pids.max for an instant)";
     "pids.limit_hits" Count Either "forks refused by the pids limit (the max count in pids.events)";
     "pids.time_to_limit_ms" Ms Either "from the workload's start until the pids limit first refused a fork (sampling resolution)";
-    "target.pids_peak" Count Either "with a target: most tasks in the target's cgroup at once (the container's own and the workload's)";
+    "target.pids_peak" Count Either "with a target: most tasks in the target's cgroup at once (the container's own and the workload's); the kernel's pids.peak watermark, since the target's cgroup was made, where it has one";
     "target.pids_limit" Count Either "with a target: the pids.max the target is under, read from the kernel";
     "target.pids_limit_hits" Count Either "with a target: forks its pids limit refused during the run";
     "target.memory_peak_bytes" Bytes Either "with a target: highest memory of the target's cgroup, sampled";
@@ -172,7 +172,10 @@ pub fn compute(record: &RunRecord) -> Metrics {
                         || s.target_pids_max_events.is_some_and(|n| n > target_events0)
                 })
                 .map(|s| s.t_ms),
-            "target.pids_peak" => max_of(all.iter().map(|s| s.target_pids_current)),
+            // As for pids.peak: the kernel's watermark (since the target's cgroup was made)
+            // where there is one.
+            "target.pids_peak" => last(all, |s| s.target_pids_peak)
+                .or_else(|| max_of(all.iter().map(|s| s.target_pids_current))),
             "target.pids_limit" => target_limit,
             // Kernels differ in where a fork refused by an ancestor's limit is counted: in the
             // cgroup whose limit it was, or in the one that forked. Beneath a target,

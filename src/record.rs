@@ -82,9 +82,10 @@ pub struct Sample {
     pub host_psi_memory_full_us: Option<u64>,
     pub host_psi_io_some_us: Option<u64>,
     pub host_psi_io_full_us: Option<u64>,
-    /// With a target: its tasks, the refused forks of the cgroup whose pids limit it is under,
-    /// its memory, and its OOM kills (cumulative).
+    /// With a target: its tasks and the kernel's watermark of them, the refused forks of the
+    /// cgroup whose pids limit it is under, its memory, and its OOM kills (cumulative).
     pub target_pids_current: Option<u64>,
+    pub target_pids_peak: Option<u64>,
     pub target_pids_max_events: Option<u64>,
     pub target_memory_bytes: Option<u64>,
     pub target_memory_oom_kills: Option<u64>,

@@ -67,6 +67,8 @@ pub enum SourceKind {
     HostPsi(PsiResource),
     /// A target's `pids.current`.
     TargetPidsCurrent,
+    /// A target's `pids.peak`: the kernel's watermark since its cgroup was made.
+    TargetPidsPeak,
     /// The `pids.events` of the cgroup whose pids limit a target is under.
     TargetPidsEvents,
     /// A target's memory usage.
@@ -145,6 +147,7 @@ pub fn apply(kind: SourceKind, text: &str, s: &mut Sample) {
             }
         }
         SourceKind::TargetPidsCurrent => s.target_pids_current = parse_single(text),
+        SourceKind::TargetPidsPeak => s.target_pids_peak = parse_single(text),
         SourceKind::TargetPidsEvents => s.target_pids_max_events = parse_keyed(text, "max"),
         SourceKind::TargetMemoryCurrent => s.target_memory_bytes = parse_single(text),
         SourceKind::TargetMemoryEvents => s.target_memory_oom_kills = parse_keyed(text, "oom_kill"),

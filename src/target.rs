@@ -266,6 +266,12 @@ impl Target {
                 path: d.join("pids.current"),
                 kind: SourceKind::TargetPidsCurrent,
             });
+            if d.join("pids.peak").exists() {
+                files.push(StatFile {
+                    path: d.join("pids.peak"),
+                    kind: SourceKind::TargetPidsPeak,
+                });
+            }
         }
         if let Some(d) = limit_dir("pids.max").or(pids) {
             files.push(StatFile {
