@@ -5,9 +5,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{DEFAULT_SAFETY_CEILING, Namespace};
+use crate::plan::{DEFAULT_SAFETY_CEILING, LimitsPlan, Namespace, PidsLimit, PidsSource};
 use crate::record::PsiScope;
 use crate::sandbox::cgroup::{Layout, Mode};
+use crate::sandbox::rootless;
 
 /// Facts recorded with every run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,6 +21,8 @@ pub struct HostFacts {
     /// Where a run's PSI figures come from.
     pub psi_scope: PsiScope,
     pub root: bool,
+    /// The harness's effective uid (recorded since results format 1 gained it).
+    pub uid: Option<u32>,
     pub pid_max: Option<u64>,
     pub autogroup: Option<bool>,
 }
@@ -48,6 +51,7 @@ impl HostFacts {
             memory_bytes: meminfo_total(),
             psi_scope,
             root: nix::unistd::geteuid().is_root(),
+            uid: Some(nix::unistd::geteuid().as_raw()),
             pid_max: read_number("/proc/sys/kernel/pid_max"),
             autogroup: read_number("/proc/sys/kernel/sched_autogroup_enabled").map(|n| n == 1),
         }
@@ -134,9 +138,12 @@ pub fn doctor() -> Vec<Check> {
         )
     } else {
         check(
-            Status::Missing,
+            Status::Info,
             "root",
-            "not root: limitlab creates cgroups and namespaces and needs root (run it with sudo)",
+            format!(
+                "not root (uid {}): runs go rootless, with a user namespace and cgroups beneath one delegated to you; the checks below say whether that works here",
+                nix::unistd::geteuid()
+            ),
         )
     });
 
@@ -148,6 +155,29 @@ pub fn doctor() -> Vec<Check> {
         }
     };
     out.push(check(Status::Ok, "cgroup mode", layout.mode.to_string()));
+    if !root {
+        // What a typical scenario needs: a pids limit and the memory ceiling.
+        let typical = LimitsPlan {
+            pids: PidsLimit {
+                max: DEFAULT_SAFETY_CEILING,
+                source: PidsSource::Scenario,
+            },
+            memory: None,
+            memory_ceiling: Some(1 << 30),
+            swap: None,
+            cpu: None,
+            cpuset: None,
+        };
+        out.extend(
+            rootless::check(&layout, &[&typical])
+                .into_iter()
+                .map(|p| Check {
+                    status: if p.ok { Status::Ok } else { Status::Missing },
+                    what: p.what,
+                    detail: p.detail,
+                }),
+        );
+    }
 
     match layout.mode {
         Mode::V1 | Mode::Hybrid => {

@@ -442,6 +442,7 @@ mod tests {
             memory_bytes: None,
             psi_scope: psi,
             root: true,
+            uid: Some(0),
             pid_max: None,
             autogroup: None,
         }

@@ -8,14 +8,14 @@ use std::sync::Arc;
 use super::{Format, RunArgs, clean_leftovers};
 use crate::host::HostFacts;
 use crate::matrix;
-use crate::plan::{self, PlanOptions, RunPlan};
+use crate::plan::{self, LimitsPlan, PlanOptions, RunPlan};
 use crate::progress::{LiveStatus, SweepProgress};
 use crate::record::{RunRecord, Summary};
 use crate::report::sweep::{CellEntry, SweepIndex};
 use crate::report::{self, ResultsDir, junit, summary, terminal};
 use crate::runner::RunEnv;
 use crate::sandbox::cgroup::Layout;
-use crate::sandbox::sys;
+use crate::sandbox::{rootless, sys};
 use crate::scenario::{ScenarioError, Source};
 use crate::supervisor::Supervisor;
 use crate::{Exit, coded, exit_of};
@@ -84,13 +84,23 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     for p in loaded.iter().flat_map(|l| &l.plans) {
         crate::runner::preflight(p, Some(&facts))?;
     }
-    if !nix::unistd::geteuid().is_root() {
-        return Err(coded(
-            Exit::Host,
-            "limitlab needs root to create cgroups and namespaces; run it with sudo (`limitlab doctor` shows what else is needed)",
-        ));
-    }
     let layout = Layout::detect()?;
+    if rootless::active() {
+        let plans: Vec<&RunPlan> = loaded.iter().flat_map(|l| &l.plans).collect();
+        if let Some(p) = plans.iter().find(|p| p.target.is_some()) {
+            return Err(coded(
+                Exit::Host,
+                format!(
+                    "{}: attacking an existing container joins its namespaces and cgroups, which needs root; run it with sudo",
+                    p.source.display()
+                ),
+            ));
+        }
+        let limits: Vec<&LimitsPlan> = plans.iter().map(|p| &p.limits).collect();
+        if let Some(why) = rootless::problems(&layout, &limits) {
+            return Err(coded(Exit::Host, why));
+        }
+    }
     let host = HostFacts::probe(Some(&layout));
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;

@@ -55,6 +55,13 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
             "This kernel keeps no pids.peak, so pids.peak is the sampled maximum of pids.current, which can read a few above pids.max for an instant (the kernel charges a fork before it compares with the limit, then reverts).".into(),
         );
     }
+    if !record.host.root && record.target.is_none() {
+        notes.push(format!(
+            "Ran without root{}: the sandbox had a user namespace of its own (the workload was uid {} inside, the harness's uid outside) and its cgroups were made beneath the cgroup delegated to that user.",
+            record.host.uid.map(|u| format!(" (uid {u})")).unwrap_or_default(),
+            record.plan.sandbox.uid
+        ));
+    }
     if leaked {
         notes.push(format!(
             "Teardown left {} process(es) and {} cgroup(s) behind: {}",

@@ -253,10 +253,30 @@ fn setup(cfg: &InitConfig) -> Result<(), Step> {
         (Resource::RLIMIT_AS, rl.address_space),
     ] {
         if let Some(v) = v {
-            step("setrlimit", setrlimit(res, v, v))?;
+            match setrlimit(res, v, v) {
+                // Root of a user namespace has no say over limits set outside it.
+                Err(Errno::EPERM) if cfg.user_namespace => {
+                    let hard = nix::sys::resource::getrlimit(res)
+                        .map(|(_, h)| h)
+                        .unwrap_or(0);
+                    return Err((
+                        "setrlimit",
+                        format!(
+                            "{res:?} = {v} is above this user's hard limit ({hard}), which only root can raise"
+                        ),
+                    ));
+                }
+                r => step("setrlimit", r)?,
+            }
         }
     }
-    drop_privileges(cfg.uid, cfg.gid)?;
+    if cfg.user_namespace {
+        step(
+            "user namespace for the workloads",
+            unprivileged_user_namespace(cfg.uid, cfg.gid),
+        )?;
+    }
+    drop_privileges(cfg.uid, cfg.gid, !cfg.user_namespace)?;
     if cfg.seccomp {
         // Last: from here on nothing in the sandbox makes a namespace, mounts, or uses keyrings.
         step("syscall filter", sys::install_syscall_filter())?;
@@ -265,10 +285,21 @@ fn setup(cfg: &InitConfig) -> Result<(), Step> {
     Ok(())
 }
 
-fn drop_privileges(uid: u32, gid: u32) -> Result<(), Step> {
+/// Rootless: a user namespace inside the first, where this process is `uid`/`gid` (mapped to
+/// its root there); the workloads it starts are that unprivileged id.
+fn unprivileged_user_namespace(uid: u32, gid: u32) -> io::Result<()> {
+    nix::sched::unshare(CloneFlags::CLONE_NEWUSER)?;
+    super::rootless::write_maps("self", (uid, 0), (gid, 0))
+}
+
+/// `groups`: clear the supplementary groups (a user namespace made without root has them
+/// fixed: `setgroups` is denied there).
+fn drop_privileges(uid: u32, gid: u32, groups: bool) -> Result<(), Step> {
     // The bounding set needs CAP_SETPCAP to shrink, so it goes first.
     step("drop capability bounding set", sys::drop_bounding_set())?;
-    step("setgroups", nix::unistd::setgroups(&[]))?;
+    if groups {
+        step("setgroups", nix::unistd::setgroups(&[]))?;
+    }
     let (u, g) = (Uid::from_raw(uid), Gid::from_raw(gid));
     step("setresgid", nix::unistd::setresgid(g, g, g))?;
     step("setresuid", nix::unistd::setresuid(u, u, u))?;

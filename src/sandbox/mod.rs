@@ -11,6 +11,7 @@
 pub mod cgroup;
 pub mod init;
 pub mod proto;
+pub mod rootless;
 pub mod sys;
 
 use std::ffi::CString;
@@ -174,11 +175,15 @@ impl Sandbox {
             .map_err(|e| spawn_err("dup", e))?;
         let high_fds: Vec<_> = high.iter().map(|f| f.as_fd()).collect();
         let argv = [CString::from(c"limitlab"), CString::from(c"__init")];
+        // Without root, the namespaces come with a user namespace of their own.
+        let user_namespace = !joins && rootless::active();
 
         let (init, into) = sys::spawn_init(&sys::InitSpawn {
             // Joining a target's namespaces, the init makes none of its own.
             flags: if joins {
                 CloneFlags::empty()
+            } else if user_namespace {
+                clone_flags(plan) | CloneFlags::CLONE_NEWUSER
             } else {
                 clone_flags(plan)
             },
@@ -204,6 +209,15 @@ impl Sandbox {
             removed: false,
         };
         sandbox.watch(status_r, events);
+        if user_namespace {
+            // The held init becomes root of its user namespace: the harness's ids, mapped.
+            rootless::write_maps(
+                &init.to_string(),
+                (0, nix::unistd::geteuid().as_raw()),
+                (0, nix::unistd::getegid().as_raw()),
+            )
+            .map_err(|e| spawn_err("map the user namespace's ids", e))?;
+        }
 
         // The init waits on its pipe; only once it is in every cgroup may it go on. Each move
         // takes the kernel's cgroup threadgroup lock (the first costs an RCU grace period),
@@ -225,6 +239,7 @@ impl Sandbox {
                 plan.sandbox.namespaces.clone()
             },
             join: joins.then_some(JoinSpec { user: join_user }),
+            user_namespace,
             hostname: plan.sandbox.hostname.clone(),
             uid: plan.sandbox.uid,
             gid: plan.sandbox.gid,

@@ -34,6 +34,9 @@ pub struct InitConfig {
     pub workloads: Vec<Launch>,
     /// Join the namespaces of the target at [`FD_TARGET`] instead of making new ones.
     pub join: Option<JoinSpec>,
+    /// Rootless: the init is root of a user namespace that maps only the harness's ids; it
+    /// makes a second one, where it is `uid`/`gid`, before dropping privileges.
+    pub user_namespace: bool,
 }
 
 /// How to join a target's namespaces.
@@ -136,6 +139,7 @@ mod tests {
             rlimits: RlimitsPlan::default(),
             seccomp: true,
             join: None,
+            user_namespace: true,
             workloads: vec![Launch {
                 argv: vec!["true".into()],
                 builtin: false,

@@ -309,6 +309,16 @@ fn child(p: &Prepared<'_>) -> ! {
 /// address space (like posix_spawn), so nothing is copied and the harness's size does not
 /// weigh on the figure.
 pub fn spawn_tiny_child() -> io::Result<()> {
+    spawn_tiny_child_in(0)
+}
+
+/// Whether this process may make the namespaces `flags` names (`CLONE_NEW*`): a tiny child
+/// is made in new ones and exits at once. The error is the kernel's answer.
+pub fn probe_namespaces(flags: nix::sched::CloneFlags) -> io::Result<()> {
+    spawn_tiny_child_in(flags.bits())
+}
+
+fn spawn_tiny_child_in(namespaces: libc::c_int) -> io::Result<()> {
     extern "C" fn exit_at_once(_: *mut libc::c_void) -> libc::c_int {
         // SAFETY: _exit only ends the child.
         unsafe { libc::_exit(0) }
@@ -322,7 +332,7 @@ pub fn spawn_tiny_child() -> io::Result<()> {
         libc::clone(
             exit_at_once,
             stack_top,
-            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            namespaces | libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
             std::ptr::null_mut(),
         )
     };

@@ -137,6 +137,7 @@ pub fn run(samples: usize) -> RunRecord {
             memory_bytes: Some(24 << 30),
             psi_scope: PsiScope::Cgroup,
             root: true,
+            uid: Some(0),
             pid_max: Some(4_194_304),
             autogroup: Some(false),
         },
