@@ -214,6 +214,69 @@ shared_phase() {
   check "doctor says MISSING: no internal processes" grep -q '^MISSING *no internal processes' /tmp/doctor
 }
 
+# Rootless: uid 1000 gets a cgroup the way systemd delegates one to a user (the directory
+# and its cgroup.procs, cgroup.subtree_control and cgroup.threads chowned to it) and runs
+# limitlab there with setpriv; then in a delegated cgroup whose parent gives it no memory
+# controller, where doctor and run must name it.
+USERID=1000
+as_user() { # as_user CGROUP COMMAND...
+  cg=$1
+  shift
+  sh -c 'echo $$ >'"$cg"'/cgroup.procs && exec setpriv --reuid '$USERID' --regid '$USERID' --clear-groups "$@"' as_user "$@"
+}
+delegate_to_user() { # delegate_to_user DIR
+  mkdir -p "$1"
+  chown $USERID:$USERID "$1" "$1/cgroup.procs" "$1/cgroup.subtree_control" "$1/cgroup.threads"
+}
+rootless_phase() {
+  usercg=$SLICE/user-$USERID
+  echo
+  echo "=== phase rootless: uid $USERID alone in $usercg ($(cut -d' ' -f1 /proc/uptime)s)"
+  delegate_to_user $usercg
+  mkdir -p /results/rootless
+  chown $USERID:$USERID /results/rootless
+  as_user $usercg $LIMITLAB doctor >/tmp/doctor 2>&1
+  rc=$?
+  sed 's/^/  | /' /tmp/doctor
+  check "rootless doctor exits 0" [ $rc = 0 ]
+  check "doctor: user namespaces ok" grep -q '^ok *user namespaces' /tmp/doctor
+  check "doctor: the cgroup2 tree is delegated" grep -q '^ok *cgroup2 tree ' /tmp/doctor
+  out=/results/rootless/forkbomb
+  as_user $usercg $LIMITLAB run --quiet --out $out "$(stretched /scenarios/forkbomb.toml)" >/tmp/run 2>&1
+  rc=$?
+  sed 's/^/  | /' /tmp/run
+  check "rootless forkbomb: limitlab run exits 0 (every expectation held)" [ $rc = 0 ]
+  if [ -f $out/summary.json ]; then
+    check_v2_run $out
+    check "rootless: summary records root = false" grep -q '"root": false' $out/summary.json
+    check "rootless: the report says it ran without root" grep -q 'Ran without root' $out/summary.json
+  else
+    fail "rootless forkbomb: no summary.json"
+  fi
+  check "rootless: no limitlab cgroup left" [ -z "$(leftovers)" ]
+  check "$usercg holds no process afterwards" [ -z "$(cat $usercg/cgroup.procs)" ]
+  check "$usercg subtree_control restored (empty)" [ -z "$(cat $usercg/cgroup.subtree_control)" ]
+  rmdir $usercg
+
+  nomem=$CG/nomem.slice
+  mkdir -p $nomem
+  echo +pids >$nomem/cgroup.subtree_control
+  usercg=$nomem/user-$USERID
+  delegate_to_user $usercg
+  as_user $usercg $LIMITLAB doctor >/tmp/doctor 2>&1
+  rc=$?
+  grep MISSING /tmp/doctor | sed 's/^/  | /'
+  check "no memory controller: doctor exits 3" [ $rc = 3 ]
+  check "no memory controller: doctor names it" grep -q '^MISSING *memory controller' /tmp/doctor
+  as_user $usercg $LIMITLAB run --quiet --out /results/rootless/nomem /scenarios/forkbomb.toml >/tmp/run 2>&1
+  rc=$?
+  sed 's/^/  | /' /tmp/run
+  check "no memory controller: run exits 3" [ $rc = 3 ]
+  check "no memory controller: run names it" grep -q 'memory controller: not delegated' /tmp/run
+  check "no memory controller: nothing ran" [ ! -e /results/rootless/nomem/summary.json ]
+  rmdir $usercg $nomem
+}
+
 main() {
   echo "boot: $(cut -d' ' -f1 /proc/uptime) s to the suite; kernel $(uname -r); $(nproc) CPUs; $(free -m | awk '/Mem:/ { print $2 }') MiB"
   STRETCH=$(sed -n 's/.*limitlab\.stretch=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -226,6 +289,7 @@ main() {
   delegate
   run_phase delegated in_runner
   shared_phase
+  rootless_phase
   run_phase root here
   echo
   left=$(leftovers)

@@ -112,7 +112,7 @@ copy_with_libs() { # copy_with_libs ROOT PROGRAM...
   local root=$1 prog lib
   shift
   for prog in "$@"; do
-    prog=$(command -v "$prog") || die 3 "$prog is missing on the host (apt-get install perl bash)"
+    prog=$(command -v "$prog") || die 3 "$prog is missing on the host (apt-get install perl bash util-linux)"
     install -D -m 755 "$(readlink -f "$prog")" "$root$prog"
     for lib in $(ldd "$prog" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
       [[ -e $root$lib ]] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
@@ -130,11 +130,12 @@ initramfs() {
   install -m 644 "$repo"/scenarios/*.toml "$root/scenarios/"
   install -m 644 "$here"/scenarios/*.toml "$root/vm/scenarios/"
   install -m 755 "$here/guest.sh" "$root/init"
-  copy_with_libs "$root" perl bash
+  # setpriv (util-linux) runs the rootless phase as uid 1000; busybox's cannot change ids.
+  copy_with_libs "$root" perl bash setpriv
   # bash is looked up as /bin/bash by scripts and as bash in PATH by scenarios.
   ln -sf /usr/bin/bash "$root/bin/bash"
-  printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  printf 'root:x:0:0:root:/:/bin/sh\nrootless:x:1000:1000::/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nrootless:x:1000:\nnogroup:x:65534:\n' >"$root/etc/group"
   (cd "$root" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc 2>/dev/null) >"$work/initramfs.cpio"
 }
 
