@@ -409,7 +409,15 @@ impl Watchdog {
             events.record(EventKind::Deadline, "the run passed its deadline; the watchdog kills the sandbox".into());
             let _ = cgroup.kill_all();
             if matches!(wait.recv_timeout(Duration::from_secs(10)), Err(RecvTimeoutError::Timeout)) {
-                eprintln!("limitlab: the run is stuck 10 s past its deadline after the watchdog killed the sandbox; giving up");
+                // Nothing is left behind even so: every process in the sandbox's cgroups is
+                // killed and the cgroups removed before the harness ends (the supervisor
+                // would do the same, later).
+                let cleanup = crate::sandbox::cgroup::emergency_teardown(&cgroup.dirs());
+                eprintln!(
+                    "limitlab: the run is stuck 10 s past its deadline after the watchdog killed the sandbox; giving up ({} process(es) killed, {} cgroup(s) could not be removed)",
+                    cleanup.killed,
+                    cleanup.stuck.len()
+                );
                 std::process::exit(Exit::Internal as i32);
             }
         });

@@ -294,3 +294,51 @@ fn a_full_results_filesystem_is_reported_and_leaves_nothing() {
     );
     assert_nothing_left();
 }
+
+#[test]
+fn a_run_stuck_past_its_deadline_is_given_up_and_leaves_nothing() {
+    let Some(_lock) = exclusive("a_run_stuck_past_its_deadline_is_given_up_and_leaves_nothing")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "stuck",
+        "duration = \"300ms\"\n[limits]\npids = 200\n[[workload]]\nkind = \"forkbomb\"\n",
+    );
+    // The harness stalls (60 s) once teardown has begun: the watchdog kills the sandbox at
+    // the deadline (duration + 15 s grace), and 10 s later gives the run up.
+    let child = limitlab()
+        .env("LIMITLAB_TEST_STALL_AT", "teardown")
+        .args(["run", "--quiet", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let events = tmp.path().join("out/events.csv");
+    wait_for("teardown begins", Duration::from_secs(20), || {
+        std::fs::read_to_string(&events).is_ok_and(|e| e.contains("teardown_start"))
+    });
+    let dirs = sandbox_dirs(pid);
+    assert!(!dirs.is_empty());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("giving up"), "{stderr}");
+    assert!(
+        std::fs::read_to_string(&events)
+            .unwrap()
+            .contains("deadline"),
+        "the watchdog recorded the deadline"
+    );
+    // Removed by the harness itself before it ended, not later by the supervisor.
+    assert!(
+        dirs.iter().all(|d| !d.exists()),
+        "cgroups left at exit: {dirs:?}"
+    );
+    assert_nothing_left();
+}
