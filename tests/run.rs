@@ -262,8 +262,8 @@ fn default_results_folder_is_results_name_timestamp() {
 }
 
 #[test]
-fn not_root_exits_3_with_the_reason() {
-    if !privileged("not_root_exits_3_with_the_reason") {
+fn not_root_without_a_delegated_cgroup_exits_3_with_the_reason() {
+    if !privileged("not_root_without_a_delegated_cgroup_exits_3_with_the_reason") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -290,7 +290,7 @@ fn not_root_exits_3_with_the_reason() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("needs root"),
+        String::from_utf8_lossy(&o.stderr).contains("no cgroup here is delegated to you"),
         "{}",
         text(&o)
     );
