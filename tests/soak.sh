@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Soak: runs every shipped scenario (scenarios/*.toml and scenarios/hostile/*.toml) COUNT
 # times in a row (default 50) and checks after every run: exit 0 with a complete results
-# folder (summary.json with verdict "held"), no sandbox process left, no limitlab cgroup of
-# an ended run left. Prints the counts; exits 1 on the first failure (after reporting it).
+# folder (summary.json with verdict "held"; for a sweep, sweep.json and one such summary per
+# cell), no sandbox process left, no limitlab cgroup of an ended run left. Prints the counts; exits 1 on the first failure (after reporting it).
 #   tests/soak.sh [COUNT]        (as root; CI runs it with a small COUNT)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,8 +42,18 @@ for ((i = 1; i <= count; i++)); do
     runs=$((runs + 1))
     problem=
     ((code == 0)) || problem="exit $code"
-    [[ -z $problem && ! -s $dir/summary.json ]] && problem="no summary.json"
-    [[ -z $problem ]] && ! grep -q '"verdict": "held"' "$dir/summary.json" && problem="verdict not held"
+    # A sweep (a [matrix] scenario) has a sweep.json and a run folder per cell.
+    summaries=("$dir/summary.json")
+    if [[ -s $dir/sweep.json ]]; then
+      summaries=("$dir"/*/summary.json)
+      cells=$(grep -c '"dir":' "$dir/sweep.json")
+      [[ -z $problem && ${#summaries[@]} != "$cells" ]] &&
+        problem="${#summaries[@]} summaries for $cells cells"
+    fi
+    for f in "${summaries[@]}"; do
+      [[ -z $problem && ! -s $f ]] && problem="no ${f#"$dir"/}"
+      [[ -z $problem ]] && ! grep -q '"verdict": "held"' "$f" && problem="verdict not held in ${f#"$dir"/}"
+    done
     left=$(sandbox_procs)
     [[ -n $left ]] && problem="${problem:+$problem; }processes left: $left"
     stale=$(dead_cgroups)
