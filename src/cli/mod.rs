@@ -26,9 +26,12 @@ Examples:
   limitlab compare results/old results/new --tolerance 20      gate on regressions
   limitlab validate scenarios/*.toml            check files without running anything
   limitlab doctor                               what this machine can and cannot do
+  systemd-run --user --scope -p Delegate=yes limitlab run scenarios/forkbomb.toml
+                                                without root: a user namespace and a delegated cgroup
 
 Exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input or usage,
-3 the host cannot run it (not root, a controller missing), 4 internal error or a leak.";
+3 the host cannot run it (a controller missing; without root, no user namespaces or no
+delegated cgroup), 4 internal error or a leak.";
 
 #[derive(Debug, Parser)]
 #[command(
