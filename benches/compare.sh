@@ -175,7 +175,7 @@ for _ in $(seq 20); do
 done
 
 # --- 2. teardown -------------------------------------------------------------------------
-say "2. teardown of a saturated 1000-task classic bomb, $TEARDOWN_REPS times, vs a SIGKILL loop"
+say "2. teardown of a saturated 1000-task classic bomb, $TEARDOWN_REPS times, vs a SIGKILL loop on the same bomb"
 s=$(scenario teardown 'name = "teardown"
 duration = "1s"
 [limits]
@@ -190,8 +190,10 @@ for i in $(seq "$TEARDOWN_REPS"); do
   put teardown_killed "$(metric teardown.killed <<<"$j")"
   put teardown_leaked "$(($(metric teardown.leaked <<<"$j" | cut -d. -f1) + $(leftovers)))"
   rm -rf "$work/td"
+  # The same bomb (limitlab's own classic bomb image) in a cgroup of ours, torn down the
+  # plain way: the two teardowns kill the same 1000 processes.
   mkcg td.$i 1000
-  "$PEER" launch "${CG[@]}" -- bomb >/dev/null
+  "$PEER" launch "${CG[@]}" -- "$LL" __workload forkbomb --style classic >/dev/null
   saturate 1000
   sleep 0.8
   put teardown_peer_killed "$(<"$CG_PIDS/pids.current")"
@@ -400,7 +402,7 @@ row("1b. the same, against bubblewrap", med("start_ll"), "ms", "`bwrap --unshare
 row("1c. start to exec inside limitlab (`exec --time`)", med("start_inside"), "ms", "—", None, "", "(detail)", True)
 leaks = sum(rows["teardown_leaked"])
 r = med("teardown_ll") / med("teardown_peer")
-row(f"2. teardown of a saturated classic bomb ({med('teardown_killed'):.0f} tasks), kill until empty + rmdir", med("teardown_ll"), "ms", f"C SIGKILL loop over cgroup.procs ({med('teardown_peer_killed'):.0f} tasks)", med("teardown_peer"), "ms", f"ratio ≤ 1.0, 0 leaks in {len(rows['teardown_ll'])} runs (leaked: {leaks:.0f})", r <= 1.0 and leaks == 0, n=len(rows["teardown_ll"]))
+row(f"2. teardown of a saturated classic bomb ({med('teardown_killed'):.0f} tasks), kill until empty + rmdir", med("teardown_ll"), "ms", f"C SIGKILL loop over cgroup.procs, same bomb ({med('teardown_peer_killed'):.0f} tasks)", med("teardown_peer"), "ms", f"ratio ≤ 1.0, 0 leaks in {len(rows['teardown_ll'])} runs (leaked: {leaks:.0f})", r <= 1.0 and leaks == 0, n=len(rows["teardown_ll"]))
 r = med("ttl_ll") / med("ttl_peer")
 row("3a. classic bomb: release to 1000 tasks (read every 1 ms)", med("ttl_ll"), "ms", "C `for(;;) fork();`", med("ttl_peer"), "ms", "ratio ≤ 1.0 (faster)", r <= 1.0)
 r = med("churn_ll") / med("churn_peer")

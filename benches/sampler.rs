@@ -136,11 +136,14 @@ fn csv_row_write(c: &mut Criterion) {
     writer.finish().unwrap();
 }
 
-criterion_group!(
-    benches,
-    tick_on_fixture_tree,
+// No plots: criterion draws them with plotters, which finds no font on a machine without
+// any installed (limitlab's charts embed their own).
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = tick_on_fixture_tree,
     tick_on_a_real_cgroup,
     psi_parse,
     csv_row_write
-);
+}
 criterion_main!(benches);
