@@ -651,6 +651,18 @@ pub fn stop_signal() -> Option<nix::sys::signal::Signal> {
     }
 }
 
+/// Makes the calling thread a real-time thread (`SCHED_FIFO` at `priority`), so it runs the
+/// moment it wakes even when every CPU is busy with ordinary tasks (a fork bomb). Fails
+/// where the kernel refuses it (no CAP_SYS_NICE, or a cgroup without real-time runtime).
+pub fn set_realtime(priority: i32) -> io::Result<()> {
+    let param = libc::sched_param {
+        sched_priority: priority,
+    };
+    // SAFETY: sched_setscheduler on the calling thread (0) reads the param struct we own.
+    Errno::result(unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) })?;
+    Ok(())
+}
+
 /// A C string for exec; interior NULs were rejected when the scenario was planned.
 pub fn cstring(s: &str) -> io::Result<CString> {
     CString::new(s).map_err(|_| io::Error::other(format!("{s:?} contains a NUL byte")))
