@@ -19,5 +19,11 @@ fn million_samples(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, million_samples);
+// No plots: criterion draws them with plotters, which finds no font on a machine without
+// any installed (limitlab's charts embed their own).
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = million_samples
+}
 criterion_main!(benches);

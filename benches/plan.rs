@@ -17,5 +17,11 @@ fn parse_and_plan(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parse_and_plan);
+// No plots: criterion draws them with plotters, which finds no font on a machine without
+// any installed (limitlab's charts embed their own).
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = parse_and_plan
+}
 criterion_main!(benches);

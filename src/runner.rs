@@ -8,6 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use nix::sys::wait::WaitStatus;
 
 use crate::host::HostFacts;
 use crate::plan::RunPlan;
@@ -128,6 +129,8 @@ pub fn run(
                 Some(t) => t.join().context("pass the target to the sandbox")?,
                 None => None,
             },
+            stdin: None,
+            stderr: None,
         },
         tx,
     )?;
@@ -287,7 +290,10 @@ pub fn run(
     );
     stall_point("teardown");
     let killed = sandbox.kill();
-    while let Ok(ev) = rx.try_recv() {
+    // The init is gone: what it said before it died is still on its way from the thread that
+    // reads its pipe (its reaping can arrive first). The channel closes when both are done.
+    let drain_until = Instant::now() + Duration::from_secs(1);
+    while let Ok(ev) = rx.recv_timeout(drain_until.saturating_duration_since(Instant::now())) {
         handle(ev, &mut exits);
     }
     let sampled = sampler.finish();
@@ -363,7 +369,7 @@ pub fn run(
     })
 }
 
-fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<()> {
+pub(crate) fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<()> {
     let until = Instant::now() + SETUP_TIMEOUT;
     loop {
         let left = until.saturating_duration_since(Instant::now());
@@ -373,6 +379,12 @@ fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<()> {
                 return Err(coded(
                     Exit::Host,
                     format!("the sandbox could not be set up: {step}: {error}"),
+                ));
+            }
+            Ok(SandboxEvent::InitExited(WaitStatus::Exited(_, sys::JOIN_FAILED))) => {
+                return Err(coded(
+                    Exit::Internal,
+                    "the sandbox init could not move itself into its cgroups (writing 0 to a v1 tasks file failed)",
                 ));
             }
             Ok(SandboxEvent::InitExited(status)) => {

@@ -320,8 +320,13 @@ impl Sampler {
 }
 
 fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
-    // Wake as close to the schedule as the kernel allows (the default slack is 50 µs).
+    // Wake as close to the schedule as the kernel allows (the default slack is 50 µs), and
+    // run at once when woken: as the lowest real-time priority, the sampler preempts a
+    // saturated bomb's tasks instead of queueing behind them (measured here under a
+    // 1000-task bomb: p99 lateness 2.2 ms as an ordinary thread). It sleeps between reads,
+    // so it takes no CPU from anyone; where the kernel refuses, it stays an ordinary thread.
     let _ = nix::sys::prctl::set_timerslack(1);
+    let _ = crate::sandbox::sys::set_realtime(1);
     let mut out = SamplerOutput {
         samples: Vec::new(),
         missed: 0,

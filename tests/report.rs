@@ -222,3 +222,103 @@ fn a_truncated_last_sample_row_is_tolerated() {
         "the cut row is dropped, the rest kept"
     );
 }
+
+/// Reads a run folder into memory, as `limitlab run` holds a run: its summary and charts.
+fn in_memory(
+    dir: &Path,
+) -> (
+    limitlab::record::Summary,
+    Vec<limitlab::report::charts::Chart>,
+) {
+    let (stored, record) = load::run(dir).unwrap();
+    let mut s = summary::build(&record, Vec::new());
+    s.limitlab_version = stored.limitlab_version;
+    (s, limitlab::report::charts::render_run(&record).unwrap())
+}
+
+/// Asserts that `limitlab report`'s streamed pass over `dir` (which it rewrites) gives the
+/// summary and the charts the in-memory path gives.
+fn assert_streaming_agrees(dir: &Path) {
+    let (want, charts) = in_memory(dir);
+    let got = limitlab::report::rebuild_run(dir).unwrap();
+    assert_eq!(
+        serde_json::to_value(&got).unwrap(),
+        serde_json::to_value(&want).unwrap(),
+        "the streamed summary differs from the in-memory one"
+    );
+    for c in &charts {
+        let svg = std::fs::read_to_string(dir.join(format!("{}.svg", c.name))).unwrap();
+        assert!(svg == c.svg, "{}.svg differs between the two paths", c.name);
+        let png = std::fs::read(dir.join(format!("{}.png", c.name))).unwrap();
+        assert!(png == c.png, "{}.png differs between the two paths", c.name);
+    }
+}
+
+#[test]
+fn streaming_the_samples_gives_the_in_memory_summary_and_charts_on_a_real_run() {
+    let tmp = copy_fixture();
+    assert_streaming_agrees(tmp.path());
+}
+
+#[test]
+fn streaming_the_samples_gives_the_in_memory_summary_and_charts_on_generated_runs() {
+    use limitlab::report::stream::{EventLog, SampleWriter};
+    // Lengths around the parser's blocks and batches, and a made-up run with gaps, a probe
+    // that failed, a target and the phase ending before the last samples.
+    for n in [1, 2, 3, 999, 20_000] {
+        let mut record = limitlab::report::charts::synthetic::run(n);
+        for (i, s) in record.samples.iter_mut().enumerate() {
+            if i % 7 == 3 {
+                s.memory_bytes = None;
+                s.pids_current = None;
+            }
+            if i % 13 == 0 {
+                s.host_fork_failures = Some(i as u64 / 13);
+                s.target_pids_max_events = Some(i as u64 / 5 + 40);
+                s.target_pids_current = Some(i as u64 % 90);
+            }
+            s.pids_peak = (i % 2 == 0).then_some(100);
+        }
+        record.workload_end_ms = record.samples[n / 2].t_ms;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let mut w = SampleWriter::create(&dir.join("samples.csv")).unwrap();
+        record.samples.iter().for_each(|s| w.write(s).unwrap());
+        w.finish().unwrap();
+        let events = EventLog::create(Some(&dir.join("events.csv"))).unwrap();
+        for e in &record.events {
+            events.record_at(e.t_ms, e.kind, e.detail.clone());
+        }
+        events.finish().unwrap();
+        summary::write(
+            &dir.join("summary.json"),
+            &summary::build(&record, Vec::new()),
+        )
+        .unwrap();
+        assert_streaming_agrees(dir);
+    }
+}
+
+#[test]
+fn a_samples_file_cut_short_streams_like_it_loads() {
+    // A run killed mid-write leaves a last row cut short: both paths keep every row before
+    // it, and the streamed time axis is the one those rows span.
+    let tmp = copy_fixture();
+    let path = tmp.path().join("samples.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut = text.trim_end().rfind(',').unwrap();
+    std::fs::write(&path, &text[..cut]).unwrap();
+    assert_streaming_agrees(tmp.path());
+    // A damaged row in the middle ends the samples there, for both.
+    let mut lines: Vec<&str> = text.lines().collect();
+    let middle = lines.len() / 2;
+    lines[middle] = "12.5,oops";
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    assert_streaming_agrees(tmp.path());
+    let (s, _) = in_memory(tmp.path());
+    assert_eq!(
+        s.metrics["sampling.samples"],
+        Some((middle - 1) as f64),
+        "the rows before the damaged one"
+    );
+}

@@ -479,3 +479,72 @@ fn format_json_prints_each_summary_as_a_line() {
     assert_eq!(s["scenario"]["name"], "json");
     assert_nothing_left();
 }
+
+#[test]
+fn exec_runs_one_command_under_its_limits_and_passes_its_exit_through() {
+    let Some(_lock) =
+        exclusive("exec_runs_one_command_under_its_limits_and_passes_its_exit_through")
+    else {
+        return;
+    };
+    let exec = |args: &[&str]| {
+        limitlab()
+            .arg("exec")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("limitlab exec runs")
+    };
+    // Output and exit status pass through; the command runs as nobody in the sandbox.
+    let o = exec(&[
+        "--pids",
+        "10",
+        "--",
+        "sh",
+        "-c",
+        "echo out; echo err >&2; id -u; hostname; exit 7",
+    ]);
+    assert_eq!(o.status.code(), Some(7), "{}", text(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "out\n65534\nlimitlab\n");
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "err\n");
+    // The pids limit holds from the first instruction: 60 forks against pids.max = 20 (the
+    // init and perl count too), and the children still sleeping are killed at the end.
+    let o = exec(&[
+        "--pids",
+        "20",
+        "--time",
+        "--",
+        "perl",
+        "-e",
+        "my $f = 0; for (1..60) { my $p = fork; if (!defined $p) { $f++ } elsif (!$p) { sleep 30; exit 0 } } print \"refused $f\\n\"",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let refused: u64 = String::from_utf8_lossy(&o.stdout)
+        .trim()
+        .strip_prefix("refused ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&o)));
+    assert!(refused >= 40, "{refused} forks refused: {}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("sandbox start to exec"),
+        "{}",
+        text(&o)
+    );
+    // The memory limit holds: the OOM killer ends a hog, and its signal is the exit status.
+    let o = exec(&[
+        "--memory",
+        "64MiB",
+        "--",
+        "perl",
+        "-e",
+        "my $x = 'a' x (512 << 20); print qq(survived\\n)",
+    ]);
+    assert_eq!(o.status.code(), Some(137), "{}", text(&o));
+    // A command that outlives --timeout is killed: 124.
+    let o = exec(&["--timeout", "300ms", "--", "sleep", "30"]);
+    assert_eq!(o.status.code(), Some(124), "{}", text(&o));
+    // A program that does not exist is bad input, before anything is created.
+    let o = exec(&["--", "no-such-program-limitlab"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_nothing_left();
+}

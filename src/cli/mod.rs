@@ -1,5 +1,6 @@
 //! The command line: what each subcommand takes, and how it maps onto the pipeline.
 
+mod exec;
 mod info;
 mod report;
 mod run;
@@ -20,6 +21,7 @@ Examples:
   limitlab run scenarios/forkbomb.toml          fork bomb against pids.max = 100
   limitlab run scenarios/*.toml --quiet         every shipped scenario, verdicts only
   limitlab run scenarios/forkbomb.toml --out /tmp/fb
+  limitlab exec --pids 50 --memory 64MiB -- perl -e 'fork while fork'   one command, no report
   limitlab run scenarios/coursework.toml        a sweep: one run per [matrix] cell, one report
   limitlab run scenarios/*.toml --junit junit.xml --quiet      for CI
   limitlab report results/forkbomb/20261129T064534Z             re-render a run's report
@@ -65,6 +67,26 @@ Examples:
   limitlab run scenarios/forkbomb.toml --out /tmp/forkbomb-run
   limitlab run scenarios/*.toml --junit junit.xml --format json > summaries.jsonl")]
     Run(RunArgs),
+    /// Run one command in a sandbox under limits, without sampling or a report
+    #[command(after_help = "\
+The same sandbox as `run` (cgroups created and limits written before anything runs; pid,
+mount, net, uts, ipc and cgroup namespaces; uid 65534 without capabilities, no_new_privs,
+the syscall filter), with this process's stdin, stdout and stderr passed through and
+nothing else around it: no sampler, no results folder, no report. Without --pids the safety
+ceiling caps it; without --memory, half the host's memory. Everything is killed and the
+cgroups removed when the command's first process exits, at --timeout, or on Ctrl-C.
+
+Exit status: the command's own (128+N when a signal N killed it), 124 when --timeout
+killed it, otherwise limitlab's: 2 bad input (the program cannot be found or started),
+3 the host cannot do it, 4 internal error or something left behind.
+
+Examples:
+  limitlab exec -- /bin/true                                   the bare cost of a sandbox
+  limitlab exec --time -- /bin/true                            ... and say where it went
+  limitlab exec --pids 50 -- perl -e 'fork while fork'         a bomb held at 50 tasks
+  limitlab exec --memory 64MiB -- python3 -c 'b = bytearray(1 << 30)'   OOM-killed: 137
+  limitlab exec --cpu 0.5 --timeout 3s -- sh -c 'while :; do :; done'  half a core, 124")]
+    Exec(ExecArgs),
     /// Re-render charts and reports from a results folder alone (a run or a sweep)
     #[command(after_help = "\
 Reads summary.json, samples.csv and events.csv (or sweep.json and its cells) and writes
@@ -179,6 +201,32 @@ pub struct RunArgs {
     pub format: Format,
 }
 
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// pids.max for the sandbox [default: the safety ceiling]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub pids: Option<u64>,
+    /// The memory limit, e.g. 256MiB [default: half the host's memory]
+    #[arg(long, value_name = "SIZE")]
+    pub memory: Option<String>,
+    /// The CPU quota in cores, e.g. 0.5
+    #[arg(long, value_name = "CORES")]
+    pub cpu: Option<f64>,
+    /// Kill the command after this long, e.g. 30s (exit status 124)
+    #[arg(long, value_name = "DURATION", default_value = "10m")]
+    pub timeout: String,
+    /// The pids cap when --pids is not given
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SAFETY_CEILING,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub safety_ceiling: u64,
+    /// Print on stderr how long the sandbox took to start the command and to tear down
+    #[arg(long)]
+    pub time: bool,
+    /// The program and its arguments (looked up in PATH)
+    #[arg(required = true, last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
@@ -203,6 +251,7 @@ fn parse_size_arg(text: &str) -> Result<u64, String> {
 pub fn dispatch(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Exec(args) => exec::exec(&args),
         Command::Report { dir } => report::report(&dir),
         Command::Compare {
             baseline,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::record::Summary;
 use crate::report::sweep::SweepIndex;
-use crate::report::{self, compare, load, summary};
+use crate::report::{self, compare, load};
 use crate::{Exit, coded};
 
 /// Whether a folder holds a sweep (its `sweep.json`) rather than a run.
@@ -31,19 +31,10 @@ fn check_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Re-renders one run's report; returns its summary as recomputed from the samples.
+/// Re-renders one run's report; returns its summary as recomputed from the samples (streamed,
+/// so a run of millions of samples re-renders in bounded memory).
 fn rerender_run(dir: &Path) -> anyhow::Result<Summary> {
-    let (stored, record) = load::run(dir)?;
-    let mut s = summary::build(&record, Vec::new());
-    // The report names the limitlab that ran the experiment, not the one re-rendering it.
-    s.limitlab_version = stored.limitlab_version;
-    report::write_run_report(dir, &s, &record).map_err(|e| {
-        coded(
-            Exit::Internal,
-            format!("write the report in {}: {e}", dir.display()),
-        )
-    })?;
-    Ok(s)
+    report::rebuild_run(dir)
 }
 
 pub fn report(dir: &Path) -> anyhow::Result<u8> {

@@ -2,8 +2,9 @@
 //! `limitlab report DIR` and `limitlab compare` work anywhere, long after the run.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::mpsc;
 
 use anyhow::Context;
 
@@ -52,6 +53,13 @@ pub fn summary(path: &Path) -> anyhow::Result<Summary> {
 
 /// Reads `samples.csv`.
 pub fn samples(path: &Path) -> anyhow::Result<Vec<Sample>> {
+    let mut out = Vec::new();
+    for_each_sample(path, |s| out.push(s))?;
+    Ok(out)
+}
+
+/// Reads `samples.csv` one row at a time, holding none: `f` gets every sample in order.
+pub fn for_each_sample(path: &Path, mut f: impl FnMut(Sample)) -> anyhow::Result<()> {
     let file = File::open(path).with_context(|| format!("open {}", path.display()))?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(BufReader::with_capacity(1 << 20, file));
     // Columns are matched by name: a file from an earlier limitlab of the same results
@@ -77,21 +85,197 @@ pub fn samples(path: &Path) -> anyhow::Result<Vec<Sample>> {
             ),
         ));
     }
-    let mut out = Vec::new();
-    for (i, row) in rdr.deserialize().enumerate() {
-        match row {
-            Ok(s) => out.push(s),
-            // The last row of a run killed mid-write may be cut short; everything before it counts.
-            Err(_) if i > 0 => break,
-            Err(e) => {
-                return Err(coded(
-                    Exit::BadInput,
-                    format!("{}: row {}: {e}", path.display(), i + 2),
+    // A file with every column in today's order (any this limitlab wrote) is read by
+    // position, which skips matching 50-odd names on every row; others by name.
+    let columns = headers.len();
+    let by_name = (!headers.iter().eq(known.iter().copied())).then(|| headers.into_byte_record());
+    // The file is cut into blocks of whole lines by one thread and its rows turned into
+    // samples by two more, taking blocks in turn, so `f` still sees them in order; a few
+    // blocks are in flight at most, so memory stays bounded. (No field of a sample holds a
+    // newline, so a line is a row.)
+    let mut file = File::open(path).with_context(|| format!("open {}", path.display()))?;
+    file.seek(SeekFrom::Start(rdr.position().byte()))?;
+    let (to_workers, from_reader): (Vec<_>, Vec<_>) =
+        (0..PARSERS).map(|_| mpsc::sync_channel::<Block>(2)).unzip();
+    let (to_main, from_workers): (Vec<_>, Vec<_>) = (0..PARSERS)
+        .map(|_| mpsc::sync_channel::<Parsed>(2))
+        .unzip();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut carry = Vec::new();
+            for k in 0.. {
+                let mut bytes = std::mem::take(&mut carry);
+                let had = bytes.len();
+                bytes.resize(had + BLOCK, 0);
+                let n = match read_full(&mut file, &mut bytes[had..]) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        let _ = to_workers[k % PARSERS].send(Block::Failed(e));
+                        return;
+                    }
+                };
+                bytes.truncate(had + n);
+                let last = n == 0;
+                if !last {
+                    // Whole lines only; the rest goes with the next block.
+                    let cut = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                    carry = bytes.split_off(cut);
+                }
+                let block = Block::Rows {
+                    first: k == 0,
+                    bytes,
+                };
+                if to_workers[k % PARSERS].send(block).is_err() || last {
+                    return;
+                }
+            }
+        });
+        for (input, output) in from_reader.into_iter().zip(to_main) {
+            let by_name = by_name.as_ref();
+            scope.spawn(move || {
+                for block in input {
+                    let parsed = match block {
+                        Block::Rows { first, bytes } => parse_rows(&bytes, first, columns, by_name),
+                        Block::Failed(e) => Parsed {
+                            samples: Vec::new(),
+                            error: Some((false, e.to_string())),
+                        },
+                    };
+                    if output.send(parsed).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        // Dropped when this closure returns, before the scope joins the threads: a worker
+        // still sending after an early return then ends instead of waiting forever.
+        let from_workers = from_workers;
+        for k in 0.. {
+            let Ok(parsed) = from_workers[k % PARSERS].recv() else {
+                return Ok(());
+            };
+            parsed.samples.into_iter().for_each(&mut f);
+            match parsed.error {
+                None => {}
+                // The last row of a run killed mid-write may be cut short; everything before
+                // it counts.
+                Some((false, _)) => return Ok(()),
+                Some((true, e)) => {
+                    return Err(coded(
+                        Exit::BadInput,
+                        format!("{}: row 2: {e}", path.display()),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Bytes per block, and threads turning rows into samples, in [`for_each_sample`].
+const BLOCK: usize = 1 << 20;
+const PARSERS: usize = 2;
+
+/// Whole lines of `samples.csv`; `first`: the block the rows begin with.
+enum Block {
+    Rows { first: bool, bytes: Vec<u8> },
+    Failed(std::io::Error),
+}
+
+/// A block turned into samples, up to the first row that is not one; `error` says whether
+/// that was the file's first row, and why.
+struct Parsed {
+    samples: Vec<Sample>,
+    error: Option<(bool, String)>,
+}
+
+/// The samples of a block of whole rows, each of `columns` fields (a row of another length
+/// ends them, as a reader of the whole file would refuse it).
+fn parse_rows(
+    bytes: &[u8],
+    first: bool,
+    columns: usize,
+    by_name: Option<&csv::ByteRecord>,
+) -> Parsed {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut row = csv::ByteRecord::new();
+    let mut samples = Vec::with_capacity(bytes.len() / 128);
+    let mut error = None;
+    loop {
+        let at_first = first && samples.is_empty();
+        match rdr.read_byte_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) if row.len() != columns => {
+                error = Some((
+                    at_first,
+                    format!(
+                        "found a row of {} fields, the header has {columns}",
+                        row.len()
+                    ),
                 ));
+                break;
+            }
+            Ok(true) => match row.deserialize::<Sample>(by_name) {
+                Ok(s) => samples.push(s),
+                Err(e) => {
+                    error = Some((at_first, e.to_string()));
+                    break;
+                }
+            },
+            Err(e) => {
+                error = Some((at_first, e.to_string()));
+                break;
             }
         }
     }
-    Ok(out)
+    Parsed { samples, error }
+}
+
+/// Reads until `buf` is full or the file ends; how many bytes were read.
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Where the samples of `samples.csv` lie in time, read from the file's first row and its
+/// last complete one (the file is not read through): what lays out a chart's time axis
+/// before the pass that draws it. Only a guess: a damaged row in the middle ends the samples
+/// earlier (see [`for_each_sample`]); the count is not known.
+pub fn sample_span_guess(path: &Path) -> crate::report::charts::SampleSpan {
+    let t_of = |line: &[u8]| -> Option<f64> {
+        let field = line.split(|&b| b == b',').next()?;
+        std::str::from_utf8(field).ok()?.trim().parse().ok()
+    };
+    let mut span = crate::report::charts::SampleSpan::default();
+    let Ok(mut file) = File::open(path) else {
+        return span;
+    };
+    let mut head = vec![0u8; 64 * 1024];
+    let n = file.read(&mut head).unwrap_or(0);
+    head.truncate(n);
+    let mut lines = head.split(|&b| b == b'\n');
+    span.first_t_ms = lines.nth(1).and_then(t_of);
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut tail = vec![0u8; (64 * 1024).min(len as usize)];
+    if file.seek(SeekFrom::Start(len - tail.len() as u64)).is_ok()
+        && file.read_exact(&mut tail).is_ok()
+    {
+        // The last line that ends with a newline: a row cut short has none.
+        let complete = tail.rsplitn(2, |&b| b == b'\n').nth(1).unwrap_or_default();
+        span.last_t_ms = complete.rsplit(|&b| b == b'\n').next().and_then(t_of);
+    }
+    span
 }
 
 /// Reads `events.csv`.

@@ -126,7 +126,55 @@ pub fn write_run_report(
     record: &crate::record::RunRecord,
 ) -> io::Result<()> {
     let charts = charts::render_run(record).map_err(io::Error::other)?;
-    charts::write_charts(dir, &charts)?;
+    write_run_documents(dir, summary, &record.events, &charts)
+}
+
+/// Recomputes a run's summary from its results folder and writes its report again, in
+/// bounded memory however many samples it has: `samples.csv` is streamed twice (once for
+/// every metric and the time axis, once for the charts' per-pixel envelopes) and never held.
+/// Gives the same summary and charts as reading the run into memory. The summary names the
+/// limitlab that ran the experiment, not the one re-rendering it.
+pub fn rebuild_run(dir: &Path) -> anyhow::Result<crate::record::Summary> {
+    let stored = load::summary(&dir.join("summary.json"))?;
+    let events = load::events(&dir.join("events.csv"))?;
+    let record = crate::record::RunRecord::from_parts(&stored, Vec::new(), events);
+    let samples = dir.join("samples.csv");
+    // One pass in the usual case: the time axis is laid out from the first and last rows
+    // (read from the file's two ends), and the metrics and the charts are folded together.
+    // Should the samples end elsewhere (a damaged row cuts the file short), the charts take
+    // a second pass with the axis the samples really span.
+    let mut fold = crate::metrics::Fold::new(&record);
+    let mut span = charts::SampleSpan::default();
+    let mut drawing = charts::RunDrawing::new(&record, load::sample_span_guess(&samples));
+    load::for_each_sample(&samples, |s| {
+        fold.push(&s);
+        span.push(&s);
+        drawing.push(&s);
+    })?;
+    if !drawing.fits(&record, span) {
+        drawing = charts::RunDrawing::new(&record, span);
+        load::for_each_sample(&samples, |s| drawing.push(&s))?;
+    }
+    let mut summary = summary::build_from(&record, fold.finish(&record), Vec::new());
+    summary.limitlab_version = stored.limitlab_version;
+    let charts = drawing.render(&record, span)?;
+    write_run_documents(dir, &summary, &record.events, &charts).map_err(|e| {
+        coded(
+            Exit::Internal,
+            format!("write the report in {}: {e}", dir.display()),
+        )
+    })?;
+    Ok(summary)
+}
+
+/// Writes the charts, `report.md` and `report.html` of a run.
+fn write_run_documents(
+    dir: &Path,
+    summary: &crate::record::Summary,
+    events: &[crate::record::Event],
+    charts: &[charts::Chart],
+) -> io::Result<()> {
+    charts::write_charts(dir, charts)?;
     let figures: Vec<document::Figure<'_>> = charts
         .iter()
         .map(|c| document::Figure {
@@ -135,7 +183,7 @@ pub fn write_run_report(
             svg: &c.svg,
         })
         .collect();
-    let doc = document::build(summary, &record.events);
+    let doc = document::build(summary, events);
     write_atomic(
         &dir.join("report.md"),
         document::markdown(&doc, &figures).as_bytes(),

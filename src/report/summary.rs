@@ -10,8 +10,22 @@ use crate::record::{FORMAT_VERSION, RunRecord, Summary, Verdict};
 use crate::units;
 
 /// Computes metrics, checks expectations and decides the verdict.
-pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
-    let metrics = metrics::compute(record);
+pub fn build(record: &RunRecord, notes: Vec<String>) -> Summary {
+    let mut fold = metrics::Fold::new(record);
+    for s in &record.samples {
+        fold.push(s);
+    }
+    build_from(record, fold.finish(record), notes)
+}
+
+/// [`build`] with the samples already folded: `record`'s own samples are not read (the
+/// streaming report passes a record without them).
+pub fn build_from(
+    record: &RunRecord,
+    computed: metrics::Computed,
+    mut notes: Vec<String>,
+) -> Summary {
+    let metrics = computed.metrics;
     let expectations: Vec<_> = record
         .plan
         .expectations
@@ -50,7 +64,7 @@ pub fn build(record: &RunRecord, mut notes: Vec<String>) -> Summary {
             units::format_size(ceiling)
         ));
     }
-    if !record.samples.iter().any(|s| s.pids_peak.is_some()) {
+    if !computed.kernel_pids_peak {
         notes.push(
             "This kernel keeps no pids.peak, so pids.peak is the sampled maximum of pids.current, which can read a few above pids.max for an instant (the kernel charges a fork before it compares with the limit, then reverts).".into(),
         );

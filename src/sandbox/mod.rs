@@ -18,7 +18,9 @@ use std::ffi::CString;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -62,6 +64,10 @@ pub struct SandboxIo {
     pub supervisor: Option<Arc<Supervisor>>,
     /// A target to join: the init enters its namespaces instead of making new ones.
     pub target: Option<TargetJoin>,
+    /// The workloads' standard input and error instead of `/dev/null` and the log pipe
+    /// (`limitlab exec` passes its own through).
+    pub stdin: Option<OwnedFd>,
+    pub stderr: Option<OwnedFd>,
 }
 
 /// A target's namespaces, for the sandbox init to join.
@@ -154,9 +160,15 @@ impl Sandbox {
             .map(|c| c.as_fd())
             .unwrap_or(devnull.as_fd());
         let mut sources = vec![
-            devnull.as_fd(),
+            io.stdin
+                .as_ref()
+                .map(|f| f.as_fd())
+                .unwrap_or(devnull.as_fd()),
             io.log.as_fd(),
-            io.log.as_fd(),
+            io.stderr
+                .as_ref()
+                .map(|f| f.as_fd())
+                .unwrap_or(io.log.as_fd()),
             sync_r.as_fd(),
             status_w.as_fd(),
             counters,
@@ -177,6 +189,16 @@ impl Sandbox {
         let argv = [CString::from(c"limitlab"), CString::from(c"__init")];
         // Without root, the namespaces come with a user namespace of their own.
         let user_namespace = !joins && rootless::active();
+        // Every v1 directory is joined by the child itself, through its `tasks` file (see
+        // `sys::spawn_init`); a cgroup2 directory by CLONE_INTO_CGROUP, or by the harness.
+        let (self_join, by_harness): (Vec<PathBuf>, Vec<PathBuf>) = sandbox_dirs(&*cgroup)
+            .into_iter()
+            .partition(|d| d.join("tasks").is_file());
+        let join: Vec<CString> = self_join
+            .iter()
+            .map(|d| CString::new(d.join("tasks").as_os_str().as_bytes()))
+            .collect::<Result<_, _>>()
+            .map_err(|_| spawn_err("cgroup path", std::io::Error::other("contains a NUL byte")))?;
 
         let (init, into) = sys::spawn_init(&sys::InitSpawn {
             // Joining a target's namespaces, the init makes none of its own.
@@ -193,6 +215,7 @@ impl Sandbox {
             env: &[],
             fds: &high_fds,
             exe_at: proto::FD_EXE,
+            join: &join,
         })
         .map_err(|e| spawn_err("clone", e))?;
         drop((high, sync_r, status_w, devnull, io));
@@ -219,18 +242,19 @@ impl Sandbox {
             .map_err(|e| spawn_err("map the user namespace's ids", e))?;
         }
 
-        // The init waits on its pipe; only once it is in every cgroup may it go on. Each move
-        // takes the kernel's cgroup threadgroup lock (the first costs an RCU grace period),
-        // so the cgroup it was cloned into is skipped.
+        // The init waits on its pipe; only once it is in every cgroup may it go on. It moved
+        // itself into the v1 ones before reading the pipe (or exited); a cgroup2 directory it
+        // was not cloned into is written here. Each such move takes the kernel's cgroup
+        // threadgroup lock, whose first taking costs an RCU grace period.
         let cloned_into = into_dir
             .as_ref()
             .and(sandbox.cgroup.clone_into_dir())
             .filter(|_| into);
-        for procs in sandbox.cgroup.procs_files() {
-            if cloned_into.is_some_and(|d| procs.parent() == Some(d)) {
+        for dir in by_harness {
+            if cloned_into.is_some_and(|d| d == dir) {
                 continue;
             }
-            cgroup::write(&procs, &init.to_string())?;
+            cgroup::write(&dir.join("cgroup.procs"), &init.to_string())?;
         }
         let config = InitConfig {
             namespaces: if joins {
@@ -394,6 +418,15 @@ impl Drop for Sandbox {
             self.remove();
         }
     }
+}
+
+/// The directories the init must be in: those whose `cgroup.procs` lists its members.
+fn sandbox_dirs(cgroup: &dyn Cgroup) -> Vec<PathBuf> {
+    cgroup
+        .procs_files()
+        .iter()
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect()
 }
 
 fn clone_flags(plan: &RunPlan) -> CloneFlags {

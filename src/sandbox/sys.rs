@@ -177,7 +177,13 @@ pub struct InitSpawn<'a> {
     pub fds: &'a [BorrowedFd<'a>],
     /// Which of them is the exe (its number in the child).
     pub exe_at: RawFd,
+    /// cgroup v1 `tasks` files the child writes `0` into before anything else: it moves
+    /// itself (see [`JOIN_FAILED`]).
+    pub join: &'a [CString],
 }
+
+/// The child's exit status when it could not move itself into one of its cgroups.
+pub const JOIN_FAILED: i32 = 73;
 
 /// The child blocks on fd 3 until it reads this byte: the parent has put it in every cgroup.
 pub const JOINED: u8 = b'J';
@@ -199,11 +205,13 @@ pub fn spawn_init(req: &InitSpawn<'_>) -> io::Result<(Pid, bool)> {
         .chain(std::iter::once(std::ptr::null()))
         .collect();
     let fds: Vec<RawFd> = req.fds.iter().map(|f| f.as_raw_fd()).collect();
+    let join: Vec<*const libc::c_char> = req.join.iter().map(|p| p.as_ptr()).collect();
     let prepared = Prepared {
         argv: &argv,
         env: &env,
         fds: &fds,
         exe_slot: req.exe_at,
+        join: &join,
     };
     let flags = req.flags.bits() as u64;
 
@@ -265,6 +273,7 @@ struct Prepared<'a> {
     env: &'a [*const libc::c_char],
     fds: &'a [RawFd],
     exe_slot: RawFd,
+    join: &'a [*const libc::c_char],
 }
 
 /// Runs in the cloned child before exec: async-signal-safe syscalls only.
@@ -274,6 +283,17 @@ fn child(p: &Prepared<'_>) -> ! {
     unsafe {
         // Die with the harness's spawning thread, from the first instruction on.
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+        // Into the v1 cgroups, before anything else. Writing 0 to `tasks` moves the calling
+        // thread only, which the kernel does without taking its global threadgroup lock (the
+        // lock a `cgroup.procs` write takes waits for an RCU grace period, 7-16 ms here);
+        // this process has one thread, so that thread is all of it.
+        for &path in p.join {
+            let fd = libc::open(path, libc::O_WRONLY | libc::O_CLOEXEC);
+            if fd < 0 || libc::write(fd, c"0".as_ptr().cast(), 1) != 1 {
+                libc::_exit(JOIN_FAILED);
+            }
+            libc::close(fd);
+        }
         // Source fds are high CLOEXEC duplicates, so no target overwrites a source.
         for (target, &src) in p.fds.iter().enumerate() {
             if libc::dup2(src, target as RawFd) < 0 {
@@ -639,6 +659,18 @@ pub fn stop_signal() -> Option<nix::sys::signal::Signal> {
         0 => None,
         n => nix::sys::signal::Signal::try_from(n).ok(),
     }
+}
+
+/// Makes the calling thread a real-time thread (`SCHED_FIFO` at `priority`), so it runs the
+/// moment it wakes even when every CPU is busy with ordinary tasks (a fork bomb). Fails
+/// where the kernel refuses it (no CAP_SYS_NICE, or a cgroup without real-time runtime).
+pub fn set_realtime(priority: i32) -> io::Result<()> {
+    let param = libc::sched_param {
+        sched_priority: priority,
+    };
+    // SAFETY: sched_setscheduler on the calling thread (0) reads the param struct we own.
+    Errno::result(unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) })?;
+    Ok(())
 }
 
 /// A C string for exec; interior NULs were rejected when the scenario was planned.

@@ -1,9 +1,9 @@
 //! One function per figure of a run: what it shows, in display units, ready to draw.
 
-use super::series::{self, Grid, Line, Missing};
+use super::series::{Gauges, Grid, Line, Missing, Rates};
 use super::*;
 use crate::plan::PidsSource;
-use crate::record::{EventKind, PsiScope, RunRecord};
+use crate::record::{EventKind, PsiScope, RunRecord, Sample};
 use crate::report::summary::group;
 use crate::units;
 
@@ -25,15 +25,39 @@ pub struct Marker {
     pub color: RGBColor,
 }
 
+/// Where a run's samples lie on the time axis and how many there are: what lays the axis out
+/// before the pass that draws them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SampleSpan {
+    pub first_t_ms: Option<f64>,
+    pub last_t_ms: Option<f64>,
+    pub count: usize,
+}
+
+impl SampleSpan {
+    pub fn push(&mut self, s: &Sample) {
+        self.first_t_ms.get_or_insert(s.t_ms);
+        self.last_t_ms = Some(s.t_ms);
+        self.count += 1;
+    }
+
+    pub fn of(samples: &[Sample]) -> SampleSpan {
+        SampleSpan {
+            first_t_ms: samples.first().map(|s| s.t_ms),
+            last_t_ms: samples.last().map(|s| s.t_ms),
+            count: samples.len(),
+        }
+    }
+}
+
 impl Frame {
-    /// The time axis spans every sample and every event, in seconds.
-    pub fn of(record: &RunRecord, buckets: usize) -> Frame {
-        let times = record
-            .samples
-            .first()
+    /// The time axis spans every sample and every event, in seconds. The record's events
+    /// are read; its samples are described by `span`.
+    pub fn new(record: &RunRecord, span: SampleSpan, buckets: usize) -> Frame {
+        let times = span
+            .first_t_ms
             .into_iter()
-            .chain(record.samples.last())
-            .map(|s| s.t_ms)
+            .chain(span.last_t_ms)
             .chain(record.events.iter().map(|e| e.t_ms))
             .filter(|t| t.is_finite());
         let (lo, hi) = times.fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), t| {
@@ -58,7 +82,115 @@ impl Frame {
                 buckets,
             },
             events,
-            samples: record.samples.len(),
+            samples: span.count,
+        }
+    }
+}
+
+/// Every series the figures of a run draw, downsampled.
+pub struct Lines {
+    pub tasks: Line,
+    /// Memory in use and swap in use.
+    pub memory: [Line; 2],
+    pub cores: Line,
+    /// cpu, memory, io; some and full each.
+    pub psi: [Line; 6],
+    /// The host probe's fork time and timer lateness.
+    pub host: [Line; 2],
+    /// When the host refused a probe fork (seconds).
+    pub probe_failures: Vec<f64>,
+    /// Where the PSI figures come from (the first sample that says).
+    pub psi_scope: Option<PsiScope>,
+}
+
+const MIB_SCALE: f64 = 1.0 / MIB;
+
+/// Every figure's series built in one pass over the samples, holding none of them: a
+/// min/max envelope of about one bucket per pixel column each.
+pub struct LinesFold {
+    tasks: Gauges<1>,
+    memory: Gauges<2>,
+    cores: Rates<1>,
+    psi: Rates<6>,
+    host: Gauges<2>,
+    failed: u64,
+    probe_failures: Vec<f64>,
+    psi_scope: Option<PsiScope>,
+}
+
+impl LinesFold {
+    pub fn new(grid: Grid) -> LinesFold {
+        LinesFold {
+            tasks: Gauges::new(
+                grid,
+                [|s| s.pids_current.map(|v| v as f64)],
+                1.0,
+                Missing::Gap,
+            ),
+            memory: Gauges::new(
+                grid,
+                [
+                    |s| s.memory_bytes.map(|v| v as f64),
+                    |s| s.swap_bytes.map(|v| v as f64),
+                ],
+                MIB_SCALE,
+                Missing::Gap,
+            ),
+            // µs of CPU per ms of wall time / 1000 = cores.
+            cores: Rates::new(grid, [|s| s.cpu_usage_us], 1.0 / 1000.0),
+            // µs stalled per ms of wall time / 10 = % of time.
+            psi: Rates::new(
+                grid,
+                [
+                    |s| s.psi_cpu_some_us,
+                    |s| s.psi_cpu_full_us,
+                    |s| s.psi_memory_some_us,
+                    |s| s.psi_memory_full_us,
+                    |s| s.psi_io_some_us,
+                    |s| s.psi_io_full_us,
+                ],
+                1.0 / 10.0,
+            ),
+            host: Gauges::new(
+                grid,
+                [|s| s.host_fork_ms, |s| s.host_wakeup_late_ms],
+                1.0,
+                Missing::Skip,
+            ),
+            failed: 0,
+            probe_failures: Vec::new(),
+            psi_scope: None,
+        }
+    }
+
+    pub fn push(&mut self, s: &Sample) {
+        self.tasks.push(s);
+        self.memory.push(s);
+        self.cores.push(s);
+        self.psi.push(s);
+        self.host.push(s);
+        if let Some(n) = s.host_fork_failures {
+            if n > self.failed {
+                self.probe_failures.push(s.t_ms / 1000.0);
+            }
+            self.failed = self.failed.max(n);
+        }
+        if self.psi_scope.is_none() {
+            self.psi_scope = s.psi_scope;
+        }
+    }
+
+    pub fn finish(self) -> Lines {
+        let [tasks] = self.tasks.finish();
+        let [cores] = self.cores.finish();
+        Lines {
+            tasks,
+            memory: self.memory.finish(),
+            cores,
+            psi: self.psi.finish(),
+            host: self.host.finish(),
+            probe_failures: self.probe_failures,
+            psi_scope: self.psi_scope,
         }
     }
 }
@@ -210,14 +342,7 @@ impl TimeFigure {
 }
 
 /// Tasks over time with the pids limit.
-pub fn pids(record: &RunRecord, frame: &Frame) -> TimeFigure {
-    let [tasks] = series::gauges(
-        &record.samples,
-        frame.grid,
-        [|s| s.pids_current.map(|v| v as f64)],
-        1.0,
-        Missing::Gap,
-    );
+pub fn pids(record: &RunRecord, frame: &Frame, tasks: Line) -> TimeFigure {
     let limit = record.plan.limits.pids;
     // Beneath a target, the limit under test is the target's own.
     let target_max = record
@@ -254,17 +379,7 @@ pub fn pids(record: &RunRecord, frame: &Frame) -> TimeFigure {
 }
 
 /// Memory use over time with the memory limit, in MiB.
-pub fn memory(record: &RunRecord, frame: &Frame) -> TimeFigure {
-    let [usage, swap] = series::gauges(
-        &record.samples,
-        frame.grid,
-        [
-            |s| s.memory_bytes.map(|v| v as f64),
-            |s| s.swap_bytes.map(|v| v as f64),
-        ],
-        1.0 / MIB,
-        Missing::Gap,
-    );
+pub fn memory(record: &RunRecord, frame: &Frame, [usage, swap]: [Line; 2]) -> TimeFigure {
     let limits = &record.plan.limits;
     let label = |max: u64| match limits.memory {
         Some(_) => format!("memory.max = {}", units::format_size(max)),
@@ -287,14 +402,7 @@ pub fn memory(record: &RunRecord, frame: &Frame) -> TimeFigure {
 }
 
 /// CPU use in cores, from the cumulative CPU time, with the quota.
-pub fn cpu(record: &RunRecord, frame: &Frame) -> TimeFigure {
-    // µs of CPU per ms of wall time / 1000 = cores.
-    let [cores] = series::rates(
-        &record.samples,
-        frame.grid,
-        [|s| s.cpu_usage_us],
-        1.0 / 1000.0,
-    );
+pub fn cpu(record: &RunRecord, frame: &Frame, cores: Line) -> TimeFigure {
     let quota = record.plan.limits.cpu;
     TimeFigure::new(
         "cpu",
@@ -312,26 +420,14 @@ pub fn cpu(record: &RunRecord, frame: &Frame) -> TimeFigure {
 
 /// Pressure stall information: the share of each interval that tasks stalled on CPU,
 /// memory and IO, from the cumulative totals.
-pub fn psi(record: &RunRecord, frame: &Frame) -> TimeFigure {
-    // µs stalled per ms of wall time / 10 = % of time.
-    let [cpu_some, cpu_full, mem_some, mem_full, io_some, io_full] = series::rates(
-        &record.samples,
-        frame.grid,
-        [
-            |s| s.psi_cpu_some_us,
-            |s| s.psi_cpu_full_us,
-            |s| s.psi_memory_some_us,
-            |s| s.psi_memory_full_us,
-            |s| s.psi_io_some_us,
-            |s| s.psi_io_full_us,
-        ],
-        1.0 / 10.0,
-    );
-    let scope = record
-        .samples
-        .iter()
-        .find_map(|s| s.psi_scope)
-        .unwrap_or(record.host.psi_scope);
+pub fn psi(
+    record: &RunRecord,
+    frame: &Frame,
+    lines: [Line; 6],
+    scope: Option<PsiScope>,
+) -> TimeFigure {
+    let [cpu_some, cpu_full, mem_some, mem_full, io_some, io_full] = lines;
+    let scope = scope.unwrap_or(record.host.psi_scope);
     let title = match scope {
         PsiScope::Cgroup => "Pressure stalls (PSI) of the sandbox's own cgroup",
         PsiScope::System => {
@@ -352,14 +448,7 @@ pub fn psi(record: &RunRecord, frame: &Frame) -> TimeFigure {
 /// What the rest of the machine felt: the host probe's fork latency and timer lateness, and
 /// each probe fork the host refused (a failed probe has no latency, so it is marked on the
 /// time axis instead of leaving a silent hole).
-pub fn host(record: &RunRecord, frame: &Frame) -> TimeFigure {
-    let [fork, late] = series::gauges(
-        &record.samples,
-        frame.grid,
-        [|s| s.host_fork_ms, |s| s.host_wakeup_late_ms],
-        1.0,
-        Missing::Skip,
-    );
+pub fn host(frame: &Frame, [fork, late]: [Line; 2], failures: &[f64]) -> TimeFigure {
     let mut fig = TimeFigure::new(
         "host",
         "Host responsiveness, probed from outside the sandbox".into(),
@@ -369,20 +458,12 @@ pub fn host(record: &RunRecord, frame: &Frame) -> TimeFigure {
     .line("fork + exit + reap of a tiny child", BLUE, LINE_WIDTH, fork)
     .line("timer wakeup lateness", ORANGE, LINE_WIDTH, late)
     .check("the host probe", frame);
-    let mut failed = 0;
-    for s in &record.samples {
-        if let Some(n) = s.host_fork_failures {
-            if n > failed {
-                fig.events.push(Marker {
-                    t: s.t_ms / 1000.0,
-                    label: "probe fork failed",
-                    color: DARK_RED,
-                });
-            }
-            failed = failed.max(n);
-        }
-    }
-    if failed > 0 {
+    fig.events.extend(failures.iter().map(|&t| Marker {
+        t,
+        label: "probe fork failed",
+        color: DARK_RED,
+    }));
+    if !failures.is_empty() {
         // Every probe may have failed: then the failures are the figure.
         fig.message = None;
         fig.events.sort_by(|a, b| a.t.total_cmp(&b.t));

@@ -28,7 +28,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-use crate::record::{RunRecord, Summary};
+pub use figures::SampleSpan;
+
+use crate::record::{RunRecord, Sample, Summary};
 
 /// One figure, rendered.
 #[derive(Debug, Clone)]
@@ -100,17 +102,59 @@ const LIMIT: RGBColor = VERMILLION;
 /// The five figures of a run: tasks, memory, CPU, pressure and the host probe, in that
 /// order.
 pub fn render_run(record: &RunRecord) -> anyhow::Result<Vec<Chart>> {
-    let frame = figures::Frame::of(record, PLOT_WIDTH as usize);
-    [
-        figures::pids(record, &frame),
-        figures::memory(record, &frame),
-        figures::cpu(record, &frame),
-        figures::psi(record, &frame),
-        figures::host(record, &frame),
-    ]
-    .iter()
-    .map(render)
-    .collect()
+    let span = SampleSpan::of(&record.samples);
+    let mut drawing = RunDrawing::new(record, span);
+    record.samples.iter().for_each(|s| drawing.push(s));
+    drawing.render(record, span)
+}
+
+/// The figures of a run being built one sample at a time, holding only the per-pixel
+/// envelopes: how a run whose samples are not in memory (streamed from `samples.csv`) is
+/// drawn, exactly as [`render_run`] draws one that is. The time axis is laid out first, from
+/// where the samples are expected to lie (`span`); [`RunDrawing::fits`] tells whether they
+/// did, and if not, the drawing is made again with the span they had.
+pub struct RunDrawing {
+    frame: figures::Frame,
+    lines: figures::LinesFold,
+}
+
+impl RunDrawing {
+    /// A drawing of `record`'s run (its events are read here; its samples are not).
+    pub fn new(record: &RunRecord, span: SampleSpan) -> RunDrawing {
+        let frame = figures::Frame::new(record, span, PLOT_WIDTH as usize);
+        let lines = figures::LinesFold::new(frame.grid);
+        RunDrawing { frame, lines }
+    }
+
+    pub fn push(&mut self, s: &Sample) {
+        self.lines.push(s);
+    }
+
+    /// Whether the time axis laid out for this drawing is the one `span` (the samples as
+    /// they were pushed) gives.
+    pub fn fits(&self, record: &RunRecord, span: SampleSpan) -> bool {
+        figures::Frame::new(record, span, PLOT_WIDTH as usize)
+            .grid
+            .x_range
+            == self.frame.grid.x_range
+    }
+
+    /// The five figures: tasks, memory, CPU, pressure and the host probe, in that order.
+    /// `span` is what was pushed.
+    pub fn render(mut self, record: &RunRecord, span: SampleSpan) -> anyhow::Result<Vec<Chart>> {
+        self.frame.samples = span.count;
+        let (frame, lines) = (&self.frame, self.lines.finish());
+        [
+            figures::pids(record, frame, lines.tasks),
+            figures::memory(record, frame, lines.memory),
+            figures::cpu(record, frame, lines.cores),
+            figures::psi(record, frame, lines.psi, lines.psi_scope),
+            figures::host(frame, lines.host, &lines.probe_failures),
+        ]
+        .iter()
+        .map(render)
+        .collect()
+    }
 }
 
 /// The comparison of a sweep's cells: peak tasks, time to the pids limit and the host's

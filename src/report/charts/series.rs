@@ -57,6 +57,7 @@ impl Grid {
 }
 
 /// Gauges (values read as they are), each multiplied by `scale` into its display unit.
+#[cfg(test)]
 pub fn gauges<const N: usize>(
     samples: &[Sample],
     grid: Grid,
@@ -64,58 +65,110 @@ pub fn gauges<const N: usize>(
     scale: f64,
     missing: Missing,
 ) -> [Line; N] {
-    let mut envs: [Envelope; N] = std::array::from_fn(|_| grid.envelope());
-    let mut provided = [false; N];
-    for s in samples {
+    let mut g = Gauges::new(grid, fields, scale, missing);
+    samples.iter().for_each(|s| g.push(s));
+    g.finish()
+}
+
+/// [`gauges`] one sample at a time.
+pub struct Gauges<const N: usize> {
+    envs: [Envelope; N],
+    provided: [bool; N],
+    fields: [Field; N],
+    scale: f64,
+    missing: Missing,
+}
+
+impl<const N: usize> Gauges<N> {
+    pub fn new(grid: Grid, fields: [Field; N], scale: f64, missing: Missing) -> Self {
+        Gauges {
+            envs: std::array::from_fn(|_| grid.envelope()),
+            provided: [false; N],
+            fields,
+            scale,
+            missing,
+        }
+    }
+
+    pub fn push(&mut self, s: &Sample) {
         let x = s.t_ms / 1000.0;
         for i in 0..N {
-            match fields[i](s) {
+            match (self.fields[i])(s) {
                 Some(v) => {
-                    provided[i] = true;
-                    envs[i].push(x, v * scale);
+                    self.provided[i] = true;
+                    self.envs[i].push(x, v * self.scale);
                 }
-                None if missing == Missing::Gap => envs[i].gap(),
+                None if self.missing == Missing::Gap => self.envs[i].gap(),
                 None => {}
             }
         }
     }
-    finish(envs, provided)
+
+    pub fn finish(self) -> [Line; N] {
+        finish(self.envs, self.provided)
+    }
 }
 
 /// Rates of cumulative counters: the increase over each sampling interval divided by its
 /// length, in counter units per millisecond, times `scale`. Drawn at the end of the
 /// interval. A counter missing at either end, or going backwards (a counter that reset),
 /// leaves a gap; an interval of zero length is skipped.
+#[cfg(test)]
 pub fn rates<const N: usize>(
     samples: &[Sample],
     grid: Grid,
     counters: [Counter; N],
     scale: f64,
 ) -> [Line; N] {
-    let mut envs: [Envelope; N] = std::array::from_fn(|_| grid.envelope());
-    let mut provided = [false; N];
-    let mut prev: [Option<(f64, u64)>; N] = [None; N];
-    for s in samples {
+    let mut r = Rates::new(grid, counters, scale);
+    samples.iter().for_each(|s| r.push(s));
+    r.finish()
+}
+
+/// [`rates`] one sample at a time.
+pub struct Rates<const N: usize> {
+    envs: [Envelope; N],
+    provided: [bool; N],
+    prev: [Option<(f64, u64)>; N],
+    counters: [Counter; N],
+    scale: f64,
+}
+
+impl<const N: usize> Rates<N> {
+    pub fn new(grid: Grid, counters: [Counter; N], scale: f64) -> Self {
+        Rates {
+            envs: std::array::from_fn(|_| grid.envelope()),
+            provided: [false; N],
+            prev: [None; N],
+            counters,
+            scale,
+        }
+    }
+
+    pub fn push(&mut self, s: &Sample) {
         for i in 0..N {
-            let Some(v) = counters[i](s) else {
-                prev[i] = None;
-                envs[i].gap();
+            let Some(v) = (self.counters[i])(s) else {
+                self.prev[i] = None;
+                self.envs[i].gap();
                 continue;
             };
-            provided[i] = true;
-            match prev[i] {
+            self.provided[i] = true;
+            match self.prev[i] {
                 Some((t, _)) if s.t_ms <= t => continue,
                 Some((t, p)) if v >= p => {
                     let rate = (v - p) as f64 / (s.t_ms - t);
-                    envs[i].push(s.t_ms / 1000.0, rate * scale);
+                    self.envs[i].push(s.t_ms / 1000.0, rate * self.scale);
                 }
-                Some(_) => envs[i].gap(),
+                Some(_) => self.envs[i].gap(),
                 None => {}
             }
-            prev[i] = Some((s.t_ms, v));
+            self.prev[i] = Some((s.t_ms, v));
         }
     }
-    finish(envs, provided)
+
+    pub fn finish(self) -> [Line; N] {
+        finish(self.envs, self.provided)
+    }
 }
 
 fn finish<const N: usize>(envs: [Envelope; N], provided: [bool; N]) -> [Line; N] {

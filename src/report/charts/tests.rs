@@ -195,14 +195,22 @@ fn system_wide_pressure_says_so() {
     assert!(psi.svg.contains("system-wide"));
 }
 
+/// The time axis and every series of a run in memory, as [`render_run`] builds them.
+fn lines_of(r: &RunRecord) -> (figures::Frame, figures::Lines) {
+    let frame = figures::Frame::new(r, SampleSpan::of(&r.samples), PLOT_WIDTH as usize);
+    let mut fold = figures::LinesFold::new(frame.grid);
+    r.samples.iter().for_each(|s| fold.push(s));
+    (frame, fold.finish())
+}
+
 #[test]
 fn gaps_break_the_line_instead_of_dropping_to_zero() {
     let mut r = synthetic::run(1_000);
     for s in &mut r.samples[400..450] {
         s.memory_bytes = None;
     }
-    let frame = figures::Frame::of(&r, PLOT_WIDTH as usize);
-    let fig = figures::memory(&r, &frame);
+    let (frame, lines) = lines_of(&r);
+    let fig = figures::memory(&r, &frame, lines.memory);
     let line = &fig.lines[0].line;
     // Teardown drops to an empty sandbox (2 MiB), never below it: nothing reads as zero.
     assert_eq!(line.segments.len(), 2);
@@ -216,17 +224,17 @@ fn gaps_break_the_line_instead_of_dropping_to_zero() {
 #[test]
 fn rates_are_in_display_units() {
     let r = synthetic::run(2_000);
-    let frame = figures::Frame::of(&r, PLOT_WIDTH as usize);
+    let (frame, lines) = lines_of(&r);
     // The bomb uses 14-15 ms of CPU per 10 ms: 1.4-1.5 cores.
-    let cpu = figures::cpu(&r, &frame);
+    let cpu = figures::cpu(&r, &frame, lines.cores);
     let max = cpu.lines[0].line.max().unwrap();
     assert!((1.4..=1.51).contains(&max), "{max}");
     // cpu some stalls 6-9 ms per 10 ms: 60-90 % of the time.
-    let psi = figures::psi(&r, &frame);
+    let psi = figures::psi(&r, &frame, lines.psi, lines.psi_scope);
     let max = psi.lines[0].line.max().unwrap();
     assert!((60.0..=90.1).contains(&max), "{max}");
     // Memory is in MiB: 2 MiB + 101 tasks x 350 KiB at most.
-    let mem = figures::memory(&r, &frame);
+    let mem = figures::memory(&r, &frame, lines.memory);
     let max = mem.lines[0].line.max().unwrap();
     assert!((max - (2.0 + 101.0 * 350.0 / 1024.0)).abs() < 1e-9, "{max}");
 }
@@ -234,8 +242,8 @@ fn rates_are_in_display_units() {
 #[test]
 fn the_host_spike_survives_downsampling() {
     let r = synthetic::run(200_000);
-    let frame = figures::Frame::of(&r, PLOT_WIDTH as usize);
-    let host = figures::host(&r, &frame);
+    let (frame, lines) = lines_of(&r);
+    let host = figures::host(&frame, lines.host, &lines.probe_failures);
     assert_eq!(host.lines[0].line.max(), Some(40.0));
     let points: usize = host.lines[0].line.segments.iter().map(Vec::len).sum();
     assert!(points <= PLOT_WIDTH as usize, "{points}");

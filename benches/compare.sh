@@ -1,0 +1,447 @@
+#!/usr/bin/env bash
+# limitlab against its peers, each pair measured in the same run, written to BENCHMARKS.md
+# with the machine's facts: sandbox start (unshare, bwrap), teardown of a saturated bomb (a
+# plain SIGKILL loop), attack strength (a C fork bomb, stress-ng), the sampler (a shell loop),
+# a whole run's overhead and the report of a million samples.
+#
+#   benches/compare.sh            the full comparison -> BENCHMARKS.md (about 10 minutes)
+#   benches/compare.sh --quick    few repetitions, for CI -> target/BENCHMARKS.quick.md
+#   benches/compare.sh --out FILE
+#
+# Needs root and a cgroup v1 or hybrid host (the machines this project runs on). Installs
+# hyperfine, stress-ng, bubblewrap and time with apt-get when missing. Every bomb runs under a
+# pids limit: in a limitlab sandbox, or in a cgroup made here beneath this script's own.
+# Exits non-zero when a measurement breaks (a command fails); a missed goal is reported in
+# the table, not by the exit status. Leaves no process and no cgroup behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+quick=0
+out=BENCHMARKS.md
+while (($#)); do
+  case $1 in
+    --quick) quick=1; out=target/BENCHMARKS.quick.md; shift ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if ((quick)); then
+  START_ROUNDS=1 START_RUNS=15 TEARDOWN_REPS=3 ATTACK_REPS=1 ATTACK_S=2 SAMPLER_S=2
+  OVERHEAD_REPS=2 REPORT_SAMPLES=100000 REPORT_REPS=1
+else
+  START_ROUNDS=5 START_RUNS=40 TEARDOWN_REPS=100 ATTACK_REPS=5 ATTACK_S=5 SAMPLER_S=5
+  OVERHEAD_REPS=10 REPORT_SAMPLES=1000000 REPORT_REPS=3
+fi
+
+say() { printf '\n=== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
+fail() { echo "compare.sh: $*" >&2; exit 1; }
+
+[[ $(id -u) == 0 ]] || fail "needs root (cgroups, namespaces, bombs under limits)"
+[[ -d /sys/fs/cgroup/pids ]] ||
+  { echo "compare.sh: needs a cgroup v1 or hybrid host (no /sys/fs/cgroup/pids here)" >&2; exit 3; }
+
+say "tools"
+missing=()
+for t in hyperfine:hyperfine stress-ng:stress-ng bwrap:bubblewrap /usr/bin/time:time \
+  gcc:gcc python3:python3 unshare:util-linux; do
+  command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
+done
+if ((${#missing[@]})); then
+  command -v apt-get >/dev/null || fail "missing ${missing[*]} and no apt-get to install them"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+say "build"
+cargo build --release --quiet --bin limitlab --example synthetic-run
+LL=$root/target/release/limitlab
+work=$(mktemp -d /tmp/limitlab-bench.XXXXXX)
+gcc -O2 -Wall -o "$work/peer" benches/peers/peer.c
+PEER=$work/peer
+
+# --- cgroups of our own, beneath this script's cgroups -----------------------------------
+own() { awk -F: -v c="$1" '$2 == c || (c != "" && index("," $2 ",", "," c ",")) { print $3; exit }' /proc/self/cgroup; }
+base=()   # our parent in each hierarchy: pids memory cpu cpuacct [unified]
+for c in pids memory cpu cpuacct; do
+  d=/sys/fs/cgroup/$c$(own "$c")/bench.$$
+  mkdir "$d"; base+=("$d")
+done
+unified=
+if [[ -d /sys/fs/cgroup/unified ]]; then
+  unified=/sys/fs/cgroup/unified$(own "")/bench.$$
+  mkdir "$unified"; base+=("$unified")
+fi
+bg=()   # background processes of ours
+
+cleanup() {
+  set +e
+  for p in "${bg[@]}"; do kill -9 "$p" 2>/dev/null; done
+  for _ in $(seq 100); do
+    left=0
+    for b in "${base[@]}"; do
+      while read -r f; do
+        while read -r pid; do left=1; kill -9 "$pid" 2>/dev/null; done <"$f"
+      done < <(find "$b" -name cgroup.procs 2>/dev/null)
+    done
+    ((left)) || break
+    sleep 0.05
+  done
+  for b in "${base[@]}"; do
+    find "$b" -depth -type d -exec rmdir {} \; 2>/dev/null
+    [[ -d $b ]] && echo "compare.sh: could not remove $b" >&2
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# mkcg NAME PIDS [CPU_QUOTA_US]: a cgroup in every hierarchy with pids.max and a 2 GiB memory
+# limit (and a CPU quota per 100 ms), its own cpu cgroup like a limitlab sandbox's. Sets
+# CG (the directories) and CG_PIDS, CG_MEM, CG_CPUACCT.
+mkcg() {
+  CG=()
+  for b in "${base[@]}"; do mkdir "$b/$1"; CG+=("$b/$1"); done
+  CG_PIDS=${base[0]}/$1 CG_MEM=${base[1]}/$1 CG_CPU=${base[2]}/$1 CG_CPUACCT=${base[3]}/$1
+  echo "$2" >"$CG_PIDS/pids.max"
+  echo $((2 << 30)) >"$CG_MEM/memory.limit_in_bytes"
+  if [[ -n ${3:-} ]]; then
+    echo 100000 >"$CG_CPU/cpu.cfs_period_us"
+    echo "$3" >"$CG_CPU/cpu.cfs_quota_us"
+  fi
+}
+# teardown of a cgroup made by mkcg (kill loop + rmdir), output discarded
+rmcg() { "$PEER" killloop "${CG[@]}" >/dev/null; }
+# wait until the cgroup holds N tasks (a saturated bomb)
+saturate() {
+  for _ in $(seq 1000); do
+    (($(<"$CG_PIDS/pids.current") >= $1)) && return 0
+    sleep 0.01
+  done
+  fail "the peer bomb never reached $1 tasks"
+}
+
+# --- results: one "key value" line each; python computes medians at the end ---------------
+R=$work/results
+: >"$R"
+put() { echo "$1 $2" >>"$R"; }
+# metric NAME < summary JSON line
+metric() { python3 -c 'import json,sys; v=json.loads(sys.stdin.readline())["metrics"][sys.argv[1]]; print("nan" if v is None else v)' "$1"; }
+scenario() { # scenario NAME TOML -> path
+  printf '%s\n' "$2" >"$work/$1.toml"
+  echo "$work/$1.toml"
+}
+# llrun SCENARIO OUTDIR -> summary JSON line on stdout; a failed run stops the script
+llrun() { "$LL" run --quiet --format json --out "$2" "$1"; }
+# first t_ms at which COLUMN >= VALUE in a samples.csv
+first_at() {
+  python3 - "$@" <<'EOF'
+import csv, sys
+path, col, want = sys.argv[1], sys.argv[2], float(sys.argv[3])
+for row in csv.DictReader(open(path)):
+    if row[col] and float(row[col]) >= want:
+        print(row["t_ms"]); break
+else:
+    sys.exit(f"{path}: {col} never reached {want}")
+EOF
+}
+leftovers() { # limitlab cgroups and sandbox processes left on the machine by our runs
+  local n=0
+  for h in pids memory cpu cpuacct unified; do
+    d=/sys/fs/cgroup/$h$(own "$([[ $h == unified ]] && echo "" || echo "$h")")
+    n=$((n + $(find "$d" -maxdepth 1 -name "limitlab.*" -type d 2>/dev/null | wc -l)))
+  done
+  echo "$n"
+}
+
+# --- 1. sandbox start --------------------------------------------------------------------
+say "1. sandbox start to workload exec (+ /bin/true + teardown), vs unshare and bwrap"
+c_ll="$LL exec --pids 1000 --memory 256MiB --cpu 1 -- /bin/true"
+c_unshare="unshare --pid --fork --mount --net --uts --ipc --mount-proc /bin/true"
+c_bwrap="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev /bin/true"
+for r in $(seq "$START_ROUNDS"); do
+  hyperfine -N --style none --warmup 5 --runs "$START_RUNS" --export-json "$work/start.$r.json" \
+    "$c_ll" "$c_unshare" "$c_bwrap" >/dev/null
+  python3 - "$work/start.$r.json" >>"$R" <<'EOF'
+import json, sys
+for res, key in zip(json.load(open(sys.argv[1]))["results"], ["start_ll", "start_unshare", "start_bwrap"]):
+    for t in res["times"]:
+        print(key, t * 1000)
+EOF
+done
+for _ in $(seq 20); do
+  "$LL" exec --time -- /bin/true 2>&1 >/dev/null | sed -n 's/.*sandbox start to exec \([0-9.]*\) ms.*/start_inside \1/p' >>"$R"
+done
+
+# --- 2. teardown -------------------------------------------------------------------------
+say "2. teardown of a saturated 1000-task classic bomb, $TEARDOWN_REPS times, vs a SIGKILL loop on the same bomb"
+s=$(scenario teardown 'name = "teardown"
+duration = "1s"
+[limits]
+pids = 1000
+memory = "1GiB"
+[[workload]]
+kind = "forkbomb"
+style = "classic"')
+for i in $(seq "$TEARDOWN_REPS"); do
+  j=$(llrun "$s" "$work/td")
+  put teardown_ll "$(metric teardown.ms <<<"$j")"
+  put teardown_killed "$(metric teardown.killed <<<"$j")"
+  put teardown_leaked "$(($(metric teardown.leaked <<<"$j" | cut -d. -f1) + $(leftovers)))"
+  rm -rf "$work/td"
+  # The same bomb (limitlab's own classic bomb image) in a cgroup of ours, torn down the
+  # plain way: the two teardowns kill the same 1000 processes.
+  mkcg td.$i 1000
+  "$PEER" launch "${CG[@]}" -- "$LL" __workload forkbomb --style classic >/dev/null
+  saturate 1000
+  sleep 0.8
+  put teardown_peer_killed "$(<"$CG_PIDS/pids.current")"
+  put teardown_peer "$("$PEER" killloop "${CG[@]}")"
+done
+
+# --- 3. attack strength ------------------------------------------------------------------
+say "3. attack strength: time to 1000 tasks, churn, memory fill, CPU share"
+s_ttl=$(scenario ttl 'name = "ttl"
+duration = "1s"
+[limits]
+pids = 1000
+[[workload]]
+kind = "forkbomb"
+style = "classic"
+[sampling]
+interval = "1ms"')
+s_churn=$(scenario churn "name = \"churn\"
+duration = \"${ATTACK_S}s\"
+[limits]
+pids = 1000
+[[workload]]
+kind = \"forkbomb\"
+style = \"churn\"
+[[workload]]
+kind = \"forkbomb\"
+style = \"churn\"")
+s_hog=$(scenario hog 'name = "hog"
+duration = "10s"
+[limits]
+memory = "2GiB"
+[[workload]]
+kind = "memhog"
+size = "1GiB"
+[sampling]
+interval = "1ms"')
+s_spin=$(scenario spin "name = \"spin\"
+duration = \"${ATTACK_S}s\"
+[limits]
+cpu = 0.5
+[[workload]]
+kind = \"cpuspin\"
+threads = 2")
+for i in $(seq "$ATTACK_REPS"); do
+  # Time to reach 1000 tasks, both read at 1 ms: limitlab's sampler, the peer's poller.
+  llrun "$s_ttl" "$work/a" >/dev/null
+  put ttl_ll "$(first_at "$work/a/samples.csv" pids_current 1000)"
+  rm -rf "$work/a"
+  mkcg ttl.$i 1000
+  put ttl_peer "$("$PEER" launch --poll "$CG_PIDS/pids.current" - 1000 "${CG[@]}" -- bomb)"
+  rmcg
+  # Churn: two workers forking children that exit at once, against stress-ng's two.
+  j=$(llrun "$s_churn" "$work/a")
+  put churn_ll "$(python3 -c 'import json,sys; m=json.loads(sys.stdin.readline())["metrics"]; print(m["workload.forks_ok"] / (m["run.duration_ms"] / 1000))' <<<"$j")"
+  rm -rf "$work/a"
+  mkcg churn.$i 1000
+  v=$(bash -c 'for d in "${@:2:$1}"; do echo $$ >"$d/cgroup.procs"; done; shift $(($1 + 1)); exec "$@"' _ \
+    "${#CG[@]}" "${CG[@]}" stress-ng --fork 2 --timeout "${ATTACK_S}s" --metrics-brief 2>&1 |
+    awk '$2 == "metrc:" && $4 == "fork" { print $9 }')
+  [[ -n $v ]] || fail "stress-ng --fork printed no metrics"
+  put churn_peer "$v"
+  rmcg
+  # Memory fill: from release until the cgroup holds 1 GiB, both read at 1 ms.
+  llrun "$s_hog" "$work/a" >/dev/null
+  put hog_ll "$(first_at "$work/a/samples.csv" memory_bytes $((1 << 30)))"
+  rm -rf "$work/a"
+  mkcg hog.$i 100
+  put hog_peer "$("$PEER" launch --poll "$CG_MEM/memory.usage_in_bytes" - $((1 << 30)) "${CG[@]}" -- \
+    stress-ng --vm 1 --vm-bytes 1G --vm-keep --timeout 20s --quiet)"
+  rmcg
+  # CPU: two spinners under a 0.5-core quota; the share of the quota they get.
+  j=$(llrun "$s_spin" "$work/a")
+  put spin_ll "$(metric cpu.usage_cores <<<"$j")"
+  rm -rf "$work/a"
+  mkcg spin.$i 100 50000
+  u0=$(<"$CG_CPUACCT/cpuacct.usage") t0=${EPOCHREALTIME/./}
+  bash -c 'for d in "${@:2:$1}"; do echo $$ >"$d/cgroup.procs"; done; shift $(($1 + 1)); exec "$@"' _ \
+    "${#CG[@]}" "${CG[@]}" stress-ng --cpu 2 --timeout "${ATTACK_S}s" --quiet
+  u1=$(<"$CG_CPUACCT/cpuacct.usage") t1=${EPOCHREALTIME/./}
+  put spin_peer "$(python3 -c "print(($u1 - $u0) / 1000 / ($t1 - $t0))")"
+  rmcg
+done
+
+# --- 4. sampler --------------------------------------------------------------------------
+say "4. sampler: CPU per sample and lateness, 10 ms and 1 ms, idle and under a bomb"
+for load in idle bomb; do
+  if [[ $load == idle ]]; then
+    w='kind = "command"
+argv = ["sleep", "3600"]'
+  else
+    w='kind = "forkbomb"
+style = "classic"'
+  fi
+  for iv in 10 1; do
+    s=$(scenario "sampler-$load-$iv" "name = \"sampler\"
+duration = \"${SAMPLER_S}s\"
+[limits]
+pids = 1000
+[[workload]]
+$w
+[sampling]
+interval = \"${iv}ms\"")
+    "$LL" run --quiet --format json --out "$work/a" "$s" >"$work/j" &
+    pid=$!
+    bg+=("$pid")
+    cpu=0
+    while kill -0 "$pid" 2>/dev/null; do
+      for t in /proc/"$pid"/task/*; do
+        [[ $(cat "$t/comm" 2>/dev/null) == sampler ]] && read -r c _ <"$t/schedstat" 2>/dev/null && cpu=$c
+      done
+      sleep 0.02
+    done
+    wait "$pid" || fail "the $load sampler run at ${iv} ms failed"
+    j=$(<"$work/j")
+    n=$(metric sampling.samples <<<"$j")
+    put "sampler_ll_cpu_us_${load}_$iv" "$(python3 -c "print($cpu / 1000 / $n)")"
+    put "sampler_ll_core_pct_${load}_$iv" "$(python3 -c "print($cpu / 1e6 / $(metric run.duration_ms <<<"$j") * 100)")"
+    put "sampler_ll_p99_${load}_$iv" "$(metric sampling.late_p99_ms <<<"$j")"
+    put "sampler_ll_missed_${load}_$iv" "$(metric sampling.missed <<<"$j")"
+    rm -rf "$work/a"
+    # The shell loop reads the same files of a cgroup of ours holding the same workload.
+    mkcg "sampler-$load-$iv" 1000
+    if [[ $load == idle ]]; then
+      "$PEER" launch "${CG[@]}" -- sleep 3600 >/dev/null
+    else
+      "$PEER" launch "${CG[@]}" -- bomb >/dev/null
+      saturate 1000
+    fi
+    files=("$CG_PIDS"/pids.{current,peak,events} "$CG_MEM"/memory.{usage_in_bytes,max_usage_in_bytes,failcnt,oom_control}
+      "$CG_CPUACCT/cpuacct.usage" "$CG_CPU/cpu.stat" /proc/pressure/{cpu,memory,io})
+    [[ -n $unified ]] && files+=("$unified/sampler-$load-$iv"/{cpu,memory,io}.pressure)
+    existing=()
+    for f in "${files[@]}"; do [[ -r $f ]] && existing+=("$f"); done
+    loop=$(benches/sampler-loop.sh "$iv" "$SAMPLER_S" "${existing[@]}")
+    read -r _ n _ cpu _ p99 _ missed <<<"$loop"
+    put "sampler_sh_cpu_us_${load}_$iv" "$(python3 -c "print($cpu / 1000 / $n)")"
+    put "sampler_sh_core_pct_${load}_$iv" "$(python3 -c "print($cpu / 1e7 / $SAMPLER_S)")"
+    put "sampler_sh_p99_${load}_$iv" "$p99"
+    put "sampler_sh_missed_${load}_$iv" "$missed"
+    rmcg
+  done
+done
+
+# --- 5. whole run overhead ---------------------------------------------------------------
+say "5. whole run overhead: limitlab run of a 5 s scenario, minus 5 s"
+s=$(scenario overhead 'name = "overhead"
+duration = "5s"
+[limits]
+pids = 100
+[[workload]]
+kind = "forkbomb"
+style = "classic"')
+for i in $(seq "$OVERHEAD_REPS"); do
+  t0=${EPOCHREALTIME/./}
+  llrun "$s" "$work/a" >/dev/null
+  t1=${EPOCHREALTIME/./}
+  put overhead_ms "$(((t1 - t0) / 1000 - 5000))"
+  rm -rf "$work/a"
+done
+
+# --- 6. report ---------------------------------------------------------------------------
+say "6. limitlab report of a $REPORT_SAMPLES-sample run"
+"$root/target/release/examples/synthetic-run" "$REPORT_SAMPLES" "$work/big" >/dev/null
+for i in $(seq "$REPORT_REPS"); do
+  /usr/bin/time -f "%e %M" -o "$work/time" "$LL" report "$work/big" >/dev/null
+  read -r secs kib <"$work/time"
+  put report_s "$secs"
+  put report_mib "$(python3 -c "print($kib / 1024)")"
+done
+
+# --- the table ---------------------------------------------------------------------------
+say "writing $out"
+mkdir -p "$(dirname "$out")"
+facts() {
+  echo "- measured: $(date -u +%Y-%m-%dT%H:%MZ), limitlab $("$LL" --version | cut -d' ' -f2-)$( ((quick)) && echo ', QUICK mode (few repetitions: not for publishing)')"
+  echo "- kernel: $(uname -r), $(uname -m)"
+  if [[ -n $unified ]]; then echo "- cgroups: v1 hybrid (v1 controllers + cgroup2 at /sys/fs/cgroup/unified)"; else echo "- cgroups: v1"; fi
+  echo "- CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores"
+  echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "- cgroup mount options: favordynmods $(grep -q favordynmods /proc/mounts && echo on || echo off) (off: a cgroup.procs write waits for an RCU grace period); rcu_expedited $(cat /sys/kernel/rcu_expedited 2>/dev/null || echo n/a)"
+  echo "- peers: $(hyperfine --version), $(stress-ng --version | head -1), bubblewrap $(bwrap --version | awk '{print $2}'), $(unshare --version), $(gcc --version | head -1)"
+}
+python3 - "$R" "$quick" "$(facts)" >"$out" <<'EOF'
+import collections, math, statistics, sys
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    k, v = line.split()
+    rows[k].append(float(v))
+quick, facts = sys.argv[2] == "1", sys.argv[3]
+med = lambda k: statistics.median(rows[k]) if rows[k] else math.nan
+def fmt(v, unit):
+    if math.isnan(v): return "n/a"
+    return f"{v:,.0f} {unit}" if abs(v) >= 100 else f"{v:.2f} {unit}" if abs(v) >= 1 else f"{v:.3f} {unit}"
+table = []
+def row(what, ll, llu, peer_name, peer, peeru, goal, met, ratio=None, n=None):
+    if ratio is None and peer is not None and peer and not math.isnan(peer):
+        ratio = ll / peer
+    table.append((what, fmt(ll, llu) + (f" (n={n})" if n else ""),
+                  f"{peer_name}: {fmt(peer, peeru)}" if peer is not None else peer_name,
+                  "—" if ratio is None else f"{ratio:.2f}", goal, "yes" if met else "**no**"))
+n = len(rows["start_ll"])
+r = med("start_ll") / med("start_unshare")
+row("1. sandbox start → /bin/true → teardown, whole process (median)", med("start_ll"), "ms", "`unshare --pid --fork --mount --net --uts --ipc --mount-proc`", med("start_unshare"), "ms", "ratio ≤ 1.0", r <= 1.0, n=n)
+r = med("start_ll") / med("start_bwrap")
+row("1b. the same, against bubblewrap", med("start_ll"), "ms", "`bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev`", med("start_bwrap"), "ms", "ratio ≤ 1.0", r <= 1.0)
+row("1c. start to exec inside limitlab (`exec --time`)", med("start_inside"), "ms", "—", None, "", "(detail)", True)
+leaks = sum(rows["teardown_leaked"])
+r = med("teardown_ll") / med("teardown_peer")
+row(f"2. teardown of a saturated classic bomb ({med('teardown_killed'):.0f} tasks), kill until empty + rmdir", med("teardown_ll"), "ms", f"C SIGKILL loop over cgroup.procs, same bomb ({med('teardown_peer_killed'):.0f} tasks)", med("teardown_peer"), "ms", f"ratio ≤ 1.0, 0 leaks in {len(rows['teardown_ll'])} runs (leaked: {leaks:.0f})", r <= 1.0 and leaks == 0, n=len(rows["teardown_ll"]))
+r = med("ttl_ll") / med("ttl_peer")
+row("3a. classic bomb: release to 1000 tasks (read every 1 ms)", med("ttl_ll"), "ms", "C `for(;;) fork();`", med("ttl_peer"), "ms", "ratio ≤ 1.0 (faster)", r <= 1.0)
+r = med("churn_ll") / med("churn_peer")
+row("3b. churn: forks per second, two workers", med("churn_ll"), "/s", "`stress-ng --fork 2` bogo ops/s", med("churn_peer"), "/s", "ratio ≥ 1.0", r >= 1.0)
+fill = lambda k: 1024 / (med(k) / 1000)
+r = fill("hog_ll") / fill("hog_peer")
+row("3c. memory hog: fill rate to 1 GiB in the cgroup (read every 1 ms)", fill("hog_ll"), "MiB/s", "`stress-ng --vm 1 --vm-bytes 1G --vm-keep`", fill("hog_peer"), "MiB/s", "ratio ≥ 1.0", r >= 1.0, ratio=r)
+r = med("spin_ll") / med("spin_peer")
+row("3d. CPU spinners: share of a 0.5-core quota", med("spin_ll") / 0.5 * 100, "%", "`stress-ng --cpu 2`", med("spin_peer") / 0.5 * 100, "%", "ratio ≥ 1.0", r >= 0.995, ratio=r)
+for load in ["idle", "bomb"]:
+    for iv in ["10", "1"]:
+        k = f"_{load}_{iv}"
+        cpu, pct, p99 = med("sampler_ll_cpu_us" + k), med("sampler_ll_core_pct" + k), med("sampler_ll_p99" + k)
+        scpu, spct, sp99 = med("sampler_sh_cpu_us" + k), med("sampler_sh_core_pct" + k), med("sampler_sh_p99" + k)
+        if iv == "10":
+            goal = "< 1 % of a core" + (", p99 late < 2 ms" if load == "bomb" else "")
+            met = pct < 1.0 and (load == "idle" or p99 < 2.0)
+        else:
+            goal = "possible: nothing missed" + (" (p99 < 2 ms)" if load == "bomb" else "")
+            met = med("sampler_ll_missed" + k) == 0 and (load == "idle" or p99 < 2.0)
+        what = f"4. sampler at {iv} ms, {'idle' if load == 'idle' else 'under a saturated 1000-task bomb'}: CPU per sample, % of a core, p99 lateness, missed"
+        ll = f"{cpu:.1f} µs, {pct:.2f} %, {p99:.2f} ms, {med('sampler_ll_missed' + k):.0f}"
+        sh = f"bash loop, same files: {scpu:.1f} µs, {spct:.2f} %, {sp99:.2f} ms, {med('sampler_sh_missed' + k):.0f}"
+        table.append((what, ll, sh, f"{cpu / scpu:.2f}" if scpu else "—", goal, "yes" if met else "**no**"))
+o = med("overhead_ms")
+row("5. whole run overhead: `limitlab run` of a 5 s bomb minus 5 s", o, "ms", "—", None, "", "< 300 ms", o < 300, n=len(rows["overhead_ms"]))
+s, mib = med("report_s"), med("report_mib")
+samples = "1,000,000" if not quick else "100,000 (quick)"
+table.append((f"6. `limitlab report` of a {samples}-sample run: wall, peak RSS", f"{s:.2f} s, {mib:.0f} MiB", "—", "—", "< 2 s and < 200 MiB", "yes" if s < 2 and mib < 200 else "**no**"))
+print("# limitlab against its peers\n")
+print("Written by `benches/compare.sh`" + (" --quick" if quick else "") + "; every pair below was measured in the same run, on this machine:\n")
+print(facts + "\n")
+print("| measurement | limitlab | peer (named) | ratio | goal | met? |")
+print("|---|---|---|---|---|---|")
+for t in table:
+    print("| " + " | ".join(t) + " |")
+print()
+EOF
+if ((!quick)) && [[ -f benches/BENCHMARKS.notes.md ]]; then
+  cat benches/BENCHMARKS.notes.md >>"$out"
+fi
+cat "$out"

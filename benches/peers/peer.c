@@ -1,0 +1,195 @@
+/* The peers limitlab is measured against in benches/compare.sh, as small as they can be.
+ *
+ *   peer bomb                        the classic C fork bomb: for (;;) fork();
+ *   peer launch [--poll FILE KEY N] DIR... -- PROGRAM [ARG...]
+ *       starts PROGRAM (or the bomb, for PROGRAM "bomb") inside the cgroup directories DIR
+ *       (the child moves itself in before it runs anything), and with --poll reads FILE every
+ *       millisecond from the moment it is released until the number after KEY ("-": the
+ *       whole file) reaches N, then prints the milliseconds that took. Does not wait for
+ *       PROGRAM: compare.sh tears its cgroups down.
+ *   peer killloop DIR...
+ *       the plain teardown: SIGKILL every pid listed in each DIR's cgroup.procs, again and
+ *       again until every list is empty, then rmdir each DIR; prints the milliseconds.
+ *
+ * Build: gcc -O2 -o peer peer.c
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static void die(const char *what) {
+    perror(what);
+    exit(2);
+}
+
+static void bomb(void) {
+    for (;;)
+        fork();
+}
+
+/* Moves the calling process (single-threaded) into a cgroup directory: `0` into the v1
+ * `tasks` file moves this thread without the global lock; cgroup2 has `cgroup.procs` only. */
+static void join(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tasks", dir);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    }
+    if (fd < 0 || write(fd, "0", 1) != 1)
+        die(path);
+    close(fd);
+}
+
+/* The number after `key` in a small file (or the file's first number for key "-"). */
+static long long read_value(int fd, const char *key) {
+    char buf[4096];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    if (strcmp(key, "-") == 0)
+        return atoll(buf);
+    size_t k = strlen(key);
+    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (strncmp(line, key, k) == 0 && line[k] == ' ')
+            return atoll(line + k + 1);
+    return -1;
+}
+
+static int launch(int argc, char **argv) {
+    const char *poll_file = NULL, *key = NULL;
+    long long threshold = 0;
+    int i = 0;
+    if (argc >= 4 && strcmp(argv[0], "--poll") == 0) {
+        poll_file = argv[1];
+        key = argv[2];
+        threshold = atoll(argv[3]);
+        i = 4;
+    }
+    int first_dir = i;
+    while (i < argc && strcmp(argv[i], "--") != 0)
+        i++;
+    if (i + 1 >= argc) {
+        fprintf(stderr, "peer launch: no program\n");
+        return 2;
+    }
+    char **program = argv + i + 1;
+    int go[2], ready[2];
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+        die("pipe");
+    int pfd = -1;
+    if (poll_file && (pfd = open(poll_file, O_RDONLY | O_CLOEXEC)) < 0)
+        die(poll_file);
+    pid_t child = fork();
+    if (child < 0)
+        die("fork");
+    if (child == 0) {
+        /* Our stdout is the caller's pipe: the program must not hold it open. */
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (null < 0 || dup2(null, 1) < 0)
+            _exit(3);
+        for (int d = first_dir; d < i; d++)
+            join(argv[d]);
+        char c = 'R';
+        close(go[1]);
+        if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+            _exit(3);
+        if (strcmp(program[0], "bomb") == 0)
+            bomb();
+        execvp(program[0], program);
+        _exit(127);
+    }
+    /* The child is in its cgroups once it says so; time zero is its release. */
+    char c;
+    close(ready[1]);
+    if (read(ready[0], &c, 1) != 1) {
+        fprintf(stderr, "peer launch: the child could not join its cgroups\n");
+        return 1;
+    }
+    double t0 = now_ms();
+    if (write(go[1], "G", 1) != 1)
+        die("release");
+    close(go[1]);
+    if (!poll_file) {
+        printf("%d\n", child);
+        return 0;
+    }
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    for (;;) {
+        long long v = read_value(pfd, key);
+        if (v >= threshold) {
+            printf("%.3f\n", now_ms() - t0);
+            return 0;
+        }
+        if (now_ms() - t0 > 60000) {
+            fprintf(stderr, "peer launch: %s never reached %lld\n", poll_file, threshold);
+            return 1;
+        }
+        next.tv_nsec += 1000000;
+        if (next.tv_nsec >= 1000000000) {
+            next.tv_nsec -= 1000000000;
+            next.tv_sec++;
+        }
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+    }
+}
+
+static int killloop(int argc, char **argv) {
+    double t0 = now_ms();
+    for (;;) {
+        int left = 0;
+        for (int d = 0; d < argc; d++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/cgroup.procs", argv[d]);
+            FILE *f = fopen(path, "r");
+            int pid;
+            while (f && fscanf(f, "%d", &pid) == 1) {
+                left = 1;
+                kill(pid, SIGKILL);
+            }
+            if (f)
+                fclose(f);
+        }
+        if (!left)
+            break;
+        if (now_ms() - t0 > 30000) {
+            fprintf(stderr, "peer killloop: processes survived 30 s\n");
+            return 1;
+        }
+    }
+    for (int d = argc - 1; d >= 0; d--)
+        while (rmdir(argv[d]) < 0) {
+            if (errno != EBUSY || now_ms() - t0 > 30000)
+                die(argv[d]);
+            usleep(100);
+        }
+    printf("%.3f\n", now_ms() - t0);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "bomb") == 0)
+        bomb();
+    if (argc >= 2 && strcmp(argv[1], "launch") == 0)
+        return launch(argc - 2, argv + 2);
+    if (argc >= 3 && strcmp(argv[1], "killloop") == 0)
+        return killloop(argc - 2, argv + 2);
+    fprintf(stderr, "usage: peer bomb | launch [--poll FILE KEY N] DIR... -- PROGRAM... | killloop DIR...\n");
+    return 2;
+}

@@ -1,0 +1,212 @@
+//! `limitlab exec`: one command in a sandbox under limits, with nothing else around it: no
+//! sampler, no results folder, no report. The same sandbox as `run` (cgroups created and
+//! limits written first, the six namespaces, the unprivileged uid, the syscall filter), so
+//! its cost can be timed on its own against `unshare` and `bwrap`, and so a command can be
+//! tried under a limit by hand.
+
+use std::os::fd::OwnedFd;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use super::ExecArgs;
+use crate::host::HostFacts;
+use crate::plan::{self, PlanOptions, RunPlan};
+use crate::sandbox::cgroup::Layout;
+use crate::sandbox::proto::{self, InitMsg};
+use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
+use crate::scenario::Source;
+use crate::{Exit, coded};
+
+/// The exit status when the command outlived `--timeout` (as `timeout(1)` does).
+pub const TIMED_OUT: u8 = 124;
+
+/// The plan of an exec: a scenario with one `command` workload, built from the options and
+/// validated like any scenario file.
+pub fn plan_of(args: &ExecArgs) -> anyhow::Result<RunPlan> {
+    let mut limits = toml::Table::new();
+    if let Some(p) = args.pids {
+        limits.insert("pids".into(), toml::Value::Integer(p as i64));
+    }
+    if let Some(m) = &args.memory {
+        limits.insert("memory".into(), toml::Value::String(m.clone()));
+    }
+    if let Some(c) = args.cpu {
+        limits.insert("cpu".into(), toml::Value::Float(c));
+    }
+    let mut workload = toml::Table::new();
+    workload.insert("kind".into(), "command".into());
+    workload.insert(
+        "argv".into(),
+        toml::Value::Array(args.command.iter().cloned().map(Into::into).collect()),
+    );
+    let mut scenario = toml::Table::new();
+    scenario.insert("name".into(), "exec".into());
+    scenario.insert("duration".into(), args.timeout.clone().into());
+    scenario.insert("limits".into(), toml::Value::Table(limits));
+    scenario.insert(
+        "workload".into(),
+        toml::Value::Array(vec![toml::Value::Table(workload)]),
+    );
+    let src = Source::from_text("limitlab exec", toml::to_string(&scenario)?);
+    let opts = PlanOptions {
+        safety_ceiling: args.safety_ceiling,
+        memory_ceiling: HostFacts::probe(None).memory_bytes.map(|m| m / 2),
+        ..PlanOptions::default()
+    };
+    let plan = plan::plan(&src, &src.parse()?, &opts)?;
+    crate::runner::preflight(&plan, None)?;
+    Ok(plan)
+}
+
+pub fn exec(args: &ExecArgs) -> anyhow::Result<u8> {
+    let plan = plan_of(args)?;
+    if !nix::unistd::geteuid().is_root() {
+        return Err(coded(
+            Exit::Host,
+            "limitlab exec needs root to create cgroups and namespaces; run it with sudo",
+        ));
+    }
+    let layout = Layout::detect()?;
+    sys::catch_stop_signals()
+        .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
+    let mut leaf = layout.prepare()?;
+    let outcome = run(&plan, &layout, args);
+    let left = leaf.as_mut().map(|l| l.restore()).unwrap_or_default();
+    if !left.is_empty() {
+        return Err(coded(
+            Exit::Internal,
+            format!(
+                "could not undo the changes to its own cgroup: {}",
+                left.join("; ")
+            ),
+        ));
+    }
+    outcome
+}
+
+/// A duplicate of a standard stream, or `None` where it is closed.
+fn dup(fd: std::os::fd::BorrowedFd<'_>) -> Option<OwnedFd> {
+    fd.try_clone_to_owned().ok()
+}
+
+fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs) -> anyhow::Result<u8> {
+    use std::os::fd::AsFd;
+    let (tx, rx) = mpsc::channel();
+    // No supervisor: the init dies with this process (PR_SET_PDEATHSIG) and takes the pid
+    // namespace with it; `limitlab clean` or the next run removes the empty cgroups.
+    let mut sandbox = Sandbox::start(
+        plan,
+        layout,
+        SandboxIo {
+            log: match dup(std::io::stdout().as_fd()) {
+                Some(fd) => fd,
+                None => std::fs::File::open("/dev/null")?.into(),
+            },
+            counters: None,
+            supervisor: None,
+            target: None,
+            stdin: dup(std::io::stdin().as_fd()),
+            stderr: dup(std::io::stderr().as_fd()),
+        },
+        tx,
+    )?;
+    let setup_mono = proto::mono_ns() - sandbox.setup_started.elapsed().as_nanos() as u64;
+    // Nothing is started between the init's setup and the workload (no sampler, no probe),
+    // so the go is sent at once and the init does not wait for a round trip.
+    sandbox
+        .release()
+        .map_err(|e| coded(Exit::Internal, format!("release the workload: {e}")))?;
+    crate::runner::wait_ready(&rx)?;
+    let deadline = Instant::now() + plan.duration;
+    let mut code: Option<u8> = None;
+    let mut start_ms = None;
+    let mut timed_out = false;
+    loop {
+        if let Some(sig) = sys::stop_signal() {
+            code = Some(128 + sig as u8);
+            break;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            timed_out = true;
+            break;
+        }
+        match rx.recv_timeout(left.min(Duration::from_millis(100))) {
+            Ok(SandboxEvent::Msg(InitMsg::Started { mono_ns, .. })) => {
+                start_ms = Some(mono_ns.saturating_sub(setup_mono) as f64 / 1e6);
+            }
+            Ok(SandboxEvent::Msg(InitMsg::SpawnFailed { error, .. })) => {
+                eprintln!("limitlab: the command did not start: {error}");
+                code = Some(Exit::BadInput.into());
+            }
+            Ok(SandboxEvent::Msg(InitMsg::Exited {
+                code: c, status, ..
+            })) => {
+                code = Some(match c {
+                    Some(c) => c.clamp(0, 255) as u8,
+                    None => signal_status(&status),
+                });
+            }
+            // The init's last word; its messages and its reaping come from two threads, so
+            // the messages still in its pipe are read before the loop ends (the channel
+            // closes once both threads are done).
+            Ok(SandboxEvent::Msg(InitMsg::Idle { .. })) | Err(RecvTimeoutError::Disconnected) => {
+                break;
+            }
+            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
+    let killed = sandbox.kill();
+    let stuck = sandbox.remove();
+    if args.time {
+        eprintln!(
+            "limitlab exec: sandbox start to exec {}; teardown {:.2} ms ({})",
+            start_ms
+                .map(|m| format!("{m:.2} ms"))
+                .unwrap_or_else(|| "n/a (the command never started)".into()),
+            killed.kill_ms,
+            killed.method
+        );
+    }
+    if killed.leaked_processes > 0 || !stuck.is_empty() {
+        return Err(coded(
+            Exit::Internal,
+            format!(
+                "teardown left {} process(es) and {} cgroup(s) behind: {}",
+                killed.leaked_processes,
+                stuck.len(),
+                stuck.join("; ")
+            ),
+        ));
+    }
+    if timed_out {
+        eprintln!(
+            "limitlab: the command was still running after --timeout {}; killed",
+            args.timeout
+        );
+        return Ok(TIMED_OUT);
+    }
+    Ok(code.unwrap_or(Exit::Internal.into()))
+}
+
+/// `killed by SIGKILL` → 128 + 9, as a shell reports it.
+fn signal_status(status: &str) -> u8 {
+    status
+        .rsplit(' ')
+        .next()
+        .and_then(|name| name.parse::<nix::sys::signal::Signal>().ok())
+        .map(|s| 128u8.saturating_add(s as u8))
+        .unwrap_or(Exit::Internal.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signals_map_like_a_shell() {
+        assert_eq!(signal_status("killed by SIGKILL"), 137);
+        assert_eq!(signal_status("killed by SIGSEGV"), 139);
+        assert_eq!(signal_status("???"), 4);
+    }
+}
