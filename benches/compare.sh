@@ -56,7 +56,7 @@ fi
 
 say "build"
 cargo build --release --quiet --bin limitlab --example synthetic-run
-LL=$root/target/release/limitlab
+LL=$root/target/x86_64-unknown-linux-gnu/release/limitlab
 work=$(mktemp -d /tmp/limitlab-bench.XXXXXX)
 gcc -O2 -Wall -o "$work/peer" benches/peers/peer.c
 PEER=$work/peer
@@ -356,7 +356,7 @@ done
 
 # --- 6. report ---------------------------------------------------------------------------
 say "6. limitlab report of a $REPORT_SAMPLES-sample run"
-"$root/target/release/examples/synthetic-run" "$REPORT_SAMPLES" "$work/big" >/dev/null
+"$root/target/x86_64-unknown-linux-gnu/release/examples/synthetic-run" "$REPORT_SAMPLES" "$work/big" >/dev/null
 for i in $(seq "$REPORT_REPS"); do
   /usr/bin/time -f "%e %M" -o "$work/time" "$LL" report "$work/big" >/dev/null
   read -r secs kib <"$work/time"

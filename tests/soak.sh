@@ -7,8 +7,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-50}
-bin=${LIMITLAB_BIN:-target/release/limitlab}
-[[ -x $bin ]] || cargo build --release --quiet || exit 1
+bin=${LIMITLAB_BIN:-target/x86_64-unknown-linux-gnu/release/limitlab}
+[[ -n ${LIMITLAB_BIN:-} ]] || cargo build --release --quiet || exit 1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
