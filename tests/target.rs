@@ -76,7 +76,11 @@ impl Container {
         let _ = self.unshare.kill();
         let _ = self.unshare.wait();
         let until = Instant::now() + Duration::from_secs(10);
-        while std::fs::remove_dir(&self.dir).is_err() && Instant::now() < until {
+        // Stopped twice (by a test, then by Drop): the second finds the directory gone.
+        while let Err(e) = std::fs::remove_dir(&self.dir) {
+            if e.kind() == std::io::ErrorKind::NotFound || Instant::now() >= until {
+                break;
+            }
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -257,7 +261,7 @@ fn a_target_that_dies_mid_run_ends_the_run_cleanly() {
     assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
     let s = summary(&out);
     assert_eq!(s["target"]["alive_after"], false);
-    assert!(s["notes"].to_string().contains("") && report_says_dead(&out));
+    assert!(report_says_dead(&out));
     assert_nothing_left();
 }
 
