@@ -82,9 +82,10 @@ impl HostProbe {
         }
     }
 
-    /// The newest result not taken yet.
+    /// The newest result not taken yet. Never waits: the real-time sampler calls it, and a
+    /// result held by the probe thread at that instant is taken at the next tick.
     pub fn take(&self) -> Option<ProbeResult> {
-        self.latest.lock().ok()?.take()
+        self.latest.try_lock().ok()?.take()
     }
 
     /// Probe forks the host refused so far.

@@ -73,10 +73,8 @@ pub enum SourceKind {
     TargetPidsEvents,
     /// A target's memory usage.
     TargetMemoryCurrent,
-    /// A target's `memory.events` (v2).
-    TargetMemoryEvents,
-    /// A target's `memory.oom_control` (v1).
-    TargetMemoryOomControl,
+    /// A target's `oom_kill` counter: `memory.events` (v2) or `memory.oom_control` (v1).
+    TargetOomKills,
 }
 
 /// A single number, or `None` for `max` or anything unparsable.
@@ -150,10 +148,7 @@ pub fn apply(kind: SourceKind, text: &str, s: &mut Sample) {
         SourceKind::TargetPidsPeak => s.target_pids_peak = parse_single(text),
         SourceKind::TargetPidsEvents => s.target_pids_max_events = parse_keyed(text, "max"),
         SourceKind::TargetMemoryCurrent => s.target_memory_bytes = parse_single(text),
-        SourceKind::TargetMemoryEvents => s.target_memory_oom_kills = parse_keyed(text, "oom_kill"),
-        SourceKind::TargetMemoryOomControl => {
-            s.target_memory_oom_kills = parse_keyed(text, "oom_kill")
-        }
+        SourceKind::TargetOomKills => s.target_memory_oom_kills = parse_keyed(text, "oom_kill"),
         SourceKind::HostPsi(r) => {
             let (some, full) = parse_psi(text);
             let (a, b) = match r {
@@ -356,7 +351,9 @@ fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
         if out.write_error.is_none() {
             out.write_error = cfg.samples.write(&s).err();
         }
-        if let Ok(mut l) = cfg.latest.lock() {
+        // For the status line; never waited for (this thread may be real-time, the reader
+        // is not): a tick that finds it held leaves the previous sample there.
+        if let Ok(mut l) = cfg.latest.try_lock() {
             *l = Some(s.clone());
         }
         out.samples.push(s);

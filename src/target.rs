@@ -288,7 +288,7 @@ impl Target {
                 let ev = limit_dir("memory.max").unwrap_or(d);
                 files.push(StatFile {
                     path: ev.join("memory.events"),
-                    kind: SourceKind::TargetMemoryEvents,
+                    kind: SourceKind::TargetOomKills,
                 });
             }
             (_, Some(d)) => {
@@ -299,7 +299,7 @@ impl Target {
                 let ev = limit_dir("memory.limit_in_bytes").unwrap_or(d);
                 files.push(StatFile {
                     path: ev.join("memory.oom_control"),
-                    kind: SourceKind::TargetMemoryOomControl,
+                    kind: SourceKind::TargetOomKills,
                 });
             }
             _ => {}
