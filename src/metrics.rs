@@ -122,13 +122,13 @@ pub fn find(name: &str) -> Option<&'static MetricDef> {
 /// Metric values in catalogue order; `None` where the kernel or run did not provide it.
 pub type Metrics = IndexMap<String, Option<f64>>;
 
-/// Computes every metric of [`METRICS`] from a run record.
-pub fn compute(record: &RunRecord) -> Metrics {
+/// Computes every metric of [`METRICS`] from a run record's samples, in one pass.
+pub fn compute(record: &RunRecord) -> Computed {
     let mut fold = Fold::new(record);
     for s in &record.samples {
         fold.push(s);
     }
-    fold.finish(record).metrics
+    fold.finish(record)
 }
 
 /// What one pass over a run's samples gives: every metric, and what the summary's notes
@@ -184,12 +184,10 @@ pub struct Fold {
     target_limit: Option<f64>,
     target_source: bool,
     samples: u64,
-    kernel_pids_peak: bool,
     pids_peak: Span,
     pids_current_max: Option<u64>,
     pids_events: Span,
     time_to_limit: Option<f64>,
-    target_events0: Option<u64>,
     target_pids_peak: Span,
     target_pids_current_max: Option<u64>,
     target_events: Span,
@@ -239,12 +237,10 @@ impl Fold {
             target_limit,
             target_source,
             samples: 0,
-            kernel_pids_peak: false,
             pids_peak: Span::default(),
             pids_current_max: None,
             pids_events: Span::default(),
             time_to_limit: None,
-            target_events0: None,
             target_pids_peak: Span::default(),
             target_pids_current_max: None,
             target_events: Span::default(),
@@ -277,24 +273,21 @@ impl Fold {
     pub fn push(&mut self, s: &Sample) {
         let t = s.t_ms;
         self.samples += 1;
-        self.kernel_pids_peak |= s.pids_peak.is_some();
         self.pids_peak.push(t, s.pids_peak);
         self.pids_current_max = max(self.pids_current_max, s.pids_current);
         self.pids_events.push(t, s.pids_max_events);
-        if self.target_events0.is_none() {
-            self.target_events0 = s.target_pids_max_events;
-        }
+        // The target's counter counts from before the run: only an increase is a hit.
+        self.target_events.push(t, s.target_pids_max_events);
         if self.time_to_limit.is_none()
             && (s.pids_max_events.is_some_and(|n| n > 0)
                 || s.pids_current.is_some_and(|n| n as f64 >= self.pids_limit)
                 || s.target_pids_max_events
-                    .is_some_and(|n| n > self.target_events0.unwrap_or(0)))
+                    .is_some_and(|n| n > self.target_events.first.map_or(0, |(_, v)| v)))
         {
             self.time_to_limit = Some(t);
         }
         self.target_pids_peak.push(t, s.target_pids_peak);
         self.target_pids_current_max = max(self.target_pids_current_max, s.target_pids_current);
-        self.target_events.push(t, s.target_pids_max_events);
         self.target_memory_max = max(self.target_memory_max, s.target_memory_bytes);
         self.target_oom.push(t, s.target_memory_oom_kills);
         self.memory_max = max(max(self.memory_max, s.memory_bytes), s.memory_peak_bytes);
@@ -445,7 +438,7 @@ impl Fold {
         }
         Computed {
             metrics: m,
-            kernel_pids_peak: self.kernel_pids_peak,
+            kernel_pids_peak: self.pids_peak.last.is_some(),
         }
     }
 }

@@ -11,11 +11,7 @@ use crate::units;
 
 /// Computes metrics, checks expectations and decides the verdict.
 pub fn build(record: &RunRecord, notes: Vec<String>) -> Summary {
-    let mut fold = metrics::Fold::new(record);
-    for s in &record.samples {
-        fold.push(s);
-    }
-    build_from(record, fold.finish(record), notes)
+    build_from(record, metrics::compute(record), notes)
 }
 
 /// [`build`] with the samples already folded: `record`'s own samples are not read (the
@@ -237,7 +233,7 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     }
     if let Some(ok) = m("workload.forks_ok") {
         out.push(format!(
-            "The built-in bomb made {} forks; the kernel refused {}.",
+            "The built-in bomb's own count: {} forks made, {} refused by the kernel.",
             group(ok),
             group(m("workload.forks_failed").unwrap_or(0.0))
         ));
