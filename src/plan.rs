@@ -257,6 +257,12 @@ pub struct LimitsPlan {
 }
 
 impl LimitsPlan {
+    /// The pids limit written to limitlab's own cgroup: none beneath a target, whose own
+    /// limit is the one under test.
+    pub fn pids_max(&self) -> Option<u64> {
+        (self.pids.source != PidsSource::Target).then_some(self.pids.max)
+    }
+
     /// The memory limit written to the kernel: the scenario's, else limitlab's ceiling.
     pub fn memory_max(&self) -> Option<u64> {
         self.memory.or(self.memory_ceiling)

@@ -110,8 +110,7 @@ impl LiveStatus {
             mode,
             name: plan.name.clone(),
             duration: plan.duration,
-            pids_limit: (plan.limits.pids.source != crate::plan::PidsSource::Target)
-                .then_some(plan.limits.pids.max),
+            pids_limit: plan.limits.pids_max(),
             memory_limit: plan.limits.memory_max(),
         }
     }

@@ -10,7 +10,7 @@ use super::{
     Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, kill_listed, mkdir,
     read, remove_dirs, set,
 };
-use crate::plan::{LimitsPlan, PidsSource, parse_cpu_list};
+use crate::plan::{LimitsPlan, parse_cpu_list};
 use crate::sampler::{PsiResource, SourceKind};
 
 /// The CFS period limitlab writes with a CPU quota: 100 ms, the kernel default.
@@ -94,14 +94,8 @@ impl V1Cgroup {
 
     fn apply(&mut self, layout: &Layout, limits: &LimitsPlan) -> Result<(), CgroupError> {
         let w = &mut self.limits;
-        // Beneath a target, the target's own pids limit is what holds the workload.
-        if limits.pids.source != PidsSource::Target {
-            set(
-                w,
-                &self.dirs["pids"],
-                "pids.max",
-                limits.pids.max.to_string(),
-            )?;
+        if let Some(max) = limits.pids_max() {
+            set(w, &self.dirs["pids"], "pids.max", max.to_string())?;
         }
         if let (Some(mem), Some(dir)) = (limits.memory_max(), self.dirs.get("memory")) {
             set(w, dir, "memory.limit_in_bytes", mem.to_string())?;

@@ -10,7 +10,7 @@ use super::{
     Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, kill_listed, mkdir,
     read, remove_dirs, set, write,
 };
-use crate::plan::{LimitsPlan, PidsSource};
+use crate::plan::LimitsPlan;
 use crate::record::PsiScope;
 use crate::sampler::{PsiResource, SourceKind};
 
@@ -45,9 +45,9 @@ impl V2Cgroup {
         let mut wanted: Vec<(&str, Option<&str>)> = vec![
             (
                 "pids",
-                // Beneath a target, the target's own pids limit is what holds the workload.
-                (limits.pids.source != PidsSource::Target)
-                    .then_some("limitlab cannot cap a fork bomb without it"),
+                limits
+                    .pids_max()
+                    .map(|_| "limitlab cannot cap a fork bomb without it"),
             ),
             (
                 "memory",
@@ -81,8 +81,8 @@ impl V2Cgroup {
         host_swap: bool,
     ) -> Result<(), CgroupError> {
         let (w, dir) = (&mut self.limits, &self.dir);
-        if limits.pids.source != PidsSource::Target {
-            set(w, dir, "pids.max", limits.pids.max.to_string())?;
+        if let Some(max) = limits.pids_max() {
+            set(w, dir, "pids.max", max.to_string())?;
         }
         // The ceiling is only written where the controller is there to take it.
         if let Some(mem) = limits.memory_max()
