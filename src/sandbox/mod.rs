@@ -5,8 +5,9 @@
 //! 1. create the cgroups and write the limits;
 //! 2. clone the init into new namespaces (straight into the cgroup2 node where the kernel
 //!    can); it blocks on a pipe before it can run anything;
-//! 3. write its pid into every `cgroup.procs`, then release it to exec `limitlab __init`,
-//!    which sets up the inside ([`init`]) and waits for the go.
+//! 3. write its pid into the cgroup2 `cgroup.procs` (unless it was cloned there), then
+//!    release it: it writes itself into each v1 `tasks` file and only then execs
+//!    `limitlab __init`, which sets up the inside ([`init`]) and waits for the go.
 
 pub mod cgroup;
 pub mod init;
@@ -20,7 +21,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -190,25 +191,26 @@ impl Sandbox {
         // Without root, the namespaces come with a user namespace of their own.
         let user_namespace = !joins && rootless::active();
         // Every v1 directory is joined by the child itself, through its `tasks` file (see
-        // `sys::spawn_init`); a cgroup2 directory by CLONE_INTO_CGROUP, or by the harness.
-        let (self_join, by_harness): (Vec<PathBuf>, Vec<PathBuf>) = sandbox_dirs(&*cgroup)
+        // `sys::spawn_init`); the cgroup2 directory (the one it can be cloned into) by
+        // CLONE_INTO_CGROUP, or by the harness.
+        let cgroup2 = cgroup.clone_into_dir().map(Path::to_path_buf);
+        let join: Vec<CString> = cgroup
+            .dirs()
             .into_iter()
-            .partition(|d| d.join("tasks").is_file());
-        let join: Vec<CString> = self_join
-            .iter()
+            .filter(|d| Some(d) != cgroup2.as_ref())
             .map(|d| CString::new(d.join("tasks").as_os_str().as_bytes()))
             .collect::<Result<_, _>>()
             .map_err(|_| spawn_err("cgroup path", std::io::Error::other("contains a NUL byte")))?;
 
+        // Joining a target's namespaces, the init makes none of its own.
+        let mut flags = if joins {
+            CloneFlags::empty()
+        } else {
+            clone_flags(plan)
+        };
+        flags.set(CloneFlags::CLONE_NEWUSER, user_namespace);
         let (init, into) = sys::spawn_init(&sys::InitSpawn {
-            // Joining a target's namespaces, the init makes none of its own.
-            flags: if joins {
-                CloneFlags::empty()
-            } else if user_namespace {
-                clone_flags(plan) | CloneFlags::CLONE_NEWUSER
-            } else {
-                clone_flags(plan)
-            },
+            flags,
             cgroup: into_dir.as_ref().map(|d| d.as_fd()),
             exe: exe.as_fd(),
             argv: &argv,
@@ -242,18 +244,11 @@ impl Sandbox {
             .map_err(|e| spawn_err("map the user namespace's ids", e))?;
         }
 
-        // The init waits on its pipe; only once it is in every cgroup may it go on. It moved
-        // itself into the v1 ones before reading the pipe (or exited); a cgroup2 directory it
-        // was not cloned into is written here. Each such move takes the kernel's cgroup
+        // The init waits on its pipe and moves itself into the v1 cgroups once released,
+        // before it execs anything (or exits with `sys::JOIN_FAILED`). A cgroup2 directory
+        // it was not cloned into is written here; that move takes the kernel's cgroup
         // threadgroup lock, whose first taking costs an RCU grace period.
-        let cloned_into = into_dir
-            .as_ref()
-            .and(sandbox.cgroup.clone_into_dir())
-            .filter(|_| into);
-        for dir in by_harness {
-            if cloned_into.is_some_and(|d| d == dir) {
-                continue;
-            }
+        if let Some(dir) = cgroup2.filter(|_| !into) {
             cgroup::write(&dir.join("cgroup.procs"), &init.to_string())?;
         }
         let config = InitConfig {
@@ -418,15 +413,6 @@ impl Drop for Sandbox {
             self.remove();
         }
     }
-}
-
-/// The directories the init must be in: those whose `cgroup.procs` lists its members.
-fn sandbox_dirs(cgroup: &dyn Cgroup) -> Vec<PathBuf> {
-    cgroup
-        .procs_files()
-        .iter()
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .collect()
 }
 
 fn clone_flags(plan: &RunPlan) -> CloneFlags {

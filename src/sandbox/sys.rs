@@ -177,15 +177,16 @@ pub struct InitSpawn<'a> {
     pub fds: &'a [BorrowedFd<'a>],
     /// Which of them is the exe (its number in the child).
     pub exe_at: RawFd,
-    /// cgroup v1 `tasks` files the child writes `0` into before anything else: it moves
-    /// itself (see [`JOIN_FAILED`]).
+    /// cgroup v1 `tasks` files the child writes `0` into once released, before it execs:
+    /// it moves itself (see [`JOIN_FAILED`]).
     pub join: &'a [CString],
 }
 
 /// The child's exit status when it could not move itself into one of its cgroups.
 pub const JOIN_FAILED: i32 = 73;
 
-/// The child blocks on fd 3 until it reads this byte: the parent has put it in every cgroup.
+/// The child blocks on fd 3 until it reads this byte: the parent has put it in its cgroup2
+/// directory (if it was not cloned there); the child then joins its v1 cgroups itself.
 pub const JOINED: u8 = b'J';
 
 /// Clones the sandbox init. The child sets `PR_SET_PDEATHSIG`, moves its descriptors into
@@ -283,17 +284,6 @@ fn child(p: &Prepared<'_>) -> ! {
     unsafe {
         // Die with the harness's spawning thread, from the first instruction on.
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
-        // Into the v1 cgroups, before anything else. Writing 0 to `tasks` moves the calling
-        // thread only, which the kernel does without taking its global threadgroup lock (the
-        // lock a `cgroup.procs` write takes waits for an RCU grace period, 7-16 ms here);
-        // this process has one thread, so that thread is all of it.
-        for &path in p.join {
-            let fd = libc::open(path, libc::O_WRONLY | libc::O_CLOEXEC);
-            if fd < 0 || libc::write(fd, c"0".as_ptr().cast(), 1) != 1 {
-                libc::_exit(JOIN_FAILED);
-            }
-            libc::close(fd);
-        }
         // Source fds are high CLOEXEC duplicates, so no target overwrites a source.
         for (target, &src) in p.fds.iter().enumerate() {
             if libc::dup2(src, target as RawFd) < 0 {
@@ -311,6 +301,19 @@ fn child(p: &Prepared<'_>) -> ! {
         };
         if n != 1 || byte != JOINED {
             libc::_exit(71);
+        }
+        // Into the v1 cgroups, before it execs anything. Done after the release so that a
+        // failure here reaches the harness as this exit status, not as a broken pipe while it
+        // still sends the config. Writing 0 to `tasks` moves the calling thread only, which
+        // the kernel does without taking its global threadgroup lock (the lock a
+        // `cgroup.procs` write takes waits for an RCU grace period, 7-16 ms here); this
+        // process has one thread, so that thread is all of it.
+        for &path in p.join {
+            let fd = libc::open(path, libc::O_WRONLY | libc::O_CLOEXEC);
+            if fd < 0 || libc::write(fd, c"0".as_ptr().cast(), 1) != 1 {
+                libc::_exit(JOIN_FAILED);
+            }
+            libc::close(fd);
         }
         libc::syscall(
             libc::SYS_execveat,

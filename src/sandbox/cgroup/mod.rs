@@ -370,11 +370,6 @@ pub trait Cgroup: Send + Sync + fmt::Debug {
     fn limits(&self) -> &[LimitWritten];
     /// A cgroup2 directory the sandbox init can be cloned straight into (`CLONE_INTO_CGROUP`).
     fn clone_into_dir(&self) -> Option<&Path>;
-    /// `cgroup.procs` files the init's pid must be written to (all of them; writing to the
-    /// one it was cloned into is harmless).
-    fn procs_files(&self) -> Vec<PathBuf> {
-        self.dirs().iter().map(|d| d.join("cgroup.procs")).collect()
-    }
     /// What the sampler reads for this sandbox.
     fn stat_files(&self) -> Vec<StatFile>;
     /// The number of processes and threads in the sandbox, when the kernel counts it.
