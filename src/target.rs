@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::{PidsSource, RunPlan, TargetSpec};
 use crate::sampler::SourceKind;
-use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, read};
+use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, is_limit};
 use crate::{Exit, coded};
 
 /// What a run records about its target.
@@ -214,26 +214,12 @@ fn limits_above(layout: &Layout) -> Vec<LimitWritten> {
         } else {
             layout.v1.get(*controller)
         };
-        let Some(h) = h else { continue };
-        let mut dir = h.own_dir();
-        while dir.starts_with(&h.mount) {
-            if let Ok(v) = read(&dir.join(file)) {
-                let unlimited = v == "max"
-                    || v == "-1"
-                    || v.starts_with("max ")
-                    || v.parse::<u64>().is_ok_and(|n| n >= 1 << 62);
-                if !unlimited {
-                    out.push(LimitWritten {
-                        control: file.to_string(),
-                        path: dir.join(file),
-                        value: v,
-                    });
-                    break;
-                }
-            }
-            if !dir.pop() {
-                break;
-            }
+        if let Some((dir, value)) = h.and_then(|h| h.nearest(file, is_limit)) {
+            out.push(LimitWritten {
+                control: file.to_string(),
+                path: dir.join(file),
+                value,
+            });
         }
     }
     out

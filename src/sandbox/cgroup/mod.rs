@@ -106,6 +106,32 @@ impl Hierarchy {
     pub fn own_dir(&self) -> PathBuf {
         self.mount.join(self.own.trim_start_matches('/'))
     }
+
+    /// The nearest `file` on this process's cgroup or an ancestor (within the mount) whose
+    /// value `sets` accepts: where the limit that applies here is written.
+    pub fn nearest(&self, file: &str, sets: impl Fn(&str) -> bool) -> Option<(PathBuf, String)> {
+        let mut dir = self.own_dir();
+        while dir.starts_with(&self.mount) {
+            if let Ok(v) = read(&dir.join(file))
+                && sets(&v)
+            {
+                return Some((dir, v));
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+        None
+    }
+}
+
+/// Whether a limit file's value sets a limit: not "max" (v2, or "max 100000" in `cpu.max`),
+/// not "-1" (v1 quota), not v1's huge page-aligned number for "unlimited".
+pub fn is_limit(v: &str) -> bool {
+    !(v == "max"
+        || v == "-1"
+        || v.starts_with("max ")
+        || v.parse::<u64>().is_ok_and(|n| n >= 1 << 62))
 }
 
 /// Where the cgroup hierarchies are for this process.
@@ -268,19 +294,8 @@ impl Layout {
     /// the processes this one may create.
     pub fn pids_cap(&self) -> Option<(PathBuf, u64)> {
         let h = self.v1.get("pids").or(self.unified.as_ref())?;
-        let mut dir = h.own_dir();
-        while dir.starts_with(&h.mount) {
-            if let Some(max) = read(&dir.join("pids.max"))
-                .ok()
-                .and_then(|v| v.parse().ok())
-            {
-                return Some((dir, max));
-            }
-            if !dir.pop() {
-                break;
-            }
-        }
-        None
+        let (dir, v) = h.nearest("pids.max", |v| v.parse::<u64>().is_ok())?;
+        Some((dir, v.parse().ok()?))
     }
 
     /// The nearest memory limit on this process's cgroup or an ancestor (v1
@@ -290,21 +305,8 @@ impl Layout {
             Some(h) => (h, "memory.limit_in_bytes"),
             None => (self.unified.as_ref()?, "memory.max"),
         };
-        let mut dir = h.own_dir();
-        while dir.starts_with(&h.mount) {
-            // v1 reports "no limit" as a huge page-aligned number.
-            if let Some(max) = read(&dir.join(file))
-                .ok()
-                .and_then(|v| v.parse::<u64>().ok())
-                && max < 1 << 62
-            {
-                return Some((dir, max));
-            }
-            if !dir.pop() {
-                break;
-            }
-        }
-        None
+        let (dir, v) = h.nearest(file, |v| v.parse::<u64>().is_ok() && is_limit(v))?;
+        Some((dir, v.parse().ok()?))
     }
 
     /// The directories under which leftovers of earlier runs may sit (this process's own
