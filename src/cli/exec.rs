@@ -69,19 +69,7 @@ pub fn exec(args: &ExecArgs) -> anyhow::Result<u8> {
     let layout = Layout::detect()?;
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
-    let mut leaf = layout.prepare()?;
-    let outcome = run(&plan, &layout, args);
-    let left = leaf.as_mut().map(|l| l.restore()).unwrap_or_default();
-    if !left.is_empty() {
-        return Err(coded(
-            Exit::Internal,
-            format!(
-                "could not undo the changes to its own cgroup: {}",
-                left.join("; ")
-            ),
-        ));
-    }
-    outcome
+    super::in_harness_leaf(&layout, || run(&plan, &layout, args))
 }
 
 /// A duplicate of a standard stream, or `None` where it is closed.

@@ -364,6 +364,26 @@ fn clean() -> anyhow::Result<u8> {
     Ok(if stuck { Exit::Internal } else { Exit::Held }.into())
 }
 
+/// Runs `f` as a harness: on pure v2 from a delegated cgroup the harness first moves into a
+/// leaf of its own ([`Layout::prepare`]); that is undone afterwards, whatever happened, and a
+/// failure to undo it is a leak (exit 4), reported with `f`'s own error when it had one.
+fn in_harness_leaf(layout: &Layout, f: impl FnOnce() -> anyhow::Result<u8>) -> anyhow::Result<u8> {
+    let mut leaf = layout.prepare()?;
+    let outcome = f();
+    let left = leaf.as_mut().map(|l| l.restore()).unwrap_or_default();
+    if left.is_empty() {
+        return outcome;
+    }
+    let msg = format!(
+        "could not undo the changes to its own cgroup: {}",
+        left.join("; ")
+    );
+    Err(match outcome {
+        Ok(_) => crate::coded(Exit::Internal, msg),
+        Err(e) => e.context(msg),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

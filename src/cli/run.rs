@@ -108,31 +108,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     for line in clean_leftovers(&layout) {
         eprintln!("limitlab: {line}");
     }
-    // On pure v2 from a delegated cgroup the harness moves into a leaf for the runs (and the
-    // supervisor starts there with it); that is undone after the last one, whatever
-    // happened, and a failure to undo it is a leak.
-    let mut leaf = layout.prepare()?;
-    let outcome = Supervisor::spawn()
-        .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))
-        .and_then(|supervisor| {
-            let env = RunEnv {
-                layout,
-                host,
-                supervisor: Some(Arc::new(supervisor)),
-            };
-            run_all(&loaded, &env, args)
-        });
-    let left = leaf.as_mut().map(|l| l.restore()).unwrap_or_default();
-    if left.is_empty() {
-        return outcome;
-    }
-    let msg = format!(
-        "could not undo the changes to its own cgroup: {}",
-        left.join("; ")
-    );
-    Err(match outcome {
-        Ok(_) => coded(Exit::Internal, msg),
-        Err(e) => e.context(msg),
+    // The supervisor starts in the harness's leaf with it.
+    super::in_harness_leaf(&layout.clone(), || {
+        let supervisor = Supervisor::spawn()
+            .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))?;
+        let env = RunEnv {
+            layout,
+            host,
+            supervisor: Some(Arc::new(supervisor)),
+        };
+        run_all(&loaded, &env, args)
     })
 }
 
