@@ -44,8 +44,9 @@ fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) -> Duratio
     start.elapsed()
 }
 
-fn start_bomb(tmp: &tempfile::TempDir, stall: Option<&str>) -> Child {
-    let file = scenario(tmp.path(), "bomb", BOMB);
+/// Starts `limitlab run` of `toml` (results in `tmp/out`), stalled at `stall` if given.
+fn start_run(tmp: &tempfile::TempDir, toml: &str, stall: Option<&str>) -> Child {
+    let file = scenario(tmp.path(), "bomb", toml);
     let mut cmd = limitlab();
     if let Some(point) = stall {
         cmd.env("LIMITLAB_TEST_STALL_AT", point);
@@ -57,6 +58,18 @@ fn start_bomb(tmp: &tempfile::TempDir, stall: Option<&str>) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
+}
+
+fn start_bomb(tmp: &tempfile::TempDir, stall: Option<&str>) -> Child {
+    start_run(tmp, BOMB, stall)
+}
+
+/// Waits until the run's events say teardown has begun.
+fn wait_teardown(tmp: &tempfile::TempDir) {
+    let events = tmp.path().join("out/events.csv");
+    wait_for("teardown begins", Duration::from_secs(20), || {
+        std::fs::read_to_string(&events).is_ok_and(|e| e.contains("teardown_start"))
+    });
 }
 
 /// Kills the harness with SIGKILL once `ready` says so; the sandbox must be empty within 1 s
@@ -123,26 +136,14 @@ fn sigkill_during_teardown_leaves_nothing() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let file = scenario(
-        tmp.path(),
-        "short",
+    let mut child = start_run(
+        &tmp,
         "duration = \"300ms\"\n[limits]\npids = 500\n[[workload]]\nkind = \"forkbomb\"\n",
+        Some("teardown"),
     );
-    let mut child = limitlab()
-        .env("LIMITLAB_TEST_STALL_AT", "teardown")
-        .args(["run", "--quiet", "--out"])
-        .arg(tmp.path().join("out"))
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let pid = child.id();
     // Stalled once teardown has begun: the events file says so.
-    let events = tmp.path().join("out/events.csv");
-    wait_for("teardown begins", Duration::from_secs(20), || {
-        std::fs::read_to_string(&events).is_ok_and(|e| e.contains("teardown_start"))
-    });
+    wait_teardown(&tmp);
     let dirs = sandbox_dirs(pid);
     assert!(tasks(&dirs) >= 490, "the bomb is still saturated");
     nix::sys::signal::kill(
@@ -302,27 +303,16 @@ fn a_run_stuck_past_its_deadline_is_given_up_and_leaves_nothing() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let file = scenario(
-        tmp.path(),
-        "stuck",
-        "duration = \"300ms\"\n[limits]\npids = 200\n[[workload]]\nkind = \"forkbomb\"\n",
-    );
     // The harness stalls (60 s) once teardown has begun: the watchdog kills the sandbox at
     // the deadline (duration + 15 s grace), and 10 s later gives the run up.
-    let child = limitlab()
-        .env("LIMITLAB_TEST_STALL_AT", "teardown")
-        .args(["run", "--quiet", "--out"])
-        .arg(tmp.path().join("out"))
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = start_run(
+        &tmp,
+        "duration = \"300ms\"\n[limits]\npids = 200\n[[workload]]\nkind = \"forkbomb\"\n",
+        Some("teardown"),
+    );
     let pid = child.id();
+    wait_teardown(&tmp);
     let events = tmp.path().join("out/events.csv");
-    wait_for("teardown begins", Duration::from_secs(20), || {
-        std::fs::read_to_string(&events).is_ok_and(|e| e.contains("teardown_start"))
-    });
     let dirs = sandbox_dirs(pid);
     assert!(!dirs.is_empty());
     let out = child.wait_with_output().unwrap();
