@@ -30,8 +30,21 @@ pub struct Doc {
     pub sentences: Vec<String>,
     /// (t, kind, detail)
     pub events: Vec<(String, String, String)>,
-    /// (metric, value)
+    /// (metric, value), for the metrics this run has a value of
     pub numbers: Vec<(String, String)>,
+    /// The metrics without a value: no such workload or target in this run, or the kernel
+    /// does not provide it. Named in one line, not a table row each.
+    pub not_measured: Vec<String>,
+}
+
+/// The line under the key numbers naming the metrics without a value.
+fn not_measured_line(names: &[String], code: impl Fn(&str) -> String) -> Option<String> {
+    (!names.is_empty()).then(|| {
+        format!(
+            "Not measured in this run (no such workload or target, or not provided by this kernel): {}.",
+            names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
+        )
+    })
 }
 
 fn verdict_word(v: Verdict) -> &'static str {
@@ -156,13 +169,13 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
     let numbers = s
         .metrics
         .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                v.map(|v| format_value(k, v))
-                    .unwrap_or_else(|| "n/a".into()),
-            )
-        })
+        .filter_map(|(k, v)| Some((k.clone(), format_value(k, (*v)?))))
+        .collect();
+    let not_measured = s
+        .metrics
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.clone())
         .collect();
     Doc {
         title: plan.name.clone(),
@@ -173,6 +186,7 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
         sentences: said,
         events,
         numbers,
+        not_measured,
     }
 }
 
@@ -236,6 +250,9 @@ pub fn markdown(d: &Doc, figures: &[Figure<'_>]) -> String {
     let _ = writeln!(m, "\n## Key numbers\n\n| metric | value |\n|---|---|");
     for (k, v) in &d.numbers {
         let _ = writeln!(m, "| `{k}` | {} |", md_cell(v));
+    }
+    if let Some(line) = not_measured_line(&d.not_measured, |n| format!("`{n}`")) {
+        let _ = writeln!(m, "\n{line}");
     }
     m
 }
@@ -346,7 +363,11 @@ pub fn html(d: &Doc, figures: &[Figure<'_>]) -> String {
             esc(v)
         );
     }
-    let _ = writeln!(h, "</table>\n</body></html>");
+    let _ = writeln!(h, "</table>");
+    if let Some(line) = not_measured_line(&d.not_measured, |n| format!("<code>{}</code>", esc(n))) {
+        let _ = writeln!(h, "<p>{line}</p>");
+    }
+    let _ = writeln!(h, "</body></html>");
     h
 }
 
