@@ -332,3 +332,46 @@ fn a_run_stuck_past_its_deadline_is_given_up_and_leaves_nothing() {
     );
     assert_nothing_left();
 }
+
+/// `limitlab exec` has no supervisor: the sandbox init dies with the harness through its
+/// parent-death signal, which must survive the init's drop to the sandbox's uid (the kernel
+/// clears it on every credential change), and the pid namespace takes the command with it.
+#[test]
+fn sigkill_of_an_exec_harness_takes_its_sandbox_down() {
+    let test = "sigkill_of_an_exec_harness_takes_its_sandbox_down";
+    let Some(_lock) = exclusive(test) else {
+        return;
+    };
+    let mut child = limitlab()
+        .args(["exec", "--pids", "20", "--", "sleep", "600"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // The init and the command are both in the sandbox.
+    wait_for(
+        &format!("{test}: the command runs"),
+        Duration::from_secs(20),
+        || tasks(&sandbox_dirs(pid)) >= 2,
+    );
+    let dirs = sandbox_dirs(pid);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::SIGKILL,
+    )
+    .unwrap();
+    let _ = child.wait();
+    let took = wait_for(
+        &format!("{test}: sandbox empty after SIGKILL"),
+        Duration::from_secs(10),
+        || tasks(&dirs) == 0,
+    );
+    eprintln!("{test}: sandbox empty {took:?} after the exec harness's SIGKILL");
+    // Its empty cgroups are what `limitlab clean` is for.
+    let o = limitlab().arg("clean").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(dirs.iter().all(|d| !d.exists()), "{}", text(&o));
+    assert_nothing_left();
+}

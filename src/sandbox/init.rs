@@ -128,12 +128,12 @@ pub fn main() -> i32 {
                 exe.as_ref(),
                 &proof,
             ) {
-                Ok(pid) => {
+                Ok((pid, exec_ns)) => {
                     running.insert(pid, index);
                     InitMsg::Started {
                         index,
                         pid: pid.as_raw(),
-                        mono_ns: proto::mono_ns(),
+                        mono_ns: exec_ns,
                     }
                 }
                 Err(error) => InitMsg::SpawnFailed {
@@ -309,6 +309,13 @@ fn drop_privileges(uid: u32, gid: u32, groups: bool) -> Result<(), Step> {
     step("no_new_privs", nix::sys::prctl::set_no_new_privs())?;
     // The workload (same uid) cannot ptrace or read the init.
     step("dumpable", nix::sys::prctl::set_dumpable(false))?;
+    // Changing the effective ids cleared the parent-death signal set at clone (the kernel
+    // does so on every credential change), so it is set again. A harness that died before
+    // this line is noticed at the go byte: its end of the sync pipe is closed.
+    step(
+        "parent-death signal",
+        nix::sys::prctl::set_pdeathsig(Signal::SIGKILL),
+    )?;
     Ok(())
 }
 
@@ -341,7 +348,7 @@ fn start(
     counters: Option<&OwnedFd>,
     exe: Option<&OwnedFd>,
     proof: &sys::SingleThreaded,
-) -> Result<Pid, String> {
+) -> Result<(Pid, u64), String> {
     let env: Vec<CString> = command::environment()
         .iter()
         .map(|s| sys::cstring(s))
@@ -358,11 +365,15 @@ fn start(
     } else {
         Some(command::resolve(&launch.argv[0])?)
     };
-    // Exec errors come back on a close-on-exec pipe: EOF means the exec succeeded.
+    // Exec errors come back on a close-on-exec pipe: EOF means the exec succeeded. Just
+    // before it execs, the child writes the time (EXEC_STAMP), because the init itself may
+    // read the EOF only much later: a bomb that is already running starves it of CPU
+    // (measured: 190 ms after the bomb had filled pids.max = 100).
     let (err_r, err_w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| e.to_string())?;
     match sys::fork(proof).map_err(|e| format!("fork: {e}"))? {
         ForkResult::Child => {
+            let mut err_w = File::from(err_w);
             let e = exec_workload(
                 launch.builtin,
                 &argv,
@@ -370,23 +381,56 @@ fn start(
                 program.as_deref(),
                 counters,
                 exe,
+                &mut err_w,
             );
-            let _ = File::from(err_w).write_all(e.to_string().as_bytes());
+            let _ = err_w.write_all(e.as_bytes());
             // The child must not return into the init's code.
             sys::exit_now(127)
         }
         ForkResult::Parent { child } => {
             drop(err_w);
-            let mut msg = String::new();
-            let _ = File::from(err_r).read_to_string(&mut msg);
-            if msg.is_empty() {
-                Ok(child)
-            } else {
-                let _ = waitpid(child, None);
-                Err(msg)
+            let mut reply = Vec::new();
+            let _ = File::from(err_r).read_to_end(&mut reply);
+            match parse_exec_reply(&reply) {
+                (Some(exec_ns), "") => Ok((child, exec_ns)),
+                (None, "") => Err("the workload's process ended before it could exec".into()),
+                (_, error) => {
+                    let _ = waitpid(child, None);
+                    Err(error.to_string())
+                }
             }
         }
     }
+}
+
+/// Marks the start of the exec time stamp on the exec-error pipe; error text never holds
+/// a NUL byte.
+const EXEC_STAMP: u8 = 0;
+
+/// Splits what a workload's process wrote on the exec-error pipe into the time it was
+/// about to exec (if it got that far) and the error text (empty when the exec succeeded).
+fn parse_exec_reply(reply: &[u8]) -> (Option<u64>, &str) {
+    let (stamp, text) = match reply.split_first() {
+        Some((&EXEC_STAMP, rest)) if rest.len() >= 8 => {
+            let (ns, text) = rest.split_at(8);
+            (
+                Some(u64::from_le_bytes(ns.try_into().expect("8 bytes"))),
+                text,
+            )
+        }
+        _ => (None, reply),
+    };
+    (
+        stamp,
+        std::str::from_utf8(text).unwrap_or("exec failed (unreadable error text)"),
+    )
+}
+
+/// Written by the workload's process right before its exec (see `parse_exec_reply`).
+fn exec_stamp(pipe: &mut File) {
+    let mut msg = [EXEC_STAMP; 9];
+    msg[1..].copy_from_slice(&proto::mono_ns().to_le_bytes());
+    let _ = pipe.write_all(&msg);
 }
 
 /// In the forked child: puts descriptors in place and execs. Returns only on failure.
@@ -397,6 +441,7 @@ fn exec_workload(
     program: Option<&Path>,
     counters: Option<&OwnedFd>,
     exe: Option<&OwnedFd>,
+    stamp: &mut File,
 ) -> String {
     if let Err(e) = sys::reset_signals_for_exec() {
         return format!("reset signals: {e}");
@@ -408,6 +453,7 @@ fn exec_workload(
         if let Err(e) = sys::place_fd(counters.as_fd(), WORKLOAD_FD) {
             return format!("place counter page: {e}");
         }
+        exec_stamp(stamp);
         match nix::unistd::fexecve(exe.as_fd(), argv, env) {
             Err(Errno::EACCES) => "exec limitlab: permission denied (the binary must be executable by the sandbox's uid)".into(),
             Err(e) => format!("exec limitlab: {e}"),
@@ -417,6 +463,7 @@ fn exec_workload(
         let Ok(path) = CString::new(program.as_os_str().as_bytes()) else {
             return "program path contains a NUL byte".into();
         };
+        exec_stamp(stamp);
         match nix::unistd::execve(&path, argv, env) {
             Err(e) => format!("exec {}: {e}", program.display()),
         }
@@ -448,5 +495,32 @@ fn reap_ready(status: &mut File, running: &mut HashMap<Pid, usize>) -> bool {
             Err(Errno::EINTR) => continue,
             Err(_) => return false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exec_reply_separates_the_stamp_from_the_error() {
+        let mut ok = vec![EXEC_STAMP];
+        ok.extend_from_slice(&1_234_567u64.to_le_bytes());
+        assert_eq!(parse_exec_reply(&ok), (Some(1_234_567), ""));
+
+        let mut failed = ok.clone();
+        failed.extend_from_slice(b"exec /bin/x: ENOENT");
+        assert_eq!(
+            parse_exec_reply(&failed),
+            (Some(1_234_567), "exec /bin/x: ENOENT")
+        );
+
+        assert_eq!(
+            parse_exec_reply(b"reset signals: EINVAL"),
+            (None, "reset signals: EINVAL")
+        );
+        assert_eq!(parse_exec_reply(b""), (None, ""));
+        // A stamp cut short is not a stamp.
+        assert_eq!(parse_exec_reply(&ok[..5]).0, None);
     }
 }
