@@ -71,6 +71,7 @@ metrics! {
     "target.pids_limit_hits" Count Either "with a target: forks its pids limit refused during the run";
     "target.memory_peak_bytes" Bytes Either "with a target: highest memory of the target's cgroup, sampled";
     "target.oom_kills" Count Either "with a target: OOM kills in the target's memory cgroup during the run";
+    "target.alive" Count Either "with a target: 1 if the target's own process was still alive after teardown, else 0; every scenario with a process target (pid, lxc, docker, podman) expects == 1 unless it says otherwise";
     "memory.peak_bytes" Bytes Lower "highest memory charge of the sandbox (memory.peak / max_usage_in_bytes, else sampled)";
     "memory.limit_hits" Count Either "times the memory limit was hit (v1 memory.failcnt, v2 the max count in memory.events)";
     "memory.oom_kills" Count Either "processes the OOM killer killed in the sandbox";
@@ -381,6 +382,11 @@ impl Fold {
                 }
                 "target.memory_peak_bytes" => self.target_memory_max.map(|v| v as f64),
                 "target.oom_kills" => self.target_oom.delta(),
+                "target.alive" => record
+                    .target
+                    .as_ref()
+                    .and_then(|t| t.alive_after)
+                    .map(|alive| f64::from(u8::from(alive))),
                 "memory.peak_bytes" => self.memory_max.map(|v| v as f64),
                 "memory.limit_hits" => self.memory_events.last(),
                 "memory.oom_kills" => self.oom_kills.last(),

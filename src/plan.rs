@@ -22,6 +22,8 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// `nobody`: the workload runs unprivileged unless the scenario says otherwise.
 pub const DEFAULT_ID: u32 = 65534;
 pub const DEFAULT_HOSTNAME: &str = "limitlab";
+/// The metric every target scenario expects `== 1` of unless it names it itself.
+pub const TARGET_ALIVE: &str = "target.alive";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -606,6 +608,15 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 Err(m) => e(&key, m),
             },
         }
+    }
+
+    // Attacking a container proves nothing if the container did not survive it. (A cgroup
+    // target has no process of its own to survive.)
+    if target.as_ref().is_some_and(TargetSpec::joins_namespaces)
+        && !sc.expect.contains_key(TARGET_ALIVE)
+    {
+        let def = metrics::find(TARGET_ALIVE).expect("a catalogued metric");
+        expectations.push(Expectation::new(def, "== 1").expect("a valid comparison"));
     }
 
     if !errs.is_empty() {

@@ -258,9 +258,18 @@ fn a_target_that_dies_mid_run_ends_the_run_cleanly() {
         started.elapsed() < Duration::from_secs(15),
         "the run ended with its container"
     );
-    assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
+    // The container did not survive: the expectation every target scenario has fails.
+    assert_eq!(status.code(), Some(1), "{status:?}");
     let s = summary(&out);
     assert_eq!(s["target"]["alive_after"], false);
+    assert_eq!(metric(&s, "target.alive"), Some(0.0));
+    let alive = s["expectations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["metric"] == "target.alive")
+        .unwrap_or_else(|| panic!("no target.alive expectation in {s}"));
+    assert_eq!(alive["held"], false, "{alive}");
     assert!(report_says_dead(&out));
     assert_nothing_left();
 }
