@@ -171,6 +171,85 @@ fn compare_passes_the_same_run_and_catches_regressions() {
     assert!(out.contains("better") && out.contains("changed"), "{out}");
 }
 
+/// A sweep folder of two cells, each a copy of the fixture run, the second edited by `edit`;
+/// `drop_second` leaves the second cell's summary out (a cell that could not run).
+fn sweep_of_fixture(edit: impl Fn(&mut serde_json::Value), drop_second: bool) -> tempfile::TempDir {
+    use limitlab::report::sweep::{CellEntry, SweepIndex};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut index = SweepIndex::new("forkbomb", None, Path::new("forkbomb.toml"));
+    for (i, label) in ["limits.pids=100", "limits.pids=1000"]
+        .into_iter()
+        .enumerate()
+    {
+        let dir = format!("cell-{i}");
+        let cell = tmp.path().join(&dir);
+        std::fs::create_dir(&cell).unwrap();
+        for f in ["summary.json", "samples.csv", "events.csv", "workload.log"] {
+            std::fs::copy(fixture().join(f), cell.join(f)).unwrap();
+        }
+        if i == 1 {
+            let path = cell.join("summary.json");
+            if drop_second {
+                std::fs::remove_file(&path).unwrap();
+            } else {
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                edit(&mut v);
+                std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+            }
+        }
+        index.cells.push(CellEntry {
+            label: label.into(),
+            dir,
+            verdict: Some(limitlab::record::Verdict::Held),
+            error: None,
+        });
+    }
+    index.write(&tmp.path().join("sweep.json")).unwrap();
+    tmp
+}
+
+#[test]
+fn compare_of_sweeps_matches_cells_and_counts_a_lost_cell() {
+    let base = sweep_of_fixture(|_| {}, false);
+    let (code, out) = compare(base.path(), base.path(), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("limits.pids=100:") && out.contains("limits.pids=1000:"),
+        "{out}"
+    );
+    assert!(out.contains("no regression"), "{out}");
+
+    // One cell's teardown three times slower: that cell, and only it, regressed.
+    let slow = sweep_of_fixture(
+        |v| {
+            let t = v["metrics"]["teardown.ms"].as_f64().unwrap();
+            v["metrics"]["teardown.ms"] = serde_json::json!(t * 3.0 + 50.0);
+        },
+        false,
+    );
+    let (code, out) = compare(base.path(), slow.path(), &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("1 regression(s)"), "{out}");
+    let cell = &out[out.find("limits.pids=1000:").unwrap()..];
+    assert!(
+        cell.contains("REGRESSION") && cell.contains("teardown.ms"),
+        "{out}"
+    );
+
+    // A cell the baseline proved and the current sweep has no summary of.
+    let lost = sweep_of_fixture(|_| {}, true);
+    let (code, out) = compare(base.path(), lost.path(), &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("limits.pids=1000:\n  REGRESSION  in the baseline, but the current results have no summary of it"),
+        "{out}"
+    );
+    // The other way round, a new cell is only not compared.
+    let (code, out) = compare(lost.path(), base.path(), &[]);
+    assert_eq!(code, Some(0), "{out}");
+}
+
 #[test]
 fn junit_has_one_case_per_expectation() {
     let s = load::summary(&fixture().join("summary.json")).unwrap();

@@ -110,16 +110,19 @@ pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Resul
             None => println!("{label}: not in the baseline, not compared"),
         }
     }
-    for (label, _) in &base {
-        if !single && !cur.iter().any(|(l, _)| l == label) {
-            println!("{label}: in the baseline only, not compared");
-        }
-    }
-    print!("{}", compare::render(&comparisons, tolerance));
-    let regressions: usize = comparisons
+    // A cell the baseline measured and the current results lack (it could not run, or it
+    // was dropped from the sweep) is a regression: what was proven is no longer.
+    let lost: Vec<String> = base
         .iter()
-        .map(compare::RunComparison::regressions)
-        .sum();
+        .filter(|(label, _)| !single && !cur.iter().any(|(l, _)| l == label))
+        .map(|(label, _)| label.clone())
+        .collect();
+    print!("{}", compare::render(&comparisons, &lost, tolerance));
+    let regressions: usize = lost.len()
+        + comparisons
+            .iter()
+            .map(compare::RunComparison::regressions)
+            .sum::<usize>();
     Ok(if regressions > 0 {
         Exit::Failed
     } else {

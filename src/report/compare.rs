@@ -112,9 +112,16 @@ pub fn runs(label: &str, base: &Summary, cur: &Summary, tolerance: f64) -> RunCo
     }
 }
 
-/// A table of what changed (unchanged metrics are left out).
-pub fn render(cmp: &[RunComparison], tolerance: f64) -> String {
+/// A table of what changed (unchanged metrics are left out). `lost`: the runs (sweep cells)
+/// the baseline has and the current results do not, each a regression.
+pub fn render(cmp: &[RunComparison], lost: &[String], tolerance: f64) -> String {
     let mut t = String::new();
+    for label in lost {
+        let _ = writeln!(
+            t,
+            "{label}:\n  REGRESSION  in the baseline, but the current results have no summary of it"
+        );
+    }
     for c in cmp {
         let _ = writeln!(t, "{}:", c.label);
         for (metric, expected) in &c.broken {
@@ -155,7 +162,7 @@ pub fn render(cmp: &[RunComparison], tolerance: f64) -> String {
             );
         }
     }
-    let total: usize = cmp.iter().map(RunComparison::regressions).sum();
+    let total: usize = lost.len() + cmp.iter().map(RunComparison::regressions).sum::<usize>();
     let _ = writeln!(
         t,
         "{}",
