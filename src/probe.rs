@@ -111,7 +111,8 @@ mod tests {
     fn probes_produce_results() {
         let p = HostProbe::start(Duration::from_millis(5)).unwrap();
         let mut got = None;
-        for _ in 0..200 {
+        // A bound for a wait, not a timing assertion: a loaded machine may be slow.
+        for _ in 0..2500 {
             if let Some(r) = p.take() {
                 got = Some(r);
                 break;
@@ -119,7 +120,7 @@ mod tests {
             thread::sleep(Duration::from_millis(2));
         }
         p.finish();
-        let r = got.expect("a probe result within 400 ms");
+        let r = got.expect("a probe result within 5 s");
         assert!(r.fork_ms.is_some_and(|ms| ms > 0.0), "{r:?}");
         assert!(r.wakeup_late_ms >= 0.0);
         assert_eq!(p.failures(), 0);

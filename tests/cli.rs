@@ -141,22 +141,24 @@ fn help_teaches_with_examples() {
 
 #[test]
 fn a_standalone_bomb_refuses_to_run_uncapped() {
-    // Run with RLIMIT_NPROC unlimited as root, outside any pids limit: it must refuse. If a
-    // cap does apply here (e.g. under guard), it would run, so only assert when none does.
-    if limitlab::workloads::pids_cap().is_some() {
-        eprintln!("SKIPPED a_standalone_bomb_refuses_to_run_uncapped: this process is capped");
+    // The bomb must see no cap, yet one must hold it should the refusal ever break: inside a
+    // limitlab sandbox its cgroup namespace shows its cgroups as the hierarchies' roots (no
+    // pids.max above it that it can see), while the kernel still applies the sandbox's
+    // pids.max = 50. As uid 0 (without capabilities) RLIMIT_NPROC is no cap either, so it
+    // must refuse.
+    let Some(_lock) = exclusive("a_standalone_bomb_refuses_to_run_uncapped") else {
         return;
-    }
-    let o = limitlab()
-        .args(["__workload", "forkbomb"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("refusing"),
-        "{}",
-        text(&o)
+    };
+    let ran = run_text(
+        "standalone",
+        &format!(
+            "duration = \"30s\"\n[sandbox]\nuid = 0\ngid = 0\n[limits]\npids = 50\n[[workload]]\nkind = \"command\"\nargv = [\"{BIN}\", \"__workload\", \"forkbomb\"]\n[expect]\n\"workload.exit_code\" = \"== 2\"\n\"pids.limit_hits\" = \"== 0\"\n"
+        ),
     );
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
+    assert!(log.contains("refusing"), "{log}");
+    assert_nothing_left();
 }
 
 #[test]

@@ -252,17 +252,15 @@ fn a_target_that_dies_mid_run_ends_the_run_cleanly() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     c.stop();
-    let started = Instant::now();
     let status = run.wait().unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "the run ended with its container"
-    );
     // The container did not survive: the expectation every target scenario has fails.
     assert_eq!(status.code(), Some(1), "{status:?}");
     let s = summary(&out);
     assert_eq!(s["target"]["alive_after"], false);
     assert_eq!(metric(&s, "target.alive"), Some(0.0));
+    // The run ended with its container, not at its duration.
+    let lasted = metric(&s, "run.duration_ms").unwrap();
+    assert!(lasted < 20_000.0, "the run lasted {lasted} ms");
     let alive = s["expectations"]
         .as_array()
         .unwrap()
