@@ -110,6 +110,56 @@ fn held_by(s: Option<&Summary>) -> String {
         .unwrap_or_else(|| "nothing had to".into())
 }
 
+/// What the sweep shows, one sentence per cell from its summary alone, so the cells read
+/// side by side: what held the workload, how far it got, and what the host felt meanwhile.
+pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (cell, s) in c.index.cells.iter().zip(&c.summaries) {
+        let Some(s) = s else {
+            let why = cell.error.as_deref().unwrap_or("no summary was written");
+            out.push((cell.label.clone(), format!("did not run ({why}).")));
+            continue;
+        };
+        let m = |name: &str| s.metrics.get(name).copied().flatten();
+        let mut parts = vec![match &s.held_by {
+            Some(h) => format!("held by {h}"),
+            None => "no limit had to hold it".to_string(),
+        }];
+        if let Some(peak) = m("pids.peak") {
+            let mut p = format!("at most {} tasks at once", format_value("pids.peak", peak));
+            if let Some(t) = m("pids.time_to_limit_ms") {
+                let _ = write!(p, ", the limit reached after {t:.0} ms");
+            }
+            parts.push(p);
+        }
+        if let Some(f) = m("workload.forks_failed").filter(|f| *f > 0.0) {
+            parts.push(format!(
+                "{} forks refused",
+                format_value("workload.forks_failed", f)
+            ));
+        }
+        if let Some(p99) = m("host.fork_p99_ms") {
+            parts.push(match m("host.fork_failures").filter(|f| *f > 0.0) {
+                Some(f) => format!(
+                    "the host's own forks took {p99:.1} ms at p99, and {} of them failed",
+                    format_value("host.fork_failures", f)
+                ),
+                None => format!("the host's own forks kept working ({p99:.1} ms at p99)"),
+            });
+        }
+        let verdict = match s.verdict {
+            Verdict::Held => "every expectation held",
+            Verdict::Failed => "an expectation FAILED",
+            Verdict::Error => "the run did not complete",
+        };
+        out.push((
+            cell.label.clone(),
+            format!("{}; {verdict}.", parts.join("; ")),
+        ));
+    }
+    out
+}
+
 /// The combined `report.md` of a sweep.
 pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     let i = c.index;
@@ -144,6 +194,10 @@ pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     }
     if let Some(f) = comparison {
         let _ = writeln!(m, "\n![{}]({}.svg)", f.title, f.name);
+    }
+    let _ = writeln!(m, "\n## What the sweep shows\n");
+    for (label, line) in findings(c) {
+        let _ = writeln!(m, "- `{label}`: {line}");
     }
     let _ = writeln!(m, "\n## Each cell\n");
     for (cell, s) in i.cells.iter().zip(&c.summaries) {
@@ -212,6 +266,11 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
             esc(f.title)
         );
     }
+    let _ = writeln!(h, "<h2>What the sweep shows</h2><ul>");
+    for (label, line) in findings(c) {
+        let _ = writeln!(h, "<li><code>{}</code>: {}</li>", esc(&label), esc(&line));
+    }
+    let _ = writeln!(h, "</ul>");
     for (cell, s) in i.cells.iter().zip(&c.summaries) {
         let _ = writeln!(
             h,
