@@ -375,3 +375,35 @@ fn sigkill_of_an_exec_harness_takes_its_sandbox_down() {
     assert!(dirs.iter().all(|d| !d.exists()), "{}", text(&o));
     assert_nothing_left();
 }
+
+#[test]
+fn a_run_removes_what_a_killed_harness_left_first() {
+    let Some(_lock) = exclusive("a_run_removes_what_a_killed_harness_left_first") else {
+        return;
+    };
+    let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
+    // Empty cgroups of a harness that cannot exist (a pid above pid_max), as a harness and
+    // its supervisor killed together leave them.
+    let dead = "limitlab.2147483646.3";
+    let made: Vec<PathBuf> = layout.parents().iter().map(|p| p.join(dead)).collect();
+    for d in &made {
+        std::fs::create_dir(d).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "quick",
+        "duration = \"200ms\"\n[limits]\npids = 10\n[[workload]]\nkind = \"command\"\nargv = [\"true\"]\n",
+    );
+    let o = run(&file, &tmp.path().join("out"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!("removed {dead}")),
+        "{}",
+        text(&o)
+    );
+    for d in &made {
+        assert!(!d.exists(), "{} is left", d.display());
+    }
+    assert_nothing_left();
+}
