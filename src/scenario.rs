@@ -22,7 +22,7 @@ pub struct Scenario {
     /// Default: the file name without `.toml`.
     #[schemars(regex(pattern = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"), extend("examples" = ["forkbomb"]))]
     pub name: Option<String>,
-    /// One line saying what the scenario demonstrates; shown in reports.
+    /// What the scenario demonstrates, a line or a paragraph; shown at the top of its reports.
     #[schemars(extend("examples" = ["Classic fork bomb against pids.max = 100"]))]
     pub description: Option<String>,
     /// Required. How long the workload runs (the run ends earlier if every workload ends).
@@ -67,8 +67,10 @@ pub struct TargetTable {
     #[schemars(extend("examples" = ["course"]))]
     pub lxc: Option<String>,
     /// A Docker container, by name or id (`docker inspect -f '{{.State.Pid}}'`).
+    #[schemars(extend("examples" = ["web-1"]))]
     pub docker: Option<String>,
     /// A Podman container, by name or id (`podman inspect -f '{{.State.Pid}}'`).
+    #[schemars(extend("examples" = ["web-1"]))]
     pub podman: Option<String>,
 }
 
@@ -77,21 +79,21 @@ pub struct TargetTable {
 #[serde(deny_unknown_fields)]
 pub struct SandboxTable {
     /// Which namespaces the sandbox gets.
-    #[schemars(extend("default" = ["pid", "mount", "net", "uts", "ipc", "cgroup"]))]
+    #[schemars(extend("default" = ["pid", "mount", "net", "uts", "ipc", "cgroup"], "examples" = [["pid", "mount", "cgroup"]]))]
     pub namespaces: Option<Vec<NamespaceName>>,
     /// The sandbox's hostname (needs the uts namespace).
-    #[schemars(extend("default" = "limitlab"))]
+    #[schemars(extend("default" = "limitlab", "examples" = ["lab-1"]))]
     pub hostname: Option<String>,
     /// The uid the workload runs as (65534 is nobody).
-    #[schemars(range(min = 0, max = 4294967294i64), extend("default" = 65534))]
+    #[schemars(range(min = 0, max = 4294967294i64), extend("default" = 65534, "examples" = [1000]))]
     pub uid: Option<i64>,
     /// The gid the workload runs as.
-    #[schemars(range(min = 0, max = 4294967294i64), extend("default" = 65534))]
+    #[schemars(range(min = 0, max = 4294967294i64), extend("default" = 65534, "examples" = [1000]))]
     pub gid: Option<i64>,
     /// Resource limits (setrlimit) of the workload.
     pub rlimits: Option<RlimitsTable>,
     /// The syscall filter: no new namespaces, mounts or kernel keyrings inside the sandbox.
-    #[schemars(extend("default" = true))]
+    #[schemars(extend("default" = true, "examples" = [false]))]
     pub seccomp: Option<bool>,
 }
 
@@ -114,10 +116,10 @@ fn namespace_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 pub struct RlimitsTable {
     /// RLIMIT_NPROC: processes of the workload's uid on the whole machine (not enforced
     /// for uid 0).
-    #[schemars(range(min = 1), extend("examples" = [500]))]
+    #[schemars(range(min = 1), extend("x-unit" = "processes", "examples" = [500]))]
     pub nproc: Option<i64>,
     /// RLIMIT_NOFILE: open files per process.
-    #[schemars(range(min = 8), extend("examples" = [1024]))]
+    #[schemars(range(min = 8), extend("x-unit" = "open files", "examples" = [1024]))]
     pub nofile: Option<i64>,
     /// RLIMIT_AS: address space per process, a size (at least 16MiB).
     #[serde(rename = "as")]
@@ -131,7 +133,7 @@ pub struct RlimitsTable {
 pub struct LimitsTable {
     /// pids.max: most processes and threads at once, or "max" for no scenario limit (the
     /// safety ceiling still applies).
-    #[schemars(with = "Option<crate::schema::Pids>", extend("examples" = [100, "max"]))]
+    #[schemars(with = "Option<crate::schema::Pids>", extend("x-unit" = "tasks (processes and threads)", "examples" = [100, "max"]))]
     pub pids: Option<toml::Value>,
     /// memory.max (v1 memory.limit_in_bytes), a size of at least 1MiB.
     #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["256MiB"]))]
@@ -141,7 +143,7 @@ pub struct LimitsTable {
     pub swap: Option<toml::Value>,
     /// CPU bandwidth in cores (0.01 to 4096), written as cpu.max quota/period (v1
     /// cfs_quota_us/cfs_period_us) with a 100 ms period.
-    #[schemars(with = "Option<crate::schema::Number>", extend("examples" = [0.5, 2]))]
+    #[schemars(with = "Option<crate::schema::Number>", extend("x-unit" = "cores", "examples" = [0.5, 2]))]
     pub cpu: Option<toml::Value>,
     /// cpuset.cpus: the CPUs the sandbox may use.
     #[schemars(regex(pattern = r"^\s*[0-9]+(-[0-9]+)?(\s*,\s*[0-9]+(-[0-9]+)?)*\s*$"), extend("examples" = ["0", "0-1,3"]))]
@@ -157,7 +159,7 @@ pub struct WorkloadTable {
     #[schemars(schema_with = "crate::schema::kind_schema")]
     pub kind: Option<String>,
     /// forkbomb, threadbomb: how the bomb multiplies.
-    #[schemars(extend("enum" = ["classic", "binary", "churn"], "default" = "classic"))]
+    #[schemars(extend("enum" = ["classic", "binary", "churn"], "default" = "classic", "examples" = ["binary"]))]
     pub style: Option<String>,
     /// command (required): the program and its arguments, looked up in PATH.
     #[schemars(extend("examples" = [["perl", "-e", "fork while fork"]]))]
@@ -169,22 +171,22 @@ pub struct WorkloadTable {
     #[schemars(regex(pattern = crate::schema::RATE_PATTERN), extend("examples" = ["256MiB/s"]))]
     pub rate: Option<String>,
     /// memhog: the allocation step, a size from 4KiB to 1GiB.
-    #[schemars(with = "Option<crate::schema::Size>", extend("default" = "4MiB"))]
+    #[schemars(with = "Option<crate::schema::Size>", extend("default" = "4MiB", "examples" = ["64KiB"]))]
     pub chunk: Option<toml::Value>,
     /// memhog: anon (anonymous memory) or shm (a file in the sandbox's private tmpfs).
-    #[schemars(extend("enum" = ["anon", "shm"], "default" = "anon"))]
+    #[schemars(extend("enum" = ["anon", "shm"], "default" = "anon", "examples" = ["shm"]))]
     pub backing: Option<String>,
     /// memhog: keep the memory until the end (false: free it and exit).
-    #[schemars(extend("default" = true))]
+    #[schemars(extend("default" = true, "examples" = [false]))]
     pub hold: Option<bool>,
     /// cpuspin: spinning threads; default one per CPU of the sandbox's cpuset.
-    #[schemars(range(min = 1, max = 4096))]
+    #[schemars(range(min = 1, max = 4096), extend("x-unit" = "threads", "examples" = [2]))]
     pub threads: Option<i64>,
     /// cpuspin: busy fraction of each 100 ms slot, 0 < duty <= 1.
-    #[schemars(with = "Option<crate::schema::Number>", extend("default" = 1.0))]
+    #[schemars(with = "Option<crate::schema::Number>", extend("default" = 1.0, "x-unit" = "fraction of each 100 ms slot", "examples" = [0.25]))]
     pub duty: Option<toml::Value>,
     /// Any kind: delay before this workload starts, shorter than the duration.
-    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "0s"))]
+    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "0s", "examples" = ["2s"]))]
     pub start_after: Option<String>,
     /// escape: which attempts to make; default all.
     #[schemars(schema_with = "tries_schema")]
@@ -196,7 +198,7 @@ fn tries_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         .iter()
         .map(|(n, _)| *n)
         .collect();
-    schemars::json_schema!({ "type": ["array", "null"], "items": { "type": "string", "enum": names } })
+    schemars::json_schema!({ "type": ["array", "null"], "items": { "type": "string", "enum": names }, "examples": [["cgroup-move", "kill-host"]] })
 }
 
 /// How often the cgroup is sampled.
@@ -204,7 +206,7 @@ fn tries_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 #[serde(deny_unknown_fields)]
 pub struct SamplingTable {
     /// The sampling interval, at least 1ms.
-    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "10ms"))]
+    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "10ms", "examples" = ["1ms", "100ms"]))]
     pub interval: Option<String>,
 }
 

@@ -57,7 +57,7 @@ pub enum Number {
 /// `workload.kind`: one of the kinds limitlab knows.
 pub fn kind_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
-    schemars::json_schema!({ "type": "string", "enum": names })
+    schemars::json_schema!({ "type": "string", "enum": names, "examples": ["forkbomb", "memhog"] })
 }
 
 /// `[expect]`: metric names to comparisons.
@@ -66,6 +66,7 @@ pub fn expect_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({
         "type": "object",
         "propertyNames": { "enum": names },
+        "examples": [{ "pids.peak": "<= 100", "teardown.leaked": "== 0" }],
         "additionalProperties": {
             "type": "string",
             "pattern": r"^\s*((<=|>=|==|!=|<|>)\s*\S.*|\S+\s*\.\.\s*\S+)\s*$",
@@ -82,10 +83,12 @@ pub fn matrix_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
             "include": {
                 "description": "Extra cells, each a table of dotted keys and values.",
                 "type": "array",
-                "items": { "type": "object" }
+                "items": { "type": "object" },
+                "examples": [[{ "limits.pids": "max", "sandbox.rlimits.nproc": 100 }]]
             }
         },
-        "additionalProperties": { "type": "array", "minItems": 1 }
+        "additionalProperties": { "type": "array", "minItems": 1 },
+        "examples": [{ "limits.pids": [10, 100, 1000] }]
     })
 }
 
@@ -116,7 +119,32 @@ pub struct KeyDoc {
     pub kind: String,
     pub description: String,
     pub default: Option<String>,
+    /// The unit a value is in, where it has one: from the type (a size, a duration, a
+    /// rate) or an `x-unit` annotation on the key.
+    pub unit: Option<String>,
     pub examples: Vec<String>,
+}
+
+/// The unit of a key's value: an `x-unit` annotation, else what its type implies.
+fn unit_of(root: &Value, p: &Value) -> Option<String> {
+    if let Some(u) = p.get("x-unit").and_then(Value::as_str) {
+        return Some(u.to_string());
+    }
+    let refs_size = |v: &Value| v.get("$ref").and_then(Value::as_str) == Some("#/$defs/Size");
+    let is_size = refs_size(p)
+        || p.get("anyOf")
+            .and_then(Value::as_array)
+            .is_some_and(|alts| alts.iter().any(refs_size));
+    let pattern = resolve(root, p).get("pattern").and_then(Value::as_str);
+    if is_size {
+        Some("bytes (or a size with a unit)".into())
+    } else if pattern == Some(DURATION_PATTERN) {
+        Some("a duration with a unit".into())
+    } else if pattern == Some(RATE_PATTERN) {
+        Some("bytes per second (a size with a unit, then /s)".into())
+    } else {
+        None
+    }
 }
 
 fn resolve<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
@@ -242,6 +270,7 @@ fn collect(root: &Value, v: &Value, prefix: &str, out: &mut Vec<KeyDoc>) {
                 .get("default")
                 .or_else(|| target.get("default"))
                 .map(|d| d.to_string()),
+            unit: unit_of(root, p),
             examples: p
                 .get("examples")
                 .or_else(|| target.get("examples"))
@@ -279,14 +308,15 @@ pub fn scenario_markdown() -> String {
          Sizes take units (`B`, `KiB` `MiB` `GiB` `TiB`, `KB` `MB` `GB` `TB`, or the kernel's `K` `M` `G` `T`\n\
          meaning powers of 1024); a bare integer is bytes. Durations take units (`ns`, `us`, `ms`,\n\
          `s`, `m`, `h`). Every key is optional unless it says it is required.\n\n\
-         ## Keys\n\n| key | type | default | description | example |\n|---|---|---|---|---|\n",
+         ## Keys\n\n| key | type | unit | default | description | example |\n|---|---|---|---|---|---|\n",
     );
     for k in keys() {
         let _ = writeln!(
             m,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             k.key,
             md(&k.kind),
+            k.unit.as_deref().map(md).unwrap_or_default(),
             k.default
                 .as_deref()
                 .map(|d| format!("`{}`", md(d)))

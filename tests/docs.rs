@@ -135,3 +135,36 @@ fn init_writes_starters_that_validate_and_never_overwrites() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn every_key_is_documented_with_an_example_and_sizes_and_durations_with_a_unit() {
+    for k in limitlab::schema::keys() {
+        if k.key.starts_with('[') {
+            continue;
+        }
+        assert!(!k.description.is_empty(), "{} has a description", k.key);
+        assert!(!k.examples.is_empty(), "{} has an example", k.key);
+    }
+    let unit = |key: &str| {
+        limitlab::schema::keys()
+            .into_iter()
+            .find(|k| k.key == key)
+            .unwrap_or_else(|| panic!("no key {key}"))
+            .unit
+    };
+    for key in ["limits.memory", "workload.size", "sandbox.rlimits.as"] {
+        assert_eq!(
+            unit(key).as_deref(),
+            Some("bytes (or a size with a unit)"),
+            "{key}"
+        );
+    }
+    for key in ["duration", "sampling.interval", "workload.start_after"] {
+        assert_eq!(
+            unit(key).as_deref(),
+            Some("a duration with a unit"),
+            "{key}"
+        );
+    }
+    assert_eq!(unit("limits.cpu").as_deref(), Some("cores"));
+}
