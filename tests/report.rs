@@ -401,3 +401,45 @@ fn a_samples_file_cut_short_streams_like_it_loads() {
         "the rows before the damaged one"
     );
 }
+
+/// The exporters' exact text: the fixture run, read back and written again, is the same
+/// bytes (samples.csv row by row, summary.json as a whole).
+#[test]
+fn samples_and_summary_are_written_back_byte_for_byte() {
+    use limitlab::report::stream::SampleWriter;
+    let (stored, record) = load::run(&fixture()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("samples.csv");
+    let mut w = SampleWriter::create(&csv).unwrap();
+    for s in &record.samples {
+        w.write(s).unwrap();
+    }
+    w.finish().unwrap();
+    // The fixture predates the target columns at the end: this version writes them empty.
+    let written = std::fs::read_to_string(&csv).unwrap();
+    let stored_csv = std::fs::read_to_string(fixture().join("samples.csv")).unwrap();
+    let (header, old_header) = (
+        written.lines().next().unwrap(),
+        stored_csv.lines().next().unwrap(),
+    );
+    let added = header
+        .strip_prefix(old_header)
+        .unwrap_or_else(|| panic!("columns are only ever added at the end: {header}"));
+    let empty = ",".repeat(added.matches(',').count());
+    let expected: String = std::iter::once(header.to_string())
+        .chain(
+            stored_csv
+                .lines()
+                .skip(1)
+                .map(|row| format!("{row}{empty}")),
+        )
+        .map(|l| l + "\n")
+        .collect();
+    assert_eq!(written, expected);
+    let json = tmp.path().join("summary.json");
+    summary::write(&json, &stored).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&json).unwrap(),
+        std::fs::read_to_string(fixture().join("summary.json")).unwrap()
+    );
+}
