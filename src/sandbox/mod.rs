@@ -351,7 +351,19 @@ impl Sandbox {
         // An init still held on its pipe (setup failed half-way) exits when the pipe closes.
         self.sync = None;
         let start = Instant::now();
-        let processes = self.cgroup.pids_current().unwrap_or(0);
+        // Without a pids controller of its own (beneath a container's populated cgroup on
+        // v2), the processes listed are what there is to count.
+        let processes = self.cgroup.pids_current().unwrap_or_else(|| {
+            let mut pids: Vec<i32> = self
+                .cgroup
+                .dirs()
+                .iter()
+                .flat_map(|d| cgroup::procs(d))
+                .collect();
+            pids.sort_unstable();
+            pids.dedup();
+            pids.len() as u64
+        });
         let mut method = match self.cgroup.kill_all() {
             Ok(m) => m,
             Err(_) => KillMethod::KillLoop,

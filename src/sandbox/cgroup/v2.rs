@@ -58,6 +58,19 @@ impl V2Cgroup {
         if limits.cpuset.is_some() {
             wanted.push(("cpuset", Some("the scenario sets limits.cpuset")));
         }
+        // A non-root cgroup that holds processes (a container's, beneath which a target run
+        // goes) takes threaded controllers (pids, cpu, cpuset) but then becomes a thread
+        // root: a child of it is no domain any more, and no process can be cloned or moved
+        // into one (EOPNOTSUPP). There, controllers that are only nice to have are left
+        // alone, and the container's cgroup is not changed.
+        let populated = parent.join("cgroup.type").exists()
+            && read(&parent.join("cgroup.procs")).is_ok_and(|p| !p.trim().is_empty());
+        if populated {
+            if let Some((c, _)) = wanted.iter().find(|(_, why)| why.is_some()) {
+                return Err(internal_processes(&parent, c, None));
+            }
+            wanted.clear();
+        }
         enable_controllers(&parent, &wanted)?;
 
         let dir = parent.join(name);
@@ -152,10 +165,9 @@ fn enable_into(
         let file = parent.join("cgroup.subtree_control");
         match write(&file, &format!("+{c}")) {
             Ok(()) => enabled.push(c.to_string()),
-            // EBUSY: the cgroup holds processes. EOPNOTSUPP: it holds processes and a
-            // threaded controller (pids, cpu, cpuset) was enabled anyway, which made it a
-            // thread root, where domain controllers (memory, io) are refused. A controller
-            // that is only nice to have (beneath a container's populated cgroup) is skipped.
+            // EBUSY: processes came in since it was looked at. EOPNOTSUPP: it is a thread
+            // root already, where domain controllers (memory, io) are refused. A controller
+            // that is only nice to have is skipped.
             Err(CgroupError::Write { source, .. })
                 if matches!(source.raw_os_error(), Some(libc::EBUSY | libc::EOPNOTSUPP)) =>
             {
@@ -468,6 +480,38 @@ mod tests {
         );
         let own = layout.unified.unwrap().own_dir();
         (tmp, own)
+    }
+
+    #[test]
+    fn beneath_a_populated_container_cgroup_no_controller_is_enabled() {
+        // A target's cgroup: non-root and holding the container's processes. Enabling pids
+        // there would make it a thread root, where the sandbox init could not be cloned.
+        let (tmp, own) = delegated("4242\n4243\n");
+        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
+        let beneath_target = LimitsPlan {
+            pids: PidsLimit {
+                max: 2048,
+                source: PidsSource::Target,
+            },
+            memory: None,
+            memory_ceiling: None,
+            swap: None,
+            cpu: None,
+            cpuset: None,
+        };
+        let cg = V2Cgroup::create_with(&layout, "limitlab.t.3", &beneath_target, false).unwrap();
+        assert!(own.join("limitlab.t.3").is_dir());
+        assert_eq!(
+            std::fs::read_to_string(own.join("cgroup.subtree_control")).unwrap(),
+            "\n",
+            "the container's cgroup is unchanged"
+        );
+        cg.remove();
+        // A limit of limitlab's own there cannot be had: said, not half done.
+        let e = V2Cgroup::create_with(&layout, "limitlab.t.4", &limits(), false).unwrap_err();
+        assert!(e.is_host_problem());
+        assert!(e.to_string().contains("no internal processes"), "{e}");
+        assert!(!own.join("limitlab.t.4").exists());
     }
 
     #[test]
