@@ -82,6 +82,24 @@ fn completions_and_man_page() {
         bash.contains("_limitlab()") && bash.contains("compare"),
         "bash completion"
     );
+    // It is a script bash can load: parsed with `bash -n`, then sourced, it defines the
+    // function and registers it for `limitlab`.
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("limitlab.bash");
+    std::fs::write(&script, bash.as_bytes()).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("bash -n \"$1\" && source \"$1\" && declare -F _limitlab && complete -p limitlab")
+        .arg("bash")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check));
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("-F _limitlab"),
+        "{}",
+        text(&check)
+    );
     let o = limitlab().args(["completions", "zsh"]).output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("#compdef limitlab"));
     let o = limitlab().arg("man").output().unwrap();
@@ -100,6 +118,18 @@ fn version_names_the_commit() {
         v.starts_with(&format!("limitlab {} (", env!("CARGO_PKG_VERSION"))),
         "{v}"
     );
+    // Built from a git checkout (this one), it names the commit checked out.
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(root())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match head {
+        Some(commit) => assert!(v.contains(&format!("({commit})")), "{v} names {commit}"),
+        None => assert!(v.contains("(unknown commit)"), "{v}"),
+    }
 }
 
 #[test]
