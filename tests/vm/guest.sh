@@ -282,6 +282,72 @@ rootless_phase() {
   rmdir $usercg $nomem
 }
 
+# The hostile scenarios (escape attempts, a daemonizing workload, a bomb racing teardown)
+# from the delegated cgroup: on cgroup v2 with nsdelegate the cgroup namespace and the
+# cgroupfs remount are the kernel's own delegation boundary, so they are tried here too.
+hostile_phase() {
+  echo
+  echo "=== phase hostile: scenarios/hostile/ alone in $RUNNER ($(cut -d' ' -f1 /proc/uptime)s)"
+  for f in /scenarios/hostile/*.toml; do
+    name=hostile-$(basename "$f" .toml)
+    out=/results/hostile/$name
+    echo "--- $name ($(cut -d' ' -f1 /proc/uptime)s)"
+    in_runner $LIMITLAB run --quiet --out "$out" "$(stretched "$f")" >/tmp/run 2>&1
+    rc=$?
+    sed 's/^/  | /' /tmp/run
+    check "$name: limitlab run exits 0 (the containment held)" [ $rc = 0 ]
+    if [ -f "$out/summary.json" ]; then
+      check_v2_run "$out"
+    else
+      fail "$name: no summary.json"
+    fi
+    check "$name: no limitlab cgroup left" [ -z "$(leftovers)" ]
+  done
+}
+
+# A container that already exists, on cgroup v2: a process in its own namespaces in a
+# cgroup with pids.max = 40 and processes of its own (so limitlab cannot enable controllers
+# beneath it: "no internal processes"), attacked through [target] pid. Its limit must hold,
+# it must survive, and limitlab must leave nothing beneath it.
+target_phase() {
+  tc=$SLICE/container
+  echo
+  echo "=== phase target: a fork bomb in a container in $tc ($(cut -d' ' -f1 /proc/uptime)s)"
+  mkdir -p $tc
+  echo 40 >$tc/pids.max
+  sh -c 'echo $$ >'"$tc"'/cgroup.procs && exec unshare -p -m -n -u -i -f --mount-proc sleep 100000' &
+  upid=$!
+  init=
+  for _ in $(seq 100); do
+    init=$(awk -v p=$upid '$4 == p { print $1; exit }' /proc/[0-9]*/stat 2>/dev/null)
+    [ -n "$init" ] && break
+    sleep 0.1
+  done
+  if [ -z "$init" ]; then
+    fail "target: the container started"
+    kill -9 $upid 2>/dev/null
+    rmdir $tc
+    return
+  fi
+  echo "  container: unshare $upid, its init (sleep) $init, $(wc -l <$tc/cgroup.procs) processes in $tc"
+  printf '%s\n' 'name = "target"' "duration = \"$((STRETCH * 1500))ms\"" '[target]' "pid = $init" \
+    '[[workload]]' 'kind = "forkbomb"' '[expect]' '"target.pids_limit" = "== 40"' \
+    '"target.pids_limit_hits" = ">= 1"' '"target.pids_peak" = "<= 40"' '"teardown.leaked" = "== 0"' \
+    >/tmp/target.toml
+  out=/results/target
+  in_runner $LIMITLAB run --quiet --out $out /tmp/target.toml >/tmp/run 2>&1
+  rc=$?
+  sed 's/^/  | /' /tmp/run
+  check "target: limitlab run exits 0 (the container's limit held, it survived)" [ $rc = 0 ]
+  check "target: its init is still alive" kill -0 $init
+  check "target: nothing of limitlab's left beneath it" [ -z "$(find $tc -mindepth 1 -type d)" ]
+  check "target: no limitlab cgroup left" [ -z "$(leftovers)" ]
+  echo 1 >$tc/cgroup.kill
+  wait $upid 2>/dev/null
+  for _ in $(seq 100); do grep -q '^populated 0' $tc/cgroup.events && break; sleep 0.1; done
+  rmdir $tc || fail "target: remove the container's cgroup"
+}
+
 main() {
   echo "boot: $(cut -d' ' -f1 /proc/uptime) s to the suite; kernel $(uname -r); $(nproc) CPUs; $(free -m | awk '/Mem:/ { print $2 }') MiB"
   STRETCH=$(sed -n 's/.*limitlab\.stretch=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -293,6 +359,8 @@ main() {
   echo "root controllers: $(cat $CG/cgroup.controllers)"
   delegate
   run_phase delegated in_runner
+  hostile_phase
+  target_phase
   shared_phase
   rootless_phase
   run_phase root here

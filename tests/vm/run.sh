@@ -128,6 +128,7 @@ initramfs() {
   strip -o "$root/usr/local/bin/limitlab" "$static_bin"
   chmod 755 "$root/usr/local/bin/limitlab"
   install -m 644 "$repo"/scenarios/*.toml "$root/scenarios/"
+  install -D -m 644 -t "$root/scenarios/hostile" "$repo"/scenarios/hostile/*.toml
   install -m 644 "$here"/scenarios/*.toml "$root/vm/scenarios/"
   install -m 755 "$here/guest.sh" "$root/init"
   # setpriv (util-linux) runs the rootless phase as uid 1000; busybox's cannot change ids.
