@@ -349,7 +349,7 @@ fn an_lxc_containers_pids_limit_holds_the_course_fork_bomb() {
     // lxc.cgroup.relative, so that its cgroups are made beneath the test's, not at the root.
     let before = pivots();
     sh("lxc-create -q -t busybox -n \"$1\"");
-    let _destroy = Destroy(name.clone(), before);
+    let destroy = Destroy(name.clone(), before);
     let v2 = Layout::detect().unwrap().mode == Mode::V2;
     let key = if v2 {
         "lxc.cgroup2.pids.max"
@@ -393,5 +393,7 @@ fn an_lxc_containers_pids_limit_holds_the_course_fork_bomb() {
         String::from_utf8_lossy(&state.stdout).contains("RUNNING"),
         "the container survived"
     );
+    // The container's own processes live in a pid namespace nested in ours: gone with it.
+    drop(destroy);
     assert_nothing_left();
 }

@@ -153,13 +153,24 @@ pub fn leftover_cgroups() -> Vec<PathBuf> {
     found
 }
 
-/// Every sandbox init or built-in workload on the machine that does not belong to a running
-/// harness (judged by the `limitlab.<pid>.` cgroup it is in).
+/// Every process on the machine that looks like a sandbox's and does not belong to a running
+/// harness (judged by the `limitlab.<pid>.` cgroup it is in): a sandbox init or built-in
+/// workload by its command line, and any process at all in another pid namespace than this
+/// one nested in this one (a workload that left its cgroups but not its namespace, whatever
+/// program it runs): its `NSpid` line lists more pid namespaces than ours.
 pub fn leftover_processes() -> Vec<String> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return found;
     };
+    let depth = |dir: &Path| {
+        std::fs::read_to_string(dir.join("status"))
+            .ok()?
+            .lines()
+            .find_map(|l| l.strip_prefix("NSpid:"))
+            .map(|pids| pids.split_whitespace().count())
+    };
+    let ours = depth(Path::new("/proc/self"));
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if !name.chars().all(|c| c.is_ascii_digit()) {
@@ -169,7 +180,22 @@ pub fn leftover_processes() -> Vec<String> {
             continue;
         };
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        if !(cmd.starts_with("limitlab __init") || cmd.starts_with("limitlab __workload")) {
+        let limitlab_image =
+            cmd.starts_with("limitlab __init") || cmd.starts_with("limitlab __workload");
+        let nested = ours.is_some_and(|o| depth(&e.path()).is_some_and(|d| d > o));
+        if !limitlab_image && !nested {
+            continue;
+        }
+        // A zombie runs nothing and holds nothing but its pid: a sandbox init whose harness
+        // was killed is reaped by the host's init, which may take its time.
+        let state = std::fs::read_to_string(e.path().join("stat"))
+            .ok()
+            .and_then(|s| {
+                s.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().chars().next())
+            })
+            .flatten();
+        if matches!(state, Some('Z' | 'X') | None) {
             continue;
         }
         let cgroups = std::fs::read_to_string(e.path().join("cgroup")).unwrap_or_default();
