@@ -411,7 +411,7 @@ fill = lambda k: 1024 / (med(k) / 1000)
 r = fill("hog_ll") / fill("hog_peer")
 row("3c. memory hog: fill rate to 1 GiB in the cgroup (read every 1 ms)", fill("hog_ll"), "MiB/s", "`stress-ng --vm 1 --vm-bytes 1G --vm-keep`", fill("hog_peer"), "MiB/s", "ratio ≥ 1.0", r >= 1.0, ratio=r)
 r = med("spin_ll") / med("spin_peer")
-row("3d. CPU spinners: share of a 0.5-core quota", med("spin_ll") / 0.5 * 100, "%", "`stress-ng --cpu 2`", med("spin_peer") / 0.5 * 100, "%", "ratio ≥ 1.0", r >= 0.995, ratio=r)
+row("3d. CPU spinners: share of a 0.5-core quota", med("spin_ll") / 0.5 * 100, "%", "`stress-ng --cpu 2`", med("spin_peer") / 0.5 * 100, "%", "ratio ≥ 1.0 (to 0.5 %: both sit at the quota)", r >= 0.995, ratio=r)
 for load in ["idle", "bomb"]:
     for iv in ["10", "1"]:
         k = f"_{load}_{iv}"
