@@ -679,14 +679,22 @@ fn size_value(v: &toml::Value, min: u64, why: &str) -> Result<u64, String> {
 }
 
 fn suggest(metric: &str) -> String {
-    let close = metrics::METRICS
-        .iter()
-        .map(|m| m.name)
-        .min_by_key(|m| edit_distance(m, metric));
-    match close {
-        Some(c) if edit_distance(c, metric) <= 3 => format!(" (did you mean {c:?}?)"),
-        _ => String::new(),
+    match closest(metric, metrics::METRICS.iter().map(|m| m.name)) {
+        Some(c) => format!(" (did you mean {c:?}?)"),
+        None => String::new(),
     }
+}
+
+/// The candidate nearest to `word`, if it is a likely typo of it (at most 3 edits away,
+/// and at most half of the word changed).
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let most = 3.min(word.chars().count() / 2);
+    candidates
+        .min_by_key(|c| edit_distance(c, word))
+        .filter(|c| edit_distance(c, word) <= most)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

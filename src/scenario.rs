@@ -391,7 +391,9 @@ impl Source {
         }
     }
 
-    /// Parses the file into [`Scenario`]; syntax and type errors come back located.
+    /// Parses the file into [`Scenario`]; syntax and type errors come back located. serde
+    /// stops at the first problem, so every other unknown key of the file is added, each
+    /// located: a file with three typos is fixed in one round, not three.
     pub fn parse(&self) -> Result<Scenario, ScenarioError> {
         toml::from_str::<Scenario>(&self.text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
@@ -400,14 +402,109 @@ impl Source {
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "(syntax)".into());
             let (line, column) = line_col(&self.text, offset);
-            ScenarioError(vec![Diagnostic {
-                file: self.path.clone(),
-                line,
-                column,
-                key,
-                message: e.message().trim().to_string(),
-            }])
+            let mut diags = self.unknown_keys();
+            // serde's own unknown-field error is one of them, said with less help.
+            if !diags.iter().any(|x| (x.line, x.column) == (line, column)) {
+                diags.push(Diagnostic {
+                    file: self.path.clone(),
+                    line,
+                    column,
+                    key,
+                    message: e.message().trim().to_string(),
+                });
+            }
+            diags.sort_by_key(|d| (d.line, d.column));
+            ScenarioError(diags)
         })
+    }
+
+    /// Every key of the file that the format does not have, located (none where the file
+    /// is not TOML at all: serde's syntax error says where).
+    fn unknown_keys(&self) -> Vec<Diagnostic> {
+        let Ok(root) = DeTable::parse(&self.text) else {
+            return Vec::new();
+        };
+        // The format's keys as dotted paths without indices; `[expect]` and `[matrix]`
+        // take keys of the user's choosing. Made once: the schema is generated for it.
+        static KEYS: std::sync::OnceLock<(Vec<String>, Vec<String>)> = std::sync::OnceLock::new();
+        let (known, free) = KEYS.get_or_init(|| {
+            let mut known = Vec::new();
+            let mut free = Vec::new();
+            for k in crate::schema::keys() {
+                let path = k.key.trim_matches(|c| c == '[' || c == ']').to_string();
+                if k.kind.starts_with("table of") || path == "matrix" {
+                    free.push(path.clone());
+                }
+                known.push(path);
+            }
+            (known, free)
+        });
+        let mut out = Vec::new();
+        self.unknown_in(root.get_ref(), "", &KeyPath::root(), known, free, &mut out);
+        out
+    }
+
+    fn unknown_in(
+        &self,
+        table: &DeTable<'_>,
+        prefix: &str,
+        at: &KeyPath,
+        known: &[String],
+        free: &[String],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if free.iter().any(|f| f == prefix) {
+            return;
+        }
+        for (k, v) in table.iter() {
+            let name = k.get_ref().as_ref();
+            let dotted = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            let here = at.key(name);
+            if !known.contains(&dotted) {
+                let siblings: Vec<&str> = known
+                    .iter()
+                    .filter_map(|p| {
+                        let rest = if prefix.is_empty() {
+                            Some(p.as_str())
+                        } else {
+                            p.strip_prefix(prefix).and_then(|r| r.strip_prefix('.'))
+                        };
+                        rest.filter(|r| !r.contains('.'))
+                    })
+                    .collect();
+                let listed: Vec<String> = siblings.iter().map(|r| format!("`{r}`")).collect();
+                let hint = crate::plan::closest(name, siblings.iter().copied())
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                let (line, column) = line_col(&self.text, k.span().start);
+                out.push(Diagnostic {
+                    file: self.path.clone(),
+                    line,
+                    column,
+                    key: here.to_string(),
+                    message: format!(
+                        "unknown field `{name}`{hint}, expected one of {}",
+                        listed.join(", ")
+                    ),
+                });
+                continue;
+            }
+            match v.get_ref() {
+                DeValue::Table(t) => self.unknown_in(t, &dotted, &here, known, free, out),
+                DeValue::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(t) = item.get_ref().as_table() {
+                            self.unknown_in(t, &dotted, &here.index(i), known, free, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// A diagnostic for the value at `key`, or at the nearest existing parent table.
@@ -556,6 +653,27 @@ interval = "10ms"
             "lists what is allowed: {}",
             d.message
         );
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once_with_a_hint() {
+        let e = parse(
+            "duration = \"5s\"\nnmae = \"x\"\n[limits]\nmemroy = \"1G\"\n[[workload]]\nkind = \"forkbomb\"\n[[workload]]\nkind = \"memhog\"\nsizee = \"1G\"\n[expect]\n\"pids.peak\" = \"<= 5\"\n[matrix]\n\"limits.pids\" = [1]\n",
+        )
+        .unwrap_err();
+        let got: Vec<(usize, &str)> = e.0.iter().map(|d| (d.line, d.key.as_str())).collect();
+        assert_eq!(
+            got,
+            [(2, "nmae"), (4, "limits.memroy"), (9, "workload[1].sizee")],
+            "{e}"
+        );
+        assert!(e.0[1].message.contains("(did you mean `memory`?)"), "{e}");
+        assert!(e.0[2].message.contains("(did you mean `size`?)"), "{e}");
+        // A wrong type is reported beside them, where serde found it.
+        let e = parse("duration = \"5s\"\n[sandbox]\nuid = \"nobody\"\n[limits]\npidz = 1\n")
+            .unwrap_err();
+        let got: Vec<(usize, &str)> = e.0.iter().map(|d| (d.line, d.key.as_str())).collect();
+        assert_eq!(got, [(3, "sandbox.uid"), (5, "limits.pidz")], "{e}");
     }
 
     #[test]
