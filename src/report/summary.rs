@@ -172,8 +172,10 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     let m = |name: &str| s.metrics.get(name).copied().flatten();
     let mut out = Vec::new();
     if let Some(t) = &s.target {
+        // A container named by its runtime: which process that was (a pid target is one).
         let pid = t
             .pid
+            .filter(|_| !matches!(t.spec, crate::plan::TargetSpec::Pid(_)))
             .map(|p| format!(" (its init is pid {p})"))
             .unwrap_or_default();
         let limits = if t.limits.is_empty() {
