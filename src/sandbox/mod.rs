@@ -353,17 +353,10 @@ impl Sandbox {
         let start = Instant::now();
         // Without a pids controller of its own (beneath a container's populated cgroup on
         // v2), the processes listed are what there is to count.
-        let processes = self.cgroup.pids_current().unwrap_or_else(|| {
-            let mut pids: Vec<i32> = self
-                .cgroup
-                .dirs()
-                .iter()
-                .flat_map(|d| cgroup::procs(d))
-                .collect();
-            pids.sort_unstable();
-            pids.dedup();
-            pids.len() as u64
-        });
+        let processes = self
+            .cgroup
+            .pids_current()
+            .unwrap_or_else(|| listed(&*self.cgroup).len() as u64);
         let mut method = match self.cgroup.kill_all() {
             Ok(m) => m,
             Err(_) => KillMethod::KillLoop,
@@ -386,14 +379,7 @@ impl Sandbox {
             }
         }
         self.killed = true;
-        let mut left: Vec<i32> = self
-            .cgroup
-            .dirs()
-            .iter()
-            .flat_map(|d| cgroup::procs(d))
-            .collect();
-        left.sort();
-        left.dedup();
+        let left = listed(&*self.cgroup);
         KillOutcome {
             method: method.name(),
             processes,
@@ -442,4 +428,13 @@ fn clone_flags(plan: &RunPlan) -> CloneFlags {
         };
     }
     flags
+}
+
+/// Every process listed in a sandbox's cgroups, each once (the hierarchies list the same
+/// processes).
+fn listed(cg: &dyn Cgroup) -> Vec<i32> {
+    let mut pids: Vec<i32> = cg.dirs().iter().flat_map(|d| cgroup::procs(d)).collect();
+    pids.sort_unstable();
+    pids.dedup();
+    pids
 }
