@@ -401,17 +401,14 @@ impl Source {
                 .path_at(offset)
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "(syntax)".into());
-            let (line, column) = line_col(&self.text, offset);
+            let first = self.diagnostic(offset, key, e.message().trim());
             let mut diags = self.unknown_keys();
             // serde's own unknown-field error is one of them, said with less help.
-            if !diags.iter().any(|x| (x.line, x.column) == (line, column)) {
-                diags.push(Diagnostic {
-                    file: self.path.clone(),
-                    line,
-                    column,
-                    key,
-                    message: e.message().trim().to_string(),
-                });
+            if !diags
+                .iter()
+                .any(|x| (x.line, x.column) == (first.line, first.column))
+            {
+                diags.push(first);
             }
             diags.sort_by_key(|d| (d.line, d.column));
             ScenarioError(diags)
@@ -424,20 +421,16 @@ impl Source {
         let Ok(root) = DeTable::parse(&self.text) else {
             return Vec::new();
         };
-        // The format's keys as dotted paths without indices; `[expect]` and `[matrix]`
-        // take keys of the user's choosing. Made once: the schema is generated for it.
+        // The format's keys as dotted paths without indices, and the tables whose keys
+        // are the user's (`[expect]`, `[matrix]`). Made once: the schema is generated for it.
         static KEYS: std::sync::OnceLock<(Vec<String>, Vec<String>)> = std::sync::OnceLock::new();
         let (known, free) = KEYS.get_or_init(|| {
-            let mut known = Vec::new();
-            let mut free = Vec::new();
-            for k in crate::schema::keys() {
-                let path = k.key.trim_matches(|c| c == '[' || c == ']').to_string();
-                if k.kind.starts_with("table of") || path == "matrix" {
-                    free.push(path.clone());
-                }
-                known.push(path);
-            }
-            (known, free)
+            let keys = crate::schema::keys();
+            let open = keys.iter().filter(|k| k.open).map(|k| k.path.clone());
+            (
+                keys.iter().map(|k| k.path.clone()).collect(),
+                open.collect(),
+            )
         });
         let mut out = Vec::new();
         self.unknown_in(root.get_ref(), "", &KeyPath::root(), known, free, &mut out);
@@ -480,17 +473,14 @@ impl Source {
                 let hint = crate::plan::closest(name, siblings.iter().copied())
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
-                let (line, column) = line_col(&self.text, k.span().start);
-                out.push(Diagnostic {
-                    file: self.path.clone(),
-                    line,
-                    column,
-                    key: here.to_string(),
-                    message: format!(
+                out.push(self.diagnostic(
+                    k.span().start,
+                    here.to_string(),
+                    format!(
                         "unknown field `{name}`{hint}, expected one of {}",
                         listed.join(", ")
                     ),
-                });
+                ));
                 continue;
             }
             match v.get_ref() {
@@ -509,13 +499,17 @@ impl Source {
 
     /// A diagnostic for the value at `key`, or at the nearest existing parent table.
     pub fn error_at(&self, key: &KeyPath, message: impl Into<String>) -> Diagnostic {
-        let offset = self.offset_of(key).unwrap_or(0);
+        self.diagnostic(self.offset_of(key).unwrap_or(0), key.to_string(), message)
+    }
+
+    /// A diagnostic about `key`, located at byte `offset` of the file.
+    fn diagnostic(&self, offset: usize, key: String, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(&self.text, offset);
         Diagnostic {
             file: self.path.clone(),
             line,
             column,
-            key: key.to_string(),
+            key,
             message: message.into(),
         }
     }

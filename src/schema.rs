@@ -115,7 +115,12 @@ pub fn schema_text() -> String {
 /// One key of the scenario format, as the docs list it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyDoc {
+    /// As the docs show it: `[sandbox]`, `[[workload]]`, `sandbox.uid`.
     pub key: String,
+    /// The dotted path alone: `sandbox`, `workload`, `sandbox.uid`.
+    pub path: String,
+    /// A table whose keys are the user's to choose (`[expect]`, `[matrix]`).
+    pub open: bool,
     pub kind: String,
     pub description: String,
     pub default: Option<String>,
@@ -251,7 +256,12 @@ fn collect(root: &Value, v: &Value, prefix: &str, out: &mut Vec<KeyDoc>) {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let open = target
+            .get("additionalProperties")
+            .is_some_and(Value::is_object);
         out.push(KeyDoc {
+            path: key.clone(),
+            open,
             key: if array_of_tables {
                 format!("[[{key}]]")
             } else if table {
@@ -259,11 +269,17 @@ fn collect(root: &Value, v: &Value, prefix: &str, out: &mut Vec<KeyDoc>) {
             } else {
                 key.clone()
             },
-            kind: match target.get("additionalProperties") {
-                _ if array_of_tables => "array of tables".into(),
-                Some(extra) if extra.is_object() => format!("table of {}", type_of(root, extra)),
-                _ if table => "table".into(),
-                _ => type_of(root, p),
+            kind: if array_of_tables {
+                "array of tables".into()
+            } else if open {
+                format!(
+                    "table of {}",
+                    type_of(root, &target["additionalProperties"])
+                )
+            } else if table {
+                "table".into()
+            } else {
+                type_of(root, p)
             },
             description,
             default: p
