@@ -118,12 +118,7 @@ pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Resul
         .map(|(label, _)| label.clone())
         .collect();
     print!("{}", compare::render(&comparisons, &lost, tolerance));
-    let regressions: usize = lost.len()
-        + comparisons
-            .iter()
-            .map(compare::RunComparison::regressions)
-            .sum::<usize>();
-    Ok(if regressions > 0 {
+    Ok(if compare::regressions(&comparisons, &lost) > 0 {
         Exit::Failed
     } else {
         Exit::Held

@@ -112,8 +112,13 @@ pub fn runs(label: &str, base: &Summary, cur: &Summary, tolerance: f64) -> RunCo
     }
 }
 
-/// A table of what changed (unchanged metrics are left out). `lost`: the runs (sweep cells)
-/// the baseline has and the current results do not, each a regression.
+/// How many regressions: each run's, and each run (sweep cell) the baseline has and the
+/// current results do not (`lost`).
+pub fn regressions(cmp: &[RunComparison], lost: &[String]) -> usize {
+    lost.len() + cmp.iter().map(RunComparison::regressions).sum::<usize>()
+}
+
+/// A table of what changed (unchanged metrics are left out), `lost` runs first.
 pub fn render(cmp: &[RunComparison], lost: &[String], tolerance: f64) -> String {
     let mut t = String::new();
     for label in lost {
@@ -162,7 +167,7 @@ pub fn render(cmp: &[RunComparison], lost: &[String], tolerance: f64) -> String 
             );
         }
     }
-    let total: usize = lost.len() + cmp.iter().map(RunComparison::regressions).sum::<usize>();
+    let total = regressions(cmp, lost);
     let _ = writeln!(
         t,
         "{}",

@@ -63,8 +63,7 @@ impl V2Cgroup {
         // root: a child of it is no domain any more, and no process can be cloned or moved
         // into one (EOPNOTSUPP). There, controllers that are only nice to have are left
         // alone, and the container's cgroup is not changed.
-        let populated = parent.join("cgroup.type").exists()
-            && read(&parent.join("cgroup.procs")).is_ok_and(|p| !p.trim().is_empty());
+        let populated = parent.join("cgroup.type").exists() && !super::procs(&parent).is_empty();
         if populated {
             if let Some((c, _)) = wanted.iter().find(|(_, why)| why.is_some()) {
                 return Err(internal_processes(&parent, c, None));
