@@ -72,6 +72,33 @@ fn wait_teardown(tmp: &tempfile::TempDir) {
     });
 }
 
+/// Kills harness `pid` with SIGKILL and waits, at most `limit`, until its sandbox cgroups
+/// `dirs` hold no task; says how long that took.
+fn sigkill_and_wait_empty(test: &str, pid: u32, dirs: &[PathBuf], limit: Duration) -> Duration {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::SIGKILL,
+    )
+    .unwrap();
+    let took = wait_for(
+        &format!("{test}: sandbox empty after SIGKILL"),
+        limit,
+        || tasks(dirs) == 0,
+    );
+    eprintln!("{test}: sandbox empty {took:?} after the harness's SIGKILL");
+    took
+}
+
+/// A directory named `name` in each of this process's own cgroups (one per hierarchy).
+fn make_in_every_parent(name: &str) -> Vec<PathBuf> {
+    let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
+    let made: Vec<PathBuf> = layout.parents().iter().map(|p| p.join(name)).collect();
+    for d in &made {
+        std::fs::create_dir(d).unwrap();
+    }
+    made
+}
+
 /// Kills the harness with SIGKILL once `ready` says so; the sandbox must be empty within 1 s
 /// and its cgroups gone soon after.
 fn sigkill_when(test: &str, stall: Option<&str>, ready: impl Fn(&[PathBuf]) -> bool) {
@@ -87,17 +114,7 @@ fn sigkill_when(test: &str, stall: Option<&str>, ready: impl Fn(&[PathBuf]) -> b
         },
     );
     let dirs = sandbox_dirs(pid);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::SIGKILL,
-    )
-    .unwrap();
-    let took = wait_for(
-        &format!("{test}: sandbox empty after SIGKILL"),
-        Duration::from_secs(1),
-        || tasks(&dirs) == 0,
-    );
-    eprintln!("{test}: sandbox empty {took:?} after the harness's SIGKILL");
+    sigkill_and_wait_empty(test, pid, &dirs, Duration::from_secs(1));
     let _ = child.wait();
     wait_for(
         &format!("{test}: cgroups removed"),
@@ -146,16 +163,7 @@ fn sigkill_during_teardown_leaves_nothing() {
     wait_teardown(&tmp);
     let dirs = sandbox_dirs(pid);
     assert!(tasks(&dirs) >= 490, "the bomb is still saturated");
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::SIGKILL,
-    )
-    .unwrap();
-    wait_for(
-        "sandbox empty after SIGKILL",
-        Duration::from_secs(1),
-        || tasks(&dirs) == 0,
-    );
+    sigkill_and_wait_empty("teardown", pid, &dirs, Duration::from_secs(1));
     let _ = child.wait();
     wait_for("cgroups removed", Duration::from_secs(10), || {
         dirs.iter().all(|d| !d.exists())
@@ -218,14 +226,8 @@ fn clean_removes_leftovers_and_nothing_else() {
     // A leftover of a harness that cannot exist (a pid above pid_max), with a live process in
     // its pids cgroup, and a directory that only looks similar.
     let dead = "limitlab.2147483647.7";
-    let mut made = Vec::new();
-    for parent in layout.parents() {
-        for n in [dead, "limitlabish.1.0"] {
-            let d = parent.join(n);
-            std::fs::create_dir(&d).unwrap();
-            made.push(d);
-        }
-    }
+    let mut made = make_in_every_parent(dead);
+    made.extend(make_in_every_parent("limitlabish.1.0"));
     let mut sleeper = std::process::Command::new("sleep")
         .arg("60")
         .spawn()
@@ -357,18 +359,8 @@ fn sigkill_of_an_exec_harness_takes_its_sandbox_down() {
         || tasks(&sandbox_dirs(pid)) >= 2,
     );
     let dirs = sandbox_dirs(pid);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::SIGKILL,
-    )
-    .unwrap();
+    sigkill_and_wait_empty(test, pid, &dirs, Duration::from_secs(10));
     let _ = child.wait();
-    let took = wait_for(
-        &format!("{test}: sandbox empty after SIGKILL"),
-        Duration::from_secs(10),
-        || tasks(&dirs) == 0,
-    );
-    eprintln!("{test}: sandbox empty {took:?} after the exec harness's SIGKILL");
     // Its empty cgroups are what `limitlab clean` is for.
     let o = limitlab().arg("clean").output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -381,14 +373,10 @@ fn a_run_removes_what_a_killed_harness_left_first() {
     let Some(_lock) = exclusive("a_run_removes_what_a_killed_harness_left_first") else {
         return;
     };
-    let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
     // Empty cgroups of a harness that cannot exist (a pid above pid_max), as a harness and
     // its supervisor killed together leave them.
     let dead = "limitlab.2147483646.3";
-    let made: Vec<PathBuf> = layout.parents().iter().map(|p| p.join(dead)).collect();
-    for d in &made {
-        std::fs::create_dir(d).unwrap();
-    }
+    let made = make_in_every_parent(dead);
     let tmp = tempfile::tempdir().unwrap();
     let file = scenario(
         tmp.path(),
