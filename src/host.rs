@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::{DEFAULT_SAFETY_CEILING, LimitsPlan, Namespace, PidsLimit, PidsSource};
 use crate::record::PsiScope;
+use crate::sandbox::cgroup::grant::{self, Decision, Source};
+use crate::sandbox::cgroup::systemd::Bus;
 use crate::sandbox::cgroup::{Layout, Mode};
 use crate::sandbox::rootless;
 
@@ -25,6 +27,10 @@ pub struct HostFacts {
     pub uid: Option<u32>,
     pub pid_max: Option<u64>,
     pub autogroup: Option<bool>,
+    /// Where the sandboxes' cgroups came from: `own cgroup`, or `systemd scope
+    /// limitlab-812.scope (system manager)` (recorded since limitlab asks systemd).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup_source: Option<String>,
 }
 
 impl HostFacts {
@@ -54,6 +60,7 @@ impl HostFacts {
             uid: Some(nix::unistd::geteuid().as_raw()),
             pid_max: read_number("/proc/sys/kernel/pid_max"),
             autogroup: read_number("/proc/sys/kernel/sched_autogroup_enabled").map(|n| n == 1),
+            cgroup_source: None,
         }
     }
 
@@ -155,6 +162,14 @@ pub fn doctor() -> Vec<Check> {
         }
     };
     out.push(check(Status::Ok, "cgroup mode", layout.mode.to_string()));
+    let decision = grant::decide(Some(&layout));
+    out.push(cgroup_source(&decision));
+    // Where a scope will be asked for, the checks below look at what it will be made from.
+    let seen = match decision.source {
+        Source::Scope(Bus::User) => user_manager_view(&layout),
+        _ => layout.clone(),
+    };
+    let layout = seen;
     if !root {
         // What a typical scenario needs: a pids limit and the memory ceiling.
         let typical = LimitsPlan {
@@ -237,7 +252,16 @@ pub fn doctor() -> Vec<Check> {
             }
             // The real root cgroup has no cgroup.type and is exempt from "no internal
             // processes"; any other cgroup (a cgroup namespace's "/" included) is not.
-            if own.join("cgroup.type").exists() {
+            if let Source::Scope(_) = decision.source {
+                out.push(check(
+                    Status::Info,
+                    "no internal processes",
+                    format!(
+                        "a run is alone in its scope: it moves into a leaf ({}<pid>.harness) there and gives the sandboxes the controllers beside it",
+                        crate::sandbox::cgroup::NAME_PREFIX
+                    ),
+                ));
+            } else if own.join("cgroup.type").exists() {
                 let procs = std::fs::read_to_string(own.join("cgroup.procs")).unwrap_or_default();
                 let me = std::process::id().to_string();
                 let others = procs.lines().filter(|p| p.trim() != me).count();
@@ -342,6 +366,31 @@ pub fn doctor() -> Vec<Check> {
         None => check(Status::Info, "autogroup", "not configured in this kernel"),
     });
     out
+}
+
+/// The doctor line that says where a run's cgroups will come from, and why.
+fn cgroup_source(d: &Decision) -> Check {
+    let (status, way) = match (&d.source, &d.unreachable) {
+        (Source::Own, Some(_)) => (Status::Warn, "its own cgroup"),
+        (Source::Own, None) => (Status::Ok, "its own cgroup"),
+        (Source::Scope(Bus::System), _) => (Status::Ok, "a system scope"),
+        (Source::Scope(Bus::User), _) => (Status::Ok, "a user scope"),
+    };
+    check(status, "cgroups from", format!("{way}: {}", d.why))
+}
+
+/// The layout as a scope from the user manager will see it: beneath the user manager's own
+/// cgroup (`user@<uid>.service`), whose controllers are what systemd delegated to the user.
+fn user_manager_view(layout: &Layout) -> Layout {
+    let uid = nix::unistd::geteuid().as_raw();
+    let mut seen = layout.clone();
+    if let Some(h) = seen.unified.as_mut() {
+        let manager = format!("/user.slice/user-{uid}.slice/user@{uid}.service");
+        if h.mount.join(manager.trim_start_matches('/')).is_dir() {
+            h.own = manager;
+        }
+    }
+    seen
 }
 
 fn v1_missing_meaning(c: &str) -> &'static str {

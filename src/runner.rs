@@ -465,6 +465,7 @@ mod tests {
             uid: Some(0),
             pid_max: None,
             autogroup: None,
+            cgroup_source: None,
         }
     }
 

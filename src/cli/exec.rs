@@ -66,10 +66,11 @@ pub fn exec(args: &ExecArgs) -> anyhow::Result<u8> {
             "limitlab exec needs root to create cgroups and namespaces; run it with sudo",
         ));
     }
-    let layout = Layout::detect()?;
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
-    super::in_harness_leaf(&layout, || run(&plan, &layout, args))
+    super::as_harness("limitlab exec", |layout, _| {
+        super::in_harness_leaf(layout, || run(&plan, layout, args))
+    })
 }
 
 /// A duplicate of a standard stream, or `None` where it is closed.

@@ -5,12 +5,13 @@ mod info;
 mod report;
 mod run;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::host::{self, Status};
 use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
+use crate::sandbox::cgroup::grant::{self, Grant};
 use crate::sandbox::cgroup::{Layout, emergency_teardown};
 use crate::sandbox::init;
 use crate::workloads;
@@ -328,24 +329,22 @@ fn doctor() -> u8 {
 
 /// Removes leftovers; returns a line per leftover about what was done.
 fn clean_leftovers(layout: &Layout) -> Vec<String> {
-    layout
-        .leftovers()
-        .into_iter()
-        .map(|l| {
-            let c = emergency_teardown(&l.dirs);
-            let mut line = format!(
-                "removed {} (left by harness pid {}): {} process(es) killed, {} cgroup dir(s)",
-                l.name,
-                l.owner,
-                c.killed,
-                l.dirs.len() - c.stuck.len()
-            );
-            for (d, e) in &c.stuck {
-                line += &format!("; could not remove {}: {e}", d.display());
-            }
-            line
-        })
-        .collect()
+    let mut lines = grant::stale_scopes();
+    lines.extend(layout.leftovers().into_iter().map(|l| {
+        let c = emergency_teardown(&l.dirs);
+        let mut line = format!(
+            "removed {} (left by harness pid {}): {} process(es) killed, {} cgroup dir(s)",
+            l.name,
+            l.owner,
+            c.killed,
+            l.dirs.len() - c.stuck.len()
+        );
+        for (d, e) in &c.stuck {
+            line += &format!("; could not remove {}: {e}", d.display());
+        }
+        line
+    }));
+    lines
 }
 
 fn clean() -> anyhow::Result<u8> {
@@ -362,6 +361,42 @@ fn clean() -> anyhow::Result<u8> {
     }
     let stuck = lines.iter().any(|l| l.contains("could not remove"));
     Ok(if stuck { Exit::Internal } else { Exit::Held }.into())
+}
+
+/// Runs `f` as a harness beneath the cgroup limitlab may use ([`Grant`]): where systemd owns
+/// the tree and limitlab's own cgroup is not its to manage, this first gets a delegated
+/// scope from systemd and moves the harness into it; `f` gets the layout as seen from there.
+/// The scope is given back afterwards, whatever happened; a failure to give it back is a
+/// leak (exit 4). A host problem (exit 3) says where the cgroups came from and why.
+fn as_harness(
+    description: &str,
+    f: impl FnOnce(&Layout, &Grant) -> anyhow::Result<u8>,
+) -> anyhow::Result<u8> {
+    let mut grant = Grant::obtain(description)?;
+    if let Some(e) = &grant.decision().unreachable {
+        eprintln!(
+            "limitlab: systemd owns the cgroup tree but could not be asked for a cgroup ({e}); working beneath this process's own cgroup, as on a host without systemd"
+        );
+    }
+    let outcome = Layout::detect()
+        .map_err(anyhow::Error::from)
+        .and_then(|layout| f(&layout, &grant))
+        .map_err(|e| {
+            if exit_of(&e) == Exit::Host && Path::new("/run/systemd/system").exists() {
+                e.context(grant.context())
+            } else {
+                e
+            }
+        });
+    let left = grant.release();
+    if left.is_empty() {
+        return outcome;
+    }
+    let msg = format!("could not give the systemd scope back: {}", left.join("; "));
+    Err(match outcome {
+        Ok(_) => crate::coded(Exit::Internal, msg),
+        Err(e) => e.context(msg),
+    })
 }
 
 /// Runs `f` as a harness: on pure v2 from a delegated cgroup the harness first moves into a

@@ -84,7 +84,20 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     for p in loaded.iter().flat_map(|l| &l.plans) {
         crate::runner::preflight(p, Some(&facts))?;
     }
-    let layout = Layout::detect()?;
+    super::as_harness(
+        &format!("limitlab run {}", names.join(" ")),
+        |layout, grant| harness(&loaded, args, layout.clone(), grant),
+    )
+}
+
+/// The run as a harness, beneath the cgroup `grant` gave: host checks, leftovers, the
+/// supervisor, then every scenario.
+fn harness(
+    loaded: &[Loaded],
+    args: &RunArgs,
+    layout: Layout,
+    grant: &crate::sandbox::cgroup::grant::Grant,
+) -> anyhow::Result<u8> {
     if rootless::active() {
         let plans: Vec<&RunPlan> = loaded.iter().flat_map(|l| &l.plans).collect();
         if let Some(p) = plans.iter().find(|p| p.target.is_some()) {
@@ -101,7 +114,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
             return Err(coded(Exit::Host, why));
         }
     }
-    let host = HostFacts::probe(Some(&layout));
+    let mut host = HostFacts::probe(Some(&layout));
+    host.cgroup_source = Some(grant.describe());
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
     // What an earlier harness killed with SIGKILL left behind goes first.
@@ -117,7 +131,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
             host,
             supervisor: Some(Arc::new(supervisor)),
         };
-        run_all(&loaded, &env, args)
+        run_all(loaded, &env, args)
     })
 }
 

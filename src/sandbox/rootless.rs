@@ -211,7 +211,7 @@ fn delegation(layout: &Layout, limits: &[&LimitsPlan]) -> Vec<Piece> {
     };
     let how = match layout.mode {
         Mode::V2 => {
-            "run limitlab in a delegated cgroup of its own: `systemd-run --user --scope -p Delegate=yes limitlab run ...`"
+            "where systemd runs, limitlab asks the user manager for a delegated scope by itself (is the user manager running? `loginctl enable-linger` or a login session starts it); elsewhere run limitlab in a delegated cgroup of its own, e.g. `systemd-run --user --scope -p Delegate=yes limitlab run ...`"
         }
         _ => {
             "cgroup v1 has no delegation of its own: an administrator makes a cgroup for you in each hierarchy listed, chowns it and its cgroup.procs and tasks (cgroup.procs and cgroup.subtree_control on cgroup2) to you, and moves your shell into it (README: Running without root)"
@@ -256,19 +256,30 @@ fn delegation(layout: &Layout, limits: &[&LimitsPlan]) -> Vec<Piece> {
     out
 }
 
+/// The drop-in that makes systemd's user manager delegate every controller limitlab uses.
+pub const DELEGATE_DROPIN: &str = "/etc/systemd/system/user@.service.d/delegate.conf";
+
 /// On cgroup v2 a delegated cgroup offers its sandboxes only the controllers its parent
 /// enabled for it.
 fn v2_controllers(dir: &Path, limits: &[&LimitsPlan]) -> Vec<Piece> {
     let available = std::fs::read_to_string(dir.join("cgroup.controllers")).unwrap_or_default();
-    let mut wanted = vec![("pids", "a fork bomb cannot be capped without it")];
-    if limits.iter().any(|l| l.memory_max().is_some()) {
-        wanted.push(("memory", "memory limits and the memory ceiling need it"));
+    let mut wanted = vec![(
+        "pids",
+        "every run needs it (limits.pids, and the safety ceiling: a fork bomb cannot be capped without it)",
+    )];
+    if limits.iter().any(|l| l.memory.is_some()) {
+        wanted.push(("memory", "the scenario key limits.memory needs it"));
+    } else if limits.iter().any(|l| l.memory_max().is_some()) {
+        wanted.push((
+            "memory",
+            "the memory ceiling (--memory-ceiling, half the host's memory by default) needs it",
+        ));
     }
     if limits.iter().any(|l| l.cpu.is_some()) {
-        wanted.push(("cpu", "limits.cpu needs it"));
+        wanted.push(("cpu", "the scenario key limits.cpu needs it"));
     }
     if limits.iter().any(|l| l.cpuset.is_some()) {
-        wanted.push(("cpuset", "limits.cpuset needs it"));
+        wanted.push(("cpuset", "the scenario key limits.cpuset needs it"));
     }
     wanted
         .into_iter()
@@ -280,7 +291,7 @@ fn v2_controllers(dir: &Path, limits: &[&LimitsPlan]) -> Vec<Piece> {
                     format!("{c} controller"),
                     false,
                     format!(
-                        "not delegated to {} (its cgroup.controllers: {:?}), and {why}; systemd delegates a controller to users only when user@.service says so (`Delegate=pids memory cpu` in `systemctl edit user@.service`)",
+                        "the {c} controller is not delegated to {} (its cgroup.controllers: {:?}), and {why}; systemd's user manager delegates to users only the controllers user@.service names (pids and memory everywhere, cpu since systemd 252): as root, create {DELEGATE_DROPIN} with the two lines `[Service]` and `Delegate=pids memory cpu cpuset io`, run `systemctl daemon-reload`, and log in again",
                         dir.display(),
                         available.trim()
                     ),

@@ -140,6 +140,7 @@ pub fn run(samples: usize) -> RunRecord {
             uid: Some(0),
             pid_max: Some(4_194_304),
             autogroup: Some(false),
+            cgroup_source: None,
         },
         started_at: "2026-01-01T00:00:00.000Z".into(),
         limits: Vec::new(),

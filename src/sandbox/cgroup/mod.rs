@@ -11,7 +11,9 @@
 //! hierarchy. The root path is a parameter so tests build fake trees in a tempdir.
 //! This module (and its `v1`, `v2`, `hybrid` files) is the only place cgroup files are written.
 
+pub mod grant;
 pub mod hybrid;
+pub mod systemd;
 pub mod v1;
 pub mod v2;
 

@@ -1,0 +1,462 @@
+//! Where limitlab may create its cgroups, and who gave them: the one place that answers it.
+//!
+//! - **Its own cgroup**, when nobody else owns the tree (no systemd: a container, a CI
+//!   machine like this project's, a VM with another init), or when systemd delegated that
+//!   cgroup to limitlab (`systemd-run --scope -p Delegate=yes limitlab ...`, a
+//!   `Delegate=yes` service) and limitlab is alone in it.
+//! - **A transient scope from systemd**, when systemd owns the tree
+//!   (`/run/systemd/system` exists) and limitlab's own cgroup is not delegated, or is shared
+//!   with other processes (a login session's scope holds the shell and sudo; a CI runner's
+//!   service holds the agent). systemd's delegation rules forbid writing into such a cgroup,
+//!   and cgroup v2's "no internal processes" rule forbids its children controllers anyway.
+//!   limitlab then asks systemd (the system manager as root, the user's own manager
+//!   without root) for `limitlab-<pid>.scope` with `Delegate=yes` and itself in it, as
+//!   runc's, crun's and podman's systemd drivers do, and works only inside that scope.
+//!
+//! [`decide`] says which, without changing anything (for `doctor`); [`Grant::obtain`] acts on
+//! it before the layout is read; [`Grant::release`] (or drop) gives the scope back at the end.
+
+use std::path::Path;
+
+use super::systemd::{self, Bus, ScopeSpec, UnitInfo};
+use super::{CgroupError, Layout, Mode};
+
+/// Set to `no` to never ask systemd for a scope (work beneath the harness's own cgroup as on
+/// a host without systemd); anything else, or unset, asks where needed.
+pub const SYSTEMD_ENV: &str = "LIMITLAB_SYSTEMD";
+
+/// Where the sandboxes' cgroups come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Beneath the cgroup the harness was started in.
+    Own,
+    /// A delegated transient scope from this systemd manager.
+    Scope(Bus),
+}
+
+/// What [`decide`] found, and why.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub source: Source,
+    /// One sentence: why this source.
+    pub why: String,
+    /// Where systemd owns the tree but could not be asked: what went wrong. The run then
+    /// works beneath its own cgroup, as without systemd.
+    pub unreachable: Option<String>,
+    /// The unit the harness is in now, where systemd told.
+    pub unit: Option<UnitInfo>,
+}
+
+/// The facts [`decide`] weighs (a parameter, so tests need no systemd).
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// `/run/systemd/system` exists: systemd is the init and owns the cgroup tree.
+    pub systemd_owns: bool,
+    /// The user opted out with `LIMITLAB_SYSTEMD=no`.
+    pub opted_out: bool,
+    pub root: bool,
+    pub mode: Option<Mode>,
+    /// The harness's own cgroup (the cgroup2 one where there is one).
+    pub own: String,
+    /// How many other processes share it.
+    pub others: usize,
+}
+
+impl Facts {
+    /// The facts of this process on this host.
+    pub fn here(layout: Option<&Layout>) -> Facts {
+        let (own, others) = layout
+            .and_then(|l| l.unified.as_ref().or_else(|| l.v1.get("pids")))
+            .map(|h| {
+                let me = std::process::id();
+                let others = super::procs(&h.own_dir())
+                    .iter()
+                    .filter(|p| i64::from(**p) != i64::from(me))
+                    .count();
+                (h.own.clone(), others)
+            })
+            .unwrap_or_default();
+        Facts {
+            systemd_owns: Path::new("/run/systemd/system").exists(),
+            opted_out: std::env::var(SYSTEMD_ENV).is_ok_and(|v| v == "no" || v == "0"),
+            root: nix::unistd::geteuid().is_root(),
+            mode: layout.map(|l| l.mode),
+            own,
+            others,
+        }
+    }
+}
+
+/// Decides where this run's cgroups come from. `unit_of` asks systemd which unit the
+/// harness is in (a parameter so tests can answer for it).
+pub fn decide_with(
+    facts: &Facts,
+    unit_of: impl FnOnce(Bus) -> Result<Option<UnitInfo>, systemd::SystemdError>,
+) -> Decision {
+    let own = |why: String, unreachable: Option<String>, unit: Option<UnitInfo>| Decision {
+        source: Source::Own,
+        why,
+        unreachable,
+        unit,
+    };
+    if !facts.systemd_owns {
+        return own(
+            format!(
+                "systemd does not manage this cgroup tree (no /run/systemd/system), so limitlab creates its cgroups beneath its own ({})",
+                facts.own
+            ),
+            None,
+            None,
+        );
+    }
+    if facts.opted_out {
+        return own(
+            format!(
+                "{SYSTEMD_ENV}=no: limitlab does not ask systemd and creates its cgroups beneath its own ({})",
+                facts.own
+            ),
+            None,
+            None,
+        );
+    }
+    let bus = Bus::for_euid(facts.root);
+    let unit = match unit_of(bus) {
+        Ok(u) => u,
+        Err(e) => {
+            return own(
+                format!(
+                    "systemd owns the cgroup tree but could not be asked for a cgroup ({e}), so limitlab works beneath its own ({}) as on a host without systemd",
+                    facts.own
+                ),
+                Some(e.to_string()),
+                None,
+            );
+        }
+    };
+    // On v2 a shared cgroup cannot give children controllers; on v1 it could, but the
+    // cgroup still is not limitlab's to write unless delegated.
+    let shared = facts.others > 0 && matches!(facts.mode, Some(Mode::V2) | None);
+    let scope = |why: String, unit: Option<UnitInfo>| Decision {
+        source: Source::Scope(bus),
+        why: format!(
+            "{why}, so limitlab asks {} for a delegated scope of its own (limitlab-<pid>.scope in {})",
+            bus.name(),
+            bus.slice()
+        ),
+        unreachable: None,
+        unit,
+    };
+    match unit {
+        Some(u) if u.delegate && !shared => own(
+            format!(
+                "limitlab's cgroup {} belongs to {}, which systemd delegates (Delegate=yes), and limitlab is alone in it",
+                facts.own, u.name
+            ),
+            None,
+            Some(u),
+        ),
+        Some(u) if u.delegate => {
+            let why = format!(
+                "limitlab's cgroup {} belongs to {}, which is delegated but shared with {} other process(es) (cgroup v2 gives a cgroup with processes no child controllers)",
+                facts.own, u.name, facts.others
+            );
+            scope(why, Some(u))
+        }
+        Some(u) => {
+            let shared_text = if facts.others > 0 {
+                format!(", and shared with {} other process(es)", facts.others)
+            } else {
+                String::new()
+            };
+            let why = format!(
+                "limitlab's cgroup {} belongs to {}, which systemd owns and did not delegate{shared_text}",
+                facts.own, u.name
+            );
+            scope(why, Some(u))
+        }
+        None => scope(
+            format!(
+                "{} has no unit for limitlab's cgroup {}",
+                bus.name(),
+                facts.own
+            ),
+            None,
+        ),
+    }
+}
+
+/// [`decide_with`] on this host, asking systemd.
+pub fn decide(layout: Option<&Layout>) -> Decision {
+    let facts = Facts::here(layout);
+    decide_with(&facts, |bus| systemd::unit_of(bus, std::process::id()))
+}
+
+/// A scope limitlab got from systemd and is in.
+#[derive(Debug)]
+struct Scope {
+    bus: Bus,
+    name: String,
+    pid: u32,
+    /// The unit the harness came from, to move back into at the end (root only: a user
+    /// manager cannot move a process into a login session's scope).
+    home: Option<String>,
+}
+
+/// The cgroup this run may create its sandboxes beneath, and who gave it. Obtain it before
+/// [`Layout::detect`]: getting a scope moves the harness.
+#[derive(Debug)]
+pub struct Grant {
+    decision: Decision,
+    scope: Option<Scope>,
+}
+
+impl Grant {
+    /// Decides, and where a scope is needed gets it from systemd: `limitlab-<pid>.scope`
+    /// with `Delegate=yes`, the harness in it, `description` naming the run. When systemd
+    /// cannot be asked the run works beneath its own cgroup and the decision says why.
+    pub fn obtain(description: &str) -> Result<Grant, CgroupError> {
+        let layout = Layout::detect().ok();
+        let decision = decide(layout.as_ref());
+        let Source::Scope(bus) = decision.source else {
+            return Ok(Grant {
+                decision,
+                scope: None,
+            });
+        };
+        let pid = std::process::id();
+        let spec = ScopeSpec {
+            name: format!("limitlab-{pid}.scope"),
+            description: description.to_string(),
+            slice: bus.slice().to_string(),
+            pid,
+        };
+        systemd::start_scope(bus, &spec).map_err(|e| {
+            CgroupError::Unsupported(format!(
+                "{}; but systemd did not give it: {e}",
+                decision.why
+            ))
+        })?;
+        let home = match bus {
+            Bus::System => decision.unit.as_ref().map(|u| u.name.clone()),
+            Bus::User => None,
+        };
+        Ok(Grant {
+            decision,
+            scope: Some(Scope {
+                bus,
+                name: spec.name,
+                pid,
+                home,
+            }),
+        })
+    }
+
+    /// A grant that asks nobody: beneath the harness's own cgroup (tests, `__` commands).
+    pub fn own(why: impl Into<String>) -> Grant {
+        Grant {
+            decision: Decision {
+                source: Source::Own,
+                why: why.into(),
+                unreachable: None,
+                unit: None,
+            },
+            scope: None,
+        }
+    }
+
+    pub fn decision(&self) -> &Decision {
+        &self.decision
+    }
+
+    /// The scope's unit name, where systemd gave one.
+    pub fn scope_unit(&self) -> Option<&str> {
+        self.scope.as_ref().map(|s| s.name.as_str())
+    }
+
+    /// One line for the run's record: `systemd scope limitlab-812.scope (system manager)`.
+    pub fn describe(&self) -> String {
+        match &self.scope {
+            Some(s) => format!("systemd scope {} ({})", s.name, s.bus.name()),
+            None => match &self.decision.unreachable {
+                Some(e) => format!("own cgroup (systemd could not be asked: {e})"),
+                None => "own cgroup".to_string(),
+            },
+        }
+    }
+
+    /// What to add to a host error that happened beneath this grant: why the cgroup came
+    /// from where it did (the D-Bus failure included).
+    pub fn context(&self) -> String {
+        format!("where limitlab's cgroups come from: {}", self.decision.why)
+    }
+
+    /// Gives the scope back: as root the harness moves back into the unit it came from
+    /// (through systemd), then the scope is stopped and, if it failed, reset. A user
+    /// manager cannot move the harness back into a login session, so there the harness
+    /// stays in its scope, which systemd stops and collects the moment the harness exits.
+    /// Call it after the sandboxes and the harness's leaf are gone. Returns what could not
+    /// be done.
+    pub fn release(&mut self) -> Vec<String> {
+        let Some(s) = self.scope.take() else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        let Some(home) = &s.home else {
+            return problems;
+        };
+        if let Err(e) = systemd::attach(s.bus, home, s.pid) {
+            // Stopping the scope now would kill the harness: leave it to end with it.
+            problems.push(format!(
+                "{e} (the scope {} ends when limitlab exits)",
+                s.name
+            ));
+            return problems;
+        }
+        if let Err(e) = systemd::stop(s.bus, &s.name) {
+            problems.push(e.to_string());
+        }
+        if let Ok(Some(state)) = systemd::active_state(s.bus, &s.name)
+            && state == "failed"
+            && let Err(e) = systemd::reset_failed(s.bus, &s.name)
+        {
+            problems.push(e.to_string());
+        }
+        problems
+    }
+}
+
+impl Drop for Grant {
+    fn drop(&mut self) {
+        let _ = self.release();
+    }
+}
+
+/// Scopes of harnesses that are gone (killed before they could give theirs back): systemd
+/// removes an empty scope by itself, but one left `failed` lingers until reset. Stops and
+/// resets each; returns a line per scope.
+pub fn stale_scopes() -> Vec<String> {
+    if !Path::new("/run/systemd/system").exists() {
+        return Vec::new();
+    }
+    let bus = Bus::for_euid(nix::unistd::geteuid().is_root());
+    let Ok(units) = systemd::units_matching(bus, "limitlab-*.scope") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, state) in units {
+        let owner = name
+            .strip_prefix("limitlab-")
+            .and_then(|r| r.strip_suffix(".scope"))
+            .and_then(|p| p.parse::<u32>().ok());
+        let alive = owner.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if alive {
+            continue;
+        }
+        let stopped = systemd::stop(bus, &name);
+        let reset = systemd::reset_failed(bus, &name);
+        out.push(match (stopped, reset) {
+            (Ok(()), Ok(())) => format!("stopped {name} ({state}), left by a harness that is gone"),
+            (Err(e), _) | (_, Err(e)) => format!("could not remove {name}: {e}"),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(systemd_owns: bool, others: usize) -> Facts {
+        Facts {
+            systemd_owns,
+            opted_out: false,
+            root: true,
+            mode: Some(Mode::V2),
+            own: "/user.slice/user-0.slice/session-3.scope".into(),
+            others,
+        }
+    }
+
+    fn unit(name: &str, delegate: bool) -> Option<UnitInfo> {
+        Some(UnitInfo {
+            name: name.into(),
+            delegate,
+            control_group: format!("/x/{name}"),
+        })
+    }
+
+    #[test]
+    fn without_systemd_the_own_cgroup_is_used_and_nobody_is_asked() {
+        let d = decide_with(&facts(false, 3), |_| panic!("systemd is not asked"));
+        assert_eq!(d.source, Source::Own);
+        assert!(d.why.contains("no /run/systemd/system"), "{}", d.why);
+    }
+
+    #[test]
+    fn a_login_session_scope_gets_a_system_scope() {
+        let d = decide_with(&facts(true, 2), |bus| {
+            assert_eq!(bus, Bus::System);
+            Ok(unit("session-3.scope", false))
+        });
+        assert_eq!(d.source, Source::Scope(Bus::System));
+        assert!(d.why.contains("session-3.scope"), "{}", d.why);
+        assert!(d.why.contains("did not delegate"), "{}", d.why);
+        assert!(d.why.contains("shared with 2 other"), "{}", d.why);
+        assert!(d.why.contains("system.slice"), "{}", d.why);
+    }
+
+    #[test]
+    fn alone_in_a_unit_that_is_not_delegated_still_gets_a_scope() {
+        // systemd owns that cgroup: writing its subtree_control is not limitlab's to do.
+        let d = decide_with(&facts(true, 0), |_| Ok(unit("ci-runner.service", false)));
+        assert_eq!(d.source, Source::Scope(Bus::System));
+    }
+
+    #[test]
+    fn alone_in_a_delegated_unit_uses_it() {
+        let d = decide_with(&facts(true, 0), |_| Ok(unit("run-r1.scope", true)));
+        assert_eq!(d.source, Source::Own);
+        assert!(d.why.contains("Delegate=yes"), "{}", d.why);
+        let shared = decide_with(&facts(true, 1), |_| Ok(unit("run-r1.scope", true)));
+        assert_eq!(shared.source, Source::Scope(Bus::System));
+        assert!(
+            shared.why.contains("delegated but shared"),
+            "{}",
+            shared.why
+        );
+    }
+
+    #[test]
+    fn rootless_asks_the_user_manager() {
+        let mut f = facts(true, 1);
+        f.root = false;
+        let d = decide_with(&f, |bus| {
+            assert_eq!(bus, Bus::User);
+            Ok(None)
+        });
+        assert_eq!(d.source, Source::Scope(Bus::User));
+        assert!(d.why.contains("app.slice"), "{}", d.why);
+    }
+
+    #[test]
+    fn an_unreachable_systemd_means_the_own_cgroup_and_says_why() {
+        let d = decide_with(&facts(true, 2), |bus| {
+            Err(systemd::SystemdError::Unreachable {
+                which: bus.name(),
+                source: zbus::Error::Failure("no socket".into()),
+            })
+        });
+        assert_eq!(d.source, Source::Own);
+        assert!(d.why.contains("could not be asked"), "{}", d.why);
+        assert!(d.unreachable.unwrap().contains("no socket"));
+    }
+
+    #[test]
+    fn opting_out_asks_nobody() {
+        let mut f = facts(true, 2);
+        f.opted_out = true;
+        let d = decide_with(&f, |_| panic!("systemd is not asked"));
+        assert_eq!(d.source, Source::Own);
+        assert!(d.why.contains("LIMITLAB_SYSTEMD=no"), "{}", d.why);
+    }
+}

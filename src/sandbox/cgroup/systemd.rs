@@ -1,0 +1,438 @@
+//! Talking to systemd over D-Bus: the few calls limitlab needs to get a cgroup of its own
+//! where systemd owns the tree, the way runc's and crun's systemd drivers and
+//! `systemd-run --scope` do it.
+//!
+//! - [`unit_of`]: which unit a process belongs to, whether that unit is delegated
+//!   (`Delegate=yes`), and its cgroup;
+//! - [`start_scope`]: `StartTransientUnit` of a `Delegate=yes` scope holding the harness,
+//!   waiting for the job's `JobRemoved` with result `done`;
+//! - [`attach`], [`stop`], [`reset_failed`]: the end of a run.
+//!
+//! The harness is synchronous. Every call here opens its own connection on a thread of its
+//! own, runs one `zbus::block_on` there and closes the connection before the thread ends, so
+//! the async runtime lives only inside the call and no thread is left running when it
+//! returns. Each call has a deadline: a systemd that does not answer is an error, not a hang.
+
+use std::time::Duration;
+
+use zbus::{OwnedObjectPath, OwnedVariant, Variant};
+use zbus_systemd::systemd1::{ManagerProxy, ScopeProxy, ServiceProxy, UnitProxy};
+
+/// Which systemd instance: the system manager (root) or the calling user's own manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bus {
+    System,
+    User,
+}
+
+impl Bus {
+    /// The bus a process with this effective uid talks to its manager on.
+    pub fn for_euid(root: bool) -> Bus {
+        if root { Bus::System } else { Bus::User }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Bus::System => "the system manager",
+            Bus::User => "the user manager",
+        }
+    }
+
+    /// The slice limitlab's scopes go in: the one `systemd-run --scope` uses for each
+    /// manager, so an administrator's limits on it apply to limitlab too.
+    pub fn slice(self) -> &'static str {
+        match self {
+            Bus::System => "system.slice",
+            Bus::User => "app.slice",
+        }
+    }
+
+    async fn connect(self) -> zbus::Result<zbus::Connection> {
+        let builder = match self {
+            Bus::System => zbus::connection::Builder::system(),
+            Bus::User => match std::env::var_os("DBUS_SESSION_BUS_ADDRESS") {
+                Some(_) => zbus::connection::Builder::session(),
+                // sudo and su drop the address; the user manager's bus is at a fixed place.
+                None => {
+                    let dir = std::env::var("XDG_RUNTIME_DIR").unwrap_or_else(|_| {
+                        format!("/run/user/{}", nix::unistd::geteuid().as_raw())
+                    });
+                    zbus::connection::Builder::address(format!("unix:path={dir}/bus").as_str())
+                }
+            },
+        };
+        builder.method_timeout(CALL_TIMEOUT).build().await
+    }
+}
+
+/// How long one method call may take.
+const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a job (starting or stopping the scope) may take, on top of the call.
+const JOB_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SystemdError {
+    /// The bus could not be reached (no socket, no permission, no systemd on it).
+    #[error("cannot reach {which} over D-Bus: {source}")]
+    Unreachable {
+        which: &'static str,
+        source: zbus::Error,
+    },
+    /// systemd answered with an error.
+    #[error("{what}: {source}")]
+    Call { what: String, source: zbus::Error },
+    /// The job ended with another result than `done`.
+    #[error("{what}: the job ended with result {result:?}")]
+    Job { what: String, result: String },
+    #[error("{what}: systemd did not answer within {secs} s")]
+    Timeout { what: String, secs: u64 },
+}
+
+impl SystemdError {
+    /// Whether systemd refused a property it does not know (an older version).
+    fn unknown_property(&self) -> bool {
+        matches!(self, SystemdError::Call { source, .. } if source.to_string().contains("Cannot set property"))
+    }
+}
+
+/// Runs `f` against a fresh connection to `bus` on a thread of its own, with a deadline.
+fn call<T, F, Fut>(bus: Bus, what: &str, deadline: Duration, f: F) -> Result<T, SystemdError>
+where
+    T: Send + 'static,
+    F: FnOnce(zbus::Connection) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<T, SystemdError>>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    let which = bus.name();
+    let worker = std::thread::Builder::new()
+        .name("limitlab-dbus".into())
+        .spawn(move || {
+            let out = zbus::block_on(async move {
+                let conn = bus
+                    .connect()
+                    .await
+                    .map_err(|source| SystemdError::Unreachable { which, source })?;
+                let out = f(conn.clone()).await;
+                // Closing here, inside the runtime, leaves no helper thread behind.
+                let _ = conn.close().await;
+                out
+            });
+            let _ = tx.send(out);
+        })
+        .map_err(|e| SystemdError::Call {
+            what: what.to_string(),
+            source: zbus::Error::InputOutput(std::sync::Arc::new(e)),
+        })?;
+    match rx.recv_timeout(deadline) {
+        Ok(out) => {
+            let _ = worker.join();
+            out
+        }
+        Err(_) => Err(SystemdError::Timeout {
+            what: what.to_string(),
+            secs: deadline.as_secs(),
+        }),
+    }
+}
+
+fn failed(what: &str) -> impl FnOnce(zbus::Error) -> SystemdError + '_ {
+    move |source| SystemdError::Call {
+        what: what.to_string(),
+        source,
+    }
+}
+
+/// The unit a process belongs to, as its manager sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitInfo {
+    /// `session-3.scope`, `ci-runner.service`, ...
+    pub name: String,
+    /// Whether the unit has `Delegate=yes`: its subtree is the process's to manage.
+    pub delegate: bool,
+    /// Its cgroup, relative to the cgroup root: `/user.slice/user-0.slice/session-3.scope`.
+    pub control_group: String,
+}
+
+/// Which unit process `pid` belongs to. `Ok(None)` when the manager knows no unit for it (a
+/// user manager asked about a process of a login session).
+pub fn unit_of(bus: Bus, pid: u32) -> Result<Option<UnitInfo>, SystemdError> {
+    call(bus, "GetUnitByPID", CALL_TIMEOUT, move |conn| async move {
+        let manager = ManagerProxy::new(&conn)
+            .await
+            .map_err(failed("GetUnitByPID"))?;
+        let path = match manager.get_unit_by_pid(pid).await {
+            Ok(p) => p,
+            Err(zbus::Error::MethodError(name, _, _))
+                if name.as_str() == "org.freedesktop.systemd1.NoUnitForPID" =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(failed("GetUnitByPID")(e)),
+        };
+        let unit = UnitProxy::builder(&conn)
+            .path(path.clone())
+            .build()
+            .await
+            .map_err(failed("unit"))?;
+        let name = unit.id().await.map_err(failed("unit Id"))?;
+        let (delegate, control_group) = if name.ends_with(".scope") {
+            let s = ScopeProxy::builder(&conn)
+                .path(path)
+                .build()
+                .await
+                .map_err(failed("scope"))?;
+            (
+                s.delegate().await.unwrap_or(false),
+                s.control_group().await.unwrap_or_default(),
+            )
+        } else if name.ends_with(".service") {
+            let s = ServiceProxy::builder(&conn)
+                .path(path)
+                .build()
+                .await
+                .map_err(failed("service"))?;
+            (
+                s.delegate().await.unwrap_or(false),
+                s.control_group().await.unwrap_or_default(),
+            )
+        } else {
+            // Slices, and the root: never delegated.
+            (false, String::new())
+        };
+        Ok(Some(UnitInfo {
+            name,
+            delegate,
+            control_group,
+        }))
+    })
+}
+
+/// What a transient scope is made with.
+#[derive(Debug, Clone)]
+pub struct ScopeSpec {
+    /// `limitlab-<pid>.scope`.
+    pub name: String,
+    pub description: String,
+    pub slice: String,
+    /// The process that goes in it: the harness.
+    pub pid: u32,
+}
+
+fn value(v: Variant<'_>) -> OwnedVariant {
+    // Only a variant holding a file descriptor can fail to convert (the descriptor is
+    // duplicated), and those go through `fd_value`.
+    OwnedVariant::try_from(v).unwrap_or_else(|_| OwnedVariant::from(false))
+}
+
+/// Starts a transient `Delegate=yes` scope holding `spec.pid` and waits until systemd says
+/// the job is done: from then on the process is in the scope's cgroup, which is its to
+/// manage. The scope goes away when its last process does (`CollectMode=inactive-or-failed`
+/// removes even a failed one), so a harness killed with SIGKILL leaves no unit behind.
+pub fn start_scope(bus: Bus, spec: &ScopeSpec) -> Result<(), SystemdError> {
+    match start_scope_with(bus, spec, true) {
+        // systemd before 253 has no PIDFDs: the pid itself will do (the harness is alive and
+        // calling, so the pid cannot have been reused).
+        Err(e) if e.unknown_property() => start_scope_with(bus, spec, false),
+        other => other,
+    }
+}
+
+fn start_scope_with(bus: Bus, spec: &ScopeSpec, pidfd: bool) -> Result<(), SystemdError> {
+    let spec = spec.clone();
+    let what = format!("start {}", spec.name);
+    let what2 = what.clone();
+    call(
+        bus,
+        &what,
+        CALL_TIMEOUT + JOB_TIMEOUT,
+        move |conn| async move {
+            let what = what2;
+            let manager = ManagerProxy::new(&conn).await.map_err(failed(&what))?;
+            // Listen before asking, or the signal can come before the reply.
+            let mut removed = manager.receive_job_removed().await.map_err(failed(&what))?;
+            manager.subscribe().await.map_err(failed(&what))?;
+            let pids = if pidfd {
+                let fd = crate::sandbox::sys::pidfd_open(spec.pid as i32)
+                    .map_err(|e| failed(&what)(zbus::Error::InputOutput(std::sync::Arc::new(e))))?;
+                let fds = OwnedVariant::try_from(Variant::from(vec![zbus::Fd::from(fd)]))
+                    .map_err(failed(&what))?;
+                ("PIDFDs".to_string(), fds)
+            } else {
+                ("PIDs".to_string(), value(Variant::from(vec![spec.pid])))
+            };
+            let properties = vec![
+                (
+                    "Description".to_string(),
+                    value(Variant::from(spec.description.as_str())),
+                ),
+                (
+                    "Slice".to_string(),
+                    value(Variant::from(spec.slice.as_str())),
+                ),
+                ("Delegate".to_string(), value(Variant::from(true))),
+                (
+                    "CollectMode".to_string(),
+                    value(Variant::from("inactive-or-failed")),
+                ),
+                // Stopped with the harness, not ordered after shutdown.target.
+                (
+                    "DefaultDependencies".to_string(),
+                    value(Variant::from(false)),
+                ),
+                pids,
+            ];
+            let job = manager
+                .start_transient_unit(spec.name.clone(), "fail".into(), properties, Vec::new())
+                .await
+                .map_err(failed(&what))?;
+            wait_job(&mut removed, &job, &what).await
+        },
+    )
+}
+
+/// Waits for `JobRemoved` of `job`; `done` is success.
+async fn wait_job(
+    removed: &mut zbus_systemd::systemd1::JobRemovedStream,
+    job: &OwnedObjectPath,
+    what: &str,
+) -> Result<(), SystemdError> {
+    use futures_util::StreamExt;
+    while let Some(signal) = removed.next().await {
+        let Ok(args) = signal.args() else { continue };
+        if args.job.as_str() != job.as_str() {
+            continue;
+        }
+        return if args.result == "done" {
+            Ok(())
+        } else {
+            Err(SystemdError::Job {
+                what: what.to_string(),
+                result: args.result.clone(),
+            })
+        };
+    }
+    Err(SystemdError::Job {
+        what: what.to_string(),
+        result: "(the bus connection closed)".into(),
+    })
+}
+
+/// Moves `pid` into `unit`'s own cgroup, through systemd (the sanctioned way to move a process
+/// between units: limitlab never writes a unit's `cgroup.procs` that was not delegated).
+pub fn attach(bus: Bus, unit: &str, pid: u32) -> Result<(), SystemdError> {
+    let unit = unit.to_string();
+    let what = format!("move pid {pid} back into {unit}");
+    let what2 = what.clone();
+    call(bus, &what, CALL_TIMEOUT, move |conn| async move {
+        let manager = ManagerProxy::new(&conn).await.map_err(failed(&what2))?;
+        manager
+            .attach_processes_to_unit(unit, String::new(), vec![pid])
+            .await
+            .map_err(failed(&what2))
+    })
+}
+
+/// Stops `unit` and waits for the job; a unit that is gone already counts as stopped.
+pub fn stop(bus: Bus, unit: &str) -> Result<(), SystemdError> {
+    let unit = unit.to_string();
+    let what = format!("stop {unit}");
+    let what2 = what.clone();
+    call(
+        bus,
+        &what,
+        CALL_TIMEOUT + JOB_TIMEOUT,
+        move |conn| async move {
+            let what = what2;
+            let manager = ManagerProxy::new(&conn).await.map_err(failed(&what))?;
+            let mut removed = manager.receive_job_removed().await.map_err(failed(&what))?;
+            manager.subscribe().await.map_err(failed(&what))?;
+            match manager.stop_unit(unit, "replace".into()).await {
+                Ok(job) => wait_job(&mut removed, &job, &what).await,
+                Err(zbus::Error::MethodError(name, _, _))
+                    if name.as_str() == "org.freedesktop.systemd1.NoSuchUnit" =>
+                {
+                    Ok(())
+                }
+                Err(e) => Err(failed(&what)(e)),
+            }
+        },
+    )
+}
+
+/// The unit's `ActiveState` (`active`, `failed`, ...); `None` when systemd has no such unit.
+pub fn active_state(bus: Bus, unit: &str) -> Result<Option<String>, SystemdError> {
+    let unit = unit.to_string();
+    call(bus, "GetUnit", CALL_TIMEOUT, move |conn| async move {
+        let manager = ManagerProxy::new(&conn).await.map_err(failed("GetUnit"))?;
+        let path = match manager.get_unit(unit).await {
+            Ok(p) => p,
+            Err(zbus::Error::MethodError(name, _, _))
+                if name.as_str() == "org.freedesktop.systemd1.NoSuchUnit" =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(failed("GetUnit")(e)),
+        };
+        let u = UnitProxy::builder(&conn)
+            .path(path)
+            .build()
+            .await
+            .map_err(failed("unit"))?;
+        u.active_state()
+            .await
+            .map(Some)
+            .map_err(failed("ActiveState"))
+    })
+}
+
+/// Forgets a failed unit's state (`systemctl reset-failed`).
+pub fn reset_failed(bus: Bus, unit: &str) -> Result<(), SystemdError> {
+    let unit = unit.to_string();
+    call(
+        bus,
+        "ResetFailedUnit",
+        CALL_TIMEOUT,
+        move |conn| async move {
+            let manager = ManagerProxy::new(&conn)
+                .await
+                .map_err(failed("ResetFailedUnit"))?;
+            match manager.reset_failed_unit(unit).await {
+                Err(zbus::Error::MethodError(name, _, _))
+                    if name.as_str() == "org.freedesktop.systemd1.NoSuchUnit" =>
+                {
+                    Ok(())
+                }
+                other => other.map_err(failed("ResetFailedUnit")),
+            }
+        },
+    )
+}
+
+/// The units matching `pattern` (e.g. `limitlab-*.scope`), with their `ActiveState`.
+pub fn units_matching(bus: Bus, pattern: &str) -> Result<Vec<(String, String)>, SystemdError> {
+    let pattern = pattern.to_string();
+    call(
+        bus,
+        "ListUnitsByPatterns",
+        CALL_TIMEOUT,
+        move |conn| async move {
+            let manager = ManagerProxy::new(&conn)
+                .await
+                .map_err(failed("ListUnitsByPatterns"))?;
+            let units = manager
+                .list_units_by_patterns(Vec::new(), vec![pattern])
+                .await
+                .map_err(failed("ListUnitsByPatterns"))?;
+            Ok(units.into_iter().map(|u| (u.0, u.3)).collect())
+        },
+    )
+}
+
+/// The manager's version (`252.36-1~deb12u1`), for doctor and the report.
+pub fn version(bus: Bus) -> Result<String, SystemdError> {
+    call(bus, "Version", CALL_TIMEOUT, move |conn| async move {
+        let manager = ManagerProxy::new(&conn).await.map_err(failed("Version"))?;
+        manager.version().await.map_err(failed("Version"))
+    })
+}
