@@ -29,8 +29,8 @@ Examples:
   limitlab compare results/old results/new --tolerance 20      gate on regressions
   limitlab validate scenarios/*.toml            check files without running anything
   limitlab doctor                               what this machine can and cannot do
-  systemd-run --user --scope -p Delegate=yes limitlab run scenarios/forkbomb.toml
-                                                without root: a user namespace and a delegated cgroup
+  limitlab run scenarios/forkbomb.toml          (not root) rootless: a user namespace, and under
+                                                systemd a delegated scope from your user manager
 
 Exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input or usage,
 3 the host cannot run it (a controller missing; without root, no user namespaces or no

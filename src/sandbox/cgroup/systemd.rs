@@ -92,7 +92,13 @@ pub enum SystemdError {
 impl SystemdError {
     /// Whether systemd refused a property it does not know (an older version).
     fn unknown_property(&self) -> bool {
-        matches!(self, SystemdError::Call { source, .. } if source.to_string().contains("Cannot set property"))
+        let SystemdError::Call { source, .. } = self else {
+            return false;
+        };
+        // systemd says "Cannot set property PIDFDs, or unknown property." (a
+        // PropertyReadOnly error, which zbus reports as one of its fdo errors).
+        let text = source.to_string();
+        text.contains("PIDFDs") || text.contains("Cannot set property")
     }
 }
 
