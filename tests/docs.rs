@@ -198,3 +198,87 @@ fn every_key_is_documented_with_an_example_and_sizes_and_durations_with_a_unit()
     }
     assert_eq!(unit("limits.cpu").as_deref(), Some("cores"));
 }
+
+/// The steps of a CI example, as (name, run) pairs, from a parsed GitHub workflow.
+fn workflow_steps(doc: &yaml_rust2::Yaml) -> Vec<(String, String)> {
+    let jobs = doc["jobs"].as_hash().expect("a workflow has jobs");
+    jobs.values()
+        .flat_map(|job| job["steps"].as_vec().cloned().unwrap_or_default())
+        .map(|step| {
+            let field = |k: &str| step[k].as_str().unwrap_or_default().to_string();
+            (
+                format!("{}{}", field("name"), field("uses")),
+                field("run") + &format!("{:?}", step["with"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_ci_examples_parse_and_run_the_gate() {
+    use yaml_rust2::YamlLoader;
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let gh = YamlLoader::load_from_str(&read("docs/ci/github-actions.yml"))
+        .expect("docs/ci/github-actions.yml is YAML");
+    let steps = workflow_steps(&gh[0]);
+    let run = |needle: &str| steps.iter().any(|(_, r)| r.contains(needle));
+    assert!(run("cargo build --release"), "{steps:?}");
+    assert!(
+        run("sudo ./limitlab run scenarios/*.toml --junit junit.xml --out results"),
+        "{steps:?}"
+    );
+    let upload = steps
+        .iter()
+        .find(|(n, _)| n.contains("actions/upload-artifact"))
+        .expect("the results are uploaded");
+    assert!(
+        upload.1.contains("results/") && upload.1.contains("junit.xml"),
+        "{upload:?}"
+    );
+    // The binary the workflow installs is where this project's build puts it.
+    let config = read(".cargo/config.toml");
+    assert!(config.contains("x86_64-unknown-linux-gnu"), "{config}");
+    assert!(run("target/x86_64-unknown-linux-gnu/release/limitlab"));
+
+    let gl = YamlLoader::load_from_str(&read("docs/ci/gitlab-ci.yml"))
+        .expect("docs/ci/gitlab-ci.yml is YAML");
+    let job = &gl[0]["limitlab"];
+    let script: Vec<&str> = job["script"]
+        .as_vec()
+        .expect("the job has a script")
+        .iter()
+        .filter_map(|l| l.as_str())
+        .collect();
+    assert!(
+        script
+            .iter()
+            .any(|l| l.contains("limitlab run scenarios/*.toml --junit junit.xml")),
+        "{script:?}"
+    );
+    assert_eq!(
+        job["artifacts"]["reports"]["junit"].as_str(),
+        Some("junit.xml")
+    );
+    assert_eq!(job["artifacts"]["when"].as_str(), Some("always"));
+}
+
+#[test]
+fn doctor_says_where_the_cgroups_come_from() {
+    let o = limitlab().arg("doctor").output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.contains("cgroups from"))
+        .unwrap_or_else(|| panic!("no 'cgroups from' line:\n{out}"));
+    if std::path::Path::new("/run/systemd/system").exists() {
+        assert!(
+            line.contains("scope")
+                || line.contains("delegat")
+                || line.contains("could not be asked"),
+            "{line}"
+        );
+    } else {
+        assert!(line.contains("its own cgroup"), "{line}");
+        assert!(line.contains("no /run/systemd/system"), "{line}");
+    }
+}
