@@ -48,21 +48,46 @@ impl Bus {
         }
     }
 
+    /// Where this manager listens: its bus first (the system bus; the user's session bus),
+    /// then the manager's own private socket, which `systemctl` uses and which needs no bus
+    /// daemon (Debian's user bus exists only with dbus-user-session installed).
+    fn addresses(self) -> Vec<(String, bool)> {
+        match self {
+            Bus::System => vec![
+                (
+                    std::env::var("DBUS_SYSTEM_BUS_ADDRESS")
+                        .unwrap_or_else(|_| "unix:path=/run/dbus/system_bus_socket".to_string()),
+                    false,
+                ),
+                ("unix:path=/run/systemd/private".to_string(), true),
+            ],
+            Bus::User => {
+                // sudo and su drop the variables; the user's runtime dir is at a fixed place.
+                let dir = std::env::var("XDG_RUNTIME_DIR")
+                    .unwrap_or_else(|_| format!("/run/user/{}", nix::unistd::geteuid().as_raw()));
+                let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+                    .unwrap_or_else(|_| format!("unix:path={dir}/bus"));
+                vec![
+                    (bus, false),
+                    (format!("unix:path={dir}/systemd/private"), true),
+                ]
+            }
+        }
+    }
+
     async fn connect(self) -> zbus::Result<zbus::Connection> {
-        let builder = match self {
-            Bus::System => zbus::connection::Builder::system(),
-            Bus::User => match std::env::var_os("DBUS_SESSION_BUS_ADDRESS") {
-                Some(_) => zbus::connection::Builder::session(),
-                // sudo and su drop the address; the user manager's bus is at a fixed place.
-                None => {
-                    let dir = std::env::var("XDG_RUNTIME_DIR").unwrap_or_else(|_| {
-                        format!("/run/user/{}", nix::unistd::geteuid().as_raw())
-                    });
-                    zbus::connection::Builder::address(format!("unix:path={dir}/bus").as_str())
-                }
-            },
-        };
-        builder.method_timeout(CALL_TIMEOUT).build().await
+        let mut tried = Vec::new();
+        for (address, p2p) in self.addresses() {
+            let mut builder = zbus::connection::Builder::address(address.as_str());
+            if p2p {
+                builder = builder.p2p();
+            }
+            match builder.method_timeout(CALL_TIMEOUT).build().await {
+                Ok(c) => return Ok(c),
+                Err(e) => tried.push(format!("{address}: {e}")),
+            }
+        }
+        Err(zbus::Error::Failure(tried.join("; ")))
     }
 }
 
@@ -256,7 +281,7 @@ fn start_scope_with(bus: Bus, spec: &ScopeSpec, pidfd: bool) -> Result<(), Syste
             let what = what2;
             let manager = ManagerProxy::new(&conn).await.map_err(failed(&what))?;
             // Listen before asking, or the signal can come before the reply.
-            let mut removed = manager.receive_job_removed().await.map_err(failed(&what))?;
+            let mut removed = job_removed(&conn).await.map_err(failed(&what))?;
             manager.subscribe().await.map_err(failed(&what))?;
             let pids = if pidfd {
                 let fd = crate::sandbox::sys::pidfd_open(spec.pid as i32)
@@ -297,24 +322,42 @@ fn start_scope_with(bus: Bus, spec: &ScopeSpec, pidfd: bool) -> Result<(), Syste
     )
 }
 
+/// The manager's `JobRemoved` signals. A match rule without a sender, not the proxy's
+/// stream: on a private socket there is no bus to say who owns `org.freedesktop.systemd1`,
+/// and the signals come with no sender at all.
+async fn job_removed(conn: &zbus::Connection) -> zbus::Result<zbus::MessageStream> {
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .interface("org.freedesktop.systemd1.Manager")
+        .member("JobRemoved")
+        .build()?;
+    zbus::MessageStream::for_match_rule(rule, conn, None).await
+}
+
 /// Waits for `JobRemoved` of `job`; `done` is success.
 async fn wait_job(
-    removed: &mut zbus_systemd::systemd1::JobRemovedStream,
+    removed: &mut zbus::MessageStream,
     job: &OwnedObjectPath,
     what: &str,
 ) -> Result<(), SystemdError> {
     use futures_util::StreamExt;
-    while let Some(signal) = removed.next().await {
-        let Ok(args) = signal.args() else { continue };
-        if args.job.as_str() != job.as_str() {
+    while let Some(msg) = removed.next().await {
+        let Ok(msg) = msg else { continue };
+        let body = msg.body();
+        let Ok((_id, path, _unit, result)) =
+            body.deserialize::<(u32, zbus::ObjectPath<'_>, String, String)>()
+        else {
+            continue;
+        };
+        if path.as_str() != job.as_str() {
             continue;
         }
-        return if args.result == "done" {
+        return if result == "done" {
             Ok(())
         } else {
             Err(SystemdError::Job {
                 what: what.to_string(),
-                result: args.result.clone(),
+                result,
             })
         };
     }
@@ -351,7 +394,7 @@ pub fn stop(bus: Bus, unit: &str) -> Result<(), SystemdError> {
         move |conn| async move {
             let what = what2;
             let manager = ManagerProxy::new(&conn).await.map_err(failed(&what))?;
-            let mut removed = manager.receive_job_removed().await.map_err(failed(&what))?;
+            let mut removed = job_removed(&conn).await.map_err(failed(&what))?;
             manager.subscribe().await.map_err(failed(&what))?;
             match manager.stop_unit(unit, "replace".into()).await {
                 Ok(job) => wait_job(&mut removed, &job, &what).await,
