@@ -366,19 +366,18 @@ fn clean() -> anyhow::Result<u8> {
 /// Runs `f` as a harness beneath the cgroup limitlab may use ([`Grant`]): where systemd owns
 /// the tree and limitlab's own cgroup is not its to manage, this first gets a delegated
 /// scope from systemd and moves the harness into it; `f` gets the layout as seen from there.
-/// The scope is given back afterwards, whatever happened; a failure to give it back is a
-/// leak (exit 4). A host problem (exit 3) says where the cgroups came from and why.
+/// A host problem (exit 3) says where the cgroups came from and why.
 fn as_harness(
     description: &str,
     f: impl FnOnce(&Layout, &Grant) -> anyhow::Result<u8>,
 ) -> anyhow::Result<u8> {
-    let mut grant = Grant::obtain(description)?;
+    let grant = Grant::obtain(description)?;
     if let Some(e) = &grant.decision().unreachable {
         eprintln!(
             "limitlab: systemd owns the cgroup tree but could not be asked for a cgroup ({e}); working beneath this process's own cgroup, as on a host without systemd"
         );
     }
-    let outcome = Layout::detect()
+    Layout::detect()
         .map_err(anyhow::Error::from)
         .and_then(|layout| f(&layout, &grant))
         .map_err(|e| {
@@ -387,16 +386,7 @@ fn as_harness(
             } else {
                 e
             }
-        });
-    let left = grant.release();
-    if left.is_empty() {
-        return outcome;
-    }
-    let msg = format!("could not give the systemd scope back: {}", left.join("; "));
-    Err(match outcome {
-        Ok(_) => crate::coded(Exit::Internal, msg),
-        Err(e) => e.context(msg),
-    })
+        })
 }
 
 /// Runs `f` as a harness: on pure v2 from a delegated cgroup the harness first moves into a

@@ -14,7 +14,18 @@
 //!   runc's, crun's and podman's systemd drivers do, and works only inside that scope.
 //!
 //! [`decide`] says which, without changing anything (for `doctor`); [`Grant::obtain`] acts on
-//! it before the layout is read; [`Grant::release`] (or drop) gives the scope back at the end.
+//! it before the layout is read.
+//!
+//! The harness stays in its scope until it exits, and the scope ends with it, as with
+//! `systemd-run --scope`: systemd stops a scope whose last process is gone and collects it
+//! (`CollectMode=inactive-or-failed`), after a normal end as after a SIGKILL. Stopping it
+//! earlier would kill the harness, and moving the harness back out first is refused:
+//! systemd (252, in the VM stage) answers `AttachProcessesToUnit` into a login session's
+//! scope or a service that is not delegated with "Process migration not available on
+//! non-delegated units". The sandboxes' cgroups inside it are gone before the harness
+//! exits (teardown), so nothing but the harness's own empty leaf is left for systemd to
+//! remove with the scope. [`stale_scopes`] stops and resets any scope whose harness is gone
+//! but which lingers anyway (at the start of every run, and in `limitlab clean`).
 
 use std::path::Path;
 
@@ -196,10 +207,6 @@ pub fn decide(layout: Option<&Layout>) -> Decision {
 struct Scope {
     bus: Bus,
     name: String,
-    pid: u32,
-    /// The unit the harness came from, to move back into at the end (root only: a user
-    /// manager cannot move a process into a login session's scope).
-    home: Option<String>,
 }
 
 /// The cgroup this run may create its sandboxes beneath, and who gave it. Obtain it before
@@ -236,17 +243,11 @@ impl Grant {
                 decision.why
             ))
         })?;
-        let home = match bus {
-            Bus::System => decision.unit.as_ref().map(|u| u.name.clone()),
-            Bus::User => None,
-        };
         Ok(Grant {
             decision,
             scope: Some(Scope {
                 bus,
                 name: spec.name,
-                pid,
-                home,
             }),
         })
     }
@@ -288,46 +289,6 @@ impl Grant {
     /// from where it did (the D-Bus failure included).
     pub fn context(&self) -> String {
         format!("where limitlab's cgroups come from: {}", self.decision.why)
-    }
-
-    /// Gives the scope back: as root the harness moves back into the unit it came from
-    /// (through systemd), then the scope is stopped and, if it failed, reset. A user
-    /// manager cannot move the harness back into a login session, so there the harness
-    /// stays in its scope, which systemd stops and collects the moment the harness exits.
-    /// Call it after the sandboxes and the harness's leaf are gone. Returns what could not
-    /// be done.
-    pub fn release(&mut self) -> Vec<String> {
-        let Some(s) = self.scope.take() else {
-            return Vec::new();
-        };
-        let mut problems = Vec::new();
-        let Some(home) = &s.home else {
-            return problems;
-        };
-        if let Err(e) = systemd::attach(s.bus, home, s.pid) {
-            // Stopping the scope now would kill the harness: leave it to end with it.
-            problems.push(format!(
-                "{e} (the scope {} ends when limitlab exits)",
-                s.name
-            ));
-            return problems;
-        }
-        if let Err(e) = systemd::stop(s.bus, &s.name) {
-            problems.push(e.to_string());
-        }
-        if let Ok(Some(state)) = systemd::active_state(s.bus, &s.name)
-            && state == "failed"
-            && let Err(e) = systemd::reset_failed(s.bus, &s.name)
-        {
-            problems.push(e.to_string());
-        }
-        problems
-    }
-}
-
-impl Drop for Grant {
-    fn drop(&mut self) {
-        let _ = self.release();
     }
 }
 

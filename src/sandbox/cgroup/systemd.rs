@@ -6,7 +6,7 @@
 //!   (`Delegate=yes`), and its cgroup;
 //! - [`start_scope`]: `StartTransientUnit` of a `Delegate=yes` scope holding the harness,
 //!   waiting for the job's `JobRemoved` with result `done`;
-//! - [`attach`], [`stop`], [`reset_failed`]: the end of a run.
+//! - [`units_matching`], [`stop`], [`reset_failed`]: scopes whose harness is gone.
 //!
 //! The harness is synchronous. Every call here opens its own connection on a thread of its
 //! own, runs one `zbus::block_on` there and closes the connection before the thread ends, so
@@ -115,15 +115,16 @@ pub enum SystemdError {
 }
 
 impl SystemdError {
-    /// Whether systemd refused a property it does not know (an older version).
-    fn unknown_property(&self) -> bool {
+    /// The property systemd refused because it does not know it (an older version):
+    /// "Cannot set property PIDFDs, or unknown property." (a PropertyReadOnly error, which
+    /// zbus reports as one of its fdo errors).
+    fn unknown_property(&self) -> Option<String> {
         let SystemdError::Call { source, .. } = self else {
-            return false;
+            return None;
         };
-        // systemd says "Cannot set property PIDFDs, or unknown property." (a
-        // PropertyReadOnly error, which zbus reports as one of its fdo errors).
         let text = source.to_string();
-        text.contains("PIDFDs") || text.contains("Cannot set property")
+        let rest = &text[text.find("Cannot set property ")? + "Cannot set property ".len()..];
+        Some(rest.split([',', ' ', '.']).next()?.to_string())
     }
 }
 
@@ -258,19 +259,53 @@ fn value(v: Variant<'_>) -> OwnedVariant {
 
 /// Starts a transient `Delegate=yes` scope holding `spec.pid` and waits until systemd says
 /// the job is done: from then on the process is in the scope's cgroup, which is its to
-/// manage. The scope goes away when its last process does (`CollectMode=inactive-or-failed`
-/// removes even a failed one), so a harness killed with SIGKILL leaves no unit behind.
+/// manage. The scope ends when its last process does, and `CollectMode=inactive-or-failed`
+/// removes it then, failed or not, so a harness killed with SIGKILL leaves no unit behind.
+///
+/// A property this systemd does not know is left out and the call made again (each at
+/// most once): `PIDFDs` (systemd 253) falls back to `PIDs`, which is as safe here since
+/// the harness is alive and calling, so its pid cannot have been reused; without
+/// `OOMPolicy` (scopes have it since 253) an older systemd never stops a scope for an OOM
+/// kill anyway.
 pub fn start_scope(bus: Bus, spec: &ScopeSpec) -> Result<(), SystemdError> {
-    match start_scope_with(bus, spec, true) {
-        // systemd before 253 has no PIDFDs: the pid itself will do (the harness is alive and
-        // calling, so the pid cannot have been reused).
-        Err(e) if e.unknown_property() => start_scope_with(bus, spec, false),
-        other => other,
+    let mut optional = vec![ScopeExtra::PidFd, ScopeExtra::OomContinue];
+    loop {
+        match start_scope_with(bus, spec, &optional) {
+            Err(e) if e.unknown_property().is_some() => {
+                let name = e.unknown_property().unwrap_or_default();
+                let before = optional.len();
+                optional.retain(|x| x.property() != name);
+                if optional.len() == before {
+                    return Err(e);
+                }
+            }
+            other => return other,
+        }
     }
 }
 
-fn start_scope_with(bus: Bus, spec: &ScopeSpec, pidfd: bool) -> Result<(), SystemdError> {
+/// Scope properties that only newer systemd versions take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeExtra {
+    /// `PIDFDs` instead of `PIDs`.
+    PidFd,
+    /// `OOMPolicy=continue`: the OOM killer at work in a sandbox is what a run measures;
+    /// it must not stop the scope, and the harness with it.
+    OomContinue,
+}
+
+impl ScopeExtra {
+    fn property(self) -> &'static str {
+        match self {
+            ScopeExtra::PidFd => "PIDFDs",
+            ScopeExtra::OomContinue => "OOMPolicy",
+        }
+    }
+}
+
+fn start_scope_with(bus: Bus, spec: &ScopeSpec, extra: &[ScopeExtra]) -> Result<(), SystemdError> {
     let spec = spec.clone();
+    let extra = extra.to_vec();
     let what = format!("start {}", spec.name);
     let what2 = what.clone();
     call(
@@ -283,16 +318,7 @@ fn start_scope_with(bus: Bus, spec: &ScopeSpec, pidfd: bool) -> Result<(), Syste
             // Listen before asking, or the signal can come before the reply.
             let mut removed = job_removed(&conn).await.map_err(failed(&what))?;
             manager.subscribe().await.map_err(failed(&what))?;
-            let pids = if pidfd {
-                let fd = crate::sandbox::sys::pidfd_open(spec.pid as i32)
-                    .map_err(|e| failed(&what)(zbus::Error::InputOutput(std::sync::Arc::new(e))))?;
-                let fds = OwnedVariant::try_from(Variant::from(vec![zbus::Fd::from(fd)]))
-                    .map_err(failed(&what))?;
-                ("PIDFDs".to_string(), fds)
-            } else {
-                ("PIDs".to_string(), value(Variant::from(vec![spec.pid])))
-            };
-            let properties = vec![
+            let mut properties = vec![
                 (
                     "Description".to_string(),
                     value(Variant::from(spec.description.as_str())),
@@ -306,13 +332,24 @@ fn start_scope_with(bus: Bus, spec: &ScopeSpec, pidfd: bool) -> Result<(), Syste
                     "CollectMode".to_string(),
                     value(Variant::from("inactive-or-failed")),
                 ),
-                // Stopped with the harness, not ordered after shutdown.target.
+                // Not ordered after shutdown.target: it lives and ends with the harness.
                 (
                     "DefaultDependencies".to_string(),
                     value(Variant::from(false)),
                 ),
-                pids,
             ];
+            if extra.contains(&ScopeExtra::PidFd) {
+                let fd = crate::sandbox::sys::pidfd_open(spec.pid as i32)
+                    .map_err(|e| failed(&what)(zbus::Error::InputOutput(std::sync::Arc::new(e))))?;
+                let fds = OwnedVariant::try_from(Variant::from(vec![zbus::Fd::from(fd)]))
+                    .map_err(failed(&what))?;
+                properties.push(("PIDFDs".to_string(), fds));
+            } else {
+                properties.push(("PIDs".to_string(), value(Variant::from(vec![spec.pid]))));
+            }
+            if extra.contains(&ScopeExtra::OomContinue) {
+                properties.push(("OOMPolicy".to_string(), value(Variant::from("continue"))));
+            }
             let job = manager
                 .start_transient_unit(spec.name.clone(), "fail".into(), properties, Vec::new())
                 .await
@@ -367,21 +404,6 @@ async fn wait_job(
     })
 }
 
-/// Moves `pid` into `unit`'s own cgroup, through systemd (the sanctioned way to move a process
-/// between units: limitlab never writes a unit's `cgroup.procs` that was not delegated).
-pub fn attach(bus: Bus, unit: &str, pid: u32) -> Result<(), SystemdError> {
-    let unit = unit.to_string();
-    let what = format!("move pid {pid} back into {unit}");
-    let what2 = what.clone();
-    call(bus, &what, CALL_TIMEOUT, move |conn| async move {
-        let manager = ManagerProxy::new(&conn).await.map_err(failed(&what2))?;
-        manager
-            .attach_processes_to_unit(unit, String::new(), vec![pid])
-            .await
-            .map_err(failed(&what2))
-    })
-}
-
 /// Stops `unit` and waits for the job; a unit that is gone already counts as stopped.
 pub fn stop(bus: Bus, unit: &str) -> Result<(), SystemdError> {
     let unit = unit.to_string();
@@ -407,32 +429,6 @@ pub fn stop(bus: Bus, unit: &str) -> Result<(), SystemdError> {
             }
         },
     )
-}
-
-/// The unit's `ActiveState` (`active`, `failed`, ...); `None` when systemd has no such unit.
-pub fn active_state(bus: Bus, unit: &str) -> Result<Option<String>, SystemdError> {
-    let unit = unit.to_string();
-    call(bus, "GetUnit", CALL_TIMEOUT, move |conn| async move {
-        let manager = ManagerProxy::new(&conn).await.map_err(failed("GetUnit"))?;
-        let path = match manager.get_unit(unit).await {
-            Ok(p) => p,
-            Err(zbus::Error::MethodError(name, _, _))
-                if name.as_str() == "org.freedesktop.systemd1.NoSuchUnit" =>
-            {
-                return Ok(None);
-            }
-            Err(e) => return Err(failed("GetUnit")(e)),
-        };
-        let u = UnitProxy::builder(&conn)
-            .path(path)
-            .build()
-            .await
-            .map_err(failed("unit"))?;
-        u.active_state()
-            .await
-            .map(Some)
-            .map_err(failed("ActiveState"))
-    })
 }
 
 /// Forgets a failed unit's state (`systemctl reset-failed`).
@@ -484,4 +480,37 @@ pub fn version(bus: Bus) -> Result<String, SystemdError> {
         let manager = ManagerProxy::new(&conn).await.map_err(failed("Version"))?;
         manager.version().await.map_err(failed("Version"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_property_is_named_from_systemds_answer() {
+        let e = SystemdError::Call {
+            what: "start limitlab-1.scope".into(),
+            source: zbus::Error::Failure(
+                "org.freedesktop.DBus.Error.PropertyReadOnly: Cannot set property PIDFDs, or unknown property.".into(),
+            ),
+        };
+        assert_eq!(e.unknown_property().as_deref(), Some("PIDFDs"));
+        let other = SystemdError::Call {
+            what: "start".into(),
+            source: zbus::Error::Failure("Unit limitlab-1.scope already exists.".into()),
+        };
+        assert_eq!(other.unknown_property(), None);
+    }
+
+    #[test]
+    fn each_manager_is_tried_on_its_bus_then_its_private_socket() {
+        let user = Bus::User.addresses();
+        assert!(!user[0].1 && user[1].1, "{user:?}");
+        assert!(user[1].0.ends_with("/systemd/private"), "{user:?}");
+        let system = Bus::System.addresses();
+        assert_eq!(
+            system[1],
+            ("unix:path=/run/systemd/private".to_string(), true)
+        );
+    }
 }
