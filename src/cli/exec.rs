@@ -12,6 +12,7 @@ use super::ExecArgs;
 use crate::host::HostFacts;
 use crate::plan::{self, PlanOptions, RunPlan};
 use crate::sandbox::cgroup::Layout;
+use crate::sandbox::cgroup::grant::Grant;
 use crate::sandbox::proto::{self, InitMsg};
 use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
 use crate::scenario::Source;
@@ -68,8 +69,8 @@ pub fn exec(args: &ExecArgs) -> anyhow::Result<u8> {
     }
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
-    super::as_harness("limitlab exec", |layout, _| {
-        super::in_harness_leaf(layout, || run(&plan, layout, args))
+    super::as_harness("limitlab exec", |layout, grant| {
+        super::in_harness_leaf(layout, || run(&plan, layout, args, grant))
     })
 }
 
@@ -78,7 +79,7 @@ fn dup(fd: std::os::fd::BorrowedFd<'_>) -> Option<OwnedFd> {
     fd.try_clone_to_owned().ok()
 }
 
-fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs) -> anyhow::Result<u8> {
+fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyhow::Result<u8> {
     use std::os::fd::AsFd;
     let (tx, rx) = mpsc::channel();
     // No supervisor: the init dies with this process (PR_SET_PDEATHSIG) and takes the pid
@@ -149,7 +150,9 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs) -> anyhow::Result<u8> {
     let stuck = sandbox.remove();
     if args.time {
         eprintln!(
-            "limitlab exec: sandbox start to exec {}; teardown {:.2} ms ({})",
+            "limitlab exec: cgroups from {} in {:.2} ms; sandbox start to exec {}; teardown {:.2} ms ({})",
+            grant.describe(),
+            grant.took().as_secs_f64() * 1e3,
             start_ms
                 .map(|m| format!("{m:.2} ms"))
                 .unwrap_or_else(|| "n/a (the command never started)".into()),

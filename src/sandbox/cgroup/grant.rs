@@ -215,6 +215,8 @@ struct Scope {
 pub struct Grant {
     decision: Decision,
     scope: Option<Scope>,
+    /// How long deciding and getting it took (the D-Bus round trips included).
+    took: std::time::Duration,
 }
 
 impl Grant {
@@ -222,12 +224,14 @@ impl Grant {
     /// with `Delegate=yes`, the harness in it, `description` naming the run. When systemd
     /// cannot be asked the run works beneath its own cgroup and the decision says why.
     pub fn obtain(description: &str) -> Result<Grant, CgroupError> {
+        let started = std::time::Instant::now();
         let layout = Layout::detect().ok();
         let decision = decide(layout.as_ref());
         let Source::Scope(bus) = decision.source else {
             return Ok(Grant {
                 decision,
                 scope: None,
+                took: started.elapsed(),
             });
         };
         let pid = std::process::id();
@@ -249,6 +253,7 @@ impl Grant {
                 bus,
                 name: spec.name,
             }),
+            took: started.elapsed(),
         })
     }
 
@@ -262,11 +267,17 @@ impl Grant {
                 unit: None,
             },
             scope: None,
+            took: std::time::Duration::ZERO,
         }
     }
 
     pub fn decision(&self) -> &Decision {
         &self.decision
+    }
+
+    /// How long deciding and getting the cgroup took.
+    pub fn took(&self) -> std::time::Duration {
+        self.took
     }
 
     /// The scope's unit name, where systemd gave one.
