@@ -135,6 +135,7 @@ where
     F: FnOnce(zbus::Connection) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Result<T, SystemdError>>,
 {
+    let before = threads();
     let (tx, rx) = std::sync::mpsc::channel();
     let which = bus.name();
     let worker = std::thread::Builder::new()
@@ -159,12 +160,38 @@ where
     match rx.recv_timeout(deadline) {
         Ok(out) => {
             let _ = worker.join();
+            settle(&before);
             out
         }
         Err(_) => Err(SystemdError::Timeout {
             what: what.to_string(),
             secs: deadline.as_secs(),
         }),
+    }
+}
+
+/// This process's threads, by id.
+fn threads() -> Vec<String> {
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits (at most a second) until every thread started since `before` is gone from
+/// `/proc/self/task`. A joined thread can still be exiting: the kernel wakes the joiner
+/// (`CLONE_CHILD_CLEARTID`, in `exit_mm`) before it detaches the thread from its cgroup
+/// (`cgroup_exit`), and a moving process leaves an exiting thread behind. Seen in the
+/// systemd VM: the harness moved into its leaf right after getting its scope, but the scope
+/// still counted the D-Bus thread, and enabling controllers there failed with EBUSY in 8
+/// runs of 20.
+fn settle(before: &[String]) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    while threads().iter().any(|t| !before.contains(t)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_micros(200));
     }
 }
 
