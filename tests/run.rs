@@ -475,6 +475,21 @@ fn format_json_prints_each_summary_as_a_line() {
     let s: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(s["verdict"], "held");
     assert_eq!(s["scenario"]["name"], "json");
+    // Where the cgroups came from is recorded, and said in the report.
+    let from = s["host"]["cgroup_source"].as_str().unwrap_or_default();
+    if std::path::Path::new("/run/systemd/system").exists() {
+        assert!(
+            from.starts_with("systemd scope limitlab-") || from.starts_with("own cgroup"),
+            "{from}"
+        );
+    } else {
+        assert_eq!(from, "own cgroup");
+    }
+    let report = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
+    assert!(
+        report.contains(&format!("cgroups from | {from}")) || report.contains(from),
+        "{report}"
+    );
     assert_nothing_left();
 }
 

@@ -128,6 +128,9 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
                 .unwrap_or_default()
         ),
     ));
+    if let Some(from) = &h.cgroup_source {
+        facts.push(("cgroups from".into(), from.clone()));
+    }
     facts.push((
         "pressure (PSI)".into(),
         match h.psi_scope {
