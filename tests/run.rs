@@ -487,7 +487,7 @@ fn format_json_prints_each_summary_as_a_line() {
     }
     let report = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
     assert!(
-        report.contains(&format!("cgroups from | {from}")) || report.contains(from),
+        report.contains(&format!("| cgroups from | {from} |")),
         "{report}"
     );
     assert_nothing_left();
