@@ -152,6 +152,9 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
         .collect();
     let mut said: Vec<String> = s.notes.clone();
     said.extend(sentences(s));
+    if let Some(view) = &s.view {
+        said.push(view.sentence());
+    }
     if let Some(r) = &s.abort_reason {
         said.insert(0, format!("The run was aborted: {r}."));
     }

@@ -179,6 +179,25 @@ pub fn describe_mount(mount: &str) -> &'static str {
 /// program and the mount when it cannot be bound.
 pub fn config_for(plan: &RunPlan) -> Result<ViewConfig, String> {
     let mut cfg = plan.sandbox.view.clone();
+    for b in &cfg.binds {
+        if !b.source.exists() {
+            return Err(format!(
+                "{}: {} does not exist on the host",
+                b.why,
+                b.source.display()
+            ));
+        }
+    }
+    for d in &cfg.devices {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = std::fs::metadata(d).map(|m| m.file_type());
+        if !kind.is_ok_and(|t| t.is_char_device() || t.is_block_device()) {
+            return Err(format!(
+                "[sandbox] devices: {} is not a device node on this host",
+                d.display()
+            ));
+        }
+    }
     let joins = plan.target.as_ref().is_some_and(|t| t.joins_namespaces());
     if joins || !plan.has(Namespace::Mount) {
         return Ok(cfg);
