@@ -238,3 +238,29 @@ fn a_scenario_widens_the_view_only_as_it_says() {
     );
     assert_nothing_left();
 }
+
+#[test]
+fn list_and_the_docs_describe_the_view_and_its_keys() {
+    let o = limitlab().arg("list").output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let list = String::from_utf8_lossy(&o.stdout);
+    let docs = std::fs::read_to_string(root().join("docs/scenario.md")).unwrap();
+    for key in [
+        "sandbox.writable",
+        "[[sandbox.bind]]",
+        "sandbox.bind.source",
+        "sandbox.bind.target",
+        "sandbox.bind.writable",
+        "sandbox.devices",
+    ] {
+        assert!(list.contains(key), "limitlab list lacks {key}");
+        assert!(
+            docs.contains(&format!("`{key}`")),
+            "docs/scenario.md lacks {key}"
+        );
+    }
+    for text in ["What the workload sees", "/proc/kcore", "A `[target]` run"] {
+        assert!(list.contains(text), "limitlab list lacks {text:?}");
+        assert!(docs.contains(text), "docs/scenario.md lacks {text:?}");
+    }
+}

@@ -154,6 +154,33 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
+/// What the workload sees, in paragraphs (for `limitlab list` and docs/scenario.md).
+pub fn describe() -> Vec<String> {
+    let tmpfs: Vec<String> = PRIVATE_TMPFS
+        .iter()
+        .map(|p| p.to_string())
+        .chain(["/dev/shm".to_string()])
+        .collect();
+    vec![
+        format!(
+            "By default (with the mount namespace) the sandbox's view is as tight as `bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp`: the host's root and every mount beneath it read-only; private tmpfs mounts at {} (those that exist on the host), writable, charged to the sandbox's memory cgroup (a tmpfs hog meets the memory limit) and gone with the run.",
+            tmpfs.join(", ")
+        ),
+        format!(
+            "A minimal /dev: {} bound from the host, a private devpts (pts/ptmx, with the ptmx link), shm, and the links {}. A fresh /proc of the sandbox's pid namespace, and a fresh read-only sysfs of its network namespace (only lo), with the cgroupfs bound back beneath it read-only.",
+            DEVICES.join(", "),
+            DEV_LINKS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        ),
+        format!(
+            "Masked (runc's maskedPaths: /dev/null over a file, an empty read-only tmpfs over a directory): {}. Read-only (runc's readonlyPaths): {}.",
+            MASKED.join(", "),
+            READ_ONLY.join(", ")
+        ),
+        "A command workload whose program lies under a path the view hides (a test binary in a checkout under /tmp) is bound read-only at its own path; one that cannot be (missing, or under /dev, /proc or /sys) is refused before anything starts (exit 2). `[sandbox] writable`, `bind` and `devices` add to the view; nothing else does. Without the mount namespace the workload sees the host's filesystems as they are; without the network namespace /sys stays the host's (read-only); without the pid namespace /proc does.".into(),
+        "A `[target]` run that joins a container (pid, lxc, docker, podman) sees the target's own root, /dev, /proc and /sys, as the target's processes do, in a copy of its mount namespace where runc's masked and read-only paths are applied wherever the target has not already covered them, and its cgroupfs (where it is a mount of its own) is read-only; nothing changes for the target itself. A `cgroup` target gets the default view. summary.json's `view` and the report say what the run's view was.".into(),
+    ]
+}
+
 /// The mount of the default view that hides `path` of the host, if one does (a path under
 /// a private tmpfs, the minimal `/dev`, or the fresh `/proc` and `/sys`).
 pub fn hidden_by(path: &Path) -> Option<&'static str> {
