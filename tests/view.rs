@@ -264,3 +264,17 @@ fn list_and_the_docs_describe_the_view_and_its_keys() {
         assert!(docs.contains(text), "docs/scenario.md lacks {text:?}");
     }
 }
+
+#[test]
+fn doctor_says_which_parts_of_the_view_this_host_gives() {
+    let o = limitlab().arg("doctor").output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.contains("sandbox view"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("host root read-only") && line.contains("devpts"),
+        "{line}"
+    );
+}

@@ -181,6 +181,48 @@ pub fn describe() -> Vec<String> {
     ]
 }
 
+/// Which parts of the view this host can give, for `doctor`: whether all of it can (`false`
+/// means a run here fails at setup), and what, in one line.
+pub fn host_support(kernel: (u32, u32)) -> (bool, String) {
+    let filesystems = std::fs::read_to_string("/proc/filesystems").unwrap_or_default();
+    let has_fs = |fs: &str| {
+        filesystems
+            .lines()
+            .any(|l| l.split_whitespace().last() == Some(fs))
+    };
+    let mut missing = Vec::new();
+    if kernel < (5, 12) {
+        missing.push("mount_setattr (Linux 5.12) for the read-only root".to_string());
+    }
+    for fs in ["tmpfs", "devpts", "sysfs", "proc"] {
+        if !has_fs(fs) {
+            missing.push(format!("{fs} in /proc/filesystems"));
+        }
+    }
+    let exists = |p: &&str| Path::new(p).exists();
+    let tmpfs: Vec<&str> = PRIVATE_TMPFS.iter().copied().filter(exists).collect();
+    let nodes: Vec<&str> = DEVICES
+        .iter()
+        .copied()
+        .filter(|d| Path::new("/dev").join(d).exists())
+        .collect();
+    let masks: Vec<&str> = MASKED.iter().copied().filter(exists).collect();
+    let ro: Vec<&str> = READ_ONLY.iter().copied().filter(exists).collect();
+    let detail = format!(
+        "{}host root read-only; private tmpfs at {} and /dev/shm; /dev: {} and a private devpts; a fresh sysfs per network namespace; masks here: {}; read-only here: {} (the other runc paths do not exist on this host)",
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!("missing {}; ", missing.join(", "))
+        },
+        tmpfs.join(", "),
+        nodes.join(" "),
+        masks.join(", "),
+        ro.join(", "),
+    );
+    (missing.is_empty(), detail)
+}
+
 /// The mount of the default view that hides `path` of the host, if one does (a path under
 /// a private tmpfs, the minimal `/dev`, or the fresh `/proc` and `/sys`).
 pub fn hidden_by(path: &Path) -> Option<&'static str> {
