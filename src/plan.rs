@@ -686,6 +686,14 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         }
     }
 
+    // A run that joins a container sees the container's own filesystems.
+    if adds_to_view && target.as_ref().is_some_and(TargetSpec::joins_namespaces) {
+        e(
+            &path(&["sandbox"]),
+            "[sandbox] writable, bind and devices do not apply to a [target] that is a container: the workload sees the container's own filesystems (drop them, or use a cgroup target)".into(),
+        );
+    }
+
     // Attacking a container proves nothing if the container did not survive it. (A cgroup
     // target has no process of its own to survive.)
     if target.as_ref().is_some_and(TargetSpec::joins_namespaces)
@@ -1005,6 +1013,26 @@ interval = "5ms"
                 "[sandbox]\nrlimits = { as = \"1MiB\" }\n",
                 "sandbox.rlimits.as",
                 "too small",
+            ),
+            (
+                "[sandbox]\nwritable = [\"tmp\"]\n",
+                "sandbox.writable[0]",
+                "absolute path",
+            ),
+            (
+                "[sandbox]\nbind = [{ source = \"/srv\", target = \"/a/../b\" }]\n",
+                "sandbox.bind[0].target",
+                "without \"..\"",
+            ),
+            (
+                "[sandbox]\ndevices = [\"/etc/passwd\"]\n",
+                "sandbox.devices[0]",
+                "not a device path",
+            ),
+            (
+                "[sandbox]\nnamespaces = [\"pid\"]\ndevices = [\"/dev/fuse\"]\n",
+                "sandbox.namespaces",
+                "\"mount\" namespace",
             ),
             (
                 "[expect]\n\"pids.peek\" = \"<= 1\"\n",
