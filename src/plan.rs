@@ -126,7 +126,7 @@ pub struct SandboxPlan {
     /// The syscall filter: no new namespaces, no mounts, no keyrings inside.
     pub seccomp: bool,
     /// What the scenario adds to the default view (see [`crate::sandbox::view`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ViewConfig::is_empty")]
     pub view: ViewConfig,
 }
 

@@ -1,10 +1,12 @@
 //! The sandbox init (`limitlab __init`): pid 1 of the sandbox's pid namespace.
 //!
 //! It runs only after the harness put it into every cgroup. In order, each step saying why:
-//! own session, cgroup namespace, private mounts, fresh `/proc`, read-only cgroupfs, `lo`,
-//! hostname, rlimits, then it drops to the unprivileged ids with no capabilities and
-//! `no_new_privs`, reports ready, waits for the go, starts the workloads, and reaps every
-//! process until none is left.
+//! own session, cgroup namespace, the view ([`build_view`]: private mounts, read-only host
+//! root, fresh `/proc`, private tmpfs, minimal `/dev`, fresh sysfs, read-only cgroupfs, host
+//! paths bound in, runc's masked and read-only paths; a target run gets [`target_view`]),
+//! `lo`, hostname, rlimits, then it drops to the unprivileged ids with no capabilities and
+//! `no_new_privs`, reports ready with the view it built, waits for the go, starts the
+//! workloads, and reaps every process until none is left.
 
 use std::collections::HashMap;
 use std::ffi::CString;

@@ -74,6 +74,13 @@ pub struct ViewConfig {
     pub devices: Vec<PathBuf>,
 }
 
+impl ViewConfig {
+    /// Nothing added to the default view.
+    pub fn is_empty(&self) -> bool {
+        self.binds.is_empty() && self.devices.is_empty()
+    }
+}
+
 /// A writable mount of the view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WritableMount {
@@ -112,10 +119,11 @@ impl ViewReport {
             .writable
             .iter()
             .map(|w| {
-                let cap = w
-                    .size_cap
-                    .map(|c| format!(", at most {}", crate::units::format_size(c)))
-                    .unwrap_or_default();
+                let cap = match (w.size_cap, w.kind.as_str()) {
+                    (Some(c), _) => format!(", at most {}", crate::units::format_size(c)),
+                    (None, "tmpfs") => ", no cap of its own: the memory limit holds it".into(),
+                    (None, _) => String::new(),
+                };
                 format!("{} ({}{cap})", w.path.display(), w.kind)
             })
             .collect();
