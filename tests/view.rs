@@ -166,6 +166,11 @@ fn a_workload_that_cannot_start_is_an_error_of_its_own() {
     );
     let report = ran.read("report.md");
     assert!(report.contains("could not start"), "{report}");
+    assert!(!report.contains("not available"), "{report}");
+    let junit = limitlab().arg("report").arg(&ran.out).output().unwrap();
+    let said = String::from_utf8_lossy(&junit.stdout).into_owned()
+        + &String::from_utf8_lossy(&junit.stderr);
+    assert!(!said.contains("not available"), "{said}");
     assert_ne!(ran.output.status.code(), Some(0));
     assert_nothing_left();
 }
