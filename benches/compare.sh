@@ -159,7 +159,8 @@ leftovers() { # limitlab cgroups and sandbox processes left on the machine by ou
 say "1. sandbox start to workload exec (+ /bin/true + teardown), vs unshare and bwrap"
 c_ll="$LL exec --pids 1000 --memory 256MiB --cpu 1 -- /bin/true"
 c_unshare="unshare --pid --fork --mount --net --uts --ipc --mount-proc /bin/true"
-c_bwrap="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev /bin/true"
+# The same view as limitlab's default (read-only root, minimal /dev, fresh /proc, private /tmp).
+c_bwrap="bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp /bin/true"
 for r in $(seq "$START_ROUNDS"); do
   hyperfine -N --style none --warmup 5 --runs "$START_RUNS" --export-json "$work/start.$r.json" \
     "$c_ll" "$c_unshare" "$c_bwrap" >/dev/null
@@ -398,7 +399,7 @@ n = len(rows["start_ll"])
 r = med("start_ll") / med("start_unshare")
 row("1. sandbox start → /bin/true → teardown, whole process (median)", med("start_ll"), "ms", "`unshare --pid --fork --mount --net --uts --ipc --mount-proc`", med("start_unshare"), "ms", "ratio ≤ 1.0", r <= 1.0, n=n)
 r = med("start_ll") / med("start_bwrap")
-row("1b. the same, against bubblewrap", med("start_ll"), "ms", "`bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev`", med("start_bwrap"), "ms", "ratio ≤ 1.0", r <= 1.0)
+row("1b. the same, against bubblewrap", med("start_ll"), "ms", "`bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp`", med("start_bwrap"), "ms", "ratio ≤ 1.0", r <= 1.0)
 row("1c. start to exec inside limitlab (`exec --time`)", med("start_inside"), "ms", "—", None, "", "(detail)", True)
 leaks = sum(rows["teardown_leaked"])
 r = med("teardown_ll") / med("teardown_peer")

@@ -328,6 +328,9 @@ pub fn doctor() -> Vec<Check> {
     });
 
     let (maj, min) = facts.kernel_version();
+    let (whole, view) = crate::sandbox::view::host_support((maj, min));
+    let status = if whole { Status::Ok } else { Status::Missing };
+    out.push(check(status, "sandbox view", view));
     out.push(if (maj, min) >= (5, 7) {
         check(
             Status::Ok,

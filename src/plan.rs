@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::expect::Expectation;
 use crate::metrics;
+use crate::sandbox::view::{Bind, ViewConfig};
 use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, path};
 use crate::units;
 use crate::workloads::{self, Workload};
@@ -124,6 +125,9 @@ pub struct SandboxPlan {
     pub rlimits: RlimitsPlan,
     /// The syscall filter: no new namespaces, no mounts, no keyrings inside.
     pub seccomp: bool,
+    /// What the scenario adds to the default view (see [`crate::sandbox::view`]).
+    #[serde(default, skip_serializing_if = "ViewConfig::is_empty")]
+    pub view: ViewConfig,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -404,6 +408,78 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             .ok()
     });
 
+    // [sandbox] writable, bind, devices: what the scenario adds to the tight default view.
+    let mut view = ViewConfig::default();
+    let abs = |p: &str| -> Result<PathBuf, String> {
+        let pb = PathBuf::from(p);
+        let clean = pb.is_absolute()
+            && pb
+                .components()
+                .all(|c| !matches!(c, std::path::Component::ParentDir));
+        if !clean || pb == Path::new("/") {
+            return Err(format!(
+                "{p:?} is not allowed; use an absolute path without \"..\", other than /"
+            ));
+        }
+        Ok(pb)
+    };
+    for (i, p) in sb.writable.iter().flatten().enumerate() {
+        match abs(p) {
+            Ok(pb) => view.binds.push(Bind {
+                source: pb.clone(),
+                target: pb,
+                writable: true,
+                why: "[sandbox] writable".into(),
+            }),
+            Err(m) => e(&path(&["sandbox", "writable"]).index(i), m),
+        }
+    }
+    for (i, b) in sb.bind.iter().flatten().enumerate() {
+        let at = |key: &str| path(&["sandbox", "bind"]).index(i).key(key);
+        let source = abs(&b.source).map_err(|m| e(&at("source"), m)).ok();
+        let target = abs(b.target.as_deref().unwrap_or(&b.source))
+            .map_err(|m| e(&at("target"), m))
+            .ok();
+        if let (Some(source), Some(target)) = (source, target) {
+            view.binds.push(Bind {
+                source,
+                target,
+                writable: b.writable.unwrap_or(false),
+                why: "[sandbox] bind".into(),
+            });
+        }
+    }
+    for (i, d) in sb.devices.iter().flatten().enumerate() {
+        if let Ok(pb) = abs(d).map_err(|m| e(&path(&["sandbox", "devices"]).index(i), m)) {
+            let name = pb
+                .strip_prefix("/dev")
+                .ok()
+                .map(|n| n.as_os_str().to_owned());
+            match name {
+                Some(n)
+                    if !n.is_empty()
+                        && !pb.starts_with("/dev/shm")
+                        && !pb.starts_with("/dev/pts") =>
+                {
+                    view.devices.push(pb)
+                }
+                _ => e(
+                    &path(&["sandbox", "devices"]).index(i),
+                    format!(
+                        "{d:?} is not a device path; use a node under /dev, such as \"/dev/fuse\""
+                    ),
+                ),
+            }
+        }
+    }
+    let adds_to_view = sb.writable.is_some() || sb.bind.is_some() || sb.devices.is_some();
+    if adds_to_view && !namespaces.contains(&Namespace::Mount) {
+        e(
+            &path(&["sandbox", "namespaces"]),
+            "[sandbox] writable, bind and devices need the \"mount\" namespace (without one the sandbox sees the host's filesystems as they are)".into(),
+        );
+    }
+
     // [limits]
     let lim = sc.limits.clone().unwrap_or_default();
     let pids = match &lim.pids {
@@ -610,6 +686,14 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         }
     }
 
+    // A run that joins a container sees the container's own filesystems.
+    if adds_to_view && target.as_ref().is_some_and(TargetSpec::joins_namespaces) {
+        e(
+            &path(&["sandbox"]),
+            "[sandbox] writable, bind and devices do not apply to a [target] that is a container: the workload sees the container's own filesystems (drop them, or use a cgroup target)".into(),
+        );
+    }
+
     // Attacking a container proves nothing if the container did not survive it. (A cgroup
     // target has no process of its own to survive.)
     if target.as_ref().is_some_and(TargetSpec::joins_namespaces)
@@ -640,6 +724,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 address_space,
             },
             seccomp: sb.seccomp.unwrap_or(true),
+            view,
         },
         limits: LimitsPlan {
             pids,
@@ -928,6 +1013,26 @@ interval = "5ms"
                 "[sandbox]\nrlimits = { as = \"1MiB\" }\n",
                 "sandbox.rlimits.as",
                 "too small",
+            ),
+            (
+                "[sandbox]\nwritable = [\"tmp\"]\n",
+                "sandbox.writable[0]",
+                "absolute path",
+            ),
+            (
+                "[sandbox]\nbind = [{ source = \"/srv\", target = \"/a/../b\" }]\n",
+                "sandbox.bind[0].target",
+                "without \"..\"",
+            ),
+            (
+                "[sandbox]\ndevices = [\"/etc/passwd\"]\n",
+                "sandbox.devices[0]",
+                "not a device path",
+            ),
+            (
+                "[sandbox]\nnamespaces = [\"pid\"]\ndevices = [\"/dev/fuse\"]\n",
+                "sandbox.namespaces",
+                "\"mount\" namespace",
             ),
             (
                 "[expect]\n\"pids.peek\" = \"<= 1\"\n",

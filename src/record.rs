@@ -10,6 +10,7 @@ use crate::expect::Outcome;
 use crate::host::HostFacts;
 use crate::plan::RunPlan;
 use crate::sandbox::cgroup::LimitWritten;
+use crate::sandbox::view::ViewReport;
 
 /// Where pressure (PSI) figures come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +167,9 @@ pub struct RunRecord {
     pub aborted: Option<String>,
     /// The container or cgroup the run attacked, when it had a target.
     pub target: Option<crate::target::TargetReport>,
+    /// What the workload could see and touch of the host's filesystems.
+    #[serde(default)]
+    pub view: Option<ViewReport>,
 }
 
 /// What `summary.json` holds: the record without the bulky samples and events, plus the
@@ -186,6 +190,10 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::target::TargetReport>,
     pub exits: Vec<WorkloadExit>,
+    /// What the workload could see and touch of the host's filesystems, as the sandbox
+    /// init set it up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<ViewReport>,
     pub teardown: TeardownReport,
     pub metrics: indexmap::IndexMap<String, Option<f64>>,
     pub held_by: Option<String>,
@@ -222,6 +230,7 @@ impl RunRecord {
             teardown: summary.teardown.clone(),
             aborted: summary.abort_reason.clone(),
             target: summary.target.clone(),
+            view: summary.view.clone(),
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::report::stream::{EventLog, SampleWriter, capture_log};
 use crate::sampler::{CounterSet, Latest, Reader, Sampler, SamplerConfig, host_psi_files};
 use crate::sandbox::cgroup::{Cgroup, Layout};
 use crate::sandbox::proto::{self, InitMsg};
+use crate::sandbox::view::ViewReport;
 use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
 use crate::supervisor::Supervisor;
 use crate::workloads::WorkloadSpec;
@@ -48,6 +49,9 @@ pub fn preflight(plan: &RunPlan, host: Option<&HostFacts>) -> anyhow::Result<()>
             ),
         ));
     }
+    // Each program as the sandbox will see it: one the view hides is bound in, or refused.
+    crate::sandbox::view::config_for(plan)
+        .map_err(|e| coded(Exit::BadInput, format!("{}: {e}", plan.source.display())))?;
     // Inside a container, its own filesystem decides what exists.
     let joins = plan.target.as_ref().is_some_and(|t| t.joins_namespaces());
     for (i, w) in plan.workloads.iter().enumerate().filter(|_| !joins) {
@@ -141,7 +145,7 @@ pub fn run(
     let watchdog = Watchdog::arm(deadline, cgroup.clone(), events.clone());
 
     // Wait until the init has set up the inside.
-    wait_ready(&rx).inspect_err(|_e| {
+    let view = wait_ready(&rx).inspect_err(|_e| {
         let _ = sandbox.kill();
     })?;
     stall_point("setup");
@@ -189,6 +193,9 @@ pub fn run(
         .map(|e| format!("could not release the workload: {e}"));
     let mut exits: Vec<WorkloadExit> = Vec::new();
     let mut start_ms = None;
+    // A workload that could not start makes the run an error of its own (never a metric
+    // that is "not available").
+    let mut start_failed: Option<String> = None;
     let mut handle = |ev: SandboxEvent, exits: &mut Vec<WorkloadExit>| -> bool {
         match ev {
             SandboxEvent::Msg(InitMsg::Started {
@@ -220,6 +227,10 @@ pub fn run(
                     status: format!("did not start: {error}"),
                     code: None,
                 });
+                start_failed.get_or_insert(format!(
+                    "workload {index} ({}) could not start: {error}",
+                    plan.workloads[index].spec.kind()
+                ));
             }
             SandboxEvent::Msg(InitMsg::Exited {
                 index,
@@ -298,6 +309,9 @@ pub fn run(
     }
     let sampled = sampler.finish();
     probe.finish();
+    if aborted.is_none() {
+        aborted = start_failed;
+    }
     let leaked_cgroups = sandbox.remove();
     let target = target.map(|t| {
         let mut report = t.report.clone();
@@ -366,15 +380,17 @@ pub fn run(
         teardown,
         aborted,
         target,
+        view,
     })
 }
 
-pub(crate) fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<()> {
+/// Waits for the init's `Ready`; returns the view it set up.
+pub(crate) fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<Option<ViewReport>> {
     let until = Instant::now() + SETUP_TIMEOUT;
     loop {
         let left = until.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(SandboxEvent::Msg(InitMsg::Ready { .. })) => return Ok(()),
+            Ok(SandboxEvent::Msg(InitMsg::Ready { view, .. })) => return Ok(view.map(|v| *v)),
             Ok(SandboxEvent::Msg(InitMsg::SetupFailed { step, error })) => {
                 return Err(coded(
                     Exit::Host,

@@ -95,6 +95,33 @@ pub struct SandboxTable {
     /// The syscall filter: no new namespaces, mounts or kernel keyrings inside the sandbox.
     #[schemars(extend("default" = true, "examples" = [false]))]
     pub seccomp: Option<bool>,
+    /// Host paths the workload may write, bound read-write at the same path (absolute
+    /// paths that exist on the host). By default the host root is read-only and only the
+    /// private tmpfs mounts (/tmp, /var/tmp, /run, /dev/shm) are writable.
+    #[schemars(extend("default" = [], "examples" = [["/var/lib/lab"]]))]
+    pub writable: Option<Vec<String>>,
+    /// Extra host paths bound into the sandbox (read-only unless `writable = true`).
+    pub bind: Option<Vec<BindTable>>,
+    /// Extra host device nodes bound into the minimal /dev at the same name (absolute
+    /// paths under /dev). By default /dev holds only null, zero, full, random, urandom,
+    /// tty, a private devpts with ptmx, and shm.
+    #[schemars(extend("default" = [], "examples" = [["/dev/fuse"]]))]
+    pub devices: Option<Vec<String>>,
+}
+
+/// A host path bound into the sandbox.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindTable {
+    /// The host path (absolute; it must exist).
+    #[schemars(extend("examples" = ["/srv/data"]))]
+    pub source: String,
+    /// Where the sandbox sees it (absolute); default: the same path.
+    #[schemars(extend("examples" = ["/data"]))]
+    pub target: Option<String>,
+    /// Whether the workload may write it.
+    #[schemars(extend("default" = false, "examples" = [true]))]
+    pub writable: Option<bool>,
 }
 
 /// A namespace name.

@@ -345,6 +345,10 @@ pub fn scenario_markdown() -> String {
                 .join(", ")
         );
     }
+    m.push_str("\n## What the workload sees\n");
+    for p in crate::sandbox::view::describe() {
+        let _ = write!(m, "\n{}\n", md(&p));
+    }
     m.push_str("\n## Workload kinds\n\nA `[[workload]]` table takes `kind` and the options of that kind.\n");
     for k in KINDS {
         let _ = writeln!(

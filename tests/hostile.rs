@@ -115,3 +115,95 @@ fn teardown_wins_against_a_churning_bomb_on_pure_v1_too() {
     );
     assert_nothing_left();
 }
+
+#[test]
+fn the_view_attempts_are_blocked_even_with_a_host_socket_listening() {
+    let Some(_lock) = exclusive("the_view_attempts_are_blocked_even_with_a_host_socket_listening")
+    else {
+        return;
+    };
+    // A host abstract socket the workload knows the name of: the host itself can reach it.
+    let listener = host_probe_socket();
+    let ran = run_file(&root().join("scenarios/hostile/escape-view.toml"));
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
+    let line = log
+        .lines()
+        .find(|l| l.starts_with("attempt abstract-unix "))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(line.contains("): blocked: "), "{line}");
+    assert_eq!(ran.metric("workload.escapes"), Some(0.0));
+    assert_eq!(ran.metric("workload.escape_attempts"), Some(9.0));
+    drop(listener);
+    assert_nothing_left();
+}
+
+#[test]
+fn the_view_attempts_see_a_sandbox_without_its_own_view() {
+    let Some(_lock) = exclusive("the_view_attempts_see_a_sandbox_without_its_own_view") else {
+        return;
+    };
+    // The attempts can fail: without mount and net namespaces the host's abstract sockets,
+    // interfaces and /proc are there to be seen, and each attempt says so.
+    let listener = host_probe_socket();
+    let ran = run_text(
+        "loose",
+        "duration = \"20s\"\n[sandbox]\nnamespaces = [\"pid\", \"cgroup\"]\n[limits]\npids = 20\n[[workload]]\nkind = \"escape\"\ntries = [\"abstract-unix\", \"host-interfaces\", \"proc-kcore\"]\n",
+    );
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
+    assert!(
+        log.contains(&format!(
+            "ESCAPED: connected to the abstract socket @{}",
+            limitlab::workloads::escape::PROBE_SOCKET
+        )),
+        "{log}"
+    );
+    let others_escaped = ["host-interfaces", "proc-kcore"]
+        .iter()
+        .filter(|a| {
+            log.lines()
+                .any(|l| l.starts_with(&format!("attempt {a} ")) && l.contains("ESCAPED"))
+        })
+        .count();
+    // The host has interfaces besides lo, and a /proc/timer_list anyone may read.
+    let host_has_more = std::fs::read_dir("/sys/class/net")
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name() != "lo");
+    if host_has_more {
+        assert!(others_escaped >= 1, "{log}");
+    }
+    assert!(ran.metric("workload.escapes").unwrap() >= 1.0);
+    drop(listener);
+    assert_nothing_left();
+}
+
+/// Listens on the escape workload's probe name in the host's network namespace; connecting
+/// from the host works.
+fn host_probe_socket() -> std::os::fd::OwnedFd {
+    use nix::sys::socket::{
+        AddressFamily, SockFlag, SockType, UnixAddr, bind, connect, listen, socket,
+    };
+    use std::os::fd::AsRawFd;
+    let addr =
+        UnixAddr::new_abstract(limitlab::workloads::escape::PROBE_SOCKET.as_bytes()).unwrap();
+    let fd = socket(
+        AddressFamily::Unix,
+        SockType::Stream,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )
+    .unwrap();
+    bind(fd.as_raw_fd(), &addr).unwrap();
+    listen(&fd, nix::sys::socket::Backlog::new(16).unwrap()).unwrap();
+    let client = socket(
+        AddressFamily::Unix,
+        SockType::Stream,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )
+    .unwrap();
+    connect(client.as_raw_fd(), &addr).expect("the host reaches its own probe socket");
+    fd
+}

@@ -128,6 +128,20 @@ fn a_bomb_in_a_container_is_held_by_the_containers_own_limit() {
     // The workload ran in the container's pid namespace: pid 1 there is the container's.
     let events = ran.read("events.csv");
     assert!(events.contains("(pid "), "{events}");
+    // It saw the target's own root, with runc's masks applied in a copy of the target's
+    // mount namespace: the target's own mounts are as they were.
+    let view = &s["view"];
+    assert_eq!(view["root"], "the target's own root", "{view}");
+    assert!(
+        view["masked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "/proc/timer_list"),
+        "{view}"
+    );
+    let mounts = std::fs::read_to_string(format!("/proc/{}/mountinfo", c.init)).unwrap();
+    assert!(!mounts.contains("/proc/timer_list"), "{mounts}");
     c.stop();
     assert_nothing_left();
 }

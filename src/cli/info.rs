@@ -24,6 +24,27 @@ pub fn list() -> anyhow::Result<u8> {
             writeln!(out, "    {}{default}\n        {}", o.name, o.help)?;
         }
     }
+    writeln!(out, "\nThe sandbox ([sandbox] keys):\n")?;
+    for k in crate::schema::keys()
+        .iter()
+        .filter(|k| k.key.trim_matches(['[', ']', '`']).starts_with("sandbox."))
+    {
+        let default = k
+            .default
+            .as_deref()
+            .map(|d| format!(" (default: {d})"))
+            .unwrap_or_default();
+        let text = k
+            .description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        writeln!(out, "  {}{default}\n      {text}", k.key)?;
+    }
+    writeln!(out, "\nWhat the workload sees:")?;
+    for p in crate::sandbox::view::describe() {
+        writeln!(out, "\n  {p}")?;
+    }
     writeln!(out, "\nMetrics ([expect] \"metric\" = \"comparison\"):\n")?;
     let width = METRICS.iter().map(|m| m.name.len()).max().unwrap_or(0);
     for m in METRICS {

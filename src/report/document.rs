@@ -149,12 +149,15 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
             let v = o
                 .value
                 .map(|v| format_value(&o.metric, v))
-                .unwrap_or_else(|| "not available".into());
+                .unwrap_or_else(|| unmeasured(s).into());
             (o.metric.clone(), v, o.expected.clone(), o.held)
         })
         .collect();
     let mut said: Vec<String> = s.notes.clone();
     said.extend(sentences(s));
+    if let Some(view) = &s.view {
+        said.push(view.sentence());
+    }
     if let Some(r) = &s.abort_reason {
         said.insert(0, format!("The run was aborted: {r}."));
     }
@@ -190,6 +193,16 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
         events,
         numbers,
         not_measured,
+    }
+}
+
+/// What an expectation without a value says: a run that did not complete (a workload that
+/// could not start, say) measured nothing, which is not the kernel's doing.
+pub fn unmeasured(s: &Summary) -> &'static str {
+    if s.aborted {
+        "not measured: the run did not complete"
+    } else {
+        "not available"
     }
 }
 

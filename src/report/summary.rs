@@ -94,6 +94,7 @@ pub fn build_from(
             missed_samples: record.missed_samples,
         },
         exits: record.exits.clone(),
+        view: record.view.clone(),
         target: record.target.clone(),
         teardown: record.teardown.clone(),
         metrics,

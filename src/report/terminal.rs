@@ -43,6 +43,7 @@ pub fn print(out: &mut impl Write, s: &Summary, dir: &Path) -> io::Result<()> {
     for o in &s.expectations {
         let value = match o.value {
             Some(v) => format_value(&o.metric, v),
+            None if s.aborted => super::document::unmeasured(s).into(),
             None => "not available on this kernel or run".into(),
         };
         let mark = if o.held { "ok  " } else { "FAIL" };

@@ -14,6 +14,7 @@ pub mod init;
 pub mod proto;
 pub mod rootless;
 pub mod sys;
+pub mod view;
 
 use std::ffi::CString;
 use std::fs::File;
@@ -251,7 +252,9 @@ impl Sandbox {
         if let Some(dir) = cgroup2.filter(|_| !into) {
             cgroup::write(&dir.join("cgroup.procs"), &init.to_string())?;
         }
+        let view = view::config_for(plan).map_err(StartError::Spawn)?;
         let config = InitConfig {
+            view,
             namespaces: if joins {
                 Vec::new()
             } else {

@@ -10,6 +10,7 @@ use std::os::fd::RawFd;
 
 use serde::{Deserialize, Serialize};
 
+use super::view::{ViewConfig, ViewReport};
 use crate::plan::{Namespace, RlimitsPlan};
 
 pub const FD_SYNC: RawFd = 3;
@@ -37,6 +38,9 @@ pub struct InitConfig {
     /// Rootless: the init is root of a user namespace that maps only the harness's ids; it
     /// makes a second one, where it is `uid`/`gid`, before dropping privileges.
     pub user_namespace: bool,
+    /// What to add to the default view (with a mount namespace).
+    #[serde(default)]
+    pub view: ViewConfig,
 }
 
 /// How to join a target's namespaces.
@@ -60,8 +64,12 @@ pub struct Launch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "msg", rename_all = "snake_case")]
 pub enum InitMsg {
-    /// Setup is done; waiting for `G`.
-    Ready { mono_ns: u64 },
+    /// Setup is done; waiting for `G`. `view`: what the workloads will see of the host.
+    Ready {
+        mono_ns: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        view: Option<Box<ViewReport>>,
+    },
     /// A setup step failed; the init exits.
     SetupFailed { step: String, error: String },
     /// A workload is executing (its exec succeeded).
@@ -140,6 +148,7 @@ mod tests {
             seccomp: true,
             join: None,
             user_namespace: true,
+            view: ViewConfig::default(),
             workloads: vec![Launch {
                 argv: vec!["true".into()],
                 builtin: false,
@@ -158,7 +167,14 @@ mod tests {
     #[test]
     fn messages_are_json_lines() {
         let mut buf = Vec::new();
-        send(&mut buf, &InitMsg::Ready { mono_ns: 5 }).unwrap();
+        send(
+            &mut buf,
+            &InitMsg::Ready {
+                mono_ns: 5,
+                view: None,
+            },
+        )
+        .unwrap();
         assert_eq!(buf, b"{\"msg\":\"ready\",\"mono_ns\":5}\n");
     }
 }

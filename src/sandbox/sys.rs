@@ -442,6 +442,55 @@ pub fn loopback_up() -> io::Result<()> {
     Ok(())
 }
 
+/// `mount_setattr(2)` flags (linux/mount.h).
+pub const MOUNT_ATTR_RDONLY: u64 = 0x1;
+pub const MOUNT_ATTR_NOSUID: u64 = 0x2;
+pub const MOUNT_ATTR_NODEV: u64 = 0x4;
+const AT_RECURSIVE: u32 = 0x8000;
+
+/// Sets and clears mount attributes (`MOUNT_ATTR_*`) of the mount at `path`, and of every
+/// mount beneath it when `recursive`. Unlike a bind remount it changes only the named
+/// attributes, so flags a user namespace locked (nosuid, nodev) stay as they were.
+pub fn mount_setattr(
+    path: &std::path::Path,
+    set: u64,
+    clear: u64,
+    recursive: bool,
+) -> io::Result<()> {
+    #[repr(C)]
+    struct MountAttr {
+        attr_set: u64,
+        attr_clr: u64,
+        propagation: u64,
+        userns_fd: u64,
+    }
+    let attr = MountAttr {
+        attr_set: set,
+        attr_clr: clear,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    let c = CString::new(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()))
+        .map_err(|_| io::Error::other("path contains a NUL byte"))?;
+    let flags = if recursive { AT_RECURSIVE } else { 0 };
+    // SAFETY: mount_setattr reads a NUL-terminated path and a `struct mount_attr` of the
+    // given size, both owned here and alive for the call.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            c.as_ptr(),
+            flags,
+            &attr as *const MountAttr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Drops every capability from the bounding set (needs CAP_SETPCAP: call before setuid).
 pub fn drop_bounding_set() -> io::Result<()> {
     let last: u64 = std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")

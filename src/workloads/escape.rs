@@ -57,7 +57,44 @@ pub const ATTEMPTS: &[(&str, &str)] = &[
         "setuid",
         "become root: setuid(0), and exec a setuid-root binary",
     ),
+    (
+        "write-host",
+        "create a file outside the private mounts (/, /etc, /usr, /var, /home, every other mount)",
+    ),
+    (
+        "block-device",
+        "open a host block device (each disk and partition the kernel lists)",
+    ),
+    (
+        "proc-kcore",
+        "read /proc/kcore and the other /proc and /sys paths runc masks",
+    ),
+    (
+        "host-interfaces",
+        "list network interfaces besides lo via /sys/class/net, /proc/net/dev and netlink",
+    ),
+    (
+        "mknod",
+        "create a device node (a disk's and /dev/null's numbers) in every writable mount",
+    ),
+    ("mount", "mount a tmpfs, a procfs, and a bind of / in /tmp"),
+    (
+        "remount-root",
+        "remount / read-write (mount and mount_setattr), then write there",
+    ),
+    (
+        "proc-sys-write",
+        "write /proc/sys (each value written back unchanged)",
+    ),
+    (
+        "abstract-unix",
+        "connect to the host's abstract unix sockets (well-known names and the tests' probe)",
+    ),
 ];
+
+/// An abstract unix socket name the tests listen on, on the host, for `abstract-unix` to
+/// try.
+pub const PROBE_SOCKET: &str = "limitlab-escape-probe";
 
 enum Outcome {
     Blocked(String),
@@ -111,6 +148,15 @@ fn attempt(name: &str, proof: &SingleThreaded) -> Outcome {
         "ptrace" => ptrace(),
         "rlimit-raise" => rlimit_raise(),
         "setuid" => setuid(proof),
+        "write-host" => write_host(),
+        "block-device" => block_device(),
+        "proc-kcore" => proc_kcore(),
+        "host-interfaces" => host_interfaces(),
+        "mknod" => mknod(),
+        "mount" => mount_any(),
+        "remount-root" => remount_root(),
+        "proc-sys-write" => proc_sys_write(),
+        "abstract-unix" => abstract_unix(),
         other => Blocked(format!("unknown attempt {other}")),
     }
 }
@@ -462,4 +508,395 @@ fn setuid(proof: &SingleThreaded) -> Outcome {
             program.display()
         )),
     }
+}
+
+/// Counts errors by their text, for a "blocked" line.
+fn tally(errors: &[String]) -> String {
+    let mut count = std::collections::BTreeMap::<&str, usize>::new();
+    for e in errors {
+        *count.entry(e.as_str()).or_default() += 1;
+    }
+    count
+        .iter()
+        .map(|(e, n)| format!("{n}× {e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Mount points of this mount namespace.
+fn mount_points() -> Vec<PathBuf> {
+    let text = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let mut points: Vec<PathBuf> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .map(PathBuf::from)
+        .collect();
+    points.sort();
+    points.dedup();
+    points
+}
+
+/// The sandbox's own writable mounts: writing there is allowed and leaves nothing behind.
+const PRIVATE: &[&str] = &["/tmp", "/var/tmp", "/run", "/dev", "/proc", "/sys"];
+
+fn write_host() -> Outcome {
+    let mut dirs: Vec<PathBuf> = [
+        "/",
+        "/etc",
+        "/usr",
+        "/usr/local",
+        "/var",
+        "/var/lib",
+        "/var/cache",
+        "/var/log",
+        "/var/spool",
+        "/var/mail",
+        "/home",
+        "/root",
+        "/opt",
+        "/srv",
+        "/mnt",
+        "/media",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .chain(mount_points())
+    .filter(|p| !PRIVATE.iter().any(|m| p.starts_with(m)) && p.is_dir())
+    .collect();
+    dirs.dedup();
+    let name = format!("limitlab-escape-{}", std::process::id());
+    let mut errors = Vec::new();
+    for d in &dirs {
+        let f = d.join(&name);
+        match fs::OpenOptions::new().write(true).create_new(true).open(&f) {
+            Ok(_) => {
+                let _ = fs::remove_file(&f);
+                return Escaped(format!("created {} on the host", f.display()));
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    Blocked(format!(
+        "{} directories refused: {}",
+        dirs.len(),
+        tally(&errors)
+    ))
+}
+
+/// Every block device name the kernel lists (its /proc/partitions and /sys/class/block).
+fn block_names() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_to_string("/proc/partitions")
+        .unwrap_or_default()
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().nth(3).map(str::to_string))
+        .collect();
+    if let Ok(d) = fs::read_dir("/sys/class/block") {
+        names.extend(d.flatten().filter_map(|e| e.file_name().into_string().ok()));
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn block_device() -> Outcome {
+    let names = block_names();
+    let mut paths: Vec<PathBuf> = names.iter().map(|n| Path::new("/dev").join(n)).collect();
+    if let Ok(d) = fs::read_dir("/dev/block") {
+        paths.extend(d.flatten().map(|e| e.path()));
+    }
+    if paths.is_empty() {
+        return Blocked("no block device is listed or present".into());
+    }
+    let mut errors = Vec::new();
+    for p in &paths {
+        match fs::File::open(p) {
+            Ok(_) => return Escaped(format!("opened the block device {}", p.display())),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    Blocked(format!(
+        "{} block device paths refused: {}",
+        paths.len(),
+        tally(&errors)
+    ))
+}
+
+fn proc_kcore() -> Outcome {
+    let mut said = Vec::new();
+    for p in crate::sandbox::view::MASKED {
+        let path = Path::new(p);
+        let what = if path.is_dir() {
+            match fs::read_dir(path) {
+                Ok(d) => match d.count() {
+                    0 => "empty".to_string(),
+                    n => return Escaped(format!("{p} lists {n} entries")),
+                },
+                Err(e) => e.to_string(),
+            }
+        } else {
+            let mut buf = [0u8; 64];
+            match fs::File::open(path).and_then(|mut f| io::Read::read(&mut f, &mut buf)) {
+                Ok(0) => "empty".to_string(),
+                Ok(n) => return Escaped(format!("read {n} bytes of {p}")),
+                Err(e) => e.to_string(),
+            }
+        };
+        said.push(format!("{p}: {what}"));
+    }
+    Blocked(said.join("; "))
+}
+
+/// Interface names from a netlink RTM_GETLINK dump (parsed by hand: a header, an ifinfomsg
+/// and attributes, IFLA_IFNAME = 3).
+fn netlink_links() -> Result<Vec<String>, String> {
+    use nix::sys::socket::{
+        AddressFamily, MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType, bind, recv, send,
+        socket,
+    };
+    const RTM_GETLINK: u16 = 18;
+    const RTM_NEWLINK: u16 = 16;
+    const NLMSG_DONE: u16 = 3;
+    const NLMSG_ERROR: u16 = 2;
+    let fd = socket(
+        AddressFamily::Netlink,
+        SockType::Raw,
+        SockFlag::SOCK_CLOEXEC,
+        SockProtocol::NetlinkRoute,
+    )
+    .map_err(|e| format!("netlink socket: {e}"))?;
+    bind(
+        std::os::fd::AsRawFd::as_raw_fd(&fd),
+        &NetlinkAddr::new(0, 0),
+    )
+    .map_err(|e| format!("netlink bind: {e}"))?;
+    let mut req = Vec::with_capacity(32);
+    req.extend_from_slice(&32u32.to_ne_bytes());
+    req.extend_from_slice(&RTM_GETLINK.to_ne_bytes());
+    req.extend_from_slice(&(0x1u16 | 0x300).to_ne_bytes()); // NLM_F_REQUEST | NLM_F_DUMP
+    req.extend_from_slice(&1u32.to_ne_bytes());
+    req.extend_from_slice(&0u32.to_ne_bytes());
+    req.extend_from_slice(&[0u8; 16]); // struct ifinfomsg, AF_UNSPEC
+    send(
+        std::os::fd::AsRawFd::as_raw_fd(&fd),
+        &req,
+        MsgFlags::empty(),
+    )
+    .map_err(|e| format!("netlink send: {e}"))?;
+    let u16_at = |b: &[u8], i: usize| u16::from_ne_bytes([b[i], b[i + 1]]);
+    let mut names = Vec::new();
+    let mut buf = vec![0u8; 32 * 1024];
+    for _ in 0..64 {
+        let n = recv(
+            std::os::fd::AsRawFd::as_raw_fd(&fd),
+            &mut buf,
+            MsgFlags::empty(),
+        )
+        .map_err(|e| format!("netlink recv: {e}"))?;
+        let mut off = 0;
+        while off + 16 <= n {
+            let len = u32::from_ne_bytes(buf[off..off + 4].try_into().expect("4 bytes")) as usize;
+            let kind = u16_at(&buf, off + 4);
+            if len < 16 || off + len > n {
+                break;
+            }
+            match kind {
+                NLMSG_DONE => return Ok(names),
+                NLMSG_ERROR => return Err("netlink answered with an error".into()),
+                RTM_NEWLINK => {
+                    let mut a = off + 32;
+                    while a + 4 <= off + len {
+                        let alen = u16_at(&buf, a) as usize;
+                        if alen < 4 || a + alen > off + len {
+                            break;
+                        }
+                        if u16_at(&buf, a + 2) == 3 {
+                            let name = &buf[a + 4..a + alen];
+                            let name = name.split(|b| *b == 0).next().unwrap_or(name);
+                            names.push(String::from_utf8_lossy(name).into_owned());
+                        }
+                        a += (alen + 3) & !3;
+                    }
+                }
+                _ => {}
+            }
+            off += (len + 3) & !3;
+        }
+    }
+    Ok(names)
+}
+
+fn host_interfaces() -> Outcome {
+    let sys: Vec<String> = fs::read_dir("/sys/class/net")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let proc: Vec<String> = fs::read_to_string("/proc/net/dev")
+        .unwrap_or_default()
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next().map(|s| s.trim().to_string()))
+        .collect();
+    let netlink = netlink_links();
+    for (route, names) in [
+        ("/sys/class/net", &sys),
+        ("/proc/net/dev", &proc),
+        ("netlink", netlink.as_ref().unwrap_or(&Vec::new())),
+    ] {
+        if names.iter().any(|n| n != "lo") {
+            return Escaped(format!("{route} lists {names:?}"));
+        }
+    }
+    Blocked(format!(
+        "/sys/class/net: {sys:?}; /proc/net/dev: {proc:?}; netlink: {}",
+        match &netlink {
+            Ok(n) => format!("{n:?}"),
+            Err(e) => e.clone(),
+        }
+    ))
+}
+
+fn mknod() -> Outcome {
+    use nix::sys::stat::{Mode, SFlag, makedev};
+    let mut errors = Vec::new();
+    let mut tried = 0;
+    for dir in ["/tmp", "/var/tmp", "/dev/shm", "/run"] {
+        for (kind, major, minor) in [(SFlag::S_IFBLK, 8, 0), (SFlag::S_IFCHR, 1, 3)] {
+            let p = Path::new(dir).join(format!("limitlab-escape-node-{major}-{minor}"));
+            tried += 1;
+            match nix::sys::stat::mknod(
+                &p,
+                kind,
+                Mode::from_bits_truncate(0o666),
+                makedev(major, minor),
+            ) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&p);
+                    return Escaped(format!(
+                        "created the device node {} ({major}:{minor})",
+                        p.display()
+                    ));
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    Blocked(format!("{tried} nodes refused: {}", tally(&errors)))
+}
+
+fn mount_any() -> Outcome {
+    let dir = Path::new("/tmp/limitlab-escape-mount");
+    let _ = fs::create_dir(dir);
+    let mut errors = Vec::new();
+    for (what, source, fstype, flags) in [
+        ("tmpfs", Some("tmpfs"), Some("tmpfs"), MsFlags::empty()),
+        ("procfs", Some("proc"), Some("proc"), MsFlags::empty()),
+        ("bind of /", Some("/"), None, MsFlags::MS_BIND),
+    ] {
+        match nix::mount::mount(source, dir, fstype, flags, None::<&str>) {
+            Ok(()) => {
+                let _ = nix::mount::umount(dir);
+                let _ = fs::remove_dir(dir);
+                return Escaped(format!("mounted a {what} at {}", dir.display()));
+            }
+            Err(e) => errors.push(format!("{what}: {e}")),
+        }
+    }
+    let _ = fs::remove_dir(dir);
+    Blocked(errors.join("; "))
+}
+
+fn remount_root() -> Outcome {
+    let remount = nix::mount::mount(
+        None::<&str>,
+        "/",
+        None::<&str>,
+        MsFlags::MS_REMOUNT | MsFlags::MS_BIND,
+        None::<&str>,
+    );
+    let setattr = sys::mount_setattr(Path::new("/"), 0, sys::MOUNT_ATTR_RDONLY, false);
+    let probe = Path::new("/").join(format!("limitlab-escape-{}", std::process::id()));
+    let write = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe);
+    match (remount, setattr, write) {
+        (_, _, Ok(_)) => {
+            let _ = fs::remove_file(&probe);
+            Escaped(format!("wrote {} after the remount", probe.display()))
+        }
+        (Ok(()), _, _) => Escaped("remounted / read-write".into()),
+        (_, Ok(()), _) => Escaped("cleared the read-only flag of / (mount_setattr)".into()),
+        (Err(a), Err(b), Err(c)) => {
+            Blocked(format!("remount: {a}; mount_setattr: {b}; write at /: {c}"))
+        }
+    }
+}
+
+fn proc_sys_write() -> Outcome {
+    let files = [
+        "/proc/sys/kernel/hostname",
+        "/proc/sys/kernel/domainname",
+        "/proc/sys/kernel/core_pattern",
+        "/proc/sys/vm/overcommit_memory",
+        "/proc/sys/net/core/somaxconn",
+        "/proc/sys/fs/file-max",
+    ];
+    let mut errors = Vec::new();
+    for f in files {
+        let Ok(value) = fs::read_to_string(f) else {
+            continue;
+        };
+        match fs::write(f, value.as_bytes()) {
+            Ok(()) => return Escaped(format!("wrote {f} (its own value back)")),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        return Blocked("no /proc/sys file is readable".into());
+    }
+    Blocked(format!(
+        "{} files refused: {}",
+        errors.len(),
+        tally(&errors)
+    ))
+}
+
+fn abstract_unix() -> Outcome {
+    use nix::sys::socket::{AddressFamily, SockFlag, SockType, UnixAddr, connect, socket};
+    let names = [
+        PROBE_SOCKET,
+        "/tmp/.X11-unix/X0",
+        "/org/freedesktop/systemd1/notify",
+        "/run/systemd/private",
+        "/containerd-shim",
+    ];
+    let mut errors = Vec::new();
+    for name in names {
+        let fd = match socket(
+            AddressFamily::Unix,
+            SockType::Stream,
+            SockFlag::SOCK_CLOEXEC,
+            None,
+        ) {
+            Ok(fd) => fd,
+            Err(e) => return Blocked(format!("unix socket: {e}")),
+        };
+        let addr = match UnixAddr::new_abstract(name.as_bytes()) {
+            Ok(a) => a,
+            Err(e) => return Blocked(format!("abstract address: {e}")),
+        };
+        match connect(std::os::fd::AsRawFd::as_raw_fd(&fd), &addr) {
+            Ok(()) => return Escaped(format!("connected to the abstract socket @{name}")),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    Blocked(format!(
+        "{} abstract names refused: {}",
+        names.len(),
+        tally(&errors)
+    ))
 }

@@ -161,6 +161,7 @@ pub fn run(samples: usize) -> RunRecord {
             leaked_cgroups: Vec::new(),
         },
         aborted: None,
+        view: None,
     }
 }
 
