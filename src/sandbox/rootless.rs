@@ -291,7 +291,7 @@ fn v2_controllers(dir: &Path, limits: &[&LimitsPlan]) -> Vec<Piece> {
                     format!("{c} controller"),
                     false,
                     format!(
-                        "the {c} controller is not delegated to {} (its cgroup.controllers: {:?}), and {why}; systemd's user manager delegates to users only the controllers user@.service names (pids and memory everywhere, cpu since systemd 252): as root, create {DELEGATE_DROPIN} with the two lines `[Service]` and `Delegate=pids memory cpu cpuset io`, run `systemctl daemon-reload`, and log in again",
+                        "not delegated to {} (its cgroup.controllers: {:?}), and {why}; systemd's user manager delegates to users only the controllers user@.service names (pids and memory everywhere, cpu since systemd 252): as root, create {DELEGATE_DROPIN} with the two lines `[Service]` and `Delegate=pids memory cpu cpuset io`, run `systemctl daemon-reload`, and log in again",
                         dir.display(),
                         available.trim()
                     ),

@@ -43,68 +43,14 @@ case $accel in auto | tcg | kvm) ;; *) echo "run.sh: --accel is auto, tcg or kvm
 [[ $timeout =~ ^[0-9]+$ ]] || { echo "run.sh: --timeout takes whole seconds" >&2; exit 2; }
 
 t_start=$EPOCHREALTIME
-since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
-say() { printf '[vm %6ss] %s\n' "$(since "$t_start")" "$*"; }
-die() { local code=$1; shift; echo "run.sh: $*" >&2; exit "$code"; }
+# since, say, die, is_static, kernel, build_static (shared with tests/vm-systemd/run.sh).
+. "$here/common.sh"
 
 for tool in qemu-system-x86_64 busybox cargo strip apt-cache dpkg; do
   command -v "$tool" >/dev/null || die 3 "$tool is missing (apt-get install qemu-system-x86 busybox-static)"
 done
 busybox=$(command -v busybox)
-is_static() {
-  local out
-  out=$(LC_ALL=C ldd "$1" 2>&1) || true
-  [[ $out == *"not a dynamic executable"* || $out == *"statically linked"* ]]
-}
 is_static "$busybox" || die 3 "$busybox is not statically linked (apt-get install busybox-static)"
-
-# --- the kernel: the dependency of linux-image-cloud-amd64, fetched once, only vmlinuz kept.
-kernel() {
-  if [[ -n ${LIMITLAB_VM_KERNEL:-} ]]; then
-    [[ -r $LIMITLAB_VM_KERNEL ]] || die 3 "LIMITLAB_VM_KERNEL=$LIMITLAB_VM_KERNEL is not readable"
-    echo "$LIMITLAB_VM_KERNEL"
-    return
-  fi
-  mkdir -p "$cache"
-  local pkg
-  pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-    awk '/Depends: linux-image-/ { print $2; exit }') || true
-  if [[ -z $pkg ]]; then
-    # No package index (apt-get update not run, or offline): the newest cached kernel will do.
-    local cached
-    cached=$(ls -1 "$cache"/*.vmlinuz 2>/dev/null | sort -V | tail -n 1) || true
-    [[ -n $cached ]] || die 3 "cannot resolve linux-image-cloud-amd64 (run apt-get update) and no kernel is cached in $cache"
-    echo "$cached"
-    return
-  fi
-  local dst=$cache/$pkg.vmlinuz
-  if [[ ! -s $dst ]]; then
-    local tmp
-    tmp=$(mktemp -d "$cache/fetch.XXXXXX")
-    say "fetching $pkg" >&2
-    # apt's download sandbox user cannot write into root's private temp dir; we are root.
-    if ! (cd "$tmp" && apt-get -q -o APT::Sandbox::User=root download "$pkg" >&2) ||
-      ! dpkg -x "$tmp"/*.deb "$tmp/x"; then
-      rm -rf "$tmp"
-      die 3 "could not fetch and unpack $pkg"
-    fi
-    cp "$tmp"/x/boot/vmlinuz-* "$dst.part" && mv "$dst.part" "$dst"
-    rm -rf "$tmp"
-  fi
-  echo "$dst"
-}
-
-# --- limitlab, statically linked (glibc with crt-static), in its own target dir so the
-# normal build is untouched.
-static_target=$repo/target/vm-static
-static_bin=$static_target/x86_64-unknown-linux-gnu/release/limitlab
-build_static() {
-  say "building limitlab (static)"
-  (cd "$repo" && RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --quiet \
-    --target x86_64-unknown-linux-gnu --target-dir "$static_target") ||
-    die 3 "the static build failed"
-  is_static "$static_bin" || die 3 "$static_bin is not statically linked"
-}
 
 # --- the initramfs: busybox, limitlab, the scenarios, the guest script, and perl and bash
 # with the libraries ldd lists (the course's fork bombs need them).
