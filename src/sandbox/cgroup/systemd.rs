@@ -341,10 +341,7 @@ fn start_scope_with(bus: Bus, spec: &ScopeSpec, extra: &[ScopeExtra]) -> Result<
         CALL_TIMEOUT + JOB_TIMEOUT,
         move |conn| async move {
             let what = what2;
-            let manager = ManagerProxy::new(&conn).await.map_err(failed(&what))?;
-            // Listen before asking, or the signal can come before the reply.
-            let mut removed = job_removed(&conn).await.map_err(failed(&what))?;
-            manager.subscribe().await.map_err(failed(&what))?;
+            let (manager, mut removed) = listening(&conn, &what).await?;
             let mut properties = vec![
                 (
                     "Description".to_string(),
@@ -384,6 +381,18 @@ fn start_scope_with(bus: Bus, spec: &ScopeSpec, extra: &[ScopeExtra]) -> Result<
             wait_job(&mut removed, &job, &what).await
         },
     )
+}
+
+/// The manager, listening to its `JobRemoved` signals, for a call that starts a job. It
+/// listens before anything is asked, or the signal could come before the reply.
+async fn listening<'c>(
+    conn: &'c zbus::Connection,
+    what: &str,
+) -> Result<(ManagerProxy<'c>, zbus::MessageStream), SystemdError> {
+    let manager = ManagerProxy::new(conn).await.map_err(failed(what))?;
+    let removed = job_removed(conn).await.map_err(failed(what))?;
+    manager.subscribe().await.map_err(failed(what))?;
+    Ok((manager, removed))
 }
 
 /// The manager's `JobRemoved` signals. A match rule without a sender, not the proxy's
@@ -442,9 +451,7 @@ pub fn stop(bus: Bus, unit: &str) -> Result<(), SystemdError> {
         CALL_TIMEOUT + JOB_TIMEOUT,
         move |conn| async move {
             let what = what2;
-            let manager = ManagerProxy::new(&conn).await.map_err(failed(&what))?;
-            let mut removed = job_removed(&conn).await.map_err(failed(&what))?;
-            manager.subscribe().await.map_err(failed(&what))?;
+            let (manager, mut removed) = listening(&conn, &what).await?;
             match manager.stop_unit(unit, "replace".into()).await {
                 Ok(job) => wait_job(&mut removed, &job, &what).await,
                 Err(zbus::Error::MethodError(name, _, _))
