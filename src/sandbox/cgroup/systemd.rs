@@ -1,4 +1,5 @@
-//! Talking to systemd over D-Bus: the few calls limitlab needs to get a cgroup of its own
+//! Talking to systemd over D-Bus (on its bus, not its private socket: see [`Bus::hint`]):
+//! the few calls limitlab needs to get a cgroup of its own
 //! where systemd owns the tree, the way runc's and crun's systemd drivers and
 //! `systemd-run --scope` do it.
 //!
@@ -48,47 +49,58 @@ impl Bus {
         }
     }
 
-    /// Where this manager listens: its bus first (the system bus; the user's session bus),
-    /// then the manager's own private socket, which `systemctl` uses and which needs no bus
-    /// daemon (Debian's user bus exists only with dbus-user-session installed).
-    fn addresses(self) -> Vec<(String, bool)> {
+    /// The manager's bus: the system bus, or the user's session bus (sudo and su drop the
+    /// variables, so the user's runtime dir is found by uid when they are missing).
+    fn address(self) -> String {
         match self {
-            Bus::System => vec![
-                (
-                    std::env::var("DBUS_SYSTEM_BUS_ADDRESS")
-                        .unwrap_or_else(|_| "unix:path=/run/dbus/system_bus_socket".to_string()),
-                    false,
-                ),
-                ("unix:path=/run/systemd/private".to_string(), true),
-            ],
+            Bus::System => std::env::var("DBUS_SYSTEM_BUS_ADDRESS")
+                .unwrap_or_else(|_| "unix:path=/run/dbus/system_bus_socket".to_string()),
+            Bus::User => std::env::var("DBUS_SESSION_BUS_ADDRESS")
+                .unwrap_or_else(|_| format!("unix:path={}/bus", runtime_dir())),
+        }
+    }
+
+    /// What is missing when the bus cannot be reached but the manager runs (its private
+    /// socket is there). That socket is no way in for limitlab: systemd marks what it sends
+    /// there with the sender `org.freedesktop.systemd1`, a well-known name where D-Bus
+    /// allows only a unique one, and zbus refuses every such message ("Invalid unique
+    /// name", seen in the systemd VM).
+    fn hint(self) -> &'static str {
+        match self {
+            Bus::System => {
+                "; systemd runs, but the system bus does not: install and start dbus (Debian, Ubuntu: the dbus package)"
+            }
             Bus::User => {
-                // sudo and su drop the variables; the user's runtime dir is at a fixed place.
-                let dir = std::env::var("XDG_RUNTIME_DIR")
-                    .unwrap_or_else(|_| format!("/run/user/{}", nix::unistd::geteuid().as_raw()));
-                let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS")
-                    .unwrap_or_else(|_| format!("unix:path={dir}/bus"));
-                vec![
-                    (bus, false),
-                    (format!("unix:path={dir}/systemd/private"), true),
-                ]
+                "; your user manager runs, but it has no D-Bus socket: install dbus-user-session (Debian, Ubuntu) and log in again"
             }
         }
     }
 
-    async fn connect(self) -> zbus::Result<zbus::Connection> {
-        let mut tried = Vec::new();
-        for (address, p2p) in self.addresses() {
-            let mut builder = zbus::connection::Builder::address(address.as_str());
-            if p2p {
-                builder = builder.p2p();
-            }
-            match builder.method_timeout(CALL_TIMEOUT).build().await {
-                Ok(c) => return Ok(c),
-                Err(e) => tried.push(format!("{address}: {e}")),
-            }
+    fn private_socket(self) -> String {
+        match self {
+            Bus::System => "/run/systemd/private".to_string(),
+            Bus::User => format!("{}/systemd/private", runtime_dir()),
         }
-        Err(zbus::Error::Failure(tried.join("; ")))
     }
+
+    async fn connect(self) -> zbus::Result<zbus::Connection> {
+        let address = self.address();
+        zbus::connection::Builder::address(address.as_str())
+            .method_timeout(CALL_TIMEOUT)
+            .build()
+            .await
+            .map_err(|e| {
+                let manager_runs = std::path::Path::new(&self.private_socket()).exists();
+                let hint = if manager_runs { self.hint() } else { "" };
+                zbus::Error::Failure(format!("{address}: {e}{hint}"))
+            })
+    }
+}
+
+/// The user's runtime directory, `/run/user/<uid>` where the variable is missing.
+fn runtime_dir() -> String {
+    std::env::var("XDG_RUNTIME_DIR")
+        .unwrap_or_else(|_| format!("/run/user/{}", nix::unistd::geteuid().as_raw()))
 }
 
 /// How long one method call may take.
@@ -395,9 +407,8 @@ async fn listening<'c>(
     Ok((manager, removed))
 }
 
-/// The manager's `JobRemoved` signals. A match rule without a sender, not the proxy's
-/// stream: on a private socket there is no bus to say who owns `org.freedesktop.systemd1`,
-/// and the signals come with no sender at all.
+/// The manager's `JobRemoved` signals, through a plain match rule (the proxy's signal
+/// stream also tracks who owns the name, which this one-shot wait does not need).
 async fn job_removed(conn: &zbus::Connection) -> zbus::Result<zbus::MessageStream> {
     let rule = zbus::MatchRule::builder()
         .msg_type(zbus::message::Type::Signal)
@@ -537,14 +548,9 @@ mod tests {
     }
 
     #[test]
-    fn each_manager_is_tried_on_its_bus_then_its_private_socket() {
-        let user = Bus::User.addresses();
-        assert!(!user[0].1 && user[1].1, "{user:?}");
-        assert!(user[1].0.ends_with("/systemd/private"), "{user:?}");
-        let system = Bus::System.addresses();
-        assert_eq!(
-            system[1],
-            ("unix:path=/run/systemd/private".to_string(), true)
-        );
+    fn each_manager_is_asked_on_its_bus() {
+        assert!(Bus::System.hint().contains("dbus"));
+        assert!(Bus::User.hint().contains("dbus-user-session"));
+        assert!(Bus::User.private_socket().ends_with("/systemd/private"));
     }
 }
