@@ -288,9 +288,16 @@ impl Sandbox {
     /// Starts the threads that read the init's messages and reap it.
     fn watch(&self, status: OwnedFd, events: Sender<SandboxEvent>) {
         let tx = events.clone();
+        // The init's messages come before the news of its end: the reaper waits for the
+        // reader to reach the end of the init's pipe (at most a moment: the pipe closes
+        // with the init) before it sends `InitExited`. Without this the reaper could win:
+        // an init that ran `/bin/true` was reported as "ended during setup" before its
+        // `Ready` was read (1 run in ~400 of `limitlab exec -- /bin/true` on a loaded host).
+        let (read_all, all_read) = std::sync::mpsc::channel::<()>();
         let _ = thread::Builder::new()
             .name("init-status".into())
             .spawn(move || {
+                let _read_all = read_all;
                 for line in BufReader::new(File::from(status)).lines() {
                     let Ok(line) = line else { break };
                     let ev = match serde_json::from_str::<InitMsg>(&line) {
@@ -315,6 +322,9 @@ impl Sandbox {
                 *s = Some(status);
             }
             exit.cv.notify_all();
+            // Disconnected when the reader is done; a workload that kept the pipe open
+            // (it should not have it) delays the news by at most this bound.
+            let _ = all_read.recv_timeout(Duration::from_secs(2));
             let _ = events.send(SandboxEvent::InitExited(status));
         });
     }
