@@ -300,10 +300,9 @@ fn drop_privileges(uid: u32, gid: u32, groups: bool) -> Result<(), Step> {
     Ok(())
 }
 
-/// The tight view, in bubblewrap's order (`--ro-bind / / --dev /dev --proc /proc --tmpfs
-/// /tmp`, plus runc's masked and read-only paths). Each step says why.
-fn build_view(cfg: &InitConfig, pid: bool, net: bool) -> Result<ViewReport, Step> {
-    // 1. Nothing we mount propagates back to the host.
+/// Makes every mount private, so nothing mounted from here on propagates back to the host
+/// (or to the target).
+fn make_mounts_private() -> Result<(), Step> {
     step(
         "make mounts private",
         nix::mount::mount(
@@ -313,7 +312,14 @@ fn build_view(cfg: &InitConfig, pid: bool, net: bool) -> Result<ViewReport, Step
             MsFlags::MS_REC | MsFlags::MS_PRIVATE,
             None::<&str>,
         ),
-    )?;
+    )
+}
+
+/// The tight view, in bubblewrap's order (`--ro-bind / / --dev /dev --proc /proc --tmpfs
+/// /tmp`, plus runc's masked and read-only paths). Each step says why.
+fn build_view(cfg: &InitConfig, pid: bool, net: bool) -> Result<ViewReport, Step> {
+    // 1. Nothing we mount propagates back to the host.
+    make_mounts_private()?;
     // 2. Handles on what the new mounts are about to cover, taken first and reached later
     //    through /proc/self/fd: the host's /dev (its nodes are bound into the minimal one),
     //    its cgroupfs (bound back beneath the fresh sysfs) and every bind source (a program
@@ -439,16 +445,7 @@ fn target_view() -> Result<ViewReport, Step> {
         "own copy of the target's mount namespace",
         nix::sched::unshare(CloneFlags::CLONE_NEWNS),
     )?;
-    step(
-        "make mounts private",
-        nix::mount::mount(
-            None::<&str>,
-            "/",
-            None::<&str>,
-            MsFlags::MS_REC | MsFlags::MS_PRIVATE,
-            None::<&str>,
-        ),
-    )?;
+    make_mounts_private()?;
     // Where the target's cgroupfs is a mount of its own; a target without one has none.
     let _ = sys::mount_setattr(Path::new("/sys/fs/cgroup"), sys::MOUNT_ATTR_RDONLY, 0, true);
     // Best effort: a target's runtime may have masked these already, in ways that refuse
