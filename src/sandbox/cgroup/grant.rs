@@ -353,7 +353,6 @@ mod tests {
         Some(UnitInfo {
             name: name.into(),
             delegate,
-            control_group: format!("/x/{name}"),
         })
     }
 

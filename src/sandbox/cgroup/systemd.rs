@@ -17,7 +17,7 @@
 use std::time::Duration;
 
 use zbus::{OwnedObjectPath, OwnedVariant, Variant};
-use zbus_systemd::systemd1::{ManagerProxy, ScopeProxy, ServiceProxy, UnitProxy};
+use zbus_systemd::systemd1::{ManagerProxy, UnitProxy};
 
 /// Which systemd instance: the system manager (root) or the calling user's own manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -221,8 +221,6 @@ pub struct UnitInfo {
     pub name: String,
     /// Whether the unit has `Delegate=yes`: its subtree is the process's to manage.
     pub delegate: bool,
-    /// Its cgroup, relative to the cgroup root: `/user.slice/user-0.slice/session-3.scope`.
-    pub control_group: String,
 }
 
 /// Which unit process `pid` belongs to. `Ok(None)` when the manager knows no unit for it (a
@@ -247,35 +245,33 @@ pub fn unit_of(bus: Bus, pid: u32) -> Result<Option<UnitInfo>, SystemdError> {
             .await
             .map_err(failed("unit"))?;
         let name = unit.id().await.map_err(failed("unit Id"))?;
-        let (delegate, control_group) = if name.ends_with(".scope") {
-            let s = ScopeProxy::builder(&conn)
-                .path(path)
-                .build()
-                .await
-                .map_err(failed("scope"))?;
-            (
-                s.delegate().await.unwrap_or(false),
-                s.control_group().await.unwrap_or_default(),
-            )
-        } else if name.ends_with(".service") {
-            let s = ServiceProxy::builder(&conn)
-                .path(path)
-                .build()
-                .await
-                .map_err(failed("service"))?;
-            (
-                s.delegate().await.unwrap_or(false),
-                s.control_group().await.unwrap_or_default(),
-            )
-        } else {
-            // Slices, and the root: never delegated.
-            (false, String::new())
+        // Only services and scopes can be delegated; slices and the root never are.
+        let interface = match name.rsplit_once('.') {
+            Some((_, "scope")) => "org.freedesktop.systemd1.Scope",
+            Some((_, "service")) => "org.freedesktop.systemd1.Service",
+            _ => {
+                return Ok(Some(UnitInfo {
+                    name,
+                    delegate: false,
+                }));
+            }
         };
-        Ok(Some(UnitInfo {
-            name,
-            delegate,
-            control_group,
-        }))
+        let properties = zbus::fdo::PropertiesProxy::builder(&conn)
+            .destination("org.freedesktop.systemd1")
+            .path(path)
+            .build()
+            .await
+            .map_err(failed("unit properties"))?;
+        let delegate = properties
+            .get(
+                zbus::names::InterfaceName::from_static_str_unchecked(interface),
+                "Delegate",
+            )
+            .await
+            .ok()
+            .and_then(|v| bool::try_from(v).ok())
+            .unwrap_or(false);
+        Ok(Some(UnitInfo { name, delegate }))
     })
 }
 
