@@ -4,7 +4,8 @@
 #   cache    the cache directory for downloads (LIMITLAB_VM_CACHE)
 #   t_start  $EPOCHREALTIME when the stage started
 # and may set stage (the tag in progress lines, default "vm").
-# It defines since, say, die, is_static, kernel, build_static and static_target/static_bin.
+# It defines since, say, die, is_static, kernel, build_static and static_target/static_bin,
+# and verdict (with infra), the end of a stage.
 
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 say() { printf '[%s %6ss] %s\n' "${stage:-vm}" "$(since "$t_start")" "$*"; }
@@ -62,4 +63,40 @@ build_static() {
     --target x86_64-unknown-linux-gnu --target-dir "$static_target") ||
     die 3 "the static build failed"
   is_static "$static_bin" || die 3 "$static_bin is not statically linked"
+}
+
+# --- the end of a stage: what the VM left behind, as an exit status. The caller sets
+# console, guest, exitf (the three serial files), work (qemu.log's folder), timeout and
+# t_boot ($EPOCHREALTIME at boot), and passes qemu's exit status.
+#   0 every check in the guest held; 1 a check failed; 4 the VM itself failed (time bound,
+#   panic, no exit code), with the console's tail.
+verdict() {
+  local qemu_rc=$1 code boot_s
+  code=$(tr -dc '0-9' <"$exitf" 2>/dev/null || true)
+  boot_s=$(awk '/^boot: / { print $2; exit }' "$guest" 2>/dev/null || true)
+  say "VM ran $(since "$t_boot")s (guest uptime when the suite started: ${boot_s:-?}s)"
+  if ((qemu_rc == 124 || qemu_rc == 137)); then
+    infra "the VM did not finish within ${timeout}s"
+  elif grep -q 'Kernel panic' "$console" 2>/dev/null; then
+    infra "the guest kernel panicked"
+  elif [[ -z $code ]]; then
+    infra "the guest wrote no exit code (qemu exited with $qemu_rc)"
+  elif ((code == 0)); then
+    say "PASS: every check in the guest held"
+  else
+    say "FAIL: the guest suite exited $code (its output is above and in $guest)"
+  fi
+  say "stage wall time $(since "$t_start")s"
+  # The guest's own count, last, as the closing line of the stage.
+  grep -a '^checks: ' "$guest" | tail -n 1 | sed "s/^checks:/${stage:-vm}:/" || true
+  ((code == 0)) || exit 1
+}
+
+infra() {
+  echo "run.sh: INFRASTRUCTURE FAILURE: $*" >&2
+  echo "--- last 40 lines of the console ($console)" >&2
+  tail -n 40 "$console" >&2 2>/dev/null || true
+  echo "--- qemu ($work/qemu.log)" >&2
+  tail -n 5 "$work/qemu.log" >&2 2>/dev/null || true
+  exit 4
 }
