@@ -115,18 +115,35 @@ pub struct ViewReport {
 impl ViewReport {
     /// One sentence for the report.
     pub fn sentence(&self) -> String {
-        let writable: Vec<String> = self
+        // Private tmpfs mounts without a cap of their own are named once, together: the
+        // reason is the same for each.
+        let uncapped: Vec<String> = self
             .writable
             .iter()
-            .map(|w| {
-                let cap = match (w.size_cap, w.kind.as_str()) {
-                    (Some(c), _) => format!(", at most {}", crate::units::format_size(c)),
-                    (None, "tmpfs") => ", no cap of its own: the memory limit holds it".into(),
-                    (None, _) => String::new(),
-                };
-                format!("{} ({}{cap})", w.path.display(), w.kind)
-            })
+            .filter(|w| w.size_cap.is_none() && w.kind == "tmpfs")
+            .map(|w| w.path.display().to_string())
             .collect();
+        let mut writable: Vec<String> = Vec::new();
+        if !uncapped.is_empty() {
+            writable.push(format!(
+                "private tmpfs at {} (no cap of their own: the memory limit holds them)",
+                uncapped.join(", ")
+            ));
+        }
+        writable.extend(
+            self.writable
+                .iter()
+                .filter(|w| w.size_cap.is_some() || w.kind != "tmpfs")
+                .map(|w| match w.size_cap {
+                    Some(c) => format!(
+                        "{} ({}, at most {})",
+                        w.path.display(),
+                        w.kind,
+                        crate::units::format_size(c)
+                    ),
+                    None => format!("{} ({})", w.path.display(), w.kind),
+                }),
+        );
         let binds: Vec<String> = self
             .binds
             .iter()
@@ -352,6 +369,20 @@ mod tests {
         };
         let s = r.sentence();
         assert!(s.contains("/tmp (tmpfs, at most 1.0 MiB)"), "{s}");
+        let mut open = r.clone();
+        open.writable = ["/tmp", "/run"]
+            .iter()
+            .map(|p| WritableMount {
+                path: p.into(),
+                kind: "tmpfs".into(),
+                size_cap: None,
+            })
+            .collect();
+        let s = open.sentence();
+        assert!(
+            s.contains("writable: private tmpfs at /tmp, /run (no cap of their own: the memory limit holds them);"),
+            "{s}"
+        );
         assert!(s.contains("bound from the host: none"), "{s}");
         assert!(s.contains("masked: /proc/kcore"), "{s}");
     }
