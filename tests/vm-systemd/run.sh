@@ -164,30 +164,4 @@ set -e
 qemu=
 wait "$tailer" 2>/dev/null || true
 
-code=$(tr -dc '0-9' <"$exitf" 2>/dev/null || true)
-boot_s=$(awk '/^boot: / { print $2; exit }' "$guest" 2>/dev/null || true)
-say "VM ran $(since "$t_boot")s (guest uptime when the suite started in the autologin shell: ${boot_s:-?}s)"
-
-infra() {
-  echo "run.sh: INFRASTRUCTURE FAILURE: $*" >&2
-  echo "--- last 40 lines of the console ($console)" >&2
-  tail -n 40 "$console" >&2 2>/dev/null || true
-  echo "--- qemu ($work/qemu.log)" >&2
-  tail -n 5 "$work/qemu.log" >&2 2>/dev/null || true
-  exit 4
-}
-if ((qemu_rc == 124 || qemu_rc == 137)); then
-  infra "the VM did not finish within ${timeout}s"
-elif grep -q 'Kernel panic' "$console" 2>/dev/null; then
-  infra "the guest kernel panicked"
-elif [[ -z $code ]]; then
-  infra "the guest wrote no exit code (qemu exited with $qemu_rc)"
-elif ((code == 0)); then
-  say "PASS: every check in the guest held"
-else
-  say "FAIL: the guest suite exited $code (its output is above and in $guest)"
-fi
-say "stage wall time $(since "$t_start")s"
-# The guest's own count, last, as the closing line of the stage.
-grep -a '^checks: ' "$guest" | tail -n 1 | sed 's/^checks:/vm-systemd:/' || true
-((code == 0)) || exit 1
+verdict "$qemu_rc"
