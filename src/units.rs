@@ -108,7 +108,8 @@ pub fn parse_rate(text: &str) -> Result<u64, String> {
     }
 }
 
-/// Formats bytes with the largest IEC unit that keeps the number at or above 1.
+/// Formats bytes with the largest IEC unit that keeps the number at or above 1, in the
+/// current language's number format (`1.5 GiB`, `1,5 GiB`).
 pub fn format_size(bytes: u64) -> String {
     const NAMES: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
@@ -117,23 +118,23 @@ pub fn format_size(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 {
+    crate::i18n::number(if unit == 0 {
         format!("{bytes} B")
     } else {
         format!("{value:.1} {}", NAMES[unit])
-    }
+    })
 }
 
-/// Formats a duration for people: `850 ms`, `4.9 s`.
+/// Formats a duration for people: `850 ms`, `4.9 s` (`4,9 s` in Spanish).
 pub fn format_duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 1.0 {
+    crate::i18n::number(if ms < 1.0 {
         format!("{:.0} µs", d.as_secs_f64() * 1e6)
     } else if ms < 1000.0 {
         format!("{ms:.0} ms")
     } else {
         format!("{:.1} s", ms / 1000.0)
-    }
+    })
 }
 
 #[cfg(test)]

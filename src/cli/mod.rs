@@ -48,6 +48,10 @@ evidence, and exits non-zero when an expectation fails.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
+    /// The language of what limitlab writes for people: terminal, reports, charts, errors
+    /// [default: from LC_ALL, LC_MESSAGES or LANG (es_CO.UTF-8 → es), else en]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::i18n::Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -250,6 +254,7 @@ fn parse_size_arg(text: &str) -> Result<u64, String> {
 
 /// Runs a command line; returns the process exit code.
 pub fn dispatch(cli: Cli) -> u8 {
+    crate::i18n::set(cli.lang.unwrap_or_else(crate::i18n::Lang::from_env));
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Exec(args) => exec::exec(&args),
@@ -319,10 +324,10 @@ fn doctor() -> u8 {
         );
     }
     if checks.iter().any(|c| c.status == Status::Missing) {
-        println!("\nlimitlab cannot run scenarios here until the MISSING lines are fixed.");
+        println!("\n{}", crate::t!("doctor-cannot-run"));
         Exit::Host.into()
     } else {
-        println!("\nlimitlab can run scenarios here.");
+        println!("\n{}", crate::t!("doctor-can-run"));
         Exit::Held.into()
     }
 }
