@@ -139,11 +139,7 @@ pub fn doctor() -> Vec<Check> {
     let mut out = Vec::new();
     let root = nix::unistd::geteuid().is_root();
     out.push(if root {
-        check(
-            Status::Ok,
-            "root",
-            t!("doctor-root"),
-        )
+        check(Status::Ok, "root", t!("doctor-root"))
     } else {
         check(
             Status::Info,
@@ -267,7 +263,11 @@ pub fn doctor() -> Vec<Check> {
                     check(
                         Status::Missing,
                         "no internal processes",
-                        t!("doctor-internal-processes", dir = own.display(), others = others),
+                        t!(
+                            "doctor-internal-processes",
+                            dir = own.display(),
+                            others = others
+                        ),
                     )
                 } else {
                     check(
@@ -290,17 +290,9 @@ pub fn doctor() -> Vec<Check> {
 
     let facts = HostFacts::probe(Some(&layout));
     out.push(if Path::new("/proc/pressure/cpu").exists() {
-        check(
-            Status::Ok,
-            "PSI",
-            t!("doctor-psi-ok"),
-        )
+        check(Status::Ok, "PSI", t!("doctor-psi-ok"))
     } else {
-        check(
-            Status::Warn,
-            "PSI",
-            t!("doctor-psi-missing"),
-        )
+        check(Status::Warn, "PSI", t!("doctor-psi-missing"))
     });
 
     let missing_ns: Vec<_> = Namespace::ALL
@@ -309,11 +301,7 @@ pub fn doctor() -> Vec<Check> {
         .map(|ns| ns.name())
         .collect();
     out.push(if missing_ns.is_empty() {
-        check(
-            Status::Ok,
-            "namespaces",
-            t!("doctor-namespaces-ok"),
-        )
+        check(Status::Ok, "namespaces", t!("doctor-namespaces-ok"))
     } else {
         check(
             Status::Missing,
@@ -353,7 +341,8 @@ pub fn doctor() -> Vec<Check> {
                 "doctor-pid-max",
                 pid_max = pid_max,
                 ceiling = DEFAULT_SAFETY_CEILING,
-                share = crate::i18n::fixed(DEFAULT_SAFETY_CEILING as f64 * 100.0 / pid_max as f64, 0)
+                share =
+                    crate::i18n::fixed(DEFAULT_SAFETY_CEILING as f64 * 100.0 / pid_max as f64, 0)
             ),
         ));
     }
@@ -405,11 +394,7 @@ fn v1_missing_meaning(c: &str) -> String {
 /// Creates a throwaway cgroup2 child to see what a sandbox would get there.
 fn probe_unified(layout: &Layout) -> Vec<Check> {
     let Some(h) = &layout.unified else {
-        return vec![check(
-            Status::Info,
-            "cgroup.kill",
-            t!("doctor-no-cgroup2"),
-        )];
+        return vec![check(Status::Info, "cgroup.kill", t!("doctor-no-cgroup2"))];
     };
     let dir = h
         .own_dir()
@@ -425,24 +410,12 @@ fn probe_unified(layout: &Layout) -> Vec<Check> {
     let psi = std::fs::read_to_string(dir.join("cpu.pressure")).is_ok();
     let mut out = vec![
         if has("cgroup.kill") {
-            check(
-                Status::Ok,
-                "cgroup.kill",
-                t!("doctor-kill-ok"),
-            )
+            check(Status::Ok, "cgroup.kill", t!("doctor-kill-ok"))
         } else {
-            check(
-                Status::Warn,
-                "cgroup.kill",
-                t!("doctor-kill-missing"),
-            )
+            check(Status::Warn, "cgroup.kill", t!("doctor-kill-missing"))
         },
         if psi {
-            check(
-                Status::Ok,
-                "PSI per sandbox",
-                t!("doctor-psi-cgroup-ok"),
-            )
+            check(Status::Ok, "PSI per sandbox", t!("doctor-psi-cgroup-ok"))
         } else {
             check(
                 Status::Warn,

@@ -100,9 +100,8 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     // HTML and SVG, where they would show as stray characters.
     b.set_use_isolating(false);
     for (name, text) in sources(lang) {
-        let res = FluentResource::try_new(text.to_string()).unwrap_or_else(|(_, e)| {
-            panic!("i18n/{}/{name} does not parse: {e:?}", lang.code())
-        });
+        let res = FluentResource::try_new(text.to_string())
+            .unwrap_or_else(|(_, e)| panic!("i18n/{}/{name} does not parse: {e:?}", lang.code()));
         b.add_resource(res)
             .unwrap_or_else(|e| panic!("i18n/{}/{name}: {e:?}", lang.code()));
     }
@@ -162,7 +161,9 @@ pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> Option<String> 
         fa.set(*k, FluentValue::from(v.as_str()));
     }
     let mut errors = Vec::new();
-    let text = b.format_pattern(pattern, Some(&fa), &mut errors).into_owned();
+    let text = b
+        .format_pattern(pattern, Some(&fa), &mut errors)
+        .into_owned();
     debug_assert!(
         errors.is_empty(),
         "i18n/{}: message {id}: {errors:?}",
@@ -257,6 +258,14 @@ fn group_digits(digits: &str, sep: char) -> String {
         out.push(c);
     }
     out
+}
+
+/// The text of the current language from an English one and an optional Spanish one.
+pub fn pick(en: &Option<String>, es: &Option<String>) -> Option<String> {
+    match current() {
+        Lang::Es => es.clone().or_else(|| en.clone()),
+        Lang::En => en.clone(),
+    }
 }
 
 /// A yes/no word.

@@ -73,7 +73,7 @@ metrics! {
     "target.oom_kills" Count Either "with a target: OOM kills in the target's memory cgroup during the run";
     "target.alive" Count Either "with a target: 1 if the target's own process was still alive after teardown, else 0; every scenario with a process target (pid, lxc, docker, podman) expects == 1 unless it says otherwise";
     "memory.peak_bytes" Bytes Lower "highest memory charge of the sandbox (memory.peak / max_usage_in_bytes, else sampled)";
-    "memory.limit_hits" Count Either "times the memory limit was hit (v1 memory.failcnt, v2 the max count in memory.events)";
+    "memory.limit_hits" Count Either "times the memory limit was hit (v1 memory.failcnt plus memory.memsw.failcnt, v2 the max count in memory.events)";
     "memory.oom_kills" Count Either "processes the OOM killer killed in the sandbox";
     "cpu.usage_cores" Cores Either "average CPU the sandbox used while the workload ran, in cores";
     "cpu.throttled_ratio" Ratio Either "share of CFS periods in which the sandbox was throttled by its cpu quota";

@@ -25,6 +25,10 @@ pub struct Scenario {
     /// What the scenario demonstrates, a line or a paragraph; shown at the top of its reports.
     #[schemars(extend("examples" = ["Classic fork bomb against pids.max = 100"]))]
     pub description: Option<String>,
+    /// The description in Spanish: shown instead of `description` when limitlab writes in
+    /// Spanish (`--lang es`, or a locale such as `es_CO.UTF-8`).
+    #[schemars(extend("examples" = ["Bomba fork clásica frente a pids.max = 100"]))]
+    pub description_es: Option<String>,
     /// Required. How long the workload runs (the run ends earlier if every workload ends).
     #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("examples" = ["5s", "1500ms"]))]
     pub duration: Option<String>,

@@ -63,6 +63,26 @@ fn a_memory_hog_is_oom_killed_at_memory_max() {
     let events = ran.read("events.csv");
     assert!(events.contains("oom_kill,"), "{events}");
     assert!(events.contains("workload 0: killed by SIGKILL"), "{events}");
+    // The OOM killer fires when a charge hits the limit, so the limit was hit: on cgroup v1
+    // with swap = "0B" the refusals are counted by memory.memsw.failcnt (memory+swap is
+    // charged first), not memory.failcnt, and both are read.
+    let hits = ran.metric("memory.limit_hits");
+    assert!(
+        hits.is_some_and(|h| h >= 1.0),
+        "memory.limit_hits = {hits:?}"
+    );
+    // The hog is killed long before the scenario's 5 s: What ran says both.
+    let ran_ms = ran.metric("run.duration_ms").unwrap();
+    let report = ran.read("report.md");
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("| duration |"))
+        .unwrap_or_else(|| panic!("{report}"));
+    if ran_ms < 4000.0 {
+        assert!(row.starts_with("| duration | 5.0 s planned, ran "), "{row}");
+    } else {
+        assert_eq!(row, "| duration | 5.0 s |");
+    }
     assert_nothing_left();
 }
 

@@ -43,3 +43,17 @@ doctor-psi-cgroup-ok = each sandbox's own cpu/memory/io pressure is measured
 doctor-psi-cgroup-missing = per-cgroup pressure is unavailable: system-wide /proc/pressure is used
 doctor-cannot-run = limitlab cannot run scenarios here until the MISSING lines are fixed.
 doctor-can-run = limitlab can run scenarios here.
+
+## limitlab run, validate and clean (src/cli/, src/progress.rs)
+
+run-safety-ceiling = { $name }: no pids limit in the scenario; limitlab's safety ceiling pids.max = { $max } applies
+run-sweep-done = { $name }: sweep of { $cells } cells: report in { $report }
+progress-target-pids = target pids { $pids }
+progress-memory = memory { $memory }
+progress-forks-refused = forks refused { $count }
+validate-ok = { $source }: { $name } for { $duration }, { $workloads } workload(s), { $expectations } expectation(s){ $cells }
+validate-sweep = , a sweep of { $cells } cells
+clean-removed = removed { $name } (left by harness pid { $owner }): { $killed } process(es) killed, { $dirs } cgroup dir(s)
+clean-could-not-remove = ; could not remove { $dir }: { $error }
+clean-stuck-marker = could not remove
+clean-nothing = nothing to clean: no limitlab cgroups left behind beneath this process's cgroups

@@ -112,3 +112,10 @@ sweep-col-held-by = what held it
 sweep-shows = What the sweep shows
 sweep-each-cell = Each cell
 sweep-cell-did-not-run = The cell did not run: { $error }
+
+## What the workload saw (src/sandbox/view.rs)
+
+view-uncapped-tmpfs = private tmpfs at { $paths } (no cap of their own: the memory limit holds them)
+view-capped = { $path } ({ $kind }, at most { $cap })
+view-sentence = The sandbox saw { $root }; writable: { $writable }; bound from the host: { $binds }; /dev: { $dev } ({ $devices }); /proc: { $proc }; /sys: { $sys }; masked: { $masked }; read-only: { $read_only }.
+view-none = none

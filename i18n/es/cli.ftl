@@ -43,3 +43,17 @@ doctor-psi-cgroup-ok = se mide la presión de cpu/memoria/io propia de cada sand
 doctor-psi-cgroup-missing = no hay presión por cgroup: se usa /proc/pressure de todo el sistema
 doctor-cannot-run = limitlab no puede ejecutar escenarios aquí hasta que se arreglen las líneas MISSING.
 doctor-can-run = limitlab puede ejecutar escenarios aquí.
+
+## limitlab run, validate y clean (src/cli/, src/progress.rs)
+
+run-safety-ceiling = { $name }: el escenario no fija un límite de pids; se aplica el techo de seguridad de limitlab pids.max = { $max }
+run-sweep-done = { $name }: barrido de { $cells } celdas: informe en { $report }
+progress-target-pids = pids del objetivo { $pids }
+progress-memory = memoria { $memory }
+progress-forks-refused = forks rechazados { $count }
+validate-ok = { $source }: { $name } durante { $duration }, { $workloads } carga(s), { $expectations } expectativa(s){ $cells }
+validate-sweep = , un barrido de { $cells } celdas
+clean-removed = se eliminó { $name } (dejado por el arnés con pid { $owner }): { $killed } proceso(s) matados, { $dirs } carpeta(s) de cgroup
+clean-could-not-remove = ; no se pudo eliminar { $dir }: { $error }
+clean-stuck-marker = no se pudo eliminar
+clean-nothing = nada que limpiar: no quedan cgroups de limitlab bajo los cgroups de este proceso

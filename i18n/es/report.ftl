@@ -112,3 +112,10 @@ sweep-col-held-by = qué la contuvo
 sweep-shows = Lo que muestra el barrido
 sweep-each-cell = Cada celda
 sweep-cell-did-not-run = La celda no se ejecutó: { $error }
+
+## Lo que vio la carga (src/sandbox/view.rs)
+
+view-uncapped-tmpfs = tmpfs privados en { $paths } (sin tope propio: los contiene el límite de memoria)
+view-capped = { $path } ({ $kind }, como mucho { $cap })
+view-sentence = El sandbox vio { $root }; con escritura: { $writable }; montado desde la máquina: { $binds }; /dev: { $dev } ({ $devices }); /proc: { $proc }; /sys: { $sys }; enmascarado: { $masked }; de solo lectura: { $read_only }.
+view-none = nada

@@ -182,7 +182,7 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
     Doc {
         title: plan.name.clone(),
         verdict: s.verdict,
-        description: plan.description.clone(),
+        description: plan.description_here(),
         facts,
         expectations,
         sentences: said,

@@ -220,20 +220,15 @@ pub fn sentences(s: &Summary) -> Vec<String> {
                 held_for = held_for
                     .map(|h| t!(
                         "said-held-for",
-                        time = units::format_duration(std::time::Duration::from_secs_f64(
-                            h / 1000.0
-                        ))
+                        time =
+                            units::format_duration(std::time::Duration::from_secs_f64(h / 1000.0))
                     ))
                     .unwrap_or_default(),
                 peak = group(peak),
                 refused = group(refused),
             ));
         }
-        (None, Some(peak)) => out.push(t!(
-            "said-pids-never",
-            limit = limit,
-            peak = group(peak)
-        )),
+        (None, Some(peak)) => out.push(t!("said-pids-never", limit = limit, peak = group(peak))),
         _ => {}
     }
     if let Some(ok) = m("workload.forks_ok") {
@@ -272,10 +267,13 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     if let Some(held_by) = &s.held_by {
         out.push(t!("said-held-by", held_by = held_by));
     }
-    let took =
-        units::format_duration(std::time::Duration::from_secs_f64(s.teardown.ms / 1000.0));
+    let took = units::format_duration(std::time::Duration::from_secs_f64(s.teardown.ms / 1000.0));
     out.push(if s.teardown.leaked() == 0 {
-        t!("said-teardown-clean", method = s.teardown.method, took = took)
+        t!(
+            "said-teardown-clean",
+            method = s.teardown.method,
+            took = took
+        )
     } else {
         t!(
             "said-teardown-leaked",

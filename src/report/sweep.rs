@@ -18,6 +18,9 @@ pub struct SweepIndex {
     pub limitlab_version: String,
     pub name: String,
     pub description: Option<String>,
+    /// The description in Spanish, when the scenario has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_es: Option<String>,
     pub source: std::path::PathBuf,
     pub cells: Vec<CellEntry>,
 }
@@ -34,12 +37,18 @@ pub struct CellEntry {
 }
 
 impl SweepIndex {
-    pub fn new(name: &str, description: Option<String>, source: &Path) -> SweepIndex {
+    pub fn new(
+        name: &str,
+        description: Option<String>,
+        description_es: Option<String>,
+        source: &Path,
+    ) -> SweepIndex {
         SweepIndex {
             format: FORMAT_VERSION,
             limitlab_version: crate::VERSION.into(),
             name: name.into(),
             description,
+            description_es,
             source: source.to_path_buf(),
             cells: Vec::new(),
         }
@@ -113,10 +122,7 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (cell, s) in c.index.cells.iter().zip(&c.summaries) {
         let Some(s) = s else {
-            let why = cell
-                .error
-                .clone()
-                .unwrap_or_else(|| t!("sweep-no-summary"));
+            let why = cell.error.clone().unwrap_or_else(|| t!("sweep-no-summary"));
             out.push((cell.label.clone(), t!("sweep-did-not-run", why = why)));
             continue;
         };
@@ -128,11 +134,7 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
         if let Some(peak) = m("pids.peak") {
             let peak = format_value("pids.peak", peak);
             parts.push(match m("pids.time_to_limit_ms") {
-                Some(ms) => t!(
-                    "sweep-peak-reached",
-                    peak = peak,
-                    ms = i18n::fixed(ms, 0)
-                ),
+                Some(ms) => t!("sweep-peak-reached", peak = peak, ms = i18n::fixed(ms, 0)),
                 None => t!("sweep-peak", peak = peak),
             });
         }
@@ -176,7 +178,7 @@ pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
         i.name,
         t!("sweep-of-cells", cells = i.cells.len())
     );
-    if let Some(d) = &i.description {
+    if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(m, "{d}\n");
     }
     let _ = writeln!(
@@ -252,7 +254,7 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
         esc(&i.name),
         t!("sweep-of-cells", cells = i.cells.len())
     );
-    if let Some(d) = &i.description {
+    if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(h, "<p>{}</p>", esc(d));
     }
     let _ = write!(

@@ -60,7 +60,11 @@ pub fn print(out: &mut impl Write, s: &Summary, dir: &Path) -> io::Result<()> {
             None if s.aborted => super::document::unmeasured(s),
             None => t!("term-not-available"),
         };
-        let mark = if o.held { t!("term-ok") } else { t!("term-fail") };
+        let mark = if o.held {
+            t!("term-ok")
+        } else {
+            t!("term-fail")
+        };
         writeln!(
             out,
             "  {}",

@@ -3,10 +3,10 @@
 use super::series::{Gauges, Grid, Line, Missing, Rates};
 use super::*;
 use crate::i18n::t_static;
-use crate::t;
 use crate::plan::PidsSource;
 use crate::record::{EventKind, PsiScope, RunRecord, Sample};
 use crate::report::summary::group;
+use crate::t;
 use crate::units;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -438,8 +438,18 @@ pub fn psi(
     TimeFigure::new("psi", title, t_static("chart-psi-axis"), frame)
         .line(&t!("chart-psi-cpu-some"), BLUE, LINE_WIDTH, cpu_some)
         .line(&t!("chart-psi-cpu-full"), SKY, THIN_LINE_WIDTH, cpu_full)
-        .line(&t!("chart-psi-memory-some"), VERMILLION, LINE_WIDTH, mem_some)
-        .line(&t!("chart-psi-memory-full"), PURPLE, THIN_LINE_WIDTH, mem_full)
+        .line(
+            &t!("chart-psi-memory-some"),
+            VERMILLION,
+            LINE_WIDTH,
+            mem_some,
+        )
+        .line(
+            &t!("chart-psi-memory-full"),
+            PURPLE,
+            THIN_LINE_WIDTH,
+            mem_full,
+        )
         .line(&t!("chart-psi-io-some"), GREEN, LINE_WIDTH, io_some)
         .line(&t!("chart-psi-io-full"), ORANGE, THIN_LINE_WIDTH, io_full)
         .check(&t!("chart-psi-what"), frame)

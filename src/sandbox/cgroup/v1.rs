@@ -164,6 +164,13 @@ impl V1Cgroup {
             SourceKind::MemoryPeak,
         );
         add("memory", "memory.failcnt", SourceKind::MemoryFailcnt);
+        if self
+            .dirs
+            .get("memory")
+            .is_some_and(|d| d.join("memory.memsw.failcnt").exists())
+        {
+            add("memory", "memory.memsw.failcnt", SourceKind::MemswFailcnt);
+        }
         add("memory", "memory.oom_control", SourceKind::MemoryOomControl);
         add("cpuacct", "cpuacct.usage", SourceKind::CpuacctUsage);
         add("cpu", "cpu.stat", SourceKind::CpuStatV1);
