@@ -44,6 +44,13 @@ fn check(b: &Browser, dir: &Path, name: &str, lang: &str, charts: &[&str], says:
     for s in says {
         assert!(page.dom.contains(s), "{name} ({lang}) does not say {s:?}");
     }
+    assert!(
+        page.width <= common::browser::WIDTH,
+        "{name} ({lang}) is {} px wide at a {} px window: something overflows sideways, see {}",
+        page.width,
+        common::browser::WIDTH,
+        page.png.display()
+    );
     let ids: Vec<&str> = page.figures.iter().map(|(f, _)| f.id.as_str()).collect();
     let want: Vec<String> = charts.iter().map(|c| format!("chart-{c}")).collect();
     assert_eq!(ids, want, "{name} ({lang}): the charts on the page");
@@ -183,11 +190,8 @@ fn a_sweep_report_paints_in_a_real_browser_in_both_languages() {
         &["HELD", "What the sweep shows", "Comparison of 2 runs"],
     );
     // A cell's own report, as the sweep table links it.
-    let cell = std::fs::read_dir(&ran.out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.join("report.html").is_file())
-        .unwrap();
+    let cell = ran.out.join("01-limits.pids-20");
+    assert!(cell.join("report.html").is_file(), "{}", cell.display());
     render(&ran.out, "es");
     check(
         &b,
@@ -224,7 +228,11 @@ fn the_coursework_report_paints_in_a_real_browser_in_both_languages() {
         return;
     };
     let ran = run_file(&root().join("scenarios/coursework.toml"));
-    ran.expect_exit(0);
+    // The RLIMIT_NPROC cell counts every process of the sandbox's uid (nobody) on the
+    // machine: where other sandboxes run as nobody at the same time (a shared machine), it
+    // can fail to start; its report then says so, and the page must still be right.
+    let code = ran.output.status.code();
+    assert!(matches!(code, Some(0) | Some(4)), "{}", text(&ran.output));
     check(
         &b,
         &ran.out,
@@ -235,7 +243,7 @@ fn the_coursework_report_paints_in_a_real_browser_in_both_languages() {
             "What is a fork bomb, and how do you prevent it?",
             "What the sweep shows",
             "safety ceiling",
-            "RLIMIT_NPROC = 100",
+            "sandbox.rlimits.nproc=100",
         ],
     );
     render(&ran.out, "es");
@@ -249,8 +257,8 @@ fn the_coursework_report_paints_in_a_real_browser_in_both_languages() {
             "¿Qué es una bomba fork y cómo se previene?",
             "Lo que muestra el barrido",
             "techo de seguridad de limitlab",
-            "RLIMIT_NPROC = 100",
-            "Comparación de 4 ejecuciones",
+            "sandbox.rlimits.nproc=100",
+            "Comparación de ",
         ],
     );
     assert_nothing_left();

@@ -57,3 +57,9 @@ clean-removed = removed { $name } (left by harness pid { $owner }): { $killed } 
 clean-could-not-remove = ; could not remove { $dir }: { $error }
 clean-stuck-marker = could not remove
 clean-nothing = nothing to clean: no limitlab cgroups left behind beneath this process's cgroups
+
+## limitlab report and compare (src/cli/report.rs)
+
+report-sweep-written = { $dir }: the sweep report and its { $cells } cells' reports
+report-run-written = { $dir }: report.md, report.html and charts
+compare-not-in-baseline = { $label }: not in the baseline, not compared

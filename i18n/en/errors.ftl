@@ -48,3 +48,50 @@ plan-did-you-mean = { " " }(did you mean { $candidate }?)
 plan-view-with-target = [sandbox] writable, bind and devices do not apply to a [target] that is a container: the workload sees the container's own filesystems (drop them, or use a cgroup target)
 plan-not-a-size = { $value } is not a size; expected { $help } or an integer number of bytes
 plan-size-small = { $size } is too small: { $why }
+
+## Scenario files: reading and parsing (src/scenario.rs), units (src/units.rs)
+
+scenario-cannot-read = cannot read: { $error }
+scenario-is-directory = is a directory, expected a scenario .toml file
+scenario-not-regular = is not a regular file, expected a scenario .toml file
+scenario-too-big = is { $size } bytes; scenario files are limited to { $max } bytes
+scenario-more-than = is more than { $max } bytes; scenario files are limited to { $max } bytes
+scenario-not-utf8 = is not UTF-8 text (a scenario is a TOML file)
+scenario-did-you-mean = { " " }(did you mean `{ $candidate }`?)
+scenario-unknown-field = unknown field `{ $name }`{ $hint }, expected one of { $expected }
+units-expected = expected { $help }, got { $got }
+units-size-no-unit = { $text } has no unit; expected { $help } (a bare TOML integer means bytes)
+units-unknown-size-unit = unknown size unit { $unit } in { $text }; expected { $help }
+units-too-large = { $text } is too large
+units-duration-no-unit = { $text } has no unit; expected { $help }
+units-unknown-duration-unit = unknown duration unit { $unit } in { $text }; expected { $help }
+units-too-long = { $text } is too long
+units-rate-zero = { $text } is zero; a rate must be positive
+
+## Results folders (src/cli/report.rs)
+
+err-not-results-folder = { $dir } is not a results folder
+err-neither-run-nor-sweep = { $dir } holds neither summary.json (a run) nor sweep.json (a sweep)
+err-tolerance = --tolerance { $tolerance } is out of range; use 0 to 10000 (percent)
+
+## Sweeps and expectations (src/matrix.rs, src/expect.rs)
+
+matrix-cells = makes { $cells } cells; a sweep has 1 to { $max }
+matrix-in-cell = in the matrix cell { $label }: { $message }
+expect-not-comparison = { $text } is not { $help }
+expect-missing-number = missing a number; expected { $help }
+expect-not-number = { $text } is not a number
+
+## What the host cannot do (src/sandbox/cgroup/)
+
+cgroup-cannot-write = cannot write { $value } to { $path }: { $error }{ $hint }
+cgroup-cannot-read = cannot read { $path }: { $error }
+cgroup-cannot-create = cannot create cgroup { $path }: { $error }{ $hint }
+cgroup-hint-permission = { " " }(limitlab needs root, or a cgroup subtree delegated to this user)
+cgroup-hint-read-only = { " " }(the cgroup filesystem is mounted read-only here)
+cgroup-hint-busy = { " " }(the cgroup holds processes or children)
+cgroup-no-cgroup2-entry = cgroup2 is mounted but this process has no cgroup2 entry in /proc/self/cgroup
+cgroup-no-pids-controller = the pids controller is not mounted: limitlab cannot cap a fork bomb without it (mount the pids hierarchy, or boot with cgroup v2)
+cgroup-v1-missing = the { $controller } controller is not mounted in this cgroup v1 hierarchy, but { $why }
+cgroup-no-swap-accounting = the scenario sets limits.swap but this kernel has no swap accounting (memory.memsw.* is missing; boot with swapaccount=1)
+cgroup-cpuset = limits.cpuset asks for CPU { $cpu }, but this cgroup may only use CPUs { $available }

@@ -119,3 +119,4 @@ view-uncapped-tmpfs = private tmpfs at { $paths } (no cap of their own: the memo
 view-capped = { $path } ({ $kind }, at most { $cap })
 view-sentence = The sandbox saw { $root }; writable: { $writable }; bound from the host: { $binds }; /dev: { $dev } ({ $devices }); /proc: { $proc }; /sys: { $sys }; masked: { $masked }; read-only: { $read_only }.
 view-none = none
+note-memory-hits-uncounted = memory.limit_hits cannot be known on this kernel: the OOM killer fired at the memory limit, yet cgroup v1's memory.failcnt and memory.memsw.failcnt still read 0 (this kernel does not count refused charges there); memory.oom_kills counts what the limit did.

@@ -57,3 +57,9 @@ clean-removed = se eliminó { $name } (dejado por el arnés con pid { $owner }):
 clean-could-not-remove = ; no se pudo eliminar { $dir }: { $error }
 clean-stuck-marker = no se pudo eliminar
 clean-nothing = nada que limpiar: no quedan cgroups de limitlab bajo los cgroups de este proceso
+
+## limitlab report y compare (src/cli/report.rs)
+
+report-sweep-written = { $dir }: el informe del barrido y los informes de sus { $cells } celdas
+report-run-written = { $dir }: report.md, report.html y gráficas
+compare-not-in-baseline = { $label }: no está en la referencia, no se compara

@@ -48,3 +48,50 @@ plan-did-you-mean = { " " }(¿quisiste decir { $candidate }?)
 plan-view-with-target = writable, bind y devices de [sandbox] no se aplican a un [target] que es un contenedor: la carga ve los sistemas de archivos propios del contenedor (quítalos, o usa un objetivo cgroup)
 plan-not-a-size = { $value } no es un tamaño; se esperaba { $help } o un número entero de bytes
 plan-size-small = { $size } es demasiado pequeño: { $why }
+
+## Archivos de escenario: lectura y análisis (src/scenario.rs), unidades (src/units.rs)
+
+scenario-cannot-read = no se puede leer: { $error }
+scenario-is-directory = es una carpeta, se esperaba un archivo de escenario .toml
+scenario-not-regular = no es un archivo normal, se esperaba un archivo de escenario .toml
+scenario-too-big = tiene { $size } bytes; los archivos de escenario tienen un máximo de { $max } bytes
+scenario-more-than = tiene más de { $max } bytes; los archivos de escenario tienen un máximo de { $max } bytes
+scenario-not-utf8 = no es texto UTF-8 (un escenario es un archivo TOML)
+scenario-did-you-mean = { " " }(¿quisiste decir `{ $candidate }`?)
+scenario-unknown-field = campo desconocido `{ $name }`{ $hint }, se esperaba uno de { $expected }
+units-expected = se esperaba { $help }, llegó { $got }
+units-size-no-unit = { $text } no tiene unidad; se esperaba { $help } (un entero TOML sin más son bytes)
+units-unknown-size-unit = unidad de tamaño desconocida { $unit } en { $text }; se esperaba { $help }
+units-too-large = { $text } es demasiado grande
+units-duration-no-unit = { $text } no tiene unidad; se esperaba { $help }
+units-unknown-duration-unit = unidad de duración desconocida { $unit } en { $text }; se esperaba { $help }
+units-too-long = { $text } es demasiado largo
+units-rate-zero = { $text } es cero; un ritmo debe ser positivo
+
+## Carpetas de resultados (src/cli/report.rs)
+
+err-not-results-folder = { $dir } no es una carpeta de resultados
+err-neither-run-nor-sweep = { $dir } no tiene ni summary.json (una ejecución) ni sweep.json (un barrido)
+err-tolerance = --tolerance { $tolerance } está fuera de rango; usa de 0 a 10000 (por ciento)
+
+## Barridos y expectativas (src/matrix.rs, src/expect.rs)
+
+matrix-cells = da { $cells } celdas; un barrido tiene de 1 a { $max }
+matrix-in-cell = en la celda del barrido { $label }: { $message }
+expect-not-comparison = { $text } no es { $help }
+expect-missing-number = falta un número; se esperaba { $help }
+expect-not-number = { $text } no es un número
+
+## Lo que la máquina no puede hacer (src/sandbox/cgroup/)
+
+cgroup-cannot-write = no se puede escribir { $value } en { $path }: { $error }{ $hint }
+cgroup-cannot-read = no se puede leer { $path }: { $error }
+cgroup-cannot-create = no se puede crear el cgroup { $path }: { $error }{ $hint }
+cgroup-hint-permission = { " " }(limitlab necesita root, o un subárbol de cgroups delegado a este usuario)
+cgroup-hint-read-only = { " " }(el sistema de archivos de cgroups está montado de solo lectura aquí)
+cgroup-hint-busy = { " " }(el cgroup tiene procesos o hijos)
+cgroup-no-cgroup2-entry = cgroup2 está montado pero este proceso no tiene una entrada cgroup2 en /proc/self/cgroup
+cgroup-no-pids-controller = el controlador pids no está montado: limitlab no puede poner tope a una bomba fork sin él (monta la jerarquía pids, o arranca con cgroup v2)
+cgroup-v1-missing = el controlador { $controller } no está montado en esta jerarquía de cgroup v1, pero { $why }
+cgroup-no-swap-accounting = el escenario fija limits.swap pero este kernel no contabiliza el swap (falta memory.memsw.*; arranca con swapaccount=1)
+cgroup-cpuset = limits.cpuset pide la CPU { $cpu }, pero este cgroup solo puede usar las CPU { $available }

@@ -58,6 +58,7 @@ fact-psi-none = no disponible en este kernel
 note-safety-ceiling = El escenario no fija un límite de pids; se aplicó el techo de seguridad de limitlab (pids.max = { $max }).
 note-safety-ceiling-held = El escenario no fija un límite de pids; se aplicó el techo de seguridad de limitlab (pids.max = { $max }) y fue él quien contuvo la carga.
 note-memory-ceiling = El escenario no fija un límite de memoria; se aplicó el techo de memoria de limitlab ({ $ceiling }) y se alcanzó.
+note-memory-hits-uncounted = memory.limit_hits no se puede saber en este kernel: el OOM killer actuó en el límite de memoria, pero memory.failcnt y memory.memsw.failcnt de cgroup v1 siguen en 0 (este kernel no cuenta ahí las cargas rechazadas); memory.oom_kills cuenta lo que hizo el límite.
 note-no-kernel-pids-peak = Este kernel no lleva pids.peak, así que pids.peak es el máximo muestreado de pids.current, que por un instante puede quedar unos pocos por encima de pids.max (el kernel carga un fork antes de compararlo con el límite, y luego lo revierte).
 note-rootless = Se ejecutó sin root{ $who }: el sandbox tuvo su propio espacio de nombres de usuario (la carga era el uid { $uid } dentro, el uid del arnés fuera) y sus cgroups se crearon bajo el cgroup delegado a ese usuario.
 note-leaked = El desmontaje dejó atrás { $processes } proceso(s) y { $cgroups } cgroup(s): { $which }

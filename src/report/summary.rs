@@ -61,6 +61,9 @@ pub fn build_from(
             ceiling = units::format_size(ceiling)
         ));
     }
+    if computed.memory_hits_uncounted {
+        notes.push(t!("note-memory-hits-uncounted"));
+    }
     if !computed.kernel_pids_peak {
         notes.push(t!("note-no-kernel-pids-peak"));
     }

@@ -264,8 +264,14 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
         t!("sweep-col-verdict"),
         t!("sweep-col-held-by")
     );
+    // A metric's name may break after its dots and underscores: seven unbroken names made
+    // the table wider than the page (seen in a browser at 1200 px).
     for col in COLUMNS {
-        let _ = write!(h, "<th><code>{}</code></th>", esc(col));
+        let _ = write!(
+            h,
+            "<th><code>{}</code></th>",
+            esc(col).replace('.', ".<wbr>").replace('_', "_<wbr>")
+        );
     }
     let _ = writeln!(h, "</tr>");
     for (cell, s) in i.cells.iter().zip(&c.summaries) {

@@ -52,6 +52,8 @@ pub struct Page {
     pub figures: Vec<(Figure, f64)>,
     /// The page's height in CSS pixels.
     pub height: u32,
+    /// The page's width in CSS pixels: wider than [`WIDTH`] means it overflows sideways.
+    pub width: u32,
 }
 
 impl Browser {
@@ -143,7 +145,7 @@ impl Browser {
         std::fs::write(&copy, instrument(&text)).unwrap();
         let url = format!("file://{}", copy.display());
         let (dom, mut console) = self.open(&url, &["--dump-dom".into()], 900);
-        let (figures, height) = boxes(&dom);
+        let (figures, height, width) = boxes(&dom);
         let height = height.clamp(100, MAX_HEIGHT);
         let (_, more) = self.open(&url, &[format!("--screenshot={}", png.display())], height);
         console.extend(more);
@@ -162,6 +164,7 @@ impl Browser {
             png: png.to_path_buf(),
             figures,
             height,
+            width,
         }
     }
 }
@@ -177,7 +180,7 @@ pub fn console_messages(stderr: &str) -> Vec<String> {
 
 /// The script added at the end of the page: the box of each figure's chart and the page's
 /// height, as JSON in `<pre id="limitlab-boxes">`.
-const BOXES: &str = "<script>(function(){var r=[].map.call(document.querySelectorAll('figure'),function(f){var s=f.querySelector('svg')||f;var b=s.getBoundingClientRect();return {id:f.id,x:b.left+scrollX,y:b.top+scrollY,w:b.width,h:b.height};});var p=document.createElement('pre');p.id='limitlab-boxes';p.style.display='none';p.textContent=JSON.stringify({height:document.documentElement.scrollHeight,figures:r});document.body.appendChild(p);})();</script>";
+const BOXES: &str = "<script>(function(){var r=[].map.call(document.querySelectorAll('figure'),function(f){var s=f.querySelector('svg')||f;var b=s.getBoundingClientRect();return {id:f.id,x:b.left+scrollX,y:b.top+scrollY,w:b.width,h:b.height};});var p=document.createElement('pre');p.id='limitlab-boxes';p.style.display='none';p.textContent=JSON.stringify({height:document.documentElement.scrollHeight,width:document.documentElement.scrollWidth,figures:r});document.body.appendChild(p);})();</script>";
 
 fn instrument(html: &str) -> String {
     match html.rfind("</body>") {
@@ -186,7 +189,7 @@ fn instrument(html: &str) -> String {
     }
 }
 
-fn boxes(dom: &str) -> (Vec<Figure>, u32) {
+fn boxes(dom: &str) -> (Vec<Figure>, u32, u32) {
     let start = dom
         .find("<pre id=\"limitlab-boxes\"")
         .unwrap_or_else(|| panic!("the page's script did not run: {dom}"));
@@ -206,7 +209,11 @@ fn boxes(dom: &str) -> (Vec<Figure>, u32) {
             h: f["h"].as_f64().unwrap(),
         })
         .collect();
-    (figures, v["height"].as_f64().unwrap_or(0.0) as u32)
+    (
+        figures,
+        v["height"].as_f64().unwrap_or(0.0) as u32,
+        v["width"].as_f64().unwrap_or(0.0) as u32,
+    )
 }
 
 /// A decoded screenshot.
