@@ -98,6 +98,8 @@ pub fn run(
         None => None,
     };
     let layout = target.as_ref().map(|t| &t.layout).unwrap_or(&env.layout);
+    // The target as the run found it: teardown must leave it so.
+    let target_before = target.as_ref().map(|t| t.state());
     let started_at = crate::report::utc_now();
     let events =
         Arc::new(EventLog::create(Some(&out.file("events.csv"))).context("create events.csv")?);
@@ -313,9 +315,16 @@ pub fn run(
         aborted = start_failed;
     }
     let leaked_cgroups = sandbox.remove();
+    let mut left_in_target = Vec::new();
     let target = target.map(|t| {
         let mut report = t.report.clone();
         report.alive_after = t.alive();
+        if let Some(before) = target_before {
+            let (after, left) = t.settle(&before, Duration::from_secs(1));
+            left_in_target = left;
+            report.before = Some(before);
+            report.after = Some(after);
+        }
         report
     });
     let teardown = TeardownReport {
@@ -325,6 +334,7 @@ pub fn run(
         processes_killed: killed.processes,
         leaked_processes: killed.leaked_processes,
         leaked_cgroups,
+        left_in_target,
     };
     events.record(
         EventKind::TeardownEnd,

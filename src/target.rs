@@ -6,6 +6,7 @@
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,99 @@ pub struct TargetReport {
     pub limits: Vec<LimitWritten>,
     /// Whether its init process was still alive after teardown.
     pub alive_after: Option<bool>,
+    /// The target as the run found it (before anything of limitlab's started in it) and as
+    /// it left it (after teardown, once it settled or 1 s passed).
+    #[serde(default)]
+    pub before: Option<TargetState>,
+    #[serde(default)]
+    pub after: Option<TargetState>,
+}
+
+/// What a run must leave as it found it: the target's task count and its processes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetState {
+    /// The `pids.current` of the target's cgroup.
+    pub pids_current: Option<u64>,
+    /// Every process in the target's own pid namespace (for a cgroup target: in its cgroup),
+    /// by host pid; namespaces nested in it (the attack's) are not the target's.
+    pub processes: Vec<TargetProcess>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetProcess {
+    pub pid: i32,
+    pub ppid: i32,
+    pub comm: String,
+    /// The kernel's state letter (`S`, `R`, `Z` for a zombie, ...).
+    pub state: String,
+}
+
+impl TargetState {
+    pub fn zombies(&self) -> usize {
+        self.processes.iter().filter(|p| p.state == "Z").count()
+    }
+
+    /// What `after` holds that this state (before the run) did not, beyond the target's own
+    /// activity: a zombie that was not there, and tasks in its cgroup that no new live
+    /// process of its own accounts for. Empty when the target is as it was.
+    pub fn left_in(&self, after: &TargetState) -> Vec<String> {
+        let mut left = Vec::new();
+        let was = |p: &TargetProcess, zombie: bool| {
+            self.processes
+                .iter()
+                .any(|b| b.pid == p.pid && (b.state == "Z") == zombie)
+        };
+        for z in after.processes.iter().filter(|p| p.state == "Z") {
+            if !was(z, true) {
+                left.push(format!(
+                    "zombie pid {} ({}) in the target, a child of pid {}",
+                    z.pid, z.comm, z.ppid
+                ));
+            }
+        }
+        let new_live = after
+            .processes
+            .iter()
+            .filter(|p| p.state != "Z" && !was(p, false))
+            .count() as u64;
+        if let (Some(b), Some(a)) = (self.pids_current, after.pids_current)
+            && a > b + new_live
+        {
+            left.push(format!(
+                "the target's pids.current is {a}, against {b} before the run{}",
+                if new_live > 0 {
+                    format!(" ({new_live} new process(es) of its own)")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        left
+    }
+}
+
+/// The `(device, inode)` of a process's pid namespace.
+fn pid_namespace(pid: &str) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/{pid}/ns/pid"))
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}
+
+/// A process's parent, command name and state, from `/proc/PID/stat`.
+fn process(pid: i32) -> Option<TargetProcess> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (head, rest) = stat.rsplit_once(')')?;
+    let comm = head.split_once('(')?.1.to_string();
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.to_string();
+    let ppid = fields.next()?.parse().ok()?;
+    Some(TargetProcess {
+        pid,
+        ppid,
+        comm,
+        state,
+    })
 }
 
 /// A resolved target.
@@ -134,6 +228,8 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
         cgroups,
         limits,
         alive_after: None,
+        before: None,
+        after: None,
     };
 
     // A workload that multiplies never runs without a pids cap: the target's, or the one
@@ -291,6 +387,61 @@ impl Target {
             _ => {}
         }
         files
+    }
+
+    /// The target's cgroup in the pids hierarchy (its own directory).
+    fn pids_dir(&self) -> Option<PathBuf> {
+        match self.layout.mode {
+            Mode::V2 => self.layout.unified.as_ref().map(Hierarchy::own_dir),
+            _ => self.layout.v1.get("pids").map(Hierarchy::own_dir),
+        }
+    }
+
+    /// The target as it is now: its cgroup's task count and the processes in its pid
+    /// namespace (a cgroup target: in its cgroup).
+    pub fn state(&self) -> TargetState {
+        let dir = self.pids_dir();
+        let pids_current = dir
+            .as_ref()
+            .and_then(|d| std::fs::read_to_string(d.join("pids.current")).ok())
+            .and_then(|t| t.trim().parse().ok());
+        let mut pids: Vec<i32> = match self.report.pid {
+            Some(init) => match pid_namespace(&init.to_string()) {
+                Some(ns) => std::fs::read_dir("/proc")
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        let pid = name.parse::<i32>().ok()?;
+                        (pid_namespace(&name) == Some(ns)).then_some(pid)
+                    })
+                    .collect(),
+                None => Vec::new(),
+            },
+            None => dir
+                .map(|d| crate::sandbox::cgroup::procs(&d))
+                .unwrap_or_default(),
+        };
+        pids.sort_unstable();
+        TargetState {
+            pids_current,
+            processes: pids.into_iter().filter_map(process).collect(),
+        }
+    }
+
+    /// After teardown: waits up to `patience` for the target to be as `before` found it;
+    /// returns its state and what is still left in it (empty: restored).
+    pub fn settle(&self, before: &TargetState, patience: Duration) -> (TargetState, Vec<String>) {
+        let until = Instant::now() + patience;
+        loop {
+            let after = self.state();
+            let left = before.left_in(&after);
+            if left.is_empty() || Instant::now() >= until {
+                return (after, left);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// What the sandbox needs to join the target's namespaces.
