@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::plan::{PidsSource, RunPlan, TargetSpec};
 use crate::sampler::SourceKind;
 use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, is_limit};
-use crate::{Exit, coded};
+use crate::{Exit, coded, lxd};
 
 /// What a run records about its target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,11 @@ pub struct TargetReport {
     pub limits: Vec<LimitWritten>,
     /// Whether its init process was still alive after teardown.
     pub alive_after: Option<bool>,
+    /// The runtime's own limit the run set for its length (`[target] limits_processes`),
+    /// and who put the previous value back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_limit: Option<lxd::RuntimeLimit>,
+
     /// The target as the run found it (before anything of limitlab's started in it) and as
     /// it left it (after teardown, once it settled or 1 s passed).
     #[serde(default)]
@@ -186,7 +191,120 @@ fn target_pid(spec: &TargetSpec) -> anyhow::Result<Option<i32>> {
             &["inspect", "-f", "{{.State.Pid}}", n],
             &format!("Podman container {n}"),
         )?),
+        TargetSpec::Lxd(n) | TargetSpec::Incus(n) => {
+            let daemon = spec.lxd_daemon().expect("an lxd or incus target");
+            Some(lxd::init_pid(daemon, n).map_err(|e| api_error(spec, daemon, e))?)
+        }
     })
+}
+
+/// An API error as the run's error: no daemon is the host's problem, no such instance (or
+/// not running) the scenario's.
+fn api_error(spec: &TargetSpec, daemon: lxd::Daemon, e: lxd::ApiError) -> anyhow::Error {
+    if e.unreachable {
+        let var = match daemon {
+            lxd::Daemon::Lxd => "LXD_DIR",
+            lxd::Daemon::Incus => "INCUS_DIR",
+        };
+        coded(
+            Exit::Host,
+            format!(
+                "{spec}: {} is not reachable ({e}); is it running? ({var} names the folder of a daemon started elsewhere)",
+                daemon.name()
+            ),
+        )
+    } else {
+        coded(Exit::BadInput, format!("{spec} cannot be attacked: {e}"))
+    }
+}
+
+/// The runtime's own limit a run sets on an LXD or Incus instance for its length
+/// (`[target] limits_processes`), put back when this is finished or dropped.
+pub struct RuntimeLimitGuard {
+    restore: Option<lxd::Restore>,
+    supervisor: Option<std::sync::Arc<crate::supervisor::Supervisor>>,
+}
+
+impl RuntimeLimitGuard {
+    /// Sets the plan's `limits.processes` on its target, first recording what to put back
+    /// (in [`lxd::restore_dir`] and with the supervisor). A plan without one sets nothing.
+    pub fn set(
+        plan: &RunPlan,
+        supervisor: Option<std::sync::Arc<crate::supervisor::Supervisor>>,
+        results: &std::path::Path,
+    ) -> anyhow::Result<RuntimeLimitGuard> {
+        let mut guard = RuntimeLimitGuard {
+            restore: None,
+            supervisor,
+        };
+        let (Some(spec), Some(n)) = (&plan.target, plan.target_processes) else {
+            return Ok(guard);
+        };
+        let Some(daemon) = spec.lxd_daemon() else {
+            return Ok(guard);
+        };
+        let (TargetSpec::Lxd(name) | TargetSpec::Incus(name)) = spec else {
+            unreachable!("lxd_daemon is Some for these kinds only")
+        };
+        let previous = lxd::config_value(daemon, name, lxd::PROCESSES_KEY)
+            .map_err(|e| api_error(spec, daemon, e))?;
+        let restore = lxd::Restore {
+            daemon,
+            socket: daemon.socket(),
+            instance: name.clone(),
+            key: lxd::PROCESSES_KEY.into(),
+            set: n.to_string(),
+            previous,
+            harness_pid: std::process::id(),
+            results: Some(results.to_path_buf()),
+        };
+        restore.record().map_err(|e| {
+            coded(
+                Exit::Host,
+                format!(
+                    "cannot record what to restore in {} before changing {spec}'s {}: {e}",
+                    lxd::restore_dir().display(),
+                    lxd::PROCESSES_KEY
+                ),
+            )
+        })?;
+        if let Some(s) = &guard.supervisor {
+            let _ = s.restore(&restore);
+        }
+        if let Err(e) = lxd::set_config(&restore.socket, name, &restore.key, Some(&restore.set)) {
+            let _ = std::fs::remove_file(restore.file());
+            return Err(api_error(spec, daemon, e));
+        }
+        guard.restore = Some(restore);
+        Ok(guard)
+    }
+
+    /// Puts the previous value back; says what became of it.
+    pub fn finish(&mut self) -> Option<lxd::RuntimeLimit> {
+        let r = self.restore.take()?;
+        let undone = r.undo();
+        if let Some(s) = &self.supervisor {
+            let _ = s.restored(&r);
+        }
+        Some(lxd::RuntimeLimit {
+            key: r.key.clone(),
+            set: r.set.clone(),
+            previous: r.previous.clone(),
+            restored_by: undone.is_ok().then(|| "the run".to_string()),
+            restore_error: undone.err().map(|e| {
+                format!(
+                    "{e} (recorded in {}: the next run or `limitlab clean` tries again)",
+                    r.file().display()
+                )
+            }),
+        })
+    }
+}
+
+impl Drop for RuntimeLimitGuard {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
 
 /// Resolves a plan's target against the host's layout, and checks that limitlab may run
@@ -228,6 +346,7 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
         cgroups,
         limits,
         alive_after: None,
+        runtime_limit: None,
         before: None,
         after: None,
     };

@@ -198,6 +198,23 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             "The workload ran inside {}{pid}, in a cgroup of limitlab's beneath the target's, which is under {limits}.",
             t.spec
         ));
+        if let Some(l) = &t.runtime_limit {
+            let runtime = match t.spec {
+                crate::plan::TargetSpec::Incus(_) => "Incus",
+                _ => "LXD",
+            };
+            out.push(format!(
+                "The run set the container's {} to {} through {runtime}'s API (it was {}); {}.",
+                l.key,
+                l.set,
+                l.previous.as_deref().unwrap_or("not set"),
+                match (&l.restored_by, &l.restore_error) {
+                    (Some(who), _) => format!("{who} put it back afterwards"),
+                    (None, Some(e)) => format!("it could NOT be put back: {e}"),
+                    (None, None) => "nothing put it back".to_string(),
+                }
+            ));
+        }
         if let Some(hits) = m("target.pids_limit_hits") {
             out.push(format!(
                 "The target's pids limit refused {} forks; its cgroup held at most {} tasks.",
