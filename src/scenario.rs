@@ -47,7 +47,8 @@ pub struct Scenario {
     #[schemars(schema_with = "crate::schema::matrix_schema")]
     pub matrix: Option<toml::Table>,
     /// Attack an existing container or cgroup instead of a new sandbox: its own limits are
-    /// what is tested. Exactly one key. `--target` on the command line overrides it.
+    /// what is tested. Exactly one key naming it (plus, with lxd or incus, limits_processes).
+    /// `--target` on the command line overrides it.
     pub target: Option<TargetTable>,
 }
 

@@ -268,7 +268,7 @@ pub fn sentences(s: &Summary) -> Vec<String> {
         None => m("pids.peak"),
     };
     let at_once = if s.target.is_some() {
-        "the most tasks at once in the target's cgroup"
+        "the most tasks at once in the target's cgroup (the kernel's watermark since the target started)"
     } else {
         "the most tasks at once"
     };

@@ -514,6 +514,17 @@ fn target_view() -> Result<ViewReport, Step> {
         nix::sched::unshare(CloneFlags::CLONE_NEWNS),
     )?;
     make_mounts_private()?;
+    // A /proc of the attack's own pid namespace (nested in the target's), so that its pids
+    // and /proc agree and pid 1 is this init; where the target's runtime forbids another
+    // proc mount (an unprivileged container's locked /proc), the target's stays.
+    let own_proc = nix::mount::mount(
+        Some("proc"),
+        "/proc",
+        Some("proc"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+        None::<&str>,
+    )
+    .is_ok();
     // Where the target's cgroupfs is a mount of its own; a target without one has none.
     let _ = sys::mount_setattr(Path::new("/sys/fs/cgroup"), sys::MOUNT_ATTR_RDONLY, 0, true);
     // Best effort: a target's runtime may have masked these already, in ways that refuse
@@ -525,7 +536,11 @@ fn target_view() -> Result<ViewReport, Step> {
         root: "the target's own root".into(),
         root_read_only,
         dev: "the target's own".into(),
-        proc: "the target's (its pid namespace)".into(),
+        proc: if own_proc {
+            "fresh, of the attack's own pid namespace (nested in the target's)".into()
+        } else {
+            "the target's (its pid namespace; another proc mount was refused)".into()
+        },
         sys: "the target's own".into(),
         masked,
         read_only,
