@@ -128,7 +128,7 @@ pub struct TeardownReport {
     pub leaked_cgroups: Vec<String>,
     /// With a target: what the run left in it (zombies, tasks charged to its cgroup), once
     /// it had 1 s to settle after teardown.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_in_target: Vec<String>,
 }
 
