@@ -629,6 +629,42 @@ mod tests {
     }
 
     #[test]
+    fn what_a_run_left_in_its_target_is_named() {
+        let p = |pid, state: &str| TargetProcess {
+            pid,
+            ppid: 1,
+            comm: "limitlab".into(),
+            state: state.into(),
+        };
+        let before = TargetState {
+            pids_current: Some(1),
+            processes: vec![p(1, "S")],
+        };
+        assert!(before.left_in(&before.clone()).is_empty());
+        // The target's own new process accounts for its task; a zombie does not.
+        let busy = TargetState {
+            pids_current: Some(2),
+            processes: vec![p(1, "S"), p(7, "R")],
+        };
+        assert!(
+            before.left_in(&busy).is_empty(),
+            "{:?}",
+            before.left_in(&busy)
+        );
+        let broken = TargetState {
+            pids_current: Some(62),
+            processes: vec![p(1, "S"), p(9, "Z")],
+        };
+        let left = before.left_in(&broken);
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(left[0].contains("zombie pid 9"), "{left:?}");
+        assert!(
+            left[1].contains("pids.current is 62, against 1"),
+            "{left:?}"
+        );
+    }
+
+    #[test]
     fn an_uncapped_chain_has_no_pids_limit() {
         let tmp = tempfile::tempdir().unwrap();
         let l =
