@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod expect;
 pub mod host;
+pub mod lxd;
 pub mod matrix;
 pub mod metrics;
 pub mod plan;

@@ -80,6 +80,12 @@ pub fn build_from(
             record.teardown.leaked_cgroups.join("; ")
         ));
     }
+    if !record.teardown.left_in_target.is_empty() {
+        notes.push(format!(
+            "The run did not leave the target as it found it: {}.",
+            record.teardown.left_in_target.join("; ")
+        ));
+    }
     Summary {
         format: FORMAT_VERSION,
         limitlab_version: crate::VERSION.to_string(),
@@ -192,6 +198,23 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             "The workload ran inside {}{pid}, in a cgroup of limitlab's beneath the target's, which is under {limits}.",
             t.spec
         ));
+        if let Some(l) = &t.runtime_limit {
+            let runtime = match t.spec {
+                crate::plan::TargetSpec::Incus(_) => "Incus",
+                _ => "LXD",
+            };
+            out.push(format!(
+                "The run set the container's {} to {} through {runtime}'s API (it was {}); {}.",
+                l.key,
+                l.set,
+                l.previous.as_deref().unwrap_or("not set"),
+                match (&l.restored_by, &l.restore_error) {
+                    (Some(who), _) => format!("{who} put it back afterwards"),
+                    (None, Some(e)) => format!("it could NOT be put back: {e}"),
+                    (None, None) => "nothing put it back".to_string(),
+                }
+            ));
+        }
         if let Some(hits) = m("target.pids_limit_hits") {
             out.push(format!(
                 "The target's pids limit refused {} forks; its cgroup held at most {} tasks.",
@@ -208,6 +231,28 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             Some(false) => out.push("The target's own process did NOT survive the run.".into()),
             None => {}
         }
+        if let (Some(b), Some(a)) = (&t.before, &t.after) {
+            let tasks = |st: &crate::target::TargetState| {
+                st.pids_current
+                    .map(|n| format!("{} task(s) in its cgroup, ", group(n as f64)))
+                    .unwrap_or_default()
+            };
+            let left = &s.teardown.left_in_target;
+            out.push(format!(
+                "Before the attack the target had {}{} process(es) ({} zombie(s)); after teardown {}{} ({}): {}.",
+                tasks(b),
+                b.processes.len(),
+                b.zombies(),
+                tasks(a),
+                a.processes.len(),
+                a.zombies(),
+                if left.is_empty() {
+                    "as it was".to_string()
+                } else {
+                    format!("NOT as it was ({})", left.join("; "))
+                }
+            ));
+        }
     }
     let limit = m("pids.limit")
         .map(group)
@@ -215,11 +260,23 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     let refused = m("pids.limit_hits")
         .or(m("workload.forks_failed"))
         .unwrap_or(0.0);
-    match (m("pids.time_to_limit_ms"), m("pids.peak")) {
+    // Beneath a target, limitlab's own cgroup has no limit, and its watermark also counts
+    // the forks the target's limit then refused (the kernel charges the child first): the
+    // target's watermark is the one that says how many tasks there were.
+    let peak = match &s.target {
+        Some(_) => m("target.pids_peak"),
+        None => m("pids.peak"),
+    };
+    let at_once = if s.target.is_some() {
+        "the most tasks at once in the target's cgroup (the kernel's watermark since the target started)"
+    } else {
+        "the most tasks at once"
+    };
+    match (m("pids.time_to_limit_ms"), peak) {
         (Some(t), Some(peak)) => {
             let held_for = m("run.duration_ms").map(|d| (d - t).max(0.0));
             out.push(format!(
-                "The workload reached the pids limit of {limit} after {}{}; the most tasks at once was {}, and {} forks were refused.",
+                "The workload reached the pids limit of {limit} after {}{}; {at_once} was {}, and {} forks were refused.",
                 units::format_duration(std::time::Duration::from_secs_f64(t / 1000.0)),
                 held_for
                     .map(|h| format!(" and was held there for {}", units::format_duration(std::time::Duration::from_secs_f64(h / 1000.0))))
@@ -229,7 +286,7 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             ));
         }
         (None, Some(peak)) => out.push(format!(
-            "The workload never reached the pids limit of {limit}; the most tasks at once was {}.",
+            "The workload never reached the pids limit of {limit}; {at_once} was {}.",
             group(peak)
         )),
         _ => {}
