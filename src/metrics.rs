@@ -71,7 +71,7 @@ metrics! {
     "target.pids_limit_hits" Count Either "with a target: forks its pids limit refused during the run";
     "target.memory_peak_bytes" Bytes Either "with a target: highest memory of the target's cgroup, sampled";
     "target.oom_kills" Count Either "with a target: OOM kills in the target's memory cgroup during the run";
-    "target.alive" Count Either "with a target: 1 if the target's own process was still alive after teardown, else 0; every scenario with a process target (pid, lxc, docker, podman) expects == 1 unless it says otherwise";
+    "target.alive" Count Either "with a target: 1 if the target's own process was still alive after teardown, else 0; every scenario with a process target (pid, lxc, docker, podman, lxd, incus) expects == 1 unless it says otherwise";
     "memory.peak_bytes" Bytes Lower "highest memory charge of the sandbox (memory.peak / max_usage_in_bytes, else sampled)";
     "memory.limit_hits" Count Either "times the memory limit was hit (v1 memory.failcnt plus memory.memsw.failcnt, v2 the max count in memory.events); unknown where v1 counted nothing although the OOM killer fired";
     "memory.oom_kills" Count Either "processes the OOM killer killed in the sandbox";
@@ -112,7 +112,7 @@ metrics! {
     "sampling.late_max_ms" Ms Lower "worst lateness of a sample against its schedule";
     "teardown.killed" Count Either "tasks in the sandbox when teardown killed it";
     "teardown.ms" Ms Lower "from the start of teardown until every process was gone and every cgroup removed";
-    "teardown.leaked" Count Lower "processes still alive plus cgroups not removed after teardown (must be 0)";
+    "teardown.leaked" Count Lower "processes still alive plus cgroups not removed after teardown, plus, with a target, what the run left in it (a zombie, tasks charged to its cgroup, a runtime limit not put back; must be 0)";
 }
 
 /// Looks a metric up by name.

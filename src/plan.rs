@@ -24,6 +24,9 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// `nobody`: the workload runs unprivileged unless the scenario says otherwise.
 pub const DEFAULT_ID: u32 = 65534;
 pub const DEFAULT_HOSTNAME: &str = "limitlab";
+/// The `[target]` kinds, for messages.
+pub const TARGET_KINDS: &str = "pid, cgroup, lxc, docker, podman, lxd, incus";
+
 /// The metric every target scenario expects `== 1` of unless it names it itself.
 pub const TARGET_ALIVE: &str = "target.alive";
 
@@ -113,6 +116,9 @@ pub struct RunPlan {
     /// An existing container or cgroup to run in, instead of a new sandbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetSpec>,
+    /// The `limits.processes` the run sets on an LXD or Incus target for its length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_processes: Option<u64>,
 }
 
 impl RunPlan {
@@ -169,11 +175,13 @@ pub enum TargetSpec {
     Lxc(String),
     Docker(String),
     Podman(String),
+    Lxd(String),
+    Incus(String),
 }
 
 impl TargetSpec {
     /// Parses `--target`: `pid:1234`, `cgroup:/system.slice/x`, `lxc:NAME`, `docker:NAME`,
-    /// `podman:NAME`.
+    /// `podman:NAME`, `lxd:NAME`, `incus:NAME`.
     pub fn parse(text: &str) -> Result<TargetSpec, String> {
         let (kind, value) = text.split_once(':').ok_or_else(|| {
             format!(
@@ -190,9 +198,11 @@ impl TargetSpec {
             "lxc" => TargetSpec::Lxc(value.into()),
             "docker" => TargetSpec::Docker(value.into()),
             "podman" => TargetSpec::Podman(value.into()),
+            "lxd" => TargetSpec::Lxd(value.into()),
+            "incus" => TargetSpec::Incus(value.into()),
             other => {
                 return Err(format!(
-                    "unknown target kind {other:?}; one of pid, cgroup, lxc, docker, podman"
+                    "unknown target kind {other:?}; one of {TARGET_KINDS}"
                 ));
             }
         };
@@ -219,7 +229,11 @@ impl TargetSpec {
                 }
                 Ok(())
             }
-            TargetSpec::Lxc(n) | TargetSpec::Docker(n) | TargetSpec::Podman(n) => {
+            TargetSpec::Lxc(n)
+            | TargetSpec::Docker(n)
+            | TargetSpec::Podman(n)
+            | TargetSpec::Lxd(n)
+            | TargetSpec::Incus(n) => {
                 let ok = !n.is_empty()
                     && n.len() <= 128
                     && n.chars()
@@ -232,6 +246,15 @@ impl TargetSpec {
                     ))
                 }
             }
+        }
+    }
+
+    /// The LXD-API daemon of an `lxd` or `incus` target.
+    pub fn lxd_daemon(&self) -> Option<crate::lxd::Daemon> {
+        match self {
+            TargetSpec::Lxd(_) => Some(crate::lxd::Daemon::Lxd),
+            TargetSpec::Incus(_) => Some(crate::lxd::Daemon::Incus),
+            _ => None,
         }
     }
 
@@ -249,6 +272,8 @@ impl std::fmt::Display for TargetSpec {
             TargetSpec::Lxc(n) => write!(f, "LXC container {n}"),
             TargetSpec::Docker(n) => write!(f, "Docker container {n}"),
             TargetSpec::Podman(n) => write!(f, "Podman container {n}"),
+            TargetSpec::Lxd(n) => write!(f, "LXD container {n}"),
+            TargetSpec::Incus(n) => write!(f, "Incus container {n}"),
         }
     }
 }
@@ -507,6 +532,8 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 t.lxc.clone().map(|n| ("lxc", TargetSpec::Lxc(n))),
                 t.docker.clone().map(|n| ("docker", TargetSpec::Docker(n))),
                 t.podman.clone().map(|n| ("podman", TargetSpec::Podman(n))),
+                t.lxd.clone().map(|n| ("lxd", TargetSpec::Lxd(n))),
+                t.incus.clone().map(|n| ("incus", TargetSpec::Incus(n))),
             ]
             .into_iter()
             .flatten()
@@ -520,16 +547,43 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                     }
                 },
                 [] => {
-                    e(&key, "needs one of pid, cgroup, lxc, docker, podman".into());
+                    e(&key, format!("needs one of {TARGET_KINDS}"));
                     None
                 }
                 _ => {
                     e(
                         &key,
-                        "takes exactly one of pid, cgroup, lxc, docker, podman".into(),
+                        format!(
+                            "takes exactly one of {TARGET_KINDS} (and, with lxd or incus, limits_processes)"
+                        ),
                     );
                     None
                 }
+            }
+        }
+    };
+    // [target] limits_processes: the instance's own limit, set for the run.
+    let target_processes = match sc.target.as_ref().and_then(|t| t.limits_processes) {
+        None => None,
+        Some(n) => {
+            let key = path(&["target", "limits_processes"]);
+            if n < 1 {
+                e(
+                    &key,
+                    format!("{n} is not allowed; use a positive number of processes, e.g. 1000"),
+                );
+                None
+            } else if target.as_ref().is_some_and(|t| t.lxd_daemon().is_none()) {
+                e(
+                    &key,
+                    format!(
+                        "applies to lxd and incus targets only (through their API), not to {}; set the container's own limit with its runtime (e.g. --pids-limit)",
+                        target.as_ref().expect("checked")
+                    ),
+                );
+                None
+            } else {
+                Some(n as u64)
             }
         }
     };
@@ -719,6 +773,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         interval,
         expectations,
         target,
+        target_processes,
     })
 }
 

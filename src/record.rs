@@ -126,11 +126,15 @@ pub struct TeardownReport {
     pub processes_killed: u64,
     pub leaked_processes: u64,
     pub leaked_cgroups: Vec<String>,
+    /// With a target: what the run left in it (zombies, tasks charged to its cgroup), once
+    /// it had 1 s to settle after teardown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_in_target: Vec<String>,
 }
 
 impl TeardownReport {
     pub fn leaked(&self) -> u64 {
-        self.leaked_processes + self.leaked_cgroups.len() as u64
+        self.leaked_processes + self.leaked_cgroups.len() as u64 + self.left_in_target.len() as u64
     }
 }
 

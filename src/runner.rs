@@ -93,11 +93,17 @@ pub fn run(
 ) -> anyhow::Result<RunRecord> {
     let host = &env.host;
     // With a target, its cgroups stand in for limitlab's own: the sandbox goes beneath them.
+    // A runtime limit the scenario sets on the target goes on before the target's limits are
+    // read, and comes off when this guard is finished (or dropped, on any early return).
+    let mut runtime_limit =
+        crate::target::RuntimeLimitGuard::set(plan, env.supervisor.clone(), &out.path)?;
     let target = match &plan.target {
         Some(_) => Some(crate::target::resolve(plan, &env.layout)?),
         None => None,
     };
     let layout = target.as_ref().map(|t| &t.layout).unwrap_or(&env.layout);
+    // The target as the run found it: teardown must leave it so.
+    let target_before = target.as_ref().map(|t| t.state());
     let started_at = crate::report::utc_now();
     let events =
         Arc::new(EventLog::create(Some(&out.file("events.csv"))).context("create events.csv")?);
@@ -313,9 +319,21 @@ pub fn run(
         aborted = start_failed;
     }
     let leaked_cgroups = sandbox.remove();
+    let mut left_in_target = Vec::new();
+    let limit = runtime_limit.finish();
+    if let Some(e) = limit.as_ref().and_then(|l| l.restore_error.as_ref()) {
+        left_in_target.push(format!("its own limit could not be put back: {e}"));
+    }
     let target = target.map(|t| {
         let mut report = t.report.clone();
         report.alive_after = t.alive();
+        report.runtime_limit = limit;
+        if let Some(before) = target_before {
+            let (after, left) = t.settle(&before, Duration::from_secs(1));
+            left_in_target.extend(left);
+            report.before = Some(before);
+            report.after = Some(after);
+        }
         report
     });
     let teardown = TeardownReport {
@@ -325,6 +343,7 @@ pub fn run(
         processes_killed: killed.processes,
         leaked_processes: killed.leaked_processes,
         leaked_cgroups,
+        left_in_target,
     };
     events.record(
         EventKind::TeardownEnd,

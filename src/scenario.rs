@@ -52,7 +52,8 @@ pub struct Scenario {
     #[schemars(schema_with = "crate::schema::matrix_schema")]
     pub matrix: Option<toml::Table>,
     /// Attack an existing container or cgroup instead of a new sandbox: its own limits are
-    /// what is tested. Exactly one key. `--target` on the command line overrides it.
+    /// what is tested. Exactly one key naming it (plus, with lxd or incus, limits_processes).
+    /// `--target` on the command line overrides it.
     pub target: Option<TargetTable>,
 }
 
@@ -77,6 +78,21 @@ pub struct TargetTable {
     /// A Podman container, by name or id (`podman inspect -f '{{.State.Pid}}'`).
     #[schemars(extend("examples" = ["web-1"]))]
     pub podman: Option<String>,
+    /// An LXD container, by name: its init pid from LXD's REST API on its unix socket
+    /// (`GET /1.0/instances/NAME/state`; the socket is `$LXD_DIR/unix.socket`, else
+    /// `/var/lib/lxd/unix.socket`).
+    #[schemars(extend("examples" = ["ubuntu-1604"]))]
+    pub lxd: Option<String>,
+    /// An Incus container, by name: as `lxd`, through `$INCUS_DIR/unix.socket`, else
+    /// `/var/lib/incus/unix.socket`.
+    #[schemars(extend("examples" = ["course"]))]
+    pub incus: Option<String>,
+    /// With `lxd` or `incus`: the instance's own `limits.processes` for the length of the
+    /// run, set through the daemon's API (as `lxc config set NAME limits.processes N` does)
+    /// and put back as it was afterwards, also when the run is interrupted (a killed harness
+    /// leaves it to the supervisor, or to the next run). The report says which restored it.
+    #[schemars(range(min = 1), extend("examples" = [1000]))]
+    pub limits_processes: Option<i64>,
 }
 
 /// The sandbox the workload runs in.

@@ -26,6 +26,11 @@ pub enum Order {
     Watch(Vec<PathBuf>),
     /// Teardown removed them.
     Forget(Vec<PathBuf>),
+    /// A run changed a runtime's own limit (see [`crate::lxd`]): put it back if the harness
+    /// dies before it does.
+    Restore(crate::lxd::Restore),
+    /// The run put it back.
+    Restored(crate::lxd::Restore),
     /// The harness is ending normally.
     Bye,
 }
@@ -66,6 +71,16 @@ impl Supervisor {
         self.send(&Order::Watch(dirs.to_vec()))
     }
 
+    /// Asks the supervisor to put a runtime's limit back should the harness die.
+    pub fn restore(&self, r: &crate::lxd::Restore) -> io::Result<()> {
+        self.send(&Order::Restore(r.clone()))
+    }
+
+    /// The run put it back itself.
+    pub fn restored(&self, r: &crate::lxd::Restore) -> io::Result<()> {
+        self.send(&Order::Restored(r.clone()))
+    }
+
     /// Teardown is done with these cgroups.
     pub fn forget(&self, dirs: &[PathBuf]) {
         let _ = self.send(&Order::Forget(dirs.to_vec()));
@@ -99,11 +114,14 @@ pub fn main() -> i32 {
         let _ = crate::sandbox::sys::ignore_signal(sig);
     }
     let mut watched: Vec<Vec<PathBuf>> = Vec::new();
+    let mut restores: Vec<crate::lxd::Restore> = Vec::new();
     for line in BufReader::new(io::stdin()).lines() {
         let Ok(line) = line else { break };
         match serde_json::from_str::<Order>(&line) {
             Ok(Order::Watch(dirs)) => watched.push(dirs),
             Ok(Order::Forget(dirs)) => watched.retain(|w| *w != dirs),
+            Ok(Order::Restore(r)) => restores.push(r),
+            Ok(Order::Restored(r)) => restores.retain(|x| *x != r),
             Ok(Order::Bye) => return 0,
             Err(_) => {}
         }
@@ -122,6 +140,22 @@ pub fn main() -> i32 {
             c.left,
             c.stuck.len()
         );
+    }
+    // Then the runtime limits the run changed: the workload is gone first.
+    for r in &restores {
+        match r.undo() {
+            Ok(()) => {
+                r.note_restored_by("the supervisor (the harness was killed)");
+                eprintln!(
+                    "limitlab supervisor: the harness died; put {} of {} back",
+                    r.key, r.instance
+                );
+            }
+            Err(e) => eprintln!(
+                "limitlab supervisor: the harness died; could not put {} of {} back: {e} (the next run tries again)",
+                r.key, r.instance
+            ),
+        }
     }
     0
 }

@@ -6,13 +6,14 @@
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{PidsSource, RunPlan, TargetSpec};
 use crate::sampler::SourceKind;
 use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, is_limit};
-use crate::{Exit, coded};
+use crate::{Exit, coded, lxd};
 
 /// What a run records about its target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +28,104 @@ pub struct TargetReport {
     pub limits: Vec<LimitWritten>,
     /// Whether its init process was still alive after teardown.
     pub alive_after: Option<bool>,
+    /// The runtime's own limit the run set for its length (`[target] limits_processes`),
+    /// and who put the previous value back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_limit: Option<lxd::RuntimeLimit>,
+
+    /// The target as the run found it (before anything of limitlab's started in it) and as
+    /// it left it (after teardown, once it settled or 1 s passed).
+    #[serde(default)]
+    pub before: Option<TargetState>,
+    #[serde(default)]
+    pub after: Option<TargetState>,
+}
+
+/// What a run must leave as it found it: the target's task count and its processes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetState {
+    /// The `pids.current` of the target's cgroup.
+    pub pids_current: Option<u64>,
+    /// Every process in the target's own pid namespace (for a cgroup target: in its cgroup),
+    /// by host pid; namespaces nested in it (the attack's) are not the target's.
+    pub processes: Vec<TargetProcess>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetProcess {
+    pub pid: i32,
+    pub ppid: i32,
+    pub comm: String,
+    /// The kernel's state letter (`S`, `R`, `Z` for a zombie, ...).
+    pub state: String,
+}
+
+impl TargetState {
+    pub fn zombies(&self) -> usize {
+        self.processes.iter().filter(|p| p.state == "Z").count()
+    }
+
+    /// What `after` holds that this state (before the run) did not, beyond the target's own
+    /// activity: a zombie that was not there, and tasks in its cgroup that no new live
+    /// process of its own accounts for. Empty when the target is as it was.
+    pub fn left_in(&self, after: &TargetState) -> Vec<String> {
+        let mut left = Vec::new();
+        let was = |p: &TargetProcess, zombie: bool| {
+            self.processes
+                .iter()
+                .any(|b| b.pid == p.pid && (b.state == "Z") == zombie)
+        };
+        for z in after.processes.iter().filter(|p| p.state == "Z") {
+            if !was(z, true) {
+                left.push(format!(
+                    "zombie pid {} ({}) in the target, a child of pid {}",
+                    z.pid, z.comm, z.ppid
+                ));
+            }
+        }
+        let new_live = after
+            .processes
+            .iter()
+            .filter(|p| p.state != "Z" && !was(p, false))
+            .count() as u64;
+        if let (Some(b), Some(a)) = (self.pids_current, after.pids_current)
+            && a > b + new_live
+        {
+            left.push(format!(
+                "the target's pids.current is {a}, against {b} before the run{}",
+                if new_live > 0 {
+                    format!(" ({new_live} new process(es) of its own)")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        left
+    }
+}
+
+/// The `(device, inode)` of a process's pid namespace.
+fn pid_namespace(pid: &str) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/{pid}/ns/pid"))
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}
+
+/// A process's parent, command name and state, from `/proc/PID/stat`.
+fn process(pid: i32) -> Option<TargetProcess> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (head, rest) = stat.rsplit_once(')')?;
+    let comm = head.split_once('(')?.1.to_string();
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.to_string();
+    let ppid = fields.next()?.parse().ok()?;
+    Some(TargetProcess {
+        pid,
+        ppid,
+        comm,
+        state,
+    })
 }
 
 /// A resolved target.
@@ -92,7 +191,120 @@ fn target_pid(spec: &TargetSpec) -> anyhow::Result<Option<i32>> {
             &["inspect", "-f", "{{.State.Pid}}", n],
             &format!("Podman container {n}"),
         )?),
+        TargetSpec::Lxd(n) | TargetSpec::Incus(n) => {
+            let daemon = spec.lxd_daemon().expect("an lxd or incus target");
+            Some(lxd::init_pid(daemon, n).map_err(|e| api_error(spec, daemon, e))?)
+        }
     })
+}
+
+/// An API error as the run's error: no daemon is the host's problem, no such instance (or
+/// not running) the scenario's.
+fn api_error(spec: &TargetSpec, daemon: lxd::Daemon, e: lxd::ApiError) -> anyhow::Error {
+    if e.unreachable {
+        let var = match daemon {
+            lxd::Daemon::Lxd => "LXD_DIR",
+            lxd::Daemon::Incus => "INCUS_DIR",
+        };
+        coded(
+            Exit::Host,
+            format!(
+                "{spec}: {} is not reachable ({e}); is it running? ({var} names the folder of a daemon started elsewhere)",
+                daemon.name()
+            ),
+        )
+    } else {
+        coded(Exit::BadInput, format!("{spec} cannot be attacked: {e}"))
+    }
+}
+
+/// The runtime's own limit a run sets on an LXD or Incus instance for its length
+/// (`[target] limits_processes`), put back when this is finished or dropped.
+pub struct RuntimeLimitGuard {
+    restore: Option<lxd::Restore>,
+    supervisor: Option<std::sync::Arc<crate::supervisor::Supervisor>>,
+}
+
+impl RuntimeLimitGuard {
+    /// Sets the plan's `limits.processes` on its target, first recording what to put back
+    /// (in [`lxd::restore_dir`] and with the supervisor). A plan without one sets nothing.
+    pub fn set(
+        plan: &RunPlan,
+        supervisor: Option<std::sync::Arc<crate::supervisor::Supervisor>>,
+        results: &std::path::Path,
+    ) -> anyhow::Result<RuntimeLimitGuard> {
+        let mut guard = RuntimeLimitGuard {
+            restore: None,
+            supervisor,
+        };
+        let (Some(spec), Some(n)) = (&plan.target, plan.target_processes) else {
+            return Ok(guard);
+        };
+        let Some(daemon) = spec.lxd_daemon() else {
+            return Ok(guard);
+        };
+        let (TargetSpec::Lxd(name) | TargetSpec::Incus(name)) = spec else {
+            unreachable!("lxd_daemon is Some for these kinds only")
+        };
+        let previous = lxd::config_value(daemon, name, lxd::PROCESSES_KEY)
+            .map_err(|e| api_error(spec, daemon, e))?;
+        let restore = lxd::Restore {
+            daemon,
+            socket: daemon.socket(),
+            instance: name.clone(),
+            key: lxd::PROCESSES_KEY.into(),
+            set: n.to_string(),
+            previous,
+            harness_pid: std::process::id(),
+            results: Some(results.to_path_buf()),
+        };
+        restore.record().map_err(|e| {
+            coded(
+                Exit::Host,
+                format!(
+                    "cannot record what to restore in {} before changing {spec}'s {}: {e}",
+                    lxd::restore_dir().display(),
+                    lxd::PROCESSES_KEY
+                ),
+            )
+        })?;
+        if let Some(s) = &guard.supervisor {
+            let _ = s.restore(&restore);
+        }
+        if let Err(e) = lxd::set_config(&restore.socket, name, &restore.key, Some(&restore.set)) {
+            let _ = std::fs::remove_file(restore.file());
+            return Err(api_error(spec, daemon, e));
+        }
+        guard.restore = Some(restore);
+        Ok(guard)
+    }
+
+    /// Puts the previous value back; says what became of it.
+    pub fn finish(&mut self) -> Option<lxd::RuntimeLimit> {
+        let r = self.restore.take()?;
+        let undone = r.undo();
+        if let Some(s) = &self.supervisor {
+            let _ = s.restored(&r);
+        }
+        Some(lxd::RuntimeLimit {
+            key: r.key.clone(),
+            set: r.set.clone(),
+            previous: r.previous.clone(),
+            restored_by: undone.is_ok().then(|| "the run".to_string()),
+            restore_error: undone.err().map(|e| {
+                format!(
+                    "{e} (recorded in {}: the next run or `limitlab clean` tries again)",
+                    r.file().display()
+                )
+            }),
+        })
+    }
+}
+
+impl Drop for RuntimeLimitGuard {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
 
 /// Resolves a plan's target against the host's layout, and checks that limitlab may run
@@ -134,6 +346,9 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
         cgroups,
         limits,
         alive_after: None,
+        runtime_limit: None,
+        before: None,
+        after: None,
     };
 
     // A workload that multiplies never runs without a pids cap: the target's, or the one
@@ -293,6 +508,61 @@ impl Target {
         files
     }
 
+    /// The target's cgroup in the pids hierarchy (its own directory).
+    fn pids_dir(&self) -> Option<PathBuf> {
+        match self.layout.mode {
+            Mode::V2 => self.layout.unified.as_ref().map(Hierarchy::own_dir),
+            _ => self.layout.v1.get("pids").map(Hierarchy::own_dir),
+        }
+    }
+
+    /// The target as it is now: its cgroup's task count and the processes in its pid
+    /// namespace (a cgroup target: in its cgroup).
+    pub fn state(&self) -> TargetState {
+        let dir = self.pids_dir();
+        let pids_current = dir
+            .as_ref()
+            .and_then(|d| std::fs::read_to_string(d.join("pids.current")).ok())
+            .and_then(|t| t.trim().parse().ok());
+        let mut pids: Vec<i32> = match self.report.pid {
+            Some(init) => match pid_namespace(&init.to_string()) {
+                Some(ns) => std::fs::read_dir("/proc")
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        let pid = name.parse::<i32>().ok()?;
+                        (pid_namespace(&name) == Some(ns)).then_some(pid)
+                    })
+                    .collect(),
+                None => Vec::new(),
+            },
+            None => dir
+                .map(|d| crate::sandbox::cgroup::procs(&d))
+                .unwrap_or_default(),
+        };
+        pids.sort_unstable();
+        TargetState {
+            pids_current,
+            processes: pids.into_iter().filter_map(process).collect(),
+        }
+    }
+
+    /// After teardown: waits up to `patience` for the target to be as `before` found it;
+    /// returns its state and what is still left in it (empty: restored).
+    pub fn settle(&self, before: &TargetState, patience: Duration) -> (TargetState, Vec<String>) {
+        let until = Instant::now() + patience;
+        loop {
+            let after = self.state();
+            let left = before.left_in(&after);
+            if left.is_empty() || Instant::now() >= until {
+                return (after, left);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// What the sandbox needs to join the target's namespaces.
     pub fn join(&self) -> std::io::Result<Option<crate::sandbox::TargetJoin>> {
         let (Some(fd), Some(pid)) = (&self.pidfd, self.report.pid) else {
@@ -356,6 +626,42 @@ mod tests {
         assert_eq!(limits[0].control, "pids.max");
         assert_eq!(limits[0].value, "1000");
         assert_eq!(limits[0].path, tmp.path().join("pids/lxc/c1/pids.max"));
+    }
+
+    #[test]
+    fn what_a_run_left_in_its_target_is_named() {
+        let p = |pid, state: &str| TargetProcess {
+            pid,
+            ppid: 1,
+            comm: "limitlab".into(),
+            state: state.into(),
+        };
+        let before = TargetState {
+            pids_current: Some(1),
+            processes: vec![p(1, "S")],
+        };
+        assert!(before.left_in(&before.clone()).is_empty());
+        // The target's own new process accounts for its task; a zombie does not.
+        let busy = TargetState {
+            pids_current: Some(2),
+            processes: vec![p(1, "S"), p(7, "R")],
+        };
+        assert!(
+            before.left_in(&busy).is_empty(),
+            "{:?}",
+            before.left_in(&busy)
+        );
+        let broken = TargetState {
+            pids_current: Some(62),
+            processes: vec![p(1, "S"), p(9, "Z")],
+        };
+        let left = before.left_in(&broken);
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(left[0].contains("zombie pid 9"), "{left:?}");
+        assert!(
+            left[1].contains("pids.current is 62, against 1"),
+            "{left:?}"
+        );
     }
 
     #[test]

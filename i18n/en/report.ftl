@@ -73,9 +73,9 @@ said-unknown-number = an unknown number of
 said-target-alive = The target's own process was still alive after teardown.
 said-target-dead = The target's own process did NOT survive the run.
 said-its-target = its target
-said-pids-reached = The workload reached the pids limit of { $limit } after { $after }{ $held_for }; the most tasks at once was { $peak }, and { $refused } forks were refused.
+said-pids-reached = The workload reached the pids limit of { $limit } after { $after }{ $held_for }; { $at_once } was { $peak }, and { $refused } forks were refused.
 said-held-for = { " " }and was held there for { $time }
-said-pids-never = The workload never reached the pids limit of { $limit }; the most tasks at once was { $peak }.
+said-pids-never = The workload never reached the pids limit of { $limit }; { $at_once } was { $peak }.
 said-bomb-count = The built-in bomb's own count: { $made } forks made, { $refused } refused by the kernel.
 said-oom-killed = ; the OOM killer killed { $count } process(es)
 said-memory-limit = Memory peaked at { $peak } against a limit of { $limit }{ $oom }.
@@ -120,3 +120,18 @@ view-capped = { $path } ({ $kind }, at most { $cap })
 view-sentence = The sandbox saw { $root }; writable: { $writable }; bound from the host: { $binds }; /dev: { $dev } ({ $devices }); /proc: { $proc }; /sys: { $sys }; masked: { $masked }; read-only: { $read_only }.
 view-none = none
 note-memory-hits-uncounted = memory.limit_hits cannot be known on this kernel: the OOM killer fired at the memory limit, yet cgroup v1's memory.failcnt and memory.memsw.failcnt still read 0 (this kernel does not count refused charges there); memory.oom_kills counts what the limit did.
+
+## Targets: the container as found and as left, runtime limits (src/report/summary.rs)
+
+said-at-once = the most tasks at once
+said-at-once-target = the most tasks at once in the target's cgroup (the kernel's watermark since the target started)
+note-left-in-target = The run did not leave the target as it found it: { $left }.
+said-runtime-limit = The run set the container's { $key } to { $set } through { $runtime }'s API (it was { $previous }); { $restored }.
+said-runtime-not-set = not set
+said-runtime-restored = { $who } put it back afterwards
+said-runtime-not-restored = it could NOT be put back: { $error }
+said-runtime-nothing-restored = nothing put it back
+said-tasks-in-cgroup = { $tasks } task(s) in its cgroup,{ " " }
+said-target-before-after = Before the attack the target had { $tasks_before }{ $before } process(es) ({ $zombies_before } zombie(s)); after teardown { $tasks_after }{ $after } ({ $zombies_after }): { $verdict }.
+said-as-it-was = as it was
+said-not-as-it-was = NOT as it was ({ $left })

@@ -74,9 +74,9 @@ said-unknown-number = un número desconocido de
 said-target-alive = El proceso propio del objetivo seguía vivo después del desmontaje.
 said-target-dead = El proceso propio del objetivo NO sobrevivió a la ejecución.
 said-its-target = su objetivo
-said-pids-reached = La carga alcanzó el límite de pids de { $limit } a los { $after }{ $held_for }; el máximo de tareas a la vez fue { $peak }, y se rechazaron { $refused } forks.
+said-pids-reached = La carga alcanzó el límite de pids de { $limit } a los { $after }{ $held_for }; { $at_once } fue { $peak }, y se rechazaron { $refused } forks.
 said-held-for = { " " }y quedó contenida ahí durante { $time }
-said-pids-never = La carga nunca alcanzó el límite de pids de { $limit }; el máximo de tareas a la vez fue { $peak }.
+said-pids-never = La carga nunca alcanzó el límite de pids de { $limit }; { $at_once } fue { $peak }.
 said-bomb-count = La cuenta de la propia bomba integrada: { $made } forks hechos, { $refused } rechazados por el kernel.
 said-oom-killed = ; el OOM killer mató { $count } proceso(s)
 said-memory-limit = La memoria llegó como máximo a { $peak } frente a un límite de { $limit }{ $oom }.
@@ -120,3 +120,18 @@ view-uncapped-tmpfs = tmpfs privados en { $paths } (sin tope propio: los contien
 view-capped = { $path } ({ $kind }, como mucho { $cap })
 view-sentence = El sandbox vio { $root }; con escritura: { $writable }; montado desde la máquina: { $binds }; /dev: { $dev } ({ $devices }); /proc: { $proc }; /sys: { $sys }; enmascarado: { $masked }; de solo lectura: { $read_only }.
 view-none = nada
+
+## Objetivos: el contenedor tal como se encontró y como quedó, límites del runtime (src/report/summary.rs)
+
+said-at-once = el máximo de tareas a la vez
+said-at-once-target = el máximo de tareas a la vez en el cgroup del objetivo (la marca máxima del kernel desde que arrancó el objetivo)
+note-left-in-target = La ejecución no dejó el objetivo como lo encontró: { $left }.
+said-runtime-limit = La ejecución puso { $key } del contenedor en { $set } mediante la API de { $runtime } (antes era { $previous }); { $restored }.
+said-runtime-not-set = sin fijar
+said-runtime-restored = { $who } lo devolvió a su valor después
+said-runtime-not-restored = NO se pudo devolver a su valor: { $error }
+said-runtime-nothing-restored = nada lo devolvió a su valor
+said-tasks-in-cgroup = { $tasks } tarea(s) en su cgroup,{ " " }
+said-target-before-after = Antes del ataque el objetivo tenía { $tasks_before }{ $before } proceso(s) ({ $zombies_before } zombi(s)); después del desmontaje { $tasks_after }{ $after } ({ $zombies_after }): { $verdict }.
+said-as-it-was = como estaba
+said-not-as-it-was = NO como estaba ({ $left })

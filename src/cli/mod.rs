@@ -194,8 +194,8 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Run inside an existing container or beneath a cgroup instead of a new sandbox (replaces
-    /// the scenario's [target]): pid:1234, lxc:NAME, docker:NAME, podman:NAME,
-    /// cgroup:/system.slice/x.slice
+    /// the scenario's [target]): pid:1234, lxc:NAME, docker:NAME, podman:NAME, lxd:NAME,
+    /// incus:NAME, cgroup:/system.slice/x.slice
     #[arg(long, value_name = "KIND:VALUE", value_parser = parse_target_arg)]
     pub target: Option<crate::plan::TargetSpec>,
     /// Also write JUnit XML here: one test case per expectation per run
@@ -339,6 +339,8 @@ fn doctor() -> u8 {
 /// Removes leftovers; returns a line per leftover about what was done.
 fn clean_leftovers(layout: &Layout) -> Vec<String> {
     let mut lines = grant::stale_scopes();
+    // A runtime limit a killed run set on an LXD or Incus container (see crate::lxd).
+    lines.extend(crate::lxd::restore_pending());
     lines.extend(layout.leftovers().into_iter().map(|l| {
         let c = emergency_teardown(&l.dirs);
         let mut line = crate::t!(

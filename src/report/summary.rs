@@ -86,6 +86,12 @@ pub fn build_from(
             which = record.teardown.leaked_cgroups.join("; ")
         ));
     }
+    if !record.teardown.left_in_target.is_empty() {
+        notes.push(t!(
+            "note-left-in-target",
+            left = record.teardown.left_in_target.join("; ")
+        ));
+    }
     Summary {
         format: FORMAT_VERSION,
         limitlab_version: crate::VERSION.to_string(),
@@ -192,6 +198,27 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             pid = pid,
             limits = limits
         ));
+        if let Some(l) = &t.runtime_limit {
+            let runtime = match t.spec {
+                crate::plan::TargetSpec::Incus(_) => "Incus",
+                _ => "LXD",
+            };
+            out.push(t!(
+                "said-runtime-limit",
+                key = l.key,
+                set = l.set,
+                runtime = runtime,
+                previous = l
+                    .previous
+                    .clone()
+                    .unwrap_or_else(|| t!("said-runtime-not-set")),
+                restored = match (&l.restored_by, &l.restore_error) {
+                    (Some(who), _) => t!("said-runtime-restored", who = who),
+                    (None, Some(e)) => t!("said-runtime-not-restored", error = e),
+                    (None, None) => t!("said-runtime-nothing-restored"),
+                }
+            ));
+        }
         if let Some(hits) = m("target.pids_limit_hits") {
             out.push(t!(
                 "said-target-refused",
@@ -206,6 +233,28 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             Some(false) => out.push(t!("said-target-dead")),
             None => {}
         }
+        if let (Some(b), Some(a)) = (&t.before, &t.after) {
+            let tasks = |st: &crate::target::TargetState| {
+                st.pids_current
+                    .map(|n| t!("said-tasks-in-cgroup", tasks = group(n as f64)))
+                    .unwrap_or_default()
+            };
+            let left = &s.teardown.left_in_target;
+            out.push(t!(
+                "said-target-before-after",
+                tasks_before = tasks(b),
+                before = b.processes.len(),
+                zombies_before = b.zombies(),
+                tasks_after = tasks(a),
+                after = a.processes.len(),
+                zombies_after = a.zombies(),
+                verdict = if left.is_empty() {
+                    t!("said-as-it-was")
+                } else {
+                    t!("said-not-as-it-was", left = left.join("; "))
+                }
+            ));
+        }
     }
     let limit = m("pids.limit")
         .map(group)
@@ -213,7 +262,19 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     let refused = m("pids.limit_hits")
         .or(m("workload.forks_failed"))
         .unwrap_or(0.0);
-    match (m("pids.time_to_limit_ms"), m("pids.peak")) {
+    // Beneath a target, limitlab's own cgroup has no limit, and its watermark also counts
+    // the forks the target's limit then refused (the kernel charges the child first): the
+    // target's watermark is the one that says how many tasks there were.
+    let peak = match &s.target {
+        Some(_) => m("target.pids_peak"),
+        None => m("pids.peak"),
+    };
+    let at_once = if s.target.is_some() {
+        t!("said-at-once-target")
+    } else {
+        t!("said-at-once")
+    };
+    match (m("pids.time_to_limit_ms"), peak) {
         (Some(t), Some(peak)) => {
             let held_for = m("run.duration_ms").map(|d| (d - t).max(0.0));
             out.push(t!(
@@ -227,11 +288,17 @@ pub fn sentences(s: &Summary) -> Vec<String> {
                             units::format_duration(std::time::Duration::from_secs_f64(h / 1000.0))
                     ))
                     .unwrap_or_default(),
+                at_once = at_once,
                 peak = group(peak),
                 refused = group(refused),
             ));
         }
-        (None, Some(peak)) => out.push(t!("said-pids-never", limit = limit, peak = group(peak))),
+        (None, Some(peak)) => out.push(t!(
+            "said-pids-never",
+            limit = limit,
+            at_once = at_once,
+            peak = group(peak)
+        )),
         _ => {}
     }
     if let Some(ok) = m("workload.forks_ok") {

@@ -85,6 +85,10 @@ pub fn main() -> i32 {
                 format!("{e} (setns on a pidfd needs Linux 5.8)"),
             );
         }
+        drop(target);
+        if let Some(code) = nest_pid_namespace(&proof, &mut status) {
+            return code;
+        }
     }
     let view = match setup(&cfg) {
         Ok(v) => v,
@@ -172,6 +176,70 @@ pub fn main() -> i32 {
         },
     );
     0
+}
+
+/// A target run: the attack gets a pid namespace of its own, nested inside the target's,
+/// and this init (a copy of it) is PID 1 there. Returns `None` in that PID 1, which goes on
+/// as the init; the first process only waits for it and returns its exit code.
+///
+/// Why a nested namespace and not a child subreaper in the target's: the kernel hands an
+/// orphan only to a subreaper in the orphan's own pid namespace, so the subreaper would
+/// have to be a process inside the target's namespace, and teardown kills it together with
+/// everything else (`cgroup.kill`): whatever it had not reaped yet, and it itself, would go
+/// to the target's own PID 1 — `sleep` in most containers, which never reaps, so the
+/// zombies stay charged to the target's pids.max and `exec` into it fails. PID 1 of a pid
+/// namespace is different: when it dies the kernel kills and reaps everything in its
+/// namespace itself, so nothing the attack started ever reaches the target's init,
+/// however teardown goes. Its parent is the first process (`CLONE_PARENT`), outside the
+/// target's namespace, so not even this init's own zombie is left to the target's init.
+fn nest_pid_namespace(proof: &sys::SingleThreaded, status: &mut File) -> Option<i32> {
+    // The children of this process go into the target's pid namespace; only a process that
+    // is in it can make a namespace nested in it.
+    match sys::fork(proof) {
+        Err(e) => Some(fail(
+            status,
+            "pid namespace of the attack",
+            format!("fork: {e}"),
+        )),
+        Ok(ForkResult::Child) => {
+            // In the target's namespace, for a moment: it clones its sibling and ends.
+            let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+            match sys::clone_sibling_into_new_pid_ns(proof) {
+                Ok(0) => {
+                    // PID 1 of the new namespace: it dies with the first process.
+                    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+                    None
+                }
+                Ok(_) => sys::exit_now(0),
+                Err(e) => {
+                    fail(status, "pid namespace of the attack", format!("clone: {e}"));
+                    sys::exit_now(1)
+                }
+            }
+        }
+        Ok(ForkResult::Parent { child }) => {
+            // Reap the helper, then wait for the namespace's PID 1 and end as it ended.
+            let helper_ok = loop {
+                match waitpid(child, None) {
+                    Err(Errno::EINTR) => continue,
+                    Ok(WaitStatus::Exited(_, 0)) => break true,
+                    _ => break false,
+                }
+            };
+            if !helper_ok {
+                return Some(1);
+            }
+            Some(loop {
+                match waitpid(None::<Pid>, None) {
+                    Err(Errno::EINTR) => continue,
+                    Ok(WaitStatus::Exited(_, code)) => break code,
+                    Ok(WaitStatus::Signaled(_, sig, _)) => break 128 + sig as i32,
+                    Ok(_) => continue,
+                    Err(_) => break 1,
+                }
+            })
+        }
+    }
 }
 
 fn fail(status: &mut File, step: &str, error: String) -> i32 {
@@ -446,6 +514,17 @@ fn target_view() -> Result<ViewReport, Step> {
         nix::sched::unshare(CloneFlags::CLONE_NEWNS),
     )?;
     make_mounts_private()?;
+    // A /proc of the attack's own pid namespace (nested in the target's), so that its pids
+    // and /proc agree and pid 1 is this init; where the target's runtime forbids another
+    // proc mount (an unprivileged container's locked /proc), the target's stays.
+    let own_proc = nix::mount::mount(
+        Some("proc"),
+        "/proc",
+        Some("proc"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+        None::<&str>,
+    )
+    .is_ok();
     // Where the target's cgroupfs is a mount of its own; a target without one has none.
     let _ = sys::mount_setattr(Path::new("/sys/fs/cgroup"), sys::MOUNT_ATTR_RDONLY, 0, true);
     // Best effort: a target's runtime may have masked these already, in ways that refuse
@@ -457,7 +536,11 @@ fn target_view() -> Result<ViewReport, Step> {
         root: "the target's own root".into(),
         root_read_only,
         dev: "the target's own".into(),
-        proc: "the target's (its pid namespace)".into(),
+        proc: if own_proc {
+            "fresh, of the attack's own pid namespace (nested in the target's)".into()
+        } else {
+            "the target's (its pid namespace; another proc mount was refused)".into()
+        },
         sys: "the target's own".into(),
         masked,
         read_only,

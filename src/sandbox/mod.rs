@@ -106,6 +106,9 @@ pub struct Sandbox {
     /// When setup began (for the start-to-exec time).
     pub setup_started: Instant,
     supervisor: Option<Arc<Supervisor>>,
+    /// The workloads run in a pid namespace nested in a target's, whose PID 1 is the init's
+    /// child (see `init::nest_pid_namespace`).
+    nested: bool,
     killed: bool,
     removed: bool,
 }
@@ -231,6 +234,7 @@ impl Sandbox {
             cloned_into_cgroup: into,
             setup_started,
             supervisor,
+            nested: joins,
             killed: false,
             removed: false,
         };
@@ -370,6 +374,25 @@ impl Sandbox {
             .cgroup
             .pids_current()
             .unwrap_or_else(|| listed(&*self.cgroup).len() as u64);
+        if self.nested && !self.init_exited() {
+            // PID 1 of the attack's namespace goes first: the kernel then kills and reaps
+            // everything in that namespace, and the init (its parent) reaps it and ends. Killed
+            // all at once instead, the init could die first, and that PID 1's zombie would
+            // wait for whoever reaps the harness's orphans (here: 1.5 s, against 20 ms).
+            let children = format!("/proc/{0}/task/{0}/children", self.init);
+            let children = std::fs::read_to_string(children).unwrap_or_default();
+            // Read while the init was not reaped yet: they are its children, not those of a
+            // process that took its pid since.
+            let children = if self.init_exited() {
+                String::new()
+            } else {
+                children
+            };
+            for pid in children.split_whitespace().filter_map(|p| p.parse().ok()) {
+                let _ = nix::sys::signal::kill(Pid::from_raw(pid), nix::sys::signal::SIGKILL);
+            }
+            self.wait_init(Duration::from_secs(2));
+        }
         let mut method = match self.cgroup.kill_all() {
             Ok(m) => m,
             Err(_) => KillMethod::KillLoop,

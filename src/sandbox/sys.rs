@@ -157,6 +157,30 @@ pub fn fork(_proof: &SingleThreaded) -> nix::Result<ForkResult> {
     unsafe { nix::unistd::fork() }
 }
 
+/// In a process whose children go into another pid namespace than its own (after `setns`
+/// into a target's): a fork-like clone into a new pid namespace nested inside that one,
+/// whose child is this process's sibling (`CLONE_PARENT`), so it is PID 1 there and its
+/// parent is this process's parent. Returns 0 in the child, its pid (as this process sees
+/// it) in the caller.
+pub fn clone_sibling_into_new_pid_ns(_proof: &SingleThreaded) -> io::Result<i32> {
+    // SAFETY: a NULL stack makes clone fork-like, and the process has one thread (the caller
+    // holds the proof), so the child inherits no lock held by another thread.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            (libc::CLONE_PARENT | libc::CLONE_NEWPID) as u64,
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        )
+    };
+    if ret < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(ret as i32)
+}
+
 // ---------------------------------------------------------------------------------------
 // Spawning the sandbox init with clone3 / clone.
 

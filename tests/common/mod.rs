@@ -155,11 +155,35 @@ pub fn leftover_cgroups() -> Vec<PathBuf> {
     found
 }
 
+/// Whether `dir` (a `/proc/PID`) is in a pid namespace whose PID 1 is a sandbox init of
+/// limitlab's: one a sandbox made, not a container's or another program's.
+fn in_limitlab_namespace(dir: &Path) -> bool {
+    let ns = |d: &Path| std::fs::read_link(d.join("ns/pid")).ok();
+    let Some(mine) = ns(dir) else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let p = e.path();
+        let init = std::fs::read_to_string(p.join("status")).is_ok_and(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("NSpid:"))
+                .and_then(|pids| pids.split_whitespace().last())
+                == Some("1")
+        });
+        init && ns(&p) == Some(mine.clone())
+            && std::fs::read(p.join("cmdline")).is_ok_and(|c| c.starts_with(b"limitlab\0__init"))
+    })
+}
+
 /// Every process on the machine that looks like a sandbox's and does not belong to a running
 /// harness (judged by the `limitlab.<pid>.` cgroup it is in): a sandbox init or built-in
-/// workload by its command line, and any process at all in another pid namespace than this
-/// one nested in this one (a workload that left its cgroups but not its namespace, whatever
-/// program it runs): its `NSpid` line lists more pid namespaces than ours.
+/// workload by its command line, and any process at all in a pid namespace nested in this
+/// one whose PID 1 is a sandbox init (a workload that left its cgroups but not its
+/// namespace, whatever program it runs). A container's processes (Podman's, LXD's, another
+/// test's) are in namespaces of their own, with their own PID 1: they are not counted.
 pub fn leftover_processes() -> Vec<String> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -184,7 +208,8 @@ pub fn leftover_processes() -> Vec<String> {
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
         let limitlab_image =
             cmd.starts_with("limitlab __init") || cmd.starts_with("limitlab __workload");
-        let nested = ours.is_some_and(|o| depth(&e.path()).is_some_and(|d| d > o));
+        let nested = ours.is_some_and(|o| depth(&e.path()).is_some_and(|d| d > o))
+            && in_limitlab_namespace(&e.path());
         if !limitlab_image && !nested {
             continue;
         }

@@ -159,6 +159,7 @@ pub fn run(samples: usize) -> RunRecord {
             processes_killed: PIDS_MAX,
             leaked_processes: 0,
             leaked_cgroups: Vec::new(),
+            left_in_target: Vec::new(),
         },
         aborted: None,
         view: None,
