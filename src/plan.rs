@@ -266,15 +266,16 @@ impl TargetSpec {
 
 impl std::fmt::Display for TargetSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TargetSpec::Pid(p) => write!(f, "process {p}"),
-            TargetSpec::Cgroup(c) => write!(f, "cgroup {c}"),
-            TargetSpec::Lxc(n) => write!(f, "LXC container {n}"),
-            TargetSpec::Docker(n) => write!(f, "Docker container {n}"),
-            TargetSpec::Podman(n) => write!(f, "Podman container {n}"),
-            TargetSpec::Lxd(n) => write!(f, "LXD container {n}"),
-            TargetSpec::Incus(n) => write!(f, "Incus container {n}"),
-        }
+        let (runtime, name) = match self {
+            TargetSpec::Pid(p) => return f.write_str(&t!("target-process", pid = p)),
+            TargetSpec::Cgroup(c) => return write!(f, "cgroup {c}"),
+            TargetSpec::Lxc(n) => ("LXC", n),
+            TargetSpec::Docker(n) => ("Docker", n),
+            TargetSpec::Podman(n) => ("Podman", n),
+            TargetSpec::Lxd(n) => ("LXD", n),
+            TargetSpec::Incus(n) => ("Incus", n),
+        };
+        f.write_str(&t!("target-container", runtime = runtime, name = name))
     }
 }
 
@@ -547,16 +548,11 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                     }
                 },
                 [] => {
-                    e(&key, format!("needs one of {TARGET_KINDS}"));
+                    e(&key, t!("plan-target-needs-one", kinds = TARGET_KINDS));
                     None
                 }
                 _ => {
-                    e(
-                        &key,
-                        format!(
-                            "takes exactly one of {TARGET_KINDS} (and, with lxd or incus, limits_processes)"
-                        ),
-                    );
+                    e(&key, t!("plan-target-exactly-one", kinds = TARGET_KINDS));
                     None
                 }
             }
@@ -576,9 +572,9 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             } else if target.as_ref().is_some_and(|t| t.lxd_daemon().is_none()) {
                 e(
                     &key,
-                    format!(
-                        "applies to lxd and incus targets only (through their API), not to {}; set the container's own limit with its runtime (e.g. --pids-limit)",
-                        target.as_ref().expect("checked")
+                    t!(
+                        "plan-limits-processes-lxd-only",
+                        target = target.as_ref().expect("checked")
                     ),
                 );
                 None

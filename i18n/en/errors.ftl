@@ -95,3 +95,11 @@ cgroup-no-pids-controller = the pids controller is not mounted: limitlab cannot 
 cgroup-v1-missing = the { $controller } controller is not mounted in this cgroup v1 hierarchy, but { $why }
 cgroup-no-swap-accounting = the scenario sets limits.swap but this kernel has no swap accounting (memory.memsw.* is missing; boot with swapaccount=1)
 cgroup-cpuset = limits.cpuset asks for CPU { $cpu }, but this cgroup may only use CPUs { $available }
+
+## [target] (src/plan.rs)
+
+plan-target-needs-one = needs one of { $kinds }
+plan-target-exactly-one = takes exactly one of { $kinds } (and, with lxd or incus, limits_processes)
+plan-limits-processes-lxd-only = applies to lxd and incus targets only (through their API), not to { $target }; set the container's own limit with its runtime (e.g. --pids-limit)
+target-process = process { $pid }
+target-container = { $runtime } container { $name }

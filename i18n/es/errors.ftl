@@ -95,3 +95,11 @@ cgroup-no-pids-controller = el controlador pids no está montado: limitlab no pu
 cgroup-v1-missing = el controlador { $controller } no está montado en esta jerarquía de cgroup v1, pero { $why }
 cgroup-no-swap-accounting = el escenario fija limits.swap pero este kernel no contabiliza el swap (falta memory.memsw.*; arranca con swapaccount=1)
 cgroup-cpuset = limits.cpuset pide la CPU { $cpu }, pero este cgroup solo puede usar las CPU { $available }
+
+## [target] (src/plan.rs)
+
+plan-target-needs-one = necesita uno de { $kinds }
+plan-target-exactly-one = lleva exactamente uno de { $kinds } (y, con lxd o incus, limits_processes)
+plan-limits-processes-lxd-only = solo se aplica a objetivos lxd e incus (mediante su API), no para { $target }; fija el límite propio del contenedor con su runtime (p. ej. --pids-limit)
+target-process = el proceso { $pid }
+target-container = el contenedor { $runtime } { $name }
