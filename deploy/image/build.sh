@@ -8,7 +8,7 @@
 #   --tag       image tag [default: latest]
 #   --course    also build the course image
 #   --base-tar  the course base as a tarball already made (mmdebstrap's output); made and
-#               kept at target/image/course-base.tar when absent
+#               kept at target/image/bookworm-minbase-perl.tar when absent
 # PODMAN may name the podman command with options, e.g.
 #   PODMAN="podman --root /tmp/x/root --runroot /tmp/x/run" deploy/image/build.sh
 # Push to a registry afterwards with, e.g.
@@ -57,13 +57,13 @@ echo "localhost/limitlab:$tag $("${podman[@]}" image inspect -f '{{.Size}}' "loc
 
 if ((course)); then
   if [[ -z $base_tar ]]; then
-    base_tar=$repo/target/image/course-base.tar
+    base_tar=$repo/target/image/bookworm-minbase-perl.tar
     if [[ ! -s $base_tar ]]; then
       command -v mmdebstrap >/dev/null || { echo "build.sh: mmdebstrap is missing (apt-get install mmdebstrap)" >&2; exit 3; }
       mkdir -p "$(dirname "$base_tar")"
       mmdebstrap --quiet --variant=minbase --include=perl \
-        --dpkgopt='path-exclude=/usr/share/{doc,man,locale,info}/*' bookworm "$base_tar.tmp"
-      mv "$base_tar.tmp" "$base_tar"
+        --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/locale/*' bookworm "${base_tar%.tar}.tmp.tar"
+      mv "${base_tar%.tar}.tmp.tar" "$base_tar"
     fi
   fi
   "${podman[@]}" import --quiet "$base_tar" localhost/limitlab-course-base:bookworm >/dev/null

@@ -148,7 +148,7 @@ impl Fleet {
             let (list, skipped) = load::json_lines(path)?;
             self.skipped_lines += skipped;
             list.into_iter()
-                .map(|s| (s, path.display().to_string()))
+                .map(|(line, s)| (s, format!("{}:{line}", path.display())))
                 .collect()
         };
         for (summary, from) in summaries {

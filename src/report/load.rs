@@ -61,7 +61,8 @@ pub fn of_value(value: serde_json::Value, what: &str) -> anyhow::Result<Summary>
 /// `{` are log lines and skipped (their count is returned), as is a `[pod/NAME/container] `
 /// prefix that `kubectl logs --prefix` puts before each line; a line that starts with `{`
 /// must be a summary, and its error names `FILE:LINE`.
-pub fn json_lines(path: &Path) -> anyhow::Result<(Vec<Summary>, usize)> {
+/// Each summary comes with its line number.
+pub fn json_lines(path: &Path) -> anyhow::Result<(Vec<(usize, Summary)>, usize)> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         coded(
             Exit::BadInput,
@@ -91,7 +92,7 @@ pub fn json_lines(path: &Path) -> anyhow::Result<(Vec<Summary>, usize)> {
                 format!("{what}: not a JSON line ({e}); each line must be one run's summary, as `limitlab run --format json` prints it"),
             )
         })?;
-        out.push(of_value(value, &what)?);
+        out.push((i + 1, of_value(value, &what)?));
     }
     Ok((out, skipped))
 }
