@@ -300,6 +300,14 @@ fn job_pod_holds_its_limits_under_podman_kube_play() {
         "{hog}"
     );
     assert!(metric(hog, "workload.bytes_reached") < (4u64 << 30) as f64);
+    eprintln!(
+        "pod-forkbomb: target.pids_peak {} of pids.max {POD_PIDS}, {} forks refused; pod-memhog: {} OOM kill(s), the pod's memory peaked at {} of {POD_MEMORY} bytes, the hog reached {} bytes",
+        metric(bomb, "target.pids_peak"),
+        metric(bomb, "target.pids_limit_hits"),
+        metric(hog, "memory.oom_kills"),
+        metric(hog, "target.memory_peak_bytes"),
+        metric(hog, "workload.bytes_reached"),
+    );
 
     // The lines merge into a fleet report as they are.
     let fleet = podman.dir.path().join("fleet.jsonl");
