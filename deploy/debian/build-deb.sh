@@ -28,15 +28,16 @@ elif [[ $(realpath "$bin") != $(realpath -m "$rel/limitlab") ]]; then
   cp "$bin" "$rel/limitlab"
 fi
 file -L "$rel/limitlab" | grep -q static || { echo "build-deb.sh: $rel/limitlab is not static" >&2; exit 3; }
-strip "$rel/limitlab"
+
 mkdir -p target/deb "$out"
+strip -o target/deb/limitlab "$rel/limitlab"
 "$rel/limitlab" man >target/deb/limitlab.1
 "$rel/limitlab" completions bash >target/deb/limitlab.bash
 "$rel/limitlab" completions zsh >target/deb/_limitlab
 "$rel/limitlab" completions fish >target/deb/limitlab.fish
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-"${CARGO_DEB:-cargo-deb}" --no-build --no-strip --target $triple --output "$out/limitlab_${version}-1_amd64.deb" >/dev/null
-cp "$rel/limitlab" "$out/limitlab-$version-x86_64-linux-static"
+"${CARGO_DEB:-cargo-deb}" --no-build --target $triple --output "$out/limitlab_${version}-1_amd64.deb" >/dev/null
+cp target/deb/limitlab "$out/limitlab-$version-x86_64-linux-static"
 (cd "$out" && sha256sum "limitlab_${version}-1_amd64.deb" "limitlab-$version-x86_64-linux-static" >SHA256SUMS)
 ls -l "$out"
 cat "$out/SHA256SUMS"
