@@ -110,7 +110,10 @@ impl Podman {
 
     fn cmd(&self) -> Command {
         let mut c = Command::new("podman");
+        // conmon writes a file "oom" into its working directory when a container's process
+        // is OOM-killed: keep it in the test's folder.
         c.args(self.options())
+            .current_dir(self.dir.path())
             .env("CONTAINERS_CONF", self.dir.path().join("containers.conf"));
         c
     }
