@@ -128,6 +128,12 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
                 .unwrap_or_default()
         ),
     ));
+    if let Some(node) = &h.node {
+        facts.push(("node".into(), node.clone()));
+    }
+    if let Some(runtime) = &h.runtime {
+        facts.push(("container runtime".into(), runtime.clone()));
+    }
     if let Some(from) = &h.cgroup_source {
         facts.push(("cgroups from".into(), from.clone()));
     }
