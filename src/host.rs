@@ -32,6 +32,15 @@ pub struct HostFacts {
     /// limitlab-812.scope (system manager)` (recorded since limitlab asks systemd).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cgroup_source: Option<String>,
+    /// The node the run is labelled with in a fleet (`--node`, or the `NODE_NAME` the
+    /// Kubernetes Downward API gives); absent means the hostname is the node's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// The container runtime limitlab itself ran under (`LIMITLAB_RUNTIME`, else what
+    /// its own cgroup path or marker files say: containerd, cri-o, docker, podman);
+    /// absent on a host outside any container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
 }
 
 impl HostFacts {
@@ -62,7 +71,15 @@ impl HostFacts {
             pid_max: read_number("/proc/sys/kernel/pid_max"),
             autogroup: read_number("/proc/sys/kernel/sched_autogroup_enabled").map(|n| n == 1),
             cgroup_source: None,
+            node: None,
+            runtime: detect_runtime(),
         }
+    }
+
+    /// The name this run's node goes by in a fleet report: the label it was given, else
+    /// its hostname.
+    pub fn node_name(&self) -> &str {
+        self.node.as_deref().unwrap_or(&self.hostname)
     }
 
     /// The kernel's major and minor version.
@@ -77,6 +94,43 @@ pub fn kernel_version(release: &str) -> (u32, u32) {
     let major = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
     let minor = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
     (major, minor)
+}
+
+/// The container runtime this process runs under: `LIMITLAB_RUNTIME` when set (a manifest
+/// can pass what it knows), else read from `/proc/self/cgroup` and the engines' marker
+/// files; `None` outside a container.
+pub fn detect_runtime() -> Option<String> {
+    if let Ok(r) = std::env::var("LIMITLAB_RUNTIME")
+        && !r.trim().is_empty()
+    {
+        return Some(r.trim().to_string());
+    }
+    let cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    let kube = cgroup.contains("kubepods");
+    let named = runtime_of_cgroup(&cgroup)
+        .or_else(|| Path::new("/run/.containerenv").exists().then_some("podman"))
+        .or_else(|| Path::new("/.dockerenv").exists().then_some("docker"));
+    match (named, kube) {
+        (Some(r), true) => Some(format!("{r} (kubernetes)")),
+        (Some(r), false) => Some(r.to_string()),
+        (None, true) => Some("kubernetes".into()),
+        (None, false) => None,
+    }
+}
+
+/// The runtime a cgroup path names: runc's and the CRI runtimes' scope and directory names.
+pub fn runtime_of_cgroup(cgroup: &str) -> Option<&'static str> {
+    const NAMES: [(&str, &str); 5] = [
+        ("cri-containerd", "containerd"),
+        ("crio-", "cri-o"),
+        ("libpod", "podman"),
+        ("docker", "docker"),
+        ("lxc.payload", "lxc"),
+    ];
+    NAMES
+        .iter()
+        .find(|(needle, _)| cgroup.contains(needle))
+        .map(|(_, name)| *name)
 }
 
 fn read_number(path: &str) -> Option<u64> {

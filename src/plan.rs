@@ -166,6 +166,10 @@ pub enum PidsSource {
     Target,
 }
 
+/// `[target] cgroup = "self"`: the cgroups limitlab itself runs in (in a container, the
+/// container's: a Kubernetes pod's `resources.limits` are what is tested).
+pub const SELF: &str = "self";
+
 /// An existing container or cgroup to run in, instead of a new sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -215,10 +219,11 @@ impl TargetSpec {
             TargetSpec::Pid(0) => Err("pid 0 is not a process".into()),
             TargetSpec::Pid(p) if *p > i32::MAX as u32 => Err(format!("{p} is not a pid")),
             TargetSpec::Pid(_) => Ok(()),
+            TargetSpec::Cgroup(path) if path == SELF => Ok(()),
             TargetSpec::Cgroup(path) => {
                 if !path.starts_with('/') {
                     return Err(format!(
-                        "{path:?} must be absolute within the hierarchy, e.g. \"/system.slice/x.slice\""
+                        "{path:?} must be absolute within the hierarchy, e.g. \"/system.slice/x.slice\", or \"self\" (limitlab's own cgroups, e.g. a Kubernetes pod's)"
                     ));
                 }
                 if path.split('/').any(|c| c == ".." || c == ".") {
@@ -268,6 +273,7 @@ impl std::fmt::Display for TargetSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (runtime, name) = match self {
             TargetSpec::Pid(p) => return f.write_str(&t!("target-process", pid = p)),
+            TargetSpec::Cgroup(c) if c == SELF => return f.write_str(&t!("target-own-cgroups")),
             TargetSpec::Cgroup(c) => return write!(f, "cgroup {c}"),
             TargetSpec::Lxc(n) => ("LXC", n),
             TargetSpec::Docker(n) => ("Docker", n),

@@ -501,6 +501,8 @@ mod tests {
             pid_max: None,
             autogroup: None,
             cgroup_source: None,
+            node: None,
+            runtime: None,
         }
     }
 

@@ -66,8 +66,10 @@ pub struct TargetTable {
     #[schemars(range(min = 1), extend("examples" = [1234]))]
     pub pid: Option<i64>,
     /// A cgroup, relative to the hierarchy root: limitlab works beneath it, in a sandbox of
-    /// its own namespaces (e.g. a systemd slice).
-    #[schemars(extend("examples" = ["/system.slice/limits-under-test.slice"]))]
+    /// its own namespaces (e.g. a systemd slice). `"self"`: the cgroups limitlab runs in,
+    /// so the limits of the container it runs in (a Kubernetes pod's `resources.limits`)
+    /// are what is tested.
+    #[schemars(extend("examples" = ["/system.slice/limits-under-test.slice", "self"]))]
     pub cgroup: Option<String>,
     /// An LXC container, by name (its init pid from `lxc-info -pH -n NAME`).
     #[schemars(extend("examples" = ["course"]))]

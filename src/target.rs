@@ -316,6 +316,7 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
         .expect("resolve is called for plans with a target");
     let pid = target_pid(&spec)?;
     let (layout, pidfd) = match (&spec, pid) {
+        (TargetSpec::Cgroup(path), _) if path == crate::plan::SELF => (host.clone(), None),
         (TargetSpec::Cgroup(path), _) => (beneath(host, path)?, None),
         (_, Some(pid)) => {
             let pidfd = crate::sandbox::sys::pidfd_open(pid).map_err(|e| {

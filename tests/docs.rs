@@ -263,6 +263,145 @@ fn the_ci_examples_parse_and_run_the_gate() {
 }
 
 #[test]
+fn the_ci_matrix_example_runs_each_node_and_merges_them() {
+    use yaml_rust2::YamlLoader;
+    let text = std::fs::read_to_string(root().join("docs/ci/github-actions-matrix.yml")).unwrap();
+    let doc = &YamlLoader::load_from_str(&text).expect("the matrix example is YAML")[0];
+    let node = &doc["jobs"]["node"];
+    let images = node["strategy"]["matrix"]["os"]
+        .as_vec()
+        .expect("a matrix of runner images");
+    assert!(images.len() >= 2, "{images:?}");
+    assert_eq!(node["runs-on"].as_str(), Some("${{ matrix.os }}"));
+    let steps = workflow_steps(doc);
+    let has = |needle: &str| steps.iter().any(|(_, r)| r.contains(needle));
+    // Each node labels its runs and prints one JSON line per run.
+    assert!(
+        has("--node \"${{ matrix.os }}\" --format json"),
+        "{steps:?}"
+    );
+    let fleet = &doc["jobs"]["fleet"];
+    assert_eq!(fleet["needs"].as_str(), Some("node"));
+    assert_eq!(fleet["if"].as_str(), Some("always()"));
+    assert!(
+        has("limitlab merge nodes/*/*.jsonl --out fleet"),
+        "{steps:?}"
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|(n, r)| n.contains("download-artifact") && r.contains("limitlab-*")),
+        "{steps:?}"
+    );
+    // What the workflow passes to merge and compare exists in this limitlab's CLI.
+    let help = String::from_utf8(
+        common::limitlab()
+            .args(["merge", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(help.contains("--out"), "{help}");
+    let run_help = String::from_utf8(
+        common::limitlab()
+            .args(["run", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        run_help.contains("--node") && run_help.contains("NODE_NAME"),
+        "{run_help}"
+    );
+}
+
+#[test]
+fn the_kubernetes_manifests_have_what_the_tests_and_docs_rely_on() {
+    use yaml_rust2::YamlLoader;
+    let read = |p: &str| {
+        let text = std::fs::read_to_string(root().join(p)).unwrap();
+        YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{p}: {e}"))[0].clone()
+    };
+    let job = read("deploy/kubernetes/job-self.yaml");
+    assert_eq!(job["apiVersion"].as_str(), Some("batch/v1"));
+    assert_eq!(job["kind"].as_str(), Some("Job"));
+    let rules = job["spec"]["podFailurePolicy"]["rules"].as_vec().unwrap();
+    assert!(rules.iter().any(|r| {
+        r["action"].as_str() == Some("FailJob")
+            && r["onExitCodes"]["values"]
+                .as_vec()
+                .is_some_and(|v| v.contains(&yaml_rust2::Yaml::Integer(1)))
+    }));
+    let pod = &job["spec"]["template"]["spec"];
+    // podFailurePolicy requires restartPolicy Never.
+    assert_eq!(pod["restartPolicy"].as_str(), Some("Never"));
+    let c = &pod["containers"][0];
+    let args: Vec<&str> = c["args"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(
+        args.windows(2).any(|w| w == ["--format", "json"]),
+        "{args:?}"
+    );
+    assert_eq!(c["resources"]["limits"]["memory"].as_str(), Some("256Mi"));
+    let env = c["env"].as_vec().unwrap();
+    assert!(env.iter().any(|e| e["name"].as_str() == Some("NODE_NAME")
+        && e["valueFrom"]["fieldRef"]["fieldPath"].as_str() == Some("spec.nodeName")));
+    // The scenarios the Job names are shipped in the image and valid.
+    for a in args.iter().filter(|a| a.ends_with(".toml")) {
+        let local = a.replace(
+            "/usr/share/limitlab/scenarios/kubernetes",
+            "deploy/kubernetes/scenarios",
+        );
+        let o = common::limitlab()
+            .args(["validate", &local])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{a}: {}", common::text(&o));
+    }
+
+    let ds = read("deploy/kubernetes/daemonset-target.yaml");
+    assert_eq!(ds["kind"].as_str(), Some("DaemonSet"));
+    let pod = &ds["spec"]["template"]["spec"];
+    assert_eq!(pod["hostPID"].as_bool(), Some(true));
+    let c = &pod["containers"][0];
+    assert_eq!(c["securityContext"]["privileged"].as_bool(), Some(true));
+    assert!(
+        c["args"][0]
+            .as_str()
+            .unwrap()
+            .contains("--target \"pid:$p\" --format json")
+    );
+    assert!(
+        pod["volumes"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .any(|v| v["hostPath"]["path"].as_str() == Some("/sys/fs/cgroup"))
+    );
+    let o = common::limitlab()
+        .args([
+            "validate",
+            "deploy/kubernetes/scenarios/target-forkbomb.toml",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::text(&o));
+    // The selector matches the template's labels (the API server refuses it otherwise).
+    assert_eq!(
+        ds["spec"]["selector"]["matchLabels"],
+        ds["spec"]["template"]["metadata"]["labels"]
+    );
+}
+
+#[test]
 fn doctor_says_where_the_cgroups_come_from() {
     let o = limitlab().arg("doctor").output().unwrap();
     let out = String::from_utf8_lossy(&o.stdout);

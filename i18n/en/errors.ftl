@@ -103,3 +103,4 @@ plan-target-exactly-one = takes exactly one of { $kinds } (and, with lxd or incu
 plan-limits-processes-lxd-only = applies to lxd and incus targets only (through their API), not to { $target }; set the container's own limit with its runtime (e.g. --pids-limit)
 target-process = process { $pid }
 target-container = { $runtime } container { $name }
+target-own-cgroups = limitlab's own cgroups

@@ -103,3 +103,4 @@ plan-target-exactly-one = lleva exactamente uno de { $kinds } (y, con lxd o incu
 plan-limits-processes-lxd-only = solo se aplica a objetivos lxd e incus (mediante su API), no para { $target }; fija el límite propio del contenedor con su runtime (p. ej. --pids-limit)
 target-process = el proceso { $pid }
 target-container = el contenedor { $runtime } { $name }
+target-own-cgroups = los propios cgroups de limitlab

@@ -27,6 +27,8 @@ Examples:
   limitlab run scenarios/*.toml --junit junit.xml --quiet      for CI
   limitlab report results/forkbomb/20261129T064534Z             re-render a run's report
   limitlab compare results/old results/new --tolerance 20      gate on regressions
+  limitlab run scenarios/*.toml --node n1 --format json > n1.jsonl   one JSON line per run
+  limitlab merge n1.jsonl n2.jsonl results/ --out fleet        one report for many nodes
   limitlab validate scenarios/*.toml            check files without running anything
   limitlab doctor                               what this machine can and cannot do
   limitlab run scenarios/forkbomb.toml          (not root) rootless: a user namespace, and under
@@ -110,8 +112,14 @@ A regression is an expectation that held in BASELINE and fails in CURRENT, or a 
 that moved more than --tolerance percent in its bad direction (latencies, leaks, what the
 host feels: up is bad). Metrics that only describe the attack are shown but never fail.
 
-Example:
-  limitlab compare results/forkbomb/20261101T000000Z results/forkbomb/20261129T064534Z")]
+BASELINE and CURRENT may also be fleets (a file of JSON lines, or a folder of results from
+many nodes, as `limitlab merge` reads them): then each node x scenario is compared with the
+same node's in the baseline, and a node (or a node's scenario) the baseline has and the
+current fleet lacks is a regression.
+
+Examples:
+  limitlab compare results/forkbomb/20261101T000000Z results/forkbomb/20261129T064534Z
+  limitlab compare fleet-last-week.jsonl fleet-today.jsonl --tolerance 25")]
     Compare {
         #[arg(value_name = "BASELINE")]
         baseline: PathBuf,
@@ -120,6 +128,37 @@ Example:
         /// How far, in percent, a metric may move in its bad direction
         #[arg(long, value_name = "PCT", default_value_t = 10.0)]
         tolerance: f64,
+    },
+    /// Merge the results of many nodes into one fleet report; exit 1 if a node failed
+    #[command(after_help = "\
+Each INPUT is a results folder (every summary.json beneath it is read: runs, sweep cells, a
+tree of folders copied from many hosts, and any *.jsonl file in it) or a file of JSON lines,
+one run's summary a line, as `limitlab run --format json` prints them (lines that are not
+JSON, such as log lines in `kubectl logs`, are skipped). A run is labelled with the node it
+ran on: `limitlab run --node NAME` (or the NODE_NAME environment variable, which the
+Kubernetes Downward API can set), else its hostname.
+
+Writes into --out (default results/fleet/<UTC timestamp>/): report.md, report.html (one
+self-contained file), junit.xml (a test suite per node, a test case per node x scenario)
+and a chart per scenario comparing the nodes (nodes-N.svg, .png). The report has the
+verdicts of every node x scenario with the key numbers, the worst node per metric, and which
+nodes differ in kernel, cgroup mode, container runtime or limitlab version.
+
+Exit codes: 0 every node held, 1 an expectation failed on some node, 2 bad input.
+
+Examples:
+  limitlab run scenarios/*.toml --node worker-1 --format json > worker-1.jsonl
+  limitlab merge worker-1.jsonl worker-2.jsonl --out fleet
+  kubectl logs -l job-name=limitlab --prefix > fleet.jsonl && limitlab merge fleet.jsonl
+  limitlab merge artifacts/            every summary.json and *.jsonl beneath artifacts/
+  limitlab compare baseline.jsonl fleet.jsonl    per node; a node gone is a regression")]
+    Merge {
+        /// Results folders or files of JSON lines
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Write the fleet report here (created if missing)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Check scenario files without running them (exit 2 on the first bad one)
     Validate {
@@ -195,15 +234,21 @@ pub struct RunArgs {
     pub quiet: bool,
     /// Run inside an existing container or beneath a cgroup instead of a new sandbox (replaces
     /// the scenario's [target]): pid:1234, lxc:NAME, docker:NAME, podman:NAME, lxd:NAME,
-    /// incus:NAME, cgroup:/system.slice/x.slice
+    /// incus:NAME, cgroup:/system.slice/x.slice, cgroup:self (the cgroups limitlab runs in:
+    /// in a container, its limits)
     #[arg(long, value_name = "KIND:VALUE", value_parser = parse_target_arg)]
     pub target: Option<crate::plan::TargetSpec>,
     /// Also write JUnit XML here: one test case per expectation per run
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// text: verdicts for people; json: each run's summary as one JSON line on stdout
+    /// text: verdicts for people; json: each run's summary as one JSON line on stdout (what
+    /// `limitlab merge` reads from many hosts, e.g. collected with `kubectl logs`)
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// The node this run is labelled with in a fleet report (`limitlab merge`); recorded in
+    /// summary.json's host section [default: the hostname]
+    #[arg(long, value_name = "NAME", env = "NODE_NAME", value_parser = parse_node_arg)]
+    pub node: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -248,6 +293,16 @@ fn parse_target_arg(text: &str) -> Result<crate::plan::TargetSpec, String> {
     crate::plan::TargetSpec::parse(text)
 }
 
+fn parse_node_arg(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 253 || t.chars().any(|c| c.is_control()) {
+        return Err(format!(
+            "{text:?} is not a node name; use 1 to 253 printable characters, e.g. worker-1"
+        ));
+    }
+    Ok(t.to_string())
+}
+
 fn parse_size_arg(text: &str) -> Result<u64, String> {
     crate::units::parse_size(text)
 }
@@ -264,6 +319,7 @@ pub fn dispatch(cli: Cli) -> u8 {
             current,
             tolerance,
         } => report::compare(&baseline, &current, tolerance),
+        Command::Merge { inputs, out } => report::merge(&inputs, out.as_deref()),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Doctor => Ok(doctor()),
         Command::Clean => clean(),

@@ -4,8 +4,9 @@ use crate::t;
 use std::path::Path;
 
 use crate::record::Summary;
+use crate::report::fleet::{self, Fleet, FleetReport};
 use crate::report::sweep::SweepIndex;
-use crate::report::{self, compare, load};
+use crate::report::{self, ResultsDir, compare, load};
 use crate::{Exit, coded};
 
 /// Whether a folder holds a sweep (its `sweep.json`) rather than a run.
@@ -89,6 +90,91 @@ fn runs_of(dir: &Path) -> anyhow::Result<Vec<(String, Summary)>> {
     }
 }
 
+/// Whether a path holds a fleet (a file of JSON lines, or a folder of many results) rather
+/// than one run or sweep.
+fn is_fleet(path: &Path) -> bool {
+    path.is_file() || (path.is_dir() && !is_sweep(path) && !path.join("summary.json").is_file())
+}
+
+/// The runs of a fleet, labelled `node: scenario` (the latest of each).
+fn fleet_runs(path: &Path) -> anyhow::Result<Vec<(String, Summary)>> {
+    let f = Fleet::load(&[path.to_path_buf()])?;
+    Ok(f.latest_by_label()
+        .into_iter()
+        .map(|(l, s)| (l, s.clone()))
+        .collect())
+}
+
+/// `limitlab merge`: reads the runs of many nodes and writes one fleet report.
+pub fn merge(inputs: &[std::path::PathBuf], out: Option<&Path>) -> anyhow::Result<u8> {
+    let fleet = Fleet::load(inputs)?;
+    let dir = match out {
+        Some(o) => {
+            std::fs::create_dir_all(o).map_err(|e| {
+                coded(
+                    Exit::BadInput,
+                    format!("cannot create --out {}: {e}", o.display()),
+                )
+            })?;
+            o.to_path_buf()
+        }
+        None => ResultsDir::timestamped(Path::new("results"), "fleet")?.path,
+    };
+    let r = FleetReport::of(&fleet);
+    fleet::write(&dir, &r).map_err(|e| {
+        coded(
+            Exit::Internal,
+            format!("write the fleet report in {}: {e:#}", dir.display()),
+        )
+    })?;
+    let mut notes = Vec::new();
+    if fleet.skipped_lines > 0 {
+        notes.push(format!(
+            "{} line(s) that are not JSON skipped",
+            fleet.skipped_lines
+        ));
+    }
+    if fleet.duplicates > 0 {
+        notes.push(format!(
+            "{} run(s) read twice counted once",
+            fleet.duplicates
+        ));
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
+    };
+    println!(
+        "{}: {} node(s), {} scenario(s), {} run(s){notes}: {} held, {} failed, {} did not complete",
+        fleet::verdict_word(r.verdict()),
+        r.nodes.len(),
+        r.scenarios.len(),
+        fleet.runs.len(),
+        r.held,
+        r.failed,
+        r.errors
+    );
+    for ((node, scenario), (run, _)) in &r.cells {
+        if run.summary.verdict != crate::record::Verdict::Held {
+            println!(
+                "  {} {node}: {scenario} ({})",
+                fleet::verdict_word(run.summary.verdict),
+                run.from
+            );
+        }
+    }
+    println!(
+        "report: {} (and report.md, junit.xml)",
+        dir.join("report.html").display()
+    );
+    Ok(match r.verdict() {
+        crate::record::Verdict::Held => Exit::Held,
+        _ => Exit::Failed,
+    }
+    .into())
+}
+
 pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Result<u8> {
     if !(0.0..=10_000.0).contains(&tolerance) {
         return Err(coded(
@@ -96,9 +182,29 @@ pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Resul
             t!("err-tolerance", tolerance = tolerance),
         ));
     }
-    let base = runs_of(baseline)?;
-    let cur = runs_of(current)?;
-    let single = base.len() == 1 && cur.len() == 1 && !is_sweep(baseline) && !is_sweep(current);
+    let fleets = is_fleet(baseline) || is_fleet(current);
+    let (base, cur) = if fleets {
+        (fleet_runs(baseline)?, fleet_runs(current)?)
+    } else {
+        (runs_of(baseline)?, runs_of(current)?)
+    };
+    if fleets {
+        // A node the baseline fleet has and the current one lacks entirely: said once, and
+        // each of its scenarios counts as lost below.
+        let node_of = |l: &str| l.split_once(": ").map(|(n, _)| n.to_string());
+        let now: std::collections::BTreeSet<String> =
+            cur.iter().filter_map(|(l, _)| node_of(l)).collect();
+        let gone: std::collections::BTreeSet<String> = base
+            .iter()
+            .filter_map(|(l, _)| node_of(l))
+            .filter(|n| !now.contains(n))
+            .collect();
+        for n in gone {
+            println!("node {n}: REGRESSION  in the baseline fleet, missing from the current one");
+        }
+    }
+    let single =
+        !fleets && base.len() == 1 && cur.len() == 1 && !is_sweep(baseline) && !is_sweep(current);
     let mut comparisons = Vec::new();
     for (label, c) in &cur {
         let b = if single {

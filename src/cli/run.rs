@@ -111,6 +111,7 @@ fn harness(
     }
     let mut host = HostFacts::probe(Some(&layout));
     host.cgroup_source = Some(grant.describe());
+    host.node = args.node.clone();
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, t!("err-signal-handlers", error = e)))?;
     // What an earlier harness killed with SIGKILL left behind goes first.

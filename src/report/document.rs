@@ -125,6 +125,12 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
                 .unwrap_or_default()
         ),
     ));
+    if let Some(node) = &h.node {
+        facts.push((t!("fact-node"), node.clone()));
+    }
+    if let Some(runtime) = &h.runtime {
+        facts.push((t!("fact-container-runtime"), runtime.clone()));
+    }
     if let Some(from) = &h.cgroup_source {
         facts.push((t!("fact-cgroups-from"), from.clone()));
     }

@@ -25,6 +25,12 @@ pub fn summary(path: &Path) -> anyhow::Result<Summary> {
             format!("{} is not JSON: {e}", path.display()),
         )
     })?;
+    of_value(value, &path.display().to_string())
+}
+
+/// A summary from its JSON, refusing a results format this limitlab does not read; `what`
+/// names where it came from in errors (`summary.json`'s path, or `FILE:LINE`).
+pub fn of_value(value: serde_json::Value, what: &str) -> anyhow::Result<Summary> {
     let format = value.get("format").and_then(|f| f.as_u64());
     if format != Some(u64::from(FORMAT_VERSION)) {
         let writer = value
@@ -34,8 +40,7 @@ pub fn summary(path: &Path) -> anyhow::Result<Summary> {
         return Err(coded(
             Exit::BadInput,
             format!(
-                "{} holds results format {} (written by limitlab {writer}); this limitlab {} reads format {FORMAT_VERSION} only",
-                path.display(),
+                "{what} holds results format {} (written by limitlab {writer}); this limitlab {} reads format {FORMAT_VERSION} only",
                 format
                     .map(|f| f.to_string())
                     .unwrap_or_else(|| "none".into()),
@@ -46,9 +51,50 @@ pub fn summary(path: &Path) -> anyhow::Result<Summary> {
     serde_json::from_value(value).map_err(|e| {
         coded(
             Exit::BadInput,
-            format!("{} does not hold a limitlab summary: {e}", path.display()),
+            format!("{what} does not hold a limitlab summary: {e}"),
         )
     })
+}
+
+/// Reads a file of JSON lines, one summary a line (what `limitlab run --format json`
+/// prints, collected from many hosts, e.g. by `kubectl logs`). Lines that do not start with
+/// `{` are log lines and skipped (their count is returned), as is a `[pod/NAME/container] `
+/// prefix that `kubectl logs --prefix` puts before each line; a line that starts with `{`
+/// must be a summary, and its error names `FILE:LINE`.
+/// Each summary comes with its line number.
+pub fn json_lines(path: &Path) -> anyhow::Result<(Vec<(usize, Summary)>, usize)> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        coded(
+            Exit::BadInput,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let mut out = Vec::new();
+    let mut skipped = 0;
+    for (i, line) in text.lines().enumerate() {
+        let mut line = line.trim();
+        if line.starts_with('[')
+            && let Some((_, rest)) = line.split_once("] ")
+        {
+            line = rest.trim_start();
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if !line.starts_with('{') {
+            skipped += 1;
+            continue;
+        }
+        let what = format!("{}:{}", path.display(), i + 1);
+        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+            coded(
+                Exit::BadInput,
+                format!("{what}: not a JSON line ({e}); each line must be one run's summary, as `limitlab run --format json` prints it"),
+            )
+        })?;
+        out.push((i + 1, of_value(value, &what)?));
+    }
+    Ok((out, skipped))
 }
 
 /// Reads `samples.csv`.

@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod compare;
 pub mod document;
+pub mod fleet;
 pub mod junit;
 pub mod load;
 pub mod stream;

@@ -34,7 +34,7 @@ const MIN_ROWS: usize = 5;
 const LABEL_COLUMN_MAX: f64 = 0.3;
 
 pub struct Comparison {
-    title: String,
+    pub title: String,
     rows: Vec<Row>,
 }
 

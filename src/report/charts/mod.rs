@@ -163,6 +163,16 @@ pub fn render_comparison(cells: &[(String, &Summary)]) -> anyhow::Result<Chart> 
     render(&comparison::Comparison::of(cells))
 }
 
+/// The same chart with a title of its own (a fleet report's: one scenario, one row per node).
+pub fn render_comparison_titled(
+    title: &str,
+    cells: &[(String, &Summary)],
+) -> anyhow::Result<Chart> {
+    let mut c = comparison::Comparison::of(cells);
+    c.title = title.to_string();
+    render(&c)
+}
+
 /// Writes `<name>.svg` and `<name>.png` of every chart into `dir`, each atomically.
 pub fn write_charts(dir: &Path, charts: &[Chart]) -> io::Result<()> {
     for c in charts {

@@ -141,6 +141,8 @@ pub fn run(samples: usize) -> RunRecord {
             pid_max: Some(4_194_304),
             autogroup: Some(false),
             cgroup_source: None,
+            node: None,
+            runtime: None,
         },
         started_at: "2026-01-01T00:00:00.000Z".into(),
         limits: Vec::new(),
