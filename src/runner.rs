@@ -85,6 +85,20 @@ fn stall_point(name: &str) {
     }
 }
 
+/// How many samples a run holds in memory for its summary and charts (a sample is ~0.5 KiB:
+/// ~50 MiB; 100 s at 1 ms, 17 min at 10 ms). A longer run keeps them in `samples.csv` only
+/// and its summary and charts are folded from that file after teardown, so the harness's
+/// memory stays flat however long it samples (an hour at 1 ms is 3.6 million samples).
+/// `LIMITLAB_TEST_SAMPLES_IN_MEMORY` lowers it, for the tests of that path.
+pub const SAMPLES_IN_MEMORY: usize = 100_000;
+
+fn samples_in_memory() -> usize {
+    std::env::var("LIMITLAB_TEST_SAMPLES_IN_MEMORY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SAMPLES_IN_MEMORY)
+}
+
 pub fn run(
     plan: &RunPlan,
     env: &RunEnv,
@@ -145,7 +159,7 @@ pub fn run(
     let watchdog = Watchdog::arm(deadline, cgroup.clone(), events.clone());
 
     // Wait until the init has set up the inside.
-    let view = wait_ready(&rx).inspect_err(|_e| {
+    let (view, _) = wait_ready(&rx).inspect_err(|_e| {
         let _ = sandbox.kill();
     })?;
     stall_point("setup");
@@ -184,6 +198,7 @@ pub fn run(
         samples,
         events: events.clone(),
         latest: latest.clone(),
+        keep: samples_in_memory(),
     })
     .context("start the sampler")?;
     // From here on every failure still ends in teardown and a summary marked aborted.
@@ -371,6 +386,7 @@ pub fn run(
         started_at,
         limits: cgroup.limits().to_vec(),
         samples: sampled.samples,
+        samples_spilled: sampled.spilled,
         events: events.events(),
         exits,
         start_ms,
@@ -384,13 +400,20 @@ pub fn run(
     })
 }
 
-/// Waits for the init's `Ready`; returns the view it set up.
-pub(crate) fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<Option<ViewReport>> {
+/// The init's setup steps as they ended: (step, `proto::mono_ns`).
+pub(crate) type Spans = Vec<(String, u64)>;
+
+/// Waits for the init's `Ready`; returns the view it set up and its steps' spans.
+pub(crate) fn wait_ready(
+    rx: &Receiver<SandboxEvent>,
+) -> anyhow::Result<(Option<ViewReport>, Spans)> {
     let until = Instant::now() + SETUP_TIMEOUT;
     loop {
         let left = until.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(SandboxEvent::Msg(InitMsg::Ready { view, .. })) => return Ok(view.map(|v| *v)),
+            Ok(SandboxEvent::Msg(InitMsg::Ready { view, spans, .. })) => {
+                return Ok((view.map(|v| *v), spans));
+            }
             Ok(SandboxEvent::Msg(InitMsg::SetupFailed { step, error })) => {
                 return Err(coded(
                     Exit::Host,
