@@ -60,8 +60,15 @@ if ((${#missing[@]})); then
 fi
 
 say "build"
-cargo build --release --quiet --bin limitlab --example synthetic-run
-LL=$root/target/x86_64-unknown-linux-gnu/release/limitlab
+# LIMITLAB_BIN: measure that limitlab binary instead of this checkout's release build (the
+# report's synthetic run is then made with the example already built, if there is one).
+LL=${LIMITLAB_BIN:-$root/target/x86_64-unknown-linux-gnu/release/limitlab}
+SYNTH=$root/target/x86_64-unknown-linux-gnu/release/examples/synthetic-run
+if [[ -z ${LIMITLAB_BIN:-} ]]; then
+  cargo build --release --quiet --bin limitlab --example synthetic-run
+elif only report && [[ ! -x $SYNTH ]]; then
+  cargo build --release --quiet --example synthetic-run
+fi
 work=$(mktemp -d /tmp/limitlab-bench.XXXXXX)
 gcc -O2 -Wall -o "$work/peer" benches/peers/peer.c
 PEER=$work/peer
@@ -151,11 +158,15 @@ else:
     sys.exit(f"{path}: {col} never reached {want}")
 EOF
 }
-leftovers() { # limitlab cgroups and sandbox processes left on the machine by our runs
-  local n=0
+leftovers() { # limitlab cgroups left by runs that ended (the harness pid in the name is gone)
+  local n=0 d c pid
   for h in pids memory cpu cpuacct unified; do
     d=/sys/fs/cgroup/$h$(own "$([[ $h == unified ]] && echo "" || echo "$h")")
-    n=$((n + $(find "$d" -maxdepth 1 -name "limitlab.*" -type d 2>/dev/null | wc -l)))
+    # On a shared machine other limitlab runs may be going on beside ours: not leftovers.
+    while read -r c; do
+      pid=$(basename "$c" | cut -d. -f2)
+      [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == *limitlab* ]] || n=$((n + 1))
+    done < <(find "$d" -maxdepth 1 -name "limitlab.*" -type d 2>/dev/null)
   done
   echo "$n"
 }
@@ -177,8 +188,13 @@ for res, key in zip(json.load(open(sys.argv[1]))["results"], ["start_ll", "start
         print(key, t * 1000)
 EOF
 done
+# The start path step by step, from limitlab's own spans (`exec --time`): what each step
+# took, the median over the runs.
+: >"$work/spans"
 for _ in $(seq 20); do
-  "$LL" exec --time -- /bin/true 2>&1 >/dev/null | sed -n 's/.*sandbox start to exec \([0-9.]*\) ms.*/start_inside \1/p' >>"$R"
+  "$LL" exec --time -- /bin/true 2>"$work/t" >/dev/null
+  sed -n 's/.*sandbox start to exec \([0-9.]*\) ms.*/start_inside \1/p' "$work/t" >>"$R"
+  grep '^limitlab exec: span ' "$work/t" | cat -n >>"$work/spans" || true
 done
 fi
 
@@ -373,7 +389,7 @@ fi
 # --- 6. report ---------------------------------------------------------------------------
 if only report; then
 say "6. limitlab report of a $REPORT_SAMPLES-sample run"
-"$root/target/x86_64-unknown-linux-gnu/release/examples/synthetic-run" "$REPORT_SAMPLES" "$work/big" >/dev/null
+"$SYNTH" "$REPORT_SAMPLES" "$work/big" >/dev/null
 for i in $(seq "$REPORT_REPS"); do
   /usr/bin/time -f "%e %M" -o "$work/time" "$LL" report "$work/big" >/dev/null
   read -r secs kib <"$work/time"
@@ -556,7 +572,8 @@ facts() {
   echo "- cgroup mount options: favordynmods $(grep -q favordynmods /proc/mounts && echo on || echo off) (off: a cgroup.procs write waits for an RCU grace period); rcu_expedited $(cat /sys/kernel/rcu_expedited 2>/dev/null || echo n/a)"
   echo "- peers: $(hyperfine --version), $(stress-ng --version | head -1), bubblewrap $(bwrap --version | awk '{print $2}'), $(unshare --version), $(gcc --version | head -1)"
 }
-python3 - "$R" "$quick" "$(facts)" "$SKIPS" "$SWEEP_CELLS" >"$out" <<'EOF'
+[[ -f $work/spans ]] || : >"$work/spans"
+python3 - "$R" "$quick" "$(facts)" "$SKIPS" "$SWEEP_CELLS" "$work/spans" >"$out" <<'EOF'
 import collections, math, statistics, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -648,6 +665,30 @@ if any(rows[f"scale_ttl_ll_{n}"] for n in scales) or skips:
             lambda n, iv=iv: f"{med(f'scale_report_s_{iv}_{n}'):.2f} s, {med(f'scale_report_mib_{iv}_{n}'):.0f} MiB ({med(f'scale_report_samples_{iv}_{n}'):,.0f})"))
     for what, f in lines:
         print(f"| {what} | " + " | ".join(cell(n, f) for n in scales) + " |")
+    print()
+steps = collections.defaultdict(list)
+order = []
+seen = collections.Counter()
+for line in open(sys.argv[6]):
+    # "  N\tlimitlab exec: span   AT ms   +TOOK ms  STEP" (N: the line within one run)
+    n, rest = line.split("\t", 1)
+    if int(n) == 1: seen = collections.Counter()
+    parts = rest.split("span", 1)[1].split()
+    took, step = float(parts[2]), " ".join(parts[4:])
+    seen[step] += 1
+    if seen[step] > 1: step += f" ({seen[step]})"
+    if step not in steps: order.append(step)
+    steps[step].append(took)
+if order:
+    total = sum(statistics.median(steps[s]) for s in order)
+    print("## The sandbox start, step by step (`limitlab exec --time -- /bin/true`, limitlab's own spans)\n")
+    print(f"Median time each step took after the one before it, over {len(steps[order[0]])} runs; the steps of the sandbox init are marked `init:`.\n")
+    print("| step (ended) | took (median) | share |")
+    print("|---|---|---|")
+    for s in order:
+        m = statistics.median(steps[s])
+        print(f"| {s} | {m:.3f} ms | {m / total * 100:.0f} % |")
+    print(f"| **sum of the medians** | **{total:.2f} ms** | |")
     print()
 if rows["sweep_cell_ms"]:
     c, one = med("sweep_cell_ms"), med("sweep_single_ms")
