@@ -211,6 +211,7 @@ pub fn run(
     // A workload that could not start makes the run an error of its own (never a metric
     // that is "not available").
     let mut start_failed: Option<String> = None;
+    let mut started = vec![false; plan.workloads.len()];
     let mut handle = |ev: SandboxEvent, exits: &mut Vec<WorkloadExit>| -> bool {
         match ev {
             SandboxEvent::Msg(InitMsg::Started {
@@ -218,6 +219,9 @@ pub fn run(
                 pid,
                 mono_ns,
             }) => {
+                if let Some(s) = started.get_mut(index) {
+                    *s = true;
+                }
                 start_ms.get_or_insert((mono_ns.saturating_sub(setup_mono)) as f64 / 1e6);
                 let what = plan.workloads[index].spec.describe();
                 events.record_at(
@@ -370,10 +374,23 @@ pub fn run(
 
     for (index, w) in plan.workloads.iter().enumerate() {
         if !exits.iter().any(|e| e.index == index) {
+            // On a starved host the init may not have started a workload before the run
+            // ended (seen under load): the run then proved nothing about it.
+            let status = if started[index] {
+                format!("{} ran until teardown", w.spec.kind())
+            } else {
+                if w.start_after < plan.duration {
+                    aborted.get_or_insert(format!(
+                        "workload {index} ({}) never started: the sandbox init had not started it when the run ended",
+                        w.spec.kind()
+                    ));
+                }
+                format!("{} never started", w.spec.kind())
+            };
             exits.push(WorkloadExit {
                 index,
                 t_ms: workload_end_ms,
-                status: format!("{} ran until teardown", w.spec.kind()),
+                status,
                 code: None,
             });
         }
