@@ -580,7 +580,10 @@ fn exec_time_breaks_the_start_path_into_the_sandboxs_own_spans() {
         .filter_map(|l| l.strip_prefix("limitlab exec: span "))
         .map(|l| {
             let at: f64 = l.split_whitespace().next().unwrap().parse().unwrap();
-            (at, l.split("ms  ").nth(1).unwrap_or_default())
+            (
+                at,
+                l.rsplit_once(" ms  ").map(|(_, s)| s).unwrap_or_default(),
+            )
         })
         .collect();
     // The harness's steps, the init's (each setup step by name) and the exec, in time order.
