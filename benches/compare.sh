@@ -30,10 +30,15 @@ done
 if ((quick)); then
   START_ROUNDS=1 START_RUNS=15 TEARDOWN_REPS=3 ATTACK_REPS=1 ATTACK_S=2 SAMPLER_S=2
   OVERHEAD_REPS=2 REPORT_SAMPLES=100000 REPORT_REPS=1
+  SCALE_REPS=1 SCALE_TD_REPS=2 SWEEP_CELLS=16
 else
   START_ROUNDS=5 START_RUNS=40 TEARDOWN_REPS=100 ATTACK_REPS=5 ATTACK_S=5 SAMPLER_S=5
   OVERHEAD_REPS=10 REPORT_SAMPLES=1000000 REPORT_REPS=3
+  SCALE_REPS=5 SCALE_TD_REPS=10 SWEEP_CELLS=64
 fi
+SCALES=(100 1000 10000)
+# Which parts to run (all by default): COMPARE_ONLY="scale sweep" runs only those sections.
+only() { [[ -z ${COMPARE_ONLY:-} || " $COMPARE_ONLY " == *" $1 "* ]]; }
 
 say() { printf '\n=== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
 fail() { echo "compare.sh: $*" >&2; exit 1; }
@@ -55,8 +60,15 @@ if ((${#missing[@]})); then
 fi
 
 say "build"
-cargo build --release --quiet --bin limitlab --example synthetic-run
-LL=$root/target/x86_64-unknown-linux-gnu/release/limitlab
+# LIMITLAB_BIN: measure that limitlab binary instead of this checkout's release build (the
+# report's synthetic run is then made with the example already built, if there is one).
+LL=${LIMITLAB_BIN:-$root/target/x86_64-unknown-linux-gnu/release/limitlab}
+SYNTH=$root/target/x86_64-unknown-linux-gnu/release/examples/synthetic-run
+if [[ -z ${LIMITLAB_BIN:-} ]]; then
+  cargo build --release --quiet --bin limitlab --example synthetic-run
+elif only report && [[ ! -x $SYNTH ]]; then
+  cargo build --release --quiet --example synthetic-run
+fi
 work=$(mktemp -d /tmp/limitlab-bench.XXXXXX)
 gcc -O2 -Wall -o "$work/peer" benches/peers/peer.c
 PEER=$work/peer
@@ -98,14 +110,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # mkcg NAME PIDS [CPU_QUOTA_US]: a cgroup in every hierarchy with pids.max and a 2 GiB memory
-# limit (and a CPU quota per 100 ms), its own cpu cgroup like a limitlab sandbox's. Sets
+# limit ($MKCG_MEM bytes when set) (and a CPU quota per 100 ms), its own cpu cgroup like a limitlab sandbox's. Sets
 # CG (the directories) and CG_PIDS, CG_MEM, CG_CPUACCT.
 mkcg() {
   CG=()
   for b in "${base[@]}"; do mkdir "$b/$1"; CG+=("$b/$1"); done
   CG_PIDS=${base[0]}/$1 CG_MEM=${base[1]}/$1 CG_CPU=${base[2]}/$1 CG_CPUACCT=${base[3]}/$1
   echo "$2" >"$CG_PIDS/pids.max"
-  echo $((2 << 30)) >"$CG_MEM/memory.limit_in_bytes"
+  echo "${MKCG_MEM:-$((2 << 30))}" >"$CG_MEM/memory.limit_in_bytes"
   if [[ -n ${3:-} ]]; then
     echo 100000 >"$CG_CPU/cpu.cfs_period_us"
     echo "$3" >"$CG_CPU/cpu.cfs_quota_us"
@@ -115,7 +127,7 @@ mkcg() {
 rmcg() { "$PEER" killloop "${CG[@]}" >/dev/null; }
 # wait until the cgroup holds N tasks (a saturated bomb)
 saturate() {
-  for _ in $(seq 1000); do
+  for _ in $(seq 3000); do
     (($(<"$CG_PIDS/pids.current") >= $1)) && return 0
     sleep 0.01
   done
@@ -146,16 +158,21 @@ else:
     sys.exit(f"{path}: {col} never reached {want}")
 EOF
 }
-leftovers() { # limitlab cgroups and sandbox processes left on the machine by our runs
-  local n=0
+leftovers() { # limitlab cgroups left by runs that ended (the harness pid in the name is gone)
+  local n=0 d c pid
   for h in pids memory cpu cpuacct unified; do
     d=/sys/fs/cgroup/$h$(own "$([[ $h == unified ]] && echo "" || echo "$h")")
-    n=$((n + $(find "$d" -maxdepth 1 -name "limitlab.*" -type d 2>/dev/null | wc -l)))
+    # On a shared machine other limitlab runs may be going on beside ours: not leftovers.
+    while read -r c; do
+      pid=$(basename "$c" | cut -d. -f2)
+      [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == *limitlab* ]] || n=$((n + 1))
+    done < <(find "$d" -maxdepth 1 -name "limitlab.*" -type d 2>/dev/null)
   done
   echo "$n"
 }
 
 # --- 1. sandbox start --------------------------------------------------------------------
+if only start; then
 say "1. sandbox start to workload exec (+ /bin/true + teardown), vs unshare and bwrap"
 c_ll="$LL exec --pids 1000 --memory 256MiB --cpu 1 -- /bin/true"
 c_unshare="unshare --pid --fork --mount --net --uts --ipc --mount-proc /bin/true"
@@ -171,11 +188,18 @@ for res, key in zip(json.load(open(sys.argv[1]))["results"], ["start_ll", "start
         print(key, t * 1000)
 EOF
 done
+# The start path step by step, from limitlab's own spans (`exec --time`): what each step
+# took, the median over the runs.
+: >"$work/spans"
 for _ in $(seq 20); do
-  "$LL" exec --time -- /bin/true 2>&1 >/dev/null | sed -n 's/.*sandbox start to exec \([0-9.]*\) ms.*/start_inside \1/p' >>"$R"
+  "$LL" exec --time -- /bin/true 2>"$work/t" >/dev/null
+  sed -n 's/.*sandbox start to exec \([0-9.]*\) ms.*/start_inside \1/p' "$work/t" >>"$R"
+  grep '^limitlab exec: span ' "$work/t" | cat -n >>"$work/spans" || true
 done
+fi
 
 # --- 2. teardown -------------------------------------------------------------------------
+if only teardown; then
 say "2. teardown of a saturated 1000-task classic bomb, $TEARDOWN_REPS times, vs a SIGKILL loop on the same bomb"
 s=$(scenario teardown 'name = "teardown"
 duration = "1s"
@@ -200,8 +224,10 @@ for i in $(seq "$TEARDOWN_REPS"); do
   put teardown_peer_killed "$(<"$CG_PIDS/pids.current")"
   put teardown_peer "$("$PEER" killloop "${CG[@]}")"
 done
+fi
 
 # --- 3. attack strength ------------------------------------------------------------------
+if only attack; then
 say "3. attack strength: time to 1000 tasks, churn, memory fill, CPU share"
 s_ttl=$(scenario ttl 'name = "ttl"
 duration = "1s"
@@ -277,8 +303,10 @@ for i in $(seq "$ATTACK_REPS"); do
   put spin_peer "$(python3 -c "print(($u1 - $u0) / 1000 / ($t1 - $t0))")"
   rmcg
 done
+fi
 
 # --- 4. sampler --------------------------------------------------------------------------
+if only sampler; then
 say "4. sampler: CPU per sample and lateness, 10 ms and 1 ms, idle and under a bomb"
 for load in idle bomb; do
   if [[ $load == idle ]]; then
@@ -337,8 +365,10 @@ interval = \"${iv}ms\"")
     rmcg
   done
 done
+fi
 
 # --- 5. whole run overhead ---------------------------------------------------------------
+if only overhead; then
 say "5. whole run overhead: limitlab run of a 5 s scenario, minus 5 s"
 s=$(scenario overhead 'name = "overhead"
 duration = "5s"
@@ -354,16 +384,181 @@ for i in $(seq "$OVERHEAD_REPS"); do
   put overhead_ms "$(((t1 - t0) / 1000 - 5000))"
   rm -rf "$work/a"
 done
+fi
 
 # --- 6. report ---------------------------------------------------------------------------
+if only report; then
 say "6. limitlab report of a $REPORT_SAMPLES-sample run"
-"$root/target/x86_64-unknown-linux-gnu/release/examples/synthetic-run" "$REPORT_SAMPLES" "$work/big" >/dev/null
+"$SYNTH" "$REPORT_SAMPLES" "$work/big" >/dev/null
 for i in $(seq "$REPORT_REPS"); do
   /usr/bin/time -f "%e %M" -o "$work/time" "$LL" report "$work/big" >/dev/null
   read -r secs kib <"$work/time"
   put report_s "$secs"
   put report_mib "$(python3 -c "print($kib / 1024)")"
 done
+fi
+
+# --- 7. scale of the attack --------------------------------------------------------------
+# Free task slots for this script: the tightest pids.max above it (guard's, a container's)
+# and the kernel's pid_max, less what is running now (/proc/loadavg counts every task).
+pids_room() {
+  local d=/sys/fs/cgroup/pids$(own pids) room m c
+  room=$(($(</proc/sys/kernel/pid_max) - $(cut -d' ' -f4 /proc/loadavg | cut -d/ -f2)))
+  while [[ $d == /sys/fs/cgroup/pids/* ]]; do
+    m=$(<"$d/pids.max") c=$(<"$d/pids.current")
+    [[ $m != max ]] && ((m - c < room)) && room=$((m - c))
+    d=$(dirname "$d")
+  done
+  echo "$room"
+}
+SKIPS=$work/skips
+: >"$SKIPS"
+if only scale; then
+for N in "${SCALES[@]}"; do
+  room=$(pids_room)
+  # The bomb, limitlab's sandbox and harness, the peer and this script.
+  if ((room < N + 500)); then
+    why="a $N-task bomb needs $((N + 500)) free tasks; the tightest pids limit above this script (or pid_max) leaves $room (under guard, give it --pids $((N + 5000)))"
+    echo "compare.sh: skipped scale $N: $why" >&2
+    echo "$N $why" >>"$SKIPS"
+    continue
+  fi
+  say "7. scale of the attack at pids.max = $N: time to the limit, teardown, sampler, report"
+  # ~150 KiB of memory per bomb task: 10,000 tasks hold ~1.5 GiB.
+  export MKCG_MEM=$((4 << 30))
+  settle=$((N >= 10000 ? 4 : 1))
+  s_bomb=$(scenario "scale-$N" "name = \"scale-$N\"
+duration = \"${settle}s\"
+[limits]
+pids = $N
+memory = \"4GiB\"
+[[workload]]
+kind = \"forkbomb\"
+style = \"classic\"
+[sampling]
+interval = \"1ms\"")
+  for i in $(seq "$SCALE_REPS"); do
+    j=$(llrun "$s_bomb" "$work/a")
+    put "scale_ttl_ll_$N" "$(first_at "$work/a/samples.csv" pids_current "$N")"
+    rm -rf "$work/a"
+    mkcg "sttl.$N.$i" "$N"
+    put "scale_ttl_peer_$N" "$("$PEER" launch --poll "$CG_PIDS/pids.current" - "$N" "${CG[@]}" -- bomb)"
+    rmcg
+  done
+  for i in $(seq "$SCALE_TD_REPS"); do
+    j=$(llrun "$s_bomb" "$work/a")
+    put "scale_td_ll_$N" "$(metric teardown.ms <<<"$j")"
+    put "scale_td_killed_$N" "$(metric teardown.killed <<<"$j")"
+    put "scale_leaked_$N" "$(($(metric teardown.leaked <<<"$j" | cut -d. -f1) + $(leftovers)))"
+    rm -rf "$work/a"
+    mkcg "std.$N.$i" "$N"
+    "$PEER" launch "${CG[@]}" -- "$LL" __workload forkbomb --style classic >/dev/null
+    saturate "$N"
+    sleep 0.5
+    put "scale_td_peer_killed_$N" "$(<"$CG_PIDS/pids.current")"
+    put "scale_td_peer_$N" "$("$PEER" killloop "${CG[@]}")"
+  done
+  # The sampler under the saturated bomb, against the C sampler reading the same files at
+  # the same priority, both from the bomb's release.
+  for iv in 10 1; do
+    s=$(scenario "scale-sampler-$N-$iv" "name = \"scale-sampler\"
+duration = \"${SAMPLER_S}s\"
+[limits]
+pids = $N
+memory = \"4GiB\"
+[[workload]]
+kind = \"forkbomb\"
+style = \"classic\"
+[sampling]
+interval = \"${iv}ms\"")
+    "$LL" run --quiet --format json --out "$work/s$iv" "$s" >"$work/j" &
+    pid=$!
+    bg+=("$pid")
+    cpu=0
+    while kill -0 "$pid" 2>/dev/null; do
+      for t in /proc/"$pid"/task/*; do
+        [[ $(cat "$t/comm" 2>/dev/null) == sampler ]] && read -r c _ <"$t/schedstat" 2>/dev/null && cpu=$c
+      done
+      sleep 0.05
+    done
+    wait "$pid" || fail "the sampler run at ${iv} ms under a $N-task bomb failed"
+    j=$(<"$work/j")
+    n=$(metric sampling.samples <<<"$j")
+    put "scale_cpu_ll_${iv}_$N" "$(python3 -c "print($cpu / 1000 / $n)")"
+    put "scale_pct_ll_${iv}_$N" "$(python3 -c "print($cpu / 1e6 / $(metric run.duration_ms <<<"$j") * 100)")"
+    put "scale_p99_ll_${iv}_$N" "$(metric sampling.late_p99_ms <<<"$j")"
+    put "scale_missed_ll_${iv}_$N" "$(metric sampling.missed <<<"$j")"
+    mkcg "ssam.$N.$iv" "$N"
+    files=("$CG_PIDS"/pids.{current,peak,events} "$CG_MEM"/memory.{usage_in_bytes,max_usage_in_bytes,failcnt,oom_control}
+      "$CG_CPUACCT/cpuacct.usage" "$CG_CPU/cpu.stat" /proc/pressure/{cpu,memory,io})
+    [[ -n $unified ]] && files+=("$unified/ssam.$N.$iv"/{cpu,memory,io}.pressure)
+    existing=()
+    for f in "${files[@]}"; do [[ -r $f ]] && existing+=("$f"); done
+    "$PEER" launch "${CG[@]}" -- bomb >/dev/null
+    read -r _ n _ cpu _ p99 _ missed _ <<<"$("$PEER" sample $((iv * 1000)) "$SAMPLER_S" "${existing[@]}")"
+    put "scale_cpu_peer_${iv}_$N" "$(python3 -c "print($cpu / 1000 / $n)")"
+    put "scale_pct_peer_${iv}_$N" "$(python3 -c "print($cpu / 1e7 / $SAMPLER_S)")"
+    put "scale_p99_peer_${iv}_$N" "$p99"
+    put "scale_missed_peer_${iv}_$N" "$missed"
+    rmcg
+  done
+  # limitlab report of the 1 ms run, and of the 10 ms one.
+  for iv in 1 10; do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$LL" report "$work/s$iv" >/dev/null
+    read -r secs kib <"$work/time"
+    put "scale_report_s_${iv}_$N" "$secs"
+    put "scale_report_mib_${iv}_$N" "$(python3 -c "print($kib / 1024)")"
+    put "scale_report_samples_${iv}_$N" "$(($(wc -l <"$work/s$iv/samples.csv") - 1))"
+    rm -rf "$work/s$iv"
+  done
+  unset MKCG_MEM
+done
+fi
+
+# --- 8. scale of the work: a sweep -------------------------------------------------------
+if only sweep; then
+say "8. a $SWEEP_CELLS-cell [matrix] sweep: overhead per cell beyond its duration, the sweep report"
+# 8 x 8 (or 4 x 4) cells of a 200 ms capped bomb: pids.max and memory.
+side=$(python3 -c "import math; print(int(math.isqrt($SWEEP_CELLS)))")
+pids_list=$(seq -s, 20 10 $((10 + 10 * side)))
+mem_list=$(for k in $(seq "$side"); do printf '"%dMiB",' $((64 * k)); done)
+cell='duration = "200ms"
+[[workload]]
+kind = "forkbomb"
+style = "classic"'
+s_sweep=$(scenario sweep "name = \"sweep\"
+$cell
+[matrix]
+\"limits.pids\" = [${pids_list}]
+\"limits.memory\" = [${mem_list%,}]")
+s_cell=$(scenario cell "name = \"cell\"
+$cell
+[limits]
+pids = 20
+memory = \"64MiB\"")
+for i in $(seq "$ATTACK_REPS"); do
+  t0=${EPOCHREALTIME/./}
+  "$LL" run --quiet --out "$work/sw" "$s_sweep" >/dev/null
+  t1=${EPOCHREALTIME/./}
+  cells=$(grep -c '"dir":' "$work/sw/sweep.json")
+  ((cells == SWEEP_CELLS)) || fail "the sweep made $cells cells, not $SWEEP_CELLS"
+  put sweep_cell_ms "$(python3 -c "print(($t1 - $t0) / 1000 / $cells - 200)")"
+  /usr/bin/time -f "%e %M" -o "$work/time" "$LL" report "$work/sw" >/dev/null
+  read -r secs kib <"$work/time"
+  put sweep_report_s "$secs"
+  put sweep_report_mib "$(python3 -c "print($kib / 1024)")"
+  # The peers: one run of a cell alone (its overhead beyond 200 ms), and the report of one
+  # cell's folder (times the cells).
+  t0=${EPOCHREALTIME/./}
+  "$LL" run --quiet --out "$work/one" "$s_cell" >/dev/null
+  t1=${EPOCHREALTIME/./}
+  put sweep_single_ms "$(python3 -c "print(($t1 - $t0) / 1000 - 200)")"
+  /usr/bin/time -f "%e %M" -o "$work/time" "$LL" report "$work/one" >/dev/null
+  read -r secs kib <"$work/time"
+  put sweep_cell_report_s "$(python3 -c "print($secs * $cells)")"
+  rm -rf "$work/sw" "$work/one"
+done
+fi
 
 # --- the table ---------------------------------------------------------------------------
 say "writing $out"
@@ -377,13 +572,15 @@ facts() {
   echo "- cgroup mount options: favordynmods $(grep -q favordynmods /proc/mounts && echo on || echo off) (off: a cgroup.procs write waits for an RCU grace period); rcu_expedited $(cat /sys/kernel/rcu_expedited 2>/dev/null || echo n/a)"
   echo "- peers: $(hyperfine --version), $(stress-ng --version | head -1), bubblewrap $(bwrap --version | awk '{print $2}'), $(unshare --version), $(gcc --version | head -1)"
 }
-python3 - "$R" "$quick" "$(facts)" >"$out" <<'EOF'
+[[ -f $work/spans ]] || : >"$work/spans"
+python3 - "$R" "$quick" "$(facts)" "$SKIPS" "$SWEEP_CELLS" "$work/spans" >"$out" <<'EOF'
 import collections, math, statistics, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     k, v = line.split()
     rows[k].append(float(v))
 quick, facts = sys.argv[2] == "1", sys.argv[3]
+cells_n = lambda: sys.argv[5] if len(sys.argv) > 5 else "64"
 med = lambda k: statistics.median(rows[k]) if rows[k] else math.nan
 def fmt(v, unit):
     if math.isnan(v): return "n/a"
@@ -441,6 +638,67 @@ print("|---|---|---|---|---|---|")
 for t in table:
     print("| " + " | ".join(t) + " |")
 print()
+skips = dict(l.rstrip("\n").split(" ", 1) for l in open(sys.argv[4]) if l.strip())
+scales = ["100", "1000", "10000"]
+if any(rows[f"scale_ttl_ll_{n}"] for n in scales) or skips:
+    print("## Scale of the attack: the same costs at pids.max = 100, 1,000 and 10,000\n")
+    print("Each cell: limitlab, its peer in the same run, and the ratio (limitlab / peer); medians. A bomb is")
+    print("limitlab's classic bomb in its sandbox, the peer's the C `for(;;) fork();` in a cgroup of the script's own.\n")
+    print("| cost | " + " | ".join(f"{int(n):,} tasks" for n in scales) + " |")
+    print("|---|" + "---|" * len(scales))
+    def cell(n, f):
+        if n in skips: return "skipped: " + skips[n]
+        if not rows[f"scale_ttl_ll_{n}"] and not rows[f"scale_td_ll_{n}"]: return "not measured"
+        return f(n)
+    def ratio(a, b): return "—" if not b or math.isnan(a) or math.isnan(b) else f"{a / b:.2f}"
+    lines = [
+        ("time from release to the limit (read every 1 ms) / C bomb",
+         lambda n: f"{fmt(med(f'scale_ttl_ll_{n}'), 'ms')} / {fmt(med(f'scale_ttl_peer_{n}'), 'ms')} = **{ratio(med(f'scale_ttl_ll_{n}'), med(f'scale_ttl_peer_{n}'))}**"),
+        ("teardown of the saturated bomb, kill until empty + rmdir / C SIGKILL loop (tasks killed; leaks)",
+         lambda n: f"{fmt(med(f'scale_td_ll_{n}'), 'ms')} / {fmt(med(f'scale_td_peer_{n}'), 'ms')} = **{ratio(med(f'scale_td_ll_{n}'), med(f'scale_td_peer_{n}'))}** ({med(f'scale_td_killed_{n}'):,.0f} / {med(f'scale_td_peer_killed_{n}'):,.0f}; leaked {sum(rows[f'scale_leaked_{n}']):.0f} in {len(rows[f'scale_td_ll_{n}'])})"),
+    ]
+    for iv in ["10", "1"]:
+        lines.append((f"sampler at {iv} ms under the bomb: CPU per tick, % of a core, p99 lateness, missed / C sampler, same files, same priority",
+            lambda n, iv=iv: f"{med(f'scale_cpu_ll_{iv}_{n}'):.1f} µs, {med(f'scale_pct_ll_{iv}_{n}'):.2f} %, {med(f'scale_p99_ll_{iv}_{n}'):.2f} ms, {med(f'scale_missed_ll_{iv}_{n}'):.0f} / {med(f'scale_cpu_peer_{iv}_{n}'):.1f} µs, {med(f'scale_pct_peer_{iv}_{n}'):.2f} %, {med(f'scale_p99_peer_{iv}_{n}'):.2f} ms, {med(f'scale_missed_peer_{iv}_{n}'):.0f} = **{ratio(med(f'scale_cpu_ll_{iv}_{n}'), med(f'scale_cpu_peer_{iv}_{n}'))}**"))
+    for iv in ["1", "10"]:
+        lines.append((f"`limitlab report` of the {iv} ms run: wall, peak RSS (samples)",
+            lambda n, iv=iv: f"{med(f'scale_report_s_{iv}_{n}'):.2f} s, {med(f'scale_report_mib_{iv}_{n}'):.0f} MiB ({med(f'scale_report_samples_{iv}_{n}'):,.0f})"))
+    for what, f in lines:
+        print(f"| {what} | " + " | ".join(cell(n, f) for n in scales) + " |")
+    print()
+steps = collections.defaultdict(list)
+order = []
+seen = collections.Counter()
+for line in open(sys.argv[6]):
+    # "  N\tlimitlab exec: span   AT ms   +TOOK ms  STEP" (N: the line within one run)
+    n, rest = line.split("\t", 1)
+    if int(n) == 1: seen = collections.Counter()
+    parts = rest.split("span", 1)[1].split()
+    took, step = float(parts[2]), " ".join(parts[4:])
+    seen[step] += 1
+    if seen[step] > 1: step += f" ({seen[step]})"
+    if step not in steps: order.append(step)
+    steps[step].append(took)
+if order:
+    total = sum(statistics.median(steps[s]) for s in order)
+    print("## The sandbox start, step by step (`limitlab exec --time -- /bin/true`, limitlab's own spans)\n")
+    print(f"Median time each step took after the one before it, over {len(steps[order[0]])} runs; the steps of the sandbox init are marked `init:`.\n")
+    print("| step (ended) | took (median) | share |")
+    print("|---|---|---|")
+    for s in order:
+        m = statistics.median(steps[s])
+        print(f"| {s} | {m:.3f} ms | {m / total * 100:.0f} % |")
+    print(f"| **sum of the medians** | **{total:.2f} ms** | |")
+    print()
+if rows["sweep_cell_ms"]:
+    c, one = med("sweep_cell_ms"), med("sweep_single_ms")
+    r, cr = med("sweep_report_s"), med("sweep_cell_report_s")
+    print("## Scale of the work: a sweep\n")
+    print("| measurement | limitlab | peer (named) | ratio |")
+    print("|---|---|---|---|")
+    print(f"| overhead per cell of a {cells_n()}-cell `[matrix]` sweep of a 200 ms capped bomb, beyond its 200 ms (n={len(rows['sweep_cell_ms'])}) | {fmt(c, 'ms')} | one `limitlab run` of a cell alone, beyond its 200 ms: {fmt(one, 'ms')} | {c / one:.2f} |")
+    print(f"| `limitlab report` of the sweep: wall, peak RSS | {r:.2f} s, {med('sweep_report_mib'):.0f} MiB | `limitlab report` of one cell's run, times the cells: {cr:.2f} s | {r / cr:.2f} |")
+    print()
 EOF
 if ((!quick)) && [[ -f benches/BENCHMARKS.notes.md ]]; then
   cat benches/BENCHMARKS.notes.md >>"$out"

@@ -157,6 +157,10 @@ pub struct RunRecord {
     pub started_at: String,
     pub limits: Vec<LimitWritten>,
     pub samples: Vec<Sample>,
+    /// The run took more samples than it holds in memory: `samples` is empty and the
+    /// summary and charts are computed from `samples.csv` (as `limitlab report` does).
+    #[serde(skip)]
+    pub samples_spilled: bool,
     pub events: Vec<Event>,
     pub exits: Vec<WorkloadExit>,
     /// Milliseconds from the start of sandbox setup until the first workload was executing.
@@ -225,6 +229,7 @@ impl RunRecord {
             started_at: summary.started_at.clone(),
             limits: summary.limits.clone(),
             samples,
+            samples_spilled: false,
             events,
             exits: summary.exits.clone(),
             start_ms: summary.run.start_ms,

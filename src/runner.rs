@@ -85,6 +85,20 @@ fn stall_point(name: &str) {
     }
 }
 
+/// How many samples a run holds in memory for its summary and charts (a sample is ~0.5 KiB:
+/// ~50 MiB; 100 s at 1 ms, 17 min at 10 ms). A longer run keeps them in `samples.csv` only
+/// and its summary and charts are folded from that file after teardown, so the harness's
+/// memory stays flat however long it samples (an hour at 1 ms is 3.6 million samples).
+/// `LIMITLAB_TEST_SAMPLES_IN_MEMORY` lowers it, for the tests of that path.
+pub const SAMPLES_IN_MEMORY: usize = 100_000;
+
+fn samples_in_memory() -> usize {
+    std::env::var("LIMITLAB_TEST_SAMPLES_IN_MEMORY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SAMPLES_IN_MEMORY)
+}
+
 pub fn run(
     plan: &RunPlan,
     env: &RunEnv,
@@ -151,7 +165,7 @@ pub fn run(
     let watchdog = Watchdog::arm(deadline, cgroup.clone(), events.clone());
 
     // Wait until the init has set up the inside.
-    let view = wait_ready(&rx).inspect_err(|_e| {
+    let (view, _) = wait_ready(&rx).inspect_err(|_e| {
         let _ = sandbox.kill();
     })?;
     stall_point("setup");
@@ -190,6 +204,7 @@ pub fn run(
         samples,
         events: events.clone(),
         latest: latest.clone(),
+        keep: samples_in_memory(),
     })
     .context("start the sampler")?;
     // From here on every failure still ends in teardown and a summary marked aborted.
@@ -202,6 +217,7 @@ pub fn run(
     // A workload that could not start makes the run an error of its own (never a metric
     // that is "not available").
     let mut start_failed: Option<String> = None;
+    let mut started = vec![false; plan.workloads.len()];
     let mut handle = |ev: SandboxEvent, exits: &mut Vec<WorkloadExit>| -> bool {
         match ev {
             SandboxEvent::Msg(InitMsg::Started {
@@ -209,6 +225,9 @@ pub fn run(
                 pid,
                 mono_ns,
             }) => {
+                if let Some(s) = started.get_mut(index) {
+                    *s = true;
+                }
                 start_ms.get_or_insert((mono_ns.saturating_sub(setup_mono)) as f64 / 1e6);
                 let what = plan.workloads[index].spec.describe();
                 events.record_at(
@@ -374,10 +393,23 @@ pub fn run(
 
     for (index, w) in plan.workloads.iter().enumerate() {
         if !exits.iter().any(|e| e.index == index) {
+            // On a starved host the init may not have started a workload before the run
+            // ended (seen under load): the run then proved nothing about it.
+            let status = if started[index] {
+                format!("{} ran until teardown", w.spec.kind())
+            } else {
+                if w.start_after < plan.duration {
+                    aborted.get_or_insert(format!(
+                        "workload {index} ({}) never started: the sandbox init had not started it when the run ended",
+                        w.spec.kind()
+                    ));
+                }
+                format!("{} never started", w.spec.kind())
+            };
             exits.push(WorkloadExit {
                 index,
                 t_ms: workload_end_ms,
-                status: format!("{} ran until teardown", w.spec.kind()),
+                status,
                 code: None,
             });
         }
@@ -390,6 +422,7 @@ pub fn run(
         started_at,
         limits: cgroup.limits().to_vec(),
         samples: sampled.samples,
+        samples_spilled: sampled.spilled,
         events: events.events(),
         exits,
         start_ms,
@@ -403,13 +436,20 @@ pub fn run(
     })
 }
 
-/// Waits for the init's `Ready`; returns the view it set up.
-pub(crate) fn wait_ready(rx: &Receiver<SandboxEvent>) -> anyhow::Result<Option<ViewReport>> {
+/// The init's setup steps as they ended: (step, `proto::mono_ns`).
+pub(crate) type Spans = Vec<(String, u64)>;
+
+/// Waits for the init's `Ready`; returns the view it set up and its steps' spans.
+pub(crate) fn wait_ready(
+    rx: &Receiver<SandboxEvent>,
+) -> anyhow::Result<(Option<ViewReport>, Spans)> {
     let until = Instant::now() + SETUP_TIMEOUT;
     loop {
         let left = until.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(SandboxEvent::Msg(InitMsg::Ready { view, .. })) => return Ok(view.map(|v| *v)),
+            Ok(SandboxEvent::Msg(InitMsg::Ready { view, spans, .. })) => {
+                return Ok((view.map(|v| *v), spans));
+            }
             Ok(SandboxEvent::Msg(InitMsg::SetupFailed { step, error })) => {
                 return Err(coded(
                     Exit::Host,

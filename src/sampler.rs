@@ -288,10 +288,16 @@ pub struct SamplerConfig {
     pub samples: SampleWriter,
     pub events: Arc<EventLog>,
     pub latest: Latest,
+    /// The most samples held in memory; past that, `samples.csv` alone keeps them (see
+    /// [`SamplerOutput::spilled`]).
+    pub keep: usize,
 }
 
 pub struct SamplerOutput {
+    /// Every sample taken, unless the run took more than [`SamplerConfig::keep`]: then none
+    /// (`spilled`), and they are in `samples.csv` only.
     pub samples: Vec<Sample>,
+    pub spilled: bool,
     pub missed: u64,
     pub write_error: Option<io::Error>,
 }
@@ -318,6 +324,7 @@ impl Sampler {
         self.handle.thread().unpark();
         self.handle.join().unwrap_or_else(|_| SamplerOutput {
             samples: Vec::new(),
+            spilled: false,
             missed: 0,
             write_error: Some(io::Error::other("the sampler thread panicked")),
         })
@@ -334,6 +341,7 @@ fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
     let _ = crate::sandbox::sys::set_realtime(1);
     let mut out = SamplerOutput {
         samples: Vec::new(),
+        spilled: false,
         missed: 0,
         write_error: None,
     };
@@ -366,7 +374,15 @@ fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
         if let Ok(mut l) = cfg.latest.try_lock() {
             *l = Some(s.clone());
         }
-        out.samples.push(s);
+        if out.spilled {
+            // samples.csv alone keeps them: the run's memory stays flat however long it
+            // samples.
+        } else if out.samples.len() < cfg.keep {
+            out.samples.push(s);
+        } else {
+            out.spilled = true;
+            out.samples = Vec::new();
+        }
         if stopping {
             break;
         }
@@ -508,6 +524,42 @@ mod tests {
             (s.psi_scope, s.psi_cpu_some_us),
             (Some(PsiScope::Cgroup), Some(5))
         );
+    }
+
+    #[test]
+    fn past_keep_the_samples_are_in_the_file_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("pids.current");
+        std::fs::write(&f, "3\n").unwrap();
+        let files = [StatFile {
+            path: f,
+            kind: SourceKind::PidsCurrent,
+        }];
+        let csv = tmp.path().join("samples.csv");
+        let run = |keep: usize| {
+            let sampler = Sampler::start(SamplerConfig {
+                interval: Duration::from_millis(1),
+                t0: Instant::now(),
+                reader: Reader::open(&files, None, None),
+                samples: SampleWriter::create(&csv).unwrap(),
+                events: Arc::new(EventLog::create(None).unwrap()),
+                latest: Arc::new(Mutex::new(None)),
+                keep,
+            })
+            .unwrap();
+            thread::sleep(Duration::from_millis(60));
+            let out = sampler.finish();
+            let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
+            (out, rows)
+        };
+        let (held, rows) = run(100_000);
+        assert!(!held.spilled && held.samples.len() == rows && rows > 10);
+        // Past `keep`, none stays in memory (not even the ones after it), and the file still
+        // has every one.
+        let (spilled, rows) = run(5);
+        assert!(spilled.spilled, "{rows} rows");
+        assert!(spilled.samples.is_empty());
+        assert!(rows > 10);
     }
 
     #[test]

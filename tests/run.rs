@@ -586,3 +586,42 @@ fn exec_runs_one_command_under_its_limits_and_passes_its_exit_through() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert_nothing_left();
 }
+
+#[test]
+fn exec_time_breaks_the_start_path_into_the_sandboxs_own_spans() {
+    let Some(_lock) = exclusive("exec_time_breaks_the_start_path_into_the_sandboxs_own_spans")
+    else {
+        return;
+    };
+    let o = limitlab()
+        .args(["exec", "--time", "--", "/bin/true"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("limitlab exec runs");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let spans: Vec<(f64, &str)> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("limitlab exec: span "))
+        .map(|l| {
+            let at: f64 = l.split_whitespace().next().unwrap().parse().unwrap();
+            (
+                at,
+                l.rsplit_once(" ms  ").map(|(_, s)| s).unwrap_or_default(),
+            )
+        })
+        .collect();
+    // The harness's steps, the init's (each setup step by name) and the exec, in time order.
+    for step in [
+        "cgroups made, limits written",
+        "init cloned",
+        "init: read config",
+        "init: no_new_privs",
+        "ready read by the harness",
+        "workload executing",
+    ] {
+        assert!(spans.iter().any(|(_, s)| *s == step), "{step}: {err}");
+    }
+    assert!(spans.windows(2).all(|w| w[0].0 <= w[1].0), "{err}");
+    assert_nothing_left();
+}

@@ -10,6 +10,12 @@
  *   peer killloop DIR...
  *       the plain teardown: SIGKILL every pid listed in each DIR's cgroup.procs, again and
  *       again until every list is empty, then rmdir each DIR; prints the milliseconds.
+ *   peer sample INTERVAL_US SECONDS FILE...
+ *       the C peer of limitlab's sampler: every INTERVAL_US for SECONDS, pread every FILE
+ *       (kept open) into one buffer, as SCHED_FIFO priority 1 with a 1 ns timer slack where
+ *       the kernel allows it (as limitlab's sampler runs), sleeping to an absolute schedule;
+ *       prints "samples N cpu_ns NS late_p99_ms MS missed N late_max_ms MS" (a tick more
+ *       than one interval late skips the intervals it missed, counted as missed).
  *
  * Build: gcc -O2 -o peer peer.c
  */
@@ -20,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,13 +191,83 @@ static int killloop(int argc, char **argv) {
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double thread_cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static int sample(int argc, char **argv) {
+    long interval_us = atol(argv[0]);
+    double seconds = atof(argv[1]);
+    int nfiles = argc - 2;
+    if (interval_us <= 0 || seconds <= 0 || nfiles < 1) {
+        fprintf(stderr, "peer sample: INTERVAL_US SECONDS FILE...\n");
+        return 2;
+    }
+    int *fds = calloc(nfiles, sizeof *fds);
+    for (int f = 0; f < nfiles; f++)
+        if ((fds[f] = open(argv[2 + f], O_RDONLY | O_CLOEXEC)) < 0)
+            die(argv[2 + f]);
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    struct sched_param sp = {.sched_priority = 1};
+    sched_setscheduler(0, SCHED_FIFO, &sp); /* an ordinary thread where refused */
+    size_t cap = (size_t)(seconds * 1e6 / interval_us) + 16;
+    double *late = malloc(cap * sizeof *late);
+    static char buf[8192];
+    long long missed = 0;
+    size_t n = 0;
+    double start = now_ms(), due = start, interval = interval_us / 1e3;
+    double cpu0 = thread_cpu_ns();
+    for (;;) {
+        double now = now_ms();
+        if (now < due) {
+            struct timespec t;
+            double ns = due * 1e6;
+            t.tv_sec = (time_t)(ns / 1e9);
+            t.tv_nsec = (long)(ns - t.tv_sec * 1e9);
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+            continue;
+        }
+        for (int f = 0; f < nfiles; f++)
+            if (pread(fds[f], buf, sizeof buf, 0) < 0 && errno != ENODEV && errno != ENOENT)
+                die(argv[2 + f]);
+        if (n < cap)
+            late[n++] = now - due;
+        if (now - start >= seconds * 1e3)
+            break;
+        due += interval;
+        double behind = now_ms() - due;
+        if (behind >= interval) {
+            long long skip = (long long)(behind / interval);
+            missed += skip;
+            due += skip * interval;
+        }
+    }
+    double cpu = thread_cpu_ns() - cpu0;
+    qsort(late, n, sizeof *late, cmp_double);
+    size_t r = (size_t)(0.99 * n + 0.999999);
+    if (r < 1)
+        r = 1;
+    printf("samples %zu cpu_ns %.0f late_p99_ms %.3f missed %lld late_max_ms %.3f\n", n, cpu,
+           late[r - 1], missed, late[n - 1]);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 5 && strcmp(argv[1], "sample") == 0)
+        return sample(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "bomb") == 0)
         bomb();
     if (argc >= 2 && strcmp(argv[1], "launch") == 0)
         return launch(argc - 2, argv + 2);
     if (argc >= 3 && strcmp(argv[1], "killloop") == 0)
         return killloop(argc - 2, argv + 2);
-    fprintf(stderr, "usage: peer bomb | launch [--poll FILE KEY N] DIR... -- PROGRAM... | killloop DIR...\n");
+    fprintf(stderr, "usage: peer bomb | launch [--poll FILE KEY N] DIR... -- PROGRAM... | killloop DIR... | sample INTERVAL_US SECONDS FILE...\n");
     return 2;
 }

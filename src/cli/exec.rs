@@ -106,10 +106,12 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
     sandbox
         .release()
         .map_err(|e| coded(Exit::Internal, format!("release the workload: {e}")))?;
-    crate::runner::wait_ready(&rx)?;
+    let (_, init_spans) = crate::runner::wait_ready(&rx)?;
+    let ready_mono = proto::mono_ns();
     let deadline = Instant::now() + plan.duration;
     let mut code: Option<u8> = None;
     let mut start_ms = None;
+    let mut start_ns = None;
     let mut timed_out = false;
     loop {
         if let Some(sig) = sys::stop_signal() {
@@ -123,6 +125,7 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
         }
         match rx.recv_timeout(left.min(Duration::from_millis(100))) {
             Ok(SandboxEvent::Msg(InitMsg::Started { mono_ns, .. })) => {
+                start_ns = Some(mono_ns);
                 start_ms = Some(mono_ns.saturating_sub(setup_mono) as f64 / 1e6);
             }
             Ok(SandboxEvent::Msg(InitMsg::SpawnFailed { error, .. })) => {
@@ -159,6 +162,30 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
             killed.kill_ms,
             killed.method
         );
+        // The start path step by step, from the harness's and the init's own spans: when
+        // each step ended, after the start of setup, and what it took.
+        let mut spans: Vec<(String, u64)> = sandbox
+            .spans
+            .iter()
+            .map(|(n, t)| (n.to_string(), *t))
+            .chain(
+                init_spans
+                    .into_iter()
+                    .map(|(n, t)| (format!("init: {n}"), t)),
+            )
+            .chain([("ready read by the harness".to_string(), ready_mono)])
+            .chain(start_ns.map(|t| ("workload executing".to_string(), t)))
+            .collect();
+        spans.sort_by_key(|(_, t)| *t);
+        let mut prev = setup_mono;
+        for (name, t) in spans {
+            eprintln!(
+                "limitlab exec: span {:8.3} ms {:+8.3} ms  {name}",
+                t.saturating_sub(setup_mono) as f64 / 1e6,
+                t.saturating_sub(prev) as f64 / 1e6
+            );
+            prev = t;
+        }
     }
     if killed.leaked_processes > 0 || !stuck.is_empty() {
         return Err(coded(

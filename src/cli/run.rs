@@ -314,7 +314,26 @@ fn run_one(
     let record = crate::runner::run(p, env, dir, &mut status);
     status.finish();
     let record: RunRecord = record.inspect_err(|_| dir.discard_if_unused())?;
-    let summary = summary::build(&record, Vec::new());
+    // A run that took more samples than it holds in memory: its metrics and charts are
+    // folded from samples.csv, as `limitlab report` does.
+    let (summary, charts) = if record.samples_spilled {
+        let (computed, charts) = report::fold_samples_file(&dir.file("samples.csv"), &record)
+            .map_err(|e| {
+                coded(
+                    Exit::Internal,
+                    format!(
+                        "the run finished, but its samples could not be read back from {}: {e:#}",
+                        dir.file("samples.csv").display()
+                    ),
+                )
+            })?;
+        (
+            summary::build_from(&record, computed, Vec::new()),
+            Some(charts),
+        )
+    } else {
+        (summary::build(&record, Vec::new()), None)
+    };
     // The verdict is shown even when the results cannot be saved (a full disk), and the
     // results are saved even when the verdict cannot be shown (a closed pipe).
     let shown = match (args.format, cell) {
@@ -346,7 +365,11 @@ fn run_one(
             ),
         )
     })?;
-    report::write_run_report(&dir.path, &summary, &record).map_err(|e| {
+    match &charts {
+        Some(charts) => report::write_run_documents(&dir.path, &summary, &record.events, charts),
+        None => report::write_run_report(&dir.path, &summary, &record),
+    }
+    .map_err(|e| {
         coded(
             Exit::Internal,
             t!("err-write-report", dir = dir.path.display(), error = e),

@@ -137,26 +137,9 @@ pub fn rebuild_run(dir: &Path) -> anyhow::Result<crate::record::Summary> {
     let stored = load::summary(&dir.join("summary.json"))?;
     let events = load::events(&dir.join("events.csv"))?;
     let record = crate::record::RunRecord::from_parts(&stored, Vec::new(), events);
-    let samples = dir.join("samples.csv");
-    // One pass in the usual case: the time axis is laid out from the first and last rows
-    // (read from the file's two ends), and the metrics and the charts are folded together.
-    // Should the samples end elsewhere (a damaged row cuts the file short), the charts take
-    // a second pass with the axis the samples really span.
-    let mut fold = crate::metrics::Fold::new(&record);
-    let mut span = charts::SampleSpan::default();
-    let mut drawing = charts::RunDrawing::new(&record, load::sample_span_guess(&samples));
-    load::for_each_sample(&samples, |s| {
-        fold.push(&s);
-        span.push(&s);
-        drawing.push(&s);
-    })?;
-    if !drawing.fits(&record, span) {
-        drawing = charts::RunDrawing::new(&record, span);
-        load::for_each_sample(&samples, |s| drawing.push(&s))?;
-    }
-    let mut summary = summary::build_from(&record, fold.finish(&record), Vec::new());
+    let (computed, charts) = fold_samples_file(&dir.join("samples.csv"), &record)?;
+    let mut summary = summary::build_from(&record, computed, Vec::new());
     summary.limitlab_version = stored.limitlab_version;
-    let charts = drawing.render(&record, span)?;
     write_run_documents(dir, &summary, &record.events, &charts).map_err(|e| {
         coded(
             Exit::Internal,
@@ -166,8 +149,36 @@ pub fn rebuild_run(dir: &Path) -> anyhow::Result<crate::record::Summary> {
     Ok(summary)
 }
 
+/// Every metric and the charts of `record`'s run from its `samples.csv`, streamed, never
+/// held: for `limitlab report`, and for a run that took more samples than it holds in
+/// memory ([`crate::record::RunRecord::samples_spilled`]). `record`'s own samples are not
+/// read.
+pub fn fold_samples_file(
+    samples: &Path,
+    record: &crate::record::RunRecord,
+) -> anyhow::Result<(crate::metrics::Computed, Vec<charts::Chart>)> {
+    // One pass in the usual case: the time axis is laid out from the first and last rows
+    // (read from the file's two ends), and the metrics and the charts are folded together.
+    // Should the samples end elsewhere (a damaged row cuts the file short), the charts take
+    // a second pass with the axis the samples really span.
+    let mut fold = crate::metrics::Fold::new(record);
+    let mut span = charts::SampleSpan::default();
+    let mut drawing = charts::RunDrawing::new(record, load::sample_span_guess(samples));
+    load::for_each_sample(samples, |s| {
+        fold.push(&s);
+        span.push(&s);
+        drawing.push(&s);
+    })?;
+    if !drawing.fits(record, span) {
+        drawing = charts::RunDrawing::new(record, span);
+        load::for_each_sample(samples, |s| drawing.push(&s))?;
+    }
+    let charts = drawing.render(record, span)?;
+    Ok((fold.finish(record), charts))
+}
+
 /// Writes the charts, `report.md` and `report.html` of a run.
-fn write_run_documents(
+pub fn write_run_documents(
     dir: &Path,
     summary: &crate::record::Summary,
     events: &[crate::record::Event],

@@ -46,10 +46,12 @@ pub fn main() -> i32 {
     let mut sync = File::from(sync);
     let mut status = File::from(status);
 
+    span("init running");
     let cfg = match proto::read_config(&mut sync) {
         Ok(c) => c,
         Err(e) => return fail(&mut status, "read config", e.to_string()),
     };
+    span("read config");
     // The init never starts a thread; the proof is taken now, while /proc is still the
     // host's (inside a joined container /proc/self would not be this process).
     let Some(proof) = sys::SingleThreaded::check() else {
@@ -94,11 +96,13 @@ pub fn main() -> i32 {
         Ok(v) => v,
         Err((step, e)) => return fail(&mut status, step, e),
     };
+    let spans = SPANS.with_borrow_mut(std::mem::take);
     let _ = proto::send(
         &mut status,
         &InitMsg::Ready {
             mono_ns: proto::mono_ns(),
             view: Some(Box::new(view)),
+            spans: spans.into_iter().map(|(n, t)| (n.to_string(), t)).collect(),
         },
     );
 
@@ -256,7 +260,19 @@ fn fail(status: &mut File, step: &str, error: String) -> i32 {
 type Step = (&'static str, String);
 
 fn step<T, E: std::fmt::Display>(name: &'static str, r: Result<T, E>) -> Result<T, Step> {
-    r.map_err(|e| (name, e.to_string()))
+    let r = r.map_err(|e| (name, e.to_string()));
+    span(name);
+    r
+}
+
+thread_local! {
+    /// When each setup step ended (the init is single-threaded), sent with `Ready`.
+    static SPANS: std::cell::RefCell<Vec<(&'static str, u64)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn span(name: &'static str) {
+    SPANS.with_borrow_mut(|s| s.push((name, proto::mono_ns())));
 }
 
 fn setup(cfg: &InitConfig) -> Result<ViewReport, Step> {

@@ -105,6 +105,8 @@ pub struct Sandbox {
     pub cloned_into_cgroup: bool,
     /// When setup began (for the start-to-exec time).
     pub setup_started: Instant,
+    /// The harness's steps of the start, as they ended: (step, `proto::mono_ns`).
+    pub spans: Vec<(&'static str, u64)>,
     supervisor: Option<Arc<Supervisor>>,
     /// The workloads run in a pid namespace nested in a target's, whose PID 1 is the init's
     /// child (see `init::nest_pid_namespace`).
@@ -123,7 +125,9 @@ impl Sandbox {
         events: Sender<SandboxEvent>,
     ) -> Result<Sandbox, StartError> {
         let setup_started = Instant::now();
+        let mut spans = vec![("setup started", proto::mono_ns())];
         let cgroup: Arc<dyn Cgroup> = Arc::from(layout.create_sandbox(&plan.limits)?);
+        spans.push(("cgroups made, limits written", proto::mono_ns()));
         let spawn_err = |what: &str, e: std::io::Error| StartError::Spawn(format!("{what}: {e}"));
         let supervisor = io.supervisor.clone();
         if let Some(s) = &supervisor {
@@ -224,6 +228,7 @@ impl Sandbox {
             join: &join,
         })
         .map_err(|e| spawn_err("clone", e))?;
+        spans.push(("init cloned", proto::mono_ns()));
         drop((high, sync_r, status_w, devnull, io));
 
         let mut sandbox = Sandbox {
@@ -233,6 +238,7 @@ impl Sandbox {
             exit: Arc::new(InitExit::default()),
             cloned_into_cgroup: into,
             setup_started,
+            spans,
             supervisor,
             nested: joins,
             killed: false,
@@ -286,6 +292,7 @@ impl Sandbox {
         sync.write_all(&[sys::JOINED])
             .and_then(|_| proto::write_config(sync, &config))
             .map_err(|e| spawn_err("send config to the init", e))?;
+        sandbox.spans.push(("config sent", proto::mono_ns()));
         Ok(sandbox)
     }
 

@@ -69,6 +69,10 @@ pub enum InitMsg {
         mono_ns: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         view: Option<Box<ViewReport>>,
+        /// The setup's steps as they ended, in order: (step, `mono_ns`); what
+        /// `limitlab exec --time` breaks the start path into.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        spans: Vec<(String, u64)>,
     },
     /// A setup step failed; the init exits.
     SetupFailed { step: String, error: String },
@@ -170,6 +174,7 @@ mod tests {
         send(
             &mut buf,
             &InitMsg::Ready {
+                spans: Vec::new(),
                 mono_ns: 5,
                 view: None,
             },

@@ -147,6 +147,7 @@ pub fn run(samples: usize) -> RunRecord {
         started_at: "2026-01-01T00:00:00.000Z".into(),
         limits: Vec::new(),
         samples: out,
+        samples_spilled: false,
         events,
         exits: Vec::new(),
         start_ms: Some(3.0),

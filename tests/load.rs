@@ -1,0 +1,261 @@
+//! Under load and side by side: what a run reports is not lost when the machine is busy, and
+//! runs started at once each get their own cgroups and results. Real kernel, real bombs,
+//! always under a pids cap; each test checks that nothing is left behind.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// The load: a saturated classic bomb (`for (;;) fork();`: every task spins on a failing
+/// fork, so both cores stay busy) in limitlab's own sandbox, capped at 256 tasks.
+const LOAD: &str = r#"name = "load"
+duration = "30m"
+[limits]
+pids = 256
+memory = "512MiB"
+[[workload]]
+kind = "forkbomb"
+style = "classic"
+[sampling]
+interval = "100ms"
+"#;
+
+/// What each run under load must report: a command's exit code (7), the start of both
+/// workloads, the command's exit, the first limit hit (a bomb against pids.max = 32) and
+/// the start time.
+const PROBE: &str = r#"name = "probe"
+duration = "1s"
+[limits]
+pids = 32
+[[workload]]
+kind = "command"
+argv = ["sh", "-c", "exit 7"]
+[[workload]]
+kind = "forkbomb"
+style = "classic"
+"#;
+
+/// Runs of `PROBE` and of `limitlab exec` under the load.
+const RUNS: usize = 30;
+const EXECS: usize = 50;
+
+/// A `limitlab run` in the background; SIGTERM makes it tear down and write its summary.
+struct Background {
+    child: Child,
+    out: PathBuf,
+}
+
+impl Background {
+    fn start(dir: &Path, name: &str, toml: &str) -> Background {
+        let file = scenario(dir, name, toml);
+        let out = dir.join(format!("{name}-out"));
+        let child = limitlab()
+            .args(["run", "--quiet", "--out"])
+            .arg(&out)
+            .arg(&file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("limitlab runs");
+        Background { child, out }
+    }
+
+    /// Waits until the run's events say its limit was hit (the bomb is saturated).
+    fn wait_saturated(&mut self) {
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            let events = std::fs::read_to_string(self.out.join("events.csv")).unwrap_or_default();
+            if events.contains(",limit_hit,") {
+                return;
+            }
+            assert!(
+                self.child.try_wait().unwrap().is_none(),
+                "the load run ended before it was saturated"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the load bomb did not reach its pids limit within 60 s");
+    }
+
+    /// SIGTERM, then the exit status (the run is torn down as at its end).
+    fn stop(mut self) -> std::process::ExitStatus {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        self.child.wait().expect("wait for the load run")
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// What is missing from one run of `PROBE`'s results; empty when everything is there.
+fn probe_losses(output: &std::process::Output, out: &Path) -> Vec<String> {
+    let mut lost = Vec::new();
+    if output.status.code() != Some(0) {
+        lost.push(format!("limitlab exited {:?}", output.status.code()));
+    }
+    let Ok(text) = std::fs::read_to_string(out.join("summary.json")) else {
+        lost.push("no summary.json".into());
+        return lost;
+    };
+    let s: serde_json::Value = serde_json::from_str(&text).expect("summary.json parses");
+    if s["verdict"] != "held" || !s["abort_reason"].is_null() {
+        lost.push(format!(
+            "verdict {} (abort: {})",
+            s["verdict"], s["abort_reason"]
+        ));
+    }
+    if s["exits"][0]["code"] != 7 {
+        lost.push(format!("the command's exit: {}", s["exits"][0]));
+    }
+    if !metric(&s, "sandbox.start_ms").is_some_and(|ms| ms > 0.0) {
+        lost.push(format!(
+            "sandbox.start_ms: {}",
+            s["metrics"]["sandbox.start_ms"]
+        ));
+    }
+    let events = std::fs::read_to_string(out.join("events.csv")).unwrap_or_default();
+    for (what, needle) in [
+        ("the command's start", ",workload_start,workload 0:"),
+        ("the bomb's start", ",workload_start,workload 1:"),
+        ("the command's exit", ",workload_exit,workload 0"),
+        ("the first limit hit", ",limit_hit,pids:"),
+    ] {
+        if !events.contains(needle) {
+            lost.push(format!("{what} (no {needle:?} in events.csv)"));
+        }
+    }
+    lost
+}
+
+#[test]
+fn nothing_a_run_reports_is_lost_under_load() {
+    let Some(_lock) = exclusive("nothing_a_run_reports_is_lost_under_load") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut load = Background::start(tmp.path(), "load", LOAD);
+    load.wait_saturated();
+
+    let probe = scenario(tmp.path(), "probe", PROBE);
+    let mut failures = Vec::new();
+    for i in 0..RUNS {
+        let out = tmp.path().join(format!("probe-{i}"));
+        let output = run(&probe, &out);
+        let lost = probe_losses(&output, &out);
+        if !lost.is_empty() {
+            failures.push(format!("run {i}: {}\n{}", lost.join("; "), text(&output)));
+        }
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    // `limitlab exec` of a command that exits at once: where the reaper used to win the
+    // race against the init's last messages ("ended during setup").
+    for i in 0..EXECS {
+        let o = limitlab()
+            .args(["exec", "--pids", "10", "--", "sh", "-c", "exit 7"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("limitlab exec runs");
+        if o.status.code() != Some(7) {
+            failures.push(format!("exec {i}: {}", text(&o)));
+        }
+    }
+    let still_loaded = load.child.try_wait().unwrap().is_none();
+    let load_out = load.out.clone();
+    let status = load.stop();
+    eprintln!(
+        "under a saturated 256-task bomb: {RUNS} runs and {EXECS} execs, {} lost something\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(still_loaded, "the load ended before the runs did");
+    // The load run itself was stopped by SIGTERM and still says what it saw.
+    let s = summary(&load_out);
+    assert_eq!(metric(&s, "teardown.leaked"), Some(0.0), "{status:?}");
+    assert!(metric(&s, "pids.peak").is_some_and(|n| n >= 250.0));
+    assert_nothing_left();
+}
+
+/// The limitlab cgroup directories a run wrote its limits into.
+fn cgroups_of(s: &serde_json::Value) -> Vec<String> {
+    s["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let path = Path::new(l["path"].as_str().unwrap());
+            path.parent().unwrap().display().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn four_runs_started_at_once_do_not_collide() {
+    let Some(_lock) = exclusive("four_runs_started_at_once_do_not_collide") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // The same scenario four times, in one folder, without --out: the four results folders
+    // are made in the same second (results/same/<timestamp>, -2, -3, -4).
+    scenario(
+        tmp.path(),
+        "same",
+        r#"name = "same"
+duration = "2s"
+[limits]
+pids = 40
+[[workload]]
+kind = "forkbomb"
+style = "classic"
+[expect]
+"pids.peak" = "<= 40"
+"#,
+    );
+    let status = Command::new("bash")
+        .current_dir(tmp.path())
+        .arg("-c")
+        .arg(r#"for i in 1 2 3 4; do "$0" run --quiet same.toml >out.$i 2>&1 & pids+=($!); done; s=0; for p in "${pids[@]}"; do wait "$p" || s=$?; done; exit $s"#)
+        .arg(BIN)
+        .status()
+        .expect("bash runs");
+    let logs: String = (1..=4)
+        .map(|i| std::fs::read_to_string(tmp.path().join(format!("out.{i}"))).unwrap_or_default())
+        .collect();
+    assert!(status.success(), "{status:?}\n{logs}");
+    let dirs: Vec<PathBuf> = std::fs::read_dir(tmp.path().join("results/same"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(dirs.len(), 4, "{dirs:?}\n{logs}");
+    let mut cgroups = Vec::new();
+    for d in &dirs {
+        let s = summary(d);
+        assert_eq!(s["verdict"], "held", "{}", d.display());
+        // Each was held by its own pids.max = 40: a shared cgroup would have held all four
+        // bombs at 40 between them.
+        assert_eq!(metric(&s, "pids.peak"), Some(40.0), "{}", d.display());
+        assert_eq!(metric(&s, "teardown.leaked"), Some(0.0), "{}", d.display());
+        let own = cgroups_of(&s);
+        assert!(!own.is_empty(), "{}", d.display());
+        cgroups.extend(own);
+    }
+    let all = cgroups.len();
+    cgroups.sort();
+    cgroups.dedup();
+    assert_eq!(cgroups.len(), all, "two runs shared a cgroup: {cgroups:?}");
+    assert_nothing_left();
+}
