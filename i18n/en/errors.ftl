@@ -104,3 +104,4 @@ plan-limits-processes-lxd-only = applies to lxd and incus targets only (through 
 target-process = process { $pid }
 target-container = { $runtime } container { $name }
 target-own-cgroups = limitlab's own cgroups
+err-samples-unreadable = the run finished, but its samples could not be read back from { $path }: { $error }

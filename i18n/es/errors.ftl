@@ -104,3 +104,4 @@ plan-limits-processes-lxd-only = solo se aplica a objetivos lxd e incus (mediant
 target-process = el proceso { $pid }
 target-container = el contenedor { $runtime } { $name }
 target-own-cgroups = los propios cgroups de limitlab
+err-samples-unreadable = la ejecución terminó, pero sus muestras no se pudieron volver a leer de { $path }: { $error }

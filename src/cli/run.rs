@@ -321,9 +321,10 @@ fn run_one(
             .map_err(|e| {
                 coded(
                     Exit::Internal,
-                    format!(
-                        "the run finished, but its samples could not be read back from {}: {e:#}",
-                        dir.file("samples.csv").display()
+                    t!(
+                        "err-samples-unreadable",
+                        path = dir.file("samples.csv").display(),
+                        error = format!("{e:#}")
                     ),
                 )
             })?;
