@@ -1,5 +1,6 @@
 //! `[expect]` comparisons: parsing (`"<= 101"`, `"0.45..0.55"`, `"< 128MiB"`) and checking.
 
+use crate::t;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -75,7 +76,13 @@ impl Comparison {
         let (op, rest) = Op::ALL
             .iter()
             .find_map(|(sym, op)| t.strip_prefix(sym).map(|rest| (*op, rest)))
-            .ok_or_else(|| format!("{text:?} is not {COMPARISON_HELP}"))?;
+            .ok_or_else(|| {
+                t!(
+                    "expect-not-comparison",
+                    text = format!("{text:?}"),
+                    help = COMPARISON_HELP
+                )
+            })?;
         let value = parse_value(rest, unit)?;
         Ok(Comparison::Compare { op, value })
     }
@@ -107,7 +114,7 @@ impl fmt::Display for Comparison {
 fn parse_value(text: &str, unit: Unit) -> Result<f64, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(format!("missing a number; expected {COMPARISON_HELP}"));
+        return Err(t!("expect-missing-number", help = COMPARISON_HELP));
     }
     if let Ok(v) = t.replace('_', "").parse::<f64>()
         && v.is_finite()
@@ -117,7 +124,7 @@ fn parse_value(text: &str, unit: Unit) -> Result<f64, String> {
     match unit {
         Unit::Bytes => units::parse_size(t).map(|b| b as f64),
         Unit::Ms => units::parse_duration(t).map(|d| d.as_secs_f64() * 1000.0),
-        _ => Err(format!("{t:?} is not a number")),
+        _ => Err(t!("expect-not-number", text = format!("{t:?}"))),
     }
 }
 

@@ -1,5 +1,6 @@
 //! What this machine is and can do: the facts a run records, and `limitlab doctor`'s checks.
 
+use crate::t;
 use std::fmt;
 use std::path::Path;
 
@@ -192,19 +193,12 @@ pub fn doctor() -> Vec<Check> {
     let mut out = Vec::new();
     let root = nix::unistd::geteuid().is_root();
     out.push(if root {
-        check(
-            Status::Ok,
-            "root",
-            "running as root: cgroups and namespaces can be created",
-        )
+        check(Status::Ok, "root", t!("doctor-root"))
     } else {
         check(
             Status::Info,
             "root",
-            format!(
-                "not root (uid {}): runs go rootless, with a user namespace and cgroups beneath one delegated to you; the checks below say whether that works here",
-                nix::unistd::geteuid()
-            ),
+            t!("doctor-not-root", uid = nix::unistd::geteuid()),
         )
     });
 
@@ -262,7 +256,7 @@ pub fn doctor() -> Vec<Check> {
                     Some(h) => check(
                         Status::Ok,
                         &format!("{c} controller"),
-                        format!("sandboxes go under {}", h.own_dir().display()),
+                        t!("doctor-sandboxes-under", dir = h.own_dir().display()),
                     ),
                     None => check(need, &format!("{c} controller"), v1_missing_meaning(c)),
                 });
@@ -286,7 +280,7 @@ pub fn doctor() -> Vec<Check> {
                     check(
                         Status::Ok,
                         &format!("{c} controller"),
-                        format!("available below {}", own.display()),
+                        t!("doctor-available-below", dir = own.display()),
                     )
                 } else {
                     check(
@@ -296,10 +290,10 @@ pub fn doctor() -> Vec<Check> {
                             Status::Warn
                         },
                         &format!("{c} controller"),
-                        format!(
-                            "not delegated to {}: {}",
-                            own.display(),
-                            v1_missing_meaning(c)
+                        t!(
+                            "doctor-not-delegated",
+                            dir = own.display(),
+                            meaning = v1_missing_meaning(c)
                         ),
                     )
                 });
@@ -310,9 +304,9 @@ pub fn doctor() -> Vec<Check> {
                 out.push(check(
                     Status::Info,
                     "no internal processes",
-                    format!(
-                        "a run is alone in its scope: it moves into a leaf ({}<pid>.harness) there and gives the sandboxes the controllers beside it",
-                        crate::sandbox::cgroup::NAME_PREFIX
+                    t!(
+                        "doctor-alone-in-scope",
+                        prefix = crate::sandbox::cgroup::NAME_PREFIX
                     ),
                 ));
             } else if own.join("cgroup.type").exists() {
@@ -323,19 +317,20 @@ pub fn doctor() -> Vec<Check> {
                     check(
                         Status::Missing,
                         "no internal processes",
-                        format!(
-                            "{} holds {others} other process(es): cgroup v2 gives sandboxes controllers only below a cgroup without processes, so runs exit 3; run limitlab from a cgroup of its own (e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`)",
-                            own.display()
+                        t!(
+                            "doctor-internal-processes",
+                            dir = own.display(),
+                            others = others
                         ),
                     )
                 } else {
                     check(
                         Status::Info,
                         "no internal processes",
-                        format!(
-                            "limitlab is alone in {}: a run moves it into a leaf ({}<pid>.harness), enables the controllers in this cgroup's subtree_control for the sandboxes, and undoes both when it ends",
-                            own.display(),
-                            crate::sandbox::cgroup::NAME_PREFIX
+                        t!(
+                            "doctor-alone-in",
+                            dir = own.display(),
+                            prefix = crate::sandbox::cgroup::NAME_PREFIX
                         ),
                     )
                 });
@@ -349,17 +344,9 @@ pub fn doctor() -> Vec<Check> {
 
     let facts = HostFacts::probe(Some(&layout));
     out.push(if Path::new("/proc/pressure/cpu").exists() {
-        check(
-            Status::Ok,
-            "PSI",
-            "/proc/pressure is readable (system-wide pressure)",
-        )
+        check(Status::Ok, "PSI", t!("doctor-psi-ok"))
     } else {
-        check(
-            Status::Warn,
-            "PSI",
-            "no /proc/pressure: pressure figures will be missing (boot with psi=1, CONFIG_PSI)",
-        )
+        check(Status::Warn, "PSI", t!("doctor-psi-missing"))
     });
 
     let missing_ns: Vec<_> = Namespace::ALL
@@ -368,16 +355,12 @@ pub fn doctor() -> Vec<Check> {
         .map(|ns| ns.name())
         .collect();
     out.push(if missing_ns.is_empty() {
-        check(
-            Status::Ok,
-            "namespaces",
-            "pid, mount, net, uts, ipc and cgroup namespaces are supported",
-        )
+        check(Status::Ok, "namespaces", t!("doctor-namespaces-ok"))
     } else {
         check(
             Status::Missing,
             "namespaces",
-            format!("this kernel lacks: {}", missing_ns.join(", ")),
+            t!("doctor-namespaces-missing", missing = missing_ns.join(", ")),
         )
     });
 
@@ -389,19 +372,13 @@ pub fn doctor() -> Vec<Check> {
         check(
             Status::Ok,
             "clone3",
-            format!(
-                "Linux {}: CLONE_INTO_CGROUP places the sandbox init atomically on cgroup2",
-                facts.kernel
-            ),
+            t!("doctor-clone3-ok", kernel = facts.kernel),
         )
     } else {
         check(
             Status::Info,
             "clone3",
-            format!(
-                "Linux {}: no CLONE_INTO_CGROUP; the init is held on a pipe until it is moved",
-                facts.kernel
-            ),
+            t!("doctor-clone3-missing", kernel = facts.kernel),
         )
     });
 
@@ -414,13 +391,19 @@ pub fn doctor() -> Vec<Check> {
         out.push(check(
             status,
             "pid_max",
-            format!("{pid_max}: a bomb capped at the safety ceiling ({DEFAULT_SAFETY_CEILING}) uses at most {:.0}% of all pids", DEFAULT_SAFETY_CEILING as f64 * 100.0 / pid_max as f64),
+            t!(
+                "doctor-pid-max",
+                pid_max = pid_max,
+                ceiling = DEFAULT_SAFETY_CEILING,
+                share =
+                    crate::i18n::fixed(DEFAULT_SAFETY_CEILING as f64 * 100.0 / pid_max as f64, 0)
+            ),
         ));
     }
     out.push(match facts.autogroup {
-        Some(true) => check(Status::Info, "autogroup", "enabled; the sandbox gets its own session and cpu cgroup, so the sampler keeps its share"),
-        Some(false) => check(Status::Info, "autogroup", "disabled; the sandbox still gets its own cpu cgroup"),
-        None => check(Status::Info, "autogroup", "not configured in this kernel"),
+        Some(true) => check(Status::Info, "autogroup", t!("doctor-autogroup-on")),
+        Some(false) => check(Status::Info, "autogroup", t!("doctor-autogroup-off")),
+        None => check(Status::Info, "autogroup", t!("doctor-autogroup-none")),
     });
     out
 }
@@ -428,10 +411,10 @@ pub fn doctor() -> Vec<Check> {
 /// The doctor line that says where a run's cgroups will come from, and why.
 fn cgroup_source(d: &Decision) -> Check {
     let (status, way) = match (&d.source, &d.unreachable) {
-        (Source::Own, Some(_)) => (Status::Warn, "its own cgroup"),
-        (Source::Own, None) => (Status::Ok, "its own cgroup"),
-        (Source::Scope(Bus::System), _) => (Status::Ok, "a system scope"),
-        (Source::Scope(Bus::User), _) => (Status::Ok, "a user scope"),
+        (Source::Own, Some(_)) => (Status::Warn, t!("doctor-source-own")),
+        (Source::Own, None) => (Status::Ok, t!("doctor-source-own")),
+        (Source::Scope(Bus::System), _) => (Status::Ok, t!("doctor-source-system")),
+        (Source::Scope(Bus::User), _) => (Status::Ok, t!("doctor-source-user")),
     };
     check(status, "cgroups from", format!("{way}: {}", d.why))
 }
@@ -450,26 +433,22 @@ fn user_manager_view(layout: &Layout) -> Layout {
     seen
 }
 
-fn v1_missing_meaning(c: &str) -> &'static str {
+fn v1_missing_meaning(c: &str) -> String {
     match c {
-        "pids" => "runs cannot cap processes, so limitlab refuses to run any",
-        "memory" => "memory limits and memory figures are unavailable",
-        "cpu" => "CPU quotas are unavailable and the sandbox cannot get its own CPU share",
-        "cpuacct" => "CPU usage figures are unavailable",
-        "cpuset" => "limits.cpuset is unavailable",
-        "freezer" => "teardown on pure v1 falls back to a kill loop",
-        _ => "some figures are unavailable",
+        "pids" => t!("doctor-missing-pids"),
+        "memory" => t!("doctor-missing-memory"),
+        "cpu" => t!("doctor-missing-cpu"),
+        "cpuacct" => t!("doctor-missing-cpuacct"),
+        "cpuset" => t!("doctor-missing-cpuset"),
+        "freezer" => t!("doctor-missing-freezer"),
+        _ => t!("doctor-missing-other"),
     }
 }
 
 /// Creates a throwaway cgroup2 child to see what a sandbox would get there.
 fn probe_unified(layout: &Layout) -> Vec<Check> {
     let Some(h) = &layout.unified else {
-        return vec![check(
-            Status::Info,
-            "cgroup.kill",
-            "no cgroup2 tree: teardown freezes with the v1 freezer, kills each process, thaws",
-        )];
+        return vec![check(Status::Info, "cgroup.kill", t!("doctor-no-cgroup2"))];
     };
     let dir = h
         .own_dir()
@@ -478,36 +457,24 @@ fn probe_unified(layout: &Layout) -> Vec<Check> {
         return vec![check(
             Status::Warn,
             "cgroup2 probe",
-            format!("cannot create {}: {e}", dir.display()),
+            t!("doctor-cannot-create", dir = dir.display(), error = e),
         )];
     }
     let has = |f: &str| dir.join(f).exists();
     let psi = std::fs::read_to_string(dir.join("cpu.pressure")).is_ok();
     let mut out = vec![
         if has("cgroup.kill") {
-            check(
-                Status::Ok,
-                "cgroup.kill",
-                "teardown kills a whole sandbox in one write",
-            )
+            check(Status::Ok, "cgroup.kill", t!("doctor-kill-ok"))
         } else {
-            check(
-                Status::Warn,
-                "cgroup.kill",
-                "missing (Linux < 5.14): teardown freezes, kills each process, thaws",
-            )
+            check(Status::Warn, "cgroup.kill", t!("doctor-kill-missing"))
         },
         if psi {
-            check(
-                Status::Ok,
-                "PSI per sandbox",
-                "each sandbox's own cpu/memory/io pressure is measured",
-            )
+            check(Status::Ok, "PSI per sandbox", t!("doctor-psi-cgroup-ok"))
         } else {
             check(
                 Status::Warn,
                 "PSI per sandbox",
-                "per-cgroup pressure is unavailable: system-wide /proc/pressure is used",
+                t!("doctor-psi-cgroup-missing"),
             )
         },
     ];
@@ -515,7 +482,7 @@ fn probe_unified(layout: &Layout) -> Vec<Check> {
         out.push(check(
             Status::Warn,
             "cgroup2 probe",
-            format!("could not remove {}: {e}", dir.display()),
+            t!("doctor-cannot-remove", dir = dir.display(), error = e),
         ));
     }
     out

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod expect;
 pub mod host;
+pub mod i18n;
 pub mod lxd;
 pub mod matrix;
 pub mod metrics;

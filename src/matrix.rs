@@ -12,6 +12,7 @@
 
 use crate::plan::{self, PlanOptions, RunPlan};
 use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Seg, Source, path};
+use crate::t;
 
 /// The most cells one sweep may have.
 pub const MAX_CELLS: usize = 256;
@@ -188,7 +189,7 @@ pub fn expand(
     if cells.is_empty() || cells.len() > MAX_CELLS {
         return Err(ScenarioError(vec![src.error_at(
             &path(&["matrix"]),
-            format!("makes {} cells; a sweep has 1 to {MAX_CELLS}", cells.len()),
+            t!("matrix-cells", cells = cells.len(), max = MAX_CELLS),
         )]));
     }
 
@@ -222,7 +223,11 @@ pub fn expand(
                     .unwrap_or_else(|| path(&["matrix"]));
                 errs.push(src.error_at(
                     &at,
-                    format!("in the matrix cell {label}: {}", e.message().trim()),
+                    t!(
+                        "matrix-in-cell",
+                        label = label,
+                        message = e.message().trim()
+                    ),
                 ));
                 continue;
             }
@@ -243,7 +248,7 @@ pub fn expand(
                         d.line = at.line;
                         d.column = at.column;
                         d.key = at.key;
-                        d.message = format!("in the matrix cell {label}: {}", d.message);
+                        d.message = t!("matrix-in-cell", label = label, message = d.message);
                     }
                     if !errs.contains(&d) {
                         errs.push(d);

@@ -73,7 +73,7 @@ metrics! {
     "target.oom_kills" Count Either "with a target: OOM kills in the target's memory cgroup during the run";
     "target.alive" Count Either "with a target: 1 if the target's own process was still alive after teardown, else 0; every scenario with a process target (pid, lxc, docker, podman, lxd, incus) expects == 1 unless it says otherwise";
     "memory.peak_bytes" Bytes Lower "highest memory charge of the sandbox (memory.peak / max_usage_in_bytes, else sampled)";
-    "memory.limit_hits" Count Either "times the memory limit was hit (v1 memory.failcnt, v2 the max count in memory.events)";
+    "memory.limit_hits" Count Either "times the memory limit was hit (v1 memory.failcnt plus memory.memsw.failcnt, v2 the max count in memory.events); unknown where v1 counted nothing although the OOM killer fired";
     "memory.oom_kills" Count Either "processes the OOM killer killed in the sandbox";
     "cpu.usage_cores" Cores Either "average CPU the sandbox used while the workload ran, in cores";
     "cpu.throttled_ratio" Ratio Either "share of CFS periods in which the sandbox was throttled by its cpu quota";
@@ -139,6 +139,10 @@ pub struct Computed {
     pub metrics: Metrics,
     /// Some sample carried the kernel's `pids.peak` watermark.
     pub kernel_pids_peak: bool,
+    /// cgroup v1 counted no refusal of the memory limit (`memory.failcnt` and
+    /// `memory.memsw.failcnt` read 0) although the OOM killer fired at it, so
+    /// `memory.limit_hits` is unknown (`None`), not 0.
+    pub memory_hits_uncounted: bool,
 }
 
 /// A counter's first and last reading (a cumulative counter's increase), and when they were
@@ -342,6 +346,16 @@ impl Fold {
             v.sort_by(f64::total_cmp);
         }
         let (late, fork, wakeup) = (&self.late, &self.fork, &self.wakeup);
+        // An OOM kill is a charge the limit refused. Where v1's failcnt counters still read 0
+        // (Linux 6.18 here: memory.failcnt, memory.memsw.failcnt and memory.kmem.failcnt stay
+        // 0 through an OOM kill), they did not count, and 0 would be false.
+        let v1 = matches!(
+            record.host.cgroup_mode,
+            Some(crate::sandbox::cgroup::Mode::V1 | crate::sandbox::cgroup::Mode::Hybrid)
+        );
+        let memory_hits_uncounted = v1
+            && self.memory_events.last() == Some(0.0)
+            && self.oom_kills.last().is_some_and(|k| k > 0.0);
         let ms = |v: Option<f64>| v.map(|us| us / 1000.0);
         let mut m = Metrics::new();
         for def in METRICS {
@@ -388,6 +402,7 @@ impl Fold {
                     .and_then(|t| t.alive_after)
                     .map(|alive| f64::from(u8::from(alive))),
                 "memory.peak_bytes" => self.memory_max.map(|v| v as f64),
+                "memory.limit_hits" if memory_hits_uncounted => None,
                 "memory.limit_hits" => self.memory_events.last(),
                 "memory.oom_kills" => self.oom_kills.last(),
                 "cpu.usage_cores" => self.cpu_usage.rate().map(|r| r / 1000.0),
@@ -445,6 +460,7 @@ impl Fold {
         Computed {
             metrics: m,
             kernel_pids_peak: self.pids_peak.last.is_some(),
+            memory_hits_uncounted,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The validated plan: a scenario with every value checked, units resolved and defaults
 //! filled in. Parse, then plan, then run: nothing past this point sees raw TOML.
 
+use crate::t;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -97,6 +98,10 @@ pub struct RunPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     pub description: Option<String>,
+    /// The description in Spanish, when the scenario has one; the report picks the one of
+    /// the language it is written in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_es: Option<String>,
     pub source: PathBuf,
     #[serde(with = "millis", rename = "duration_ms")]
     pub duration: Duration,
@@ -117,6 +122,11 @@ pub struct RunPlan {
 }
 
 impl RunPlan {
+    /// The description in the current language (the English one where there is no other).
+    pub fn description_here(&self) -> Option<String> {
+        crate::i18n::pick(&self.description, &self.description_es)
+    }
+
     pub fn has(&self, ns: Namespace) -> bool {
         self.sandbox.namespaces.contains(&ns)
     }
@@ -261,16 +271,17 @@ impl TargetSpec {
 
 impl std::fmt::Display for TargetSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TargetSpec::Pid(p) => write!(f, "process {p}"),
-            TargetSpec::Cgroup(c) if c == SELF => write!(f, "limitlab's own cgroups"),
-            TargetSpec::Cgroup(c) => write!(f, "cgroup {c}"),
-            TargetSpec::Lxc(n) => write!(f, "LXC container {n}"),
-            TargetSpec::Docker(n) => write!(f, "Docker container {n}"),
-            TargetSpec::Podman(n) => write!(f, "Podman container {n}"),
-            TargetSpec::Lxd(n) => write!(f, "LXD container {n}"),
-            TargetSpec::Incus(n) => write!(f, "Incus container {n}"),
-        }
+        let (runtime, name) = match self {
+            TargetSpec::Pid(p) => return f.write_str(&t!("target-process", pid = p)),
+            TargetSpec::Cgroup(c) if c == SELF => return f.write_str(&t!("target-own-cgroups")),
+            TargetSpec::Cgroup(c) => return write!(f, "cgroup {c}"),
+            TargetSpec::Lxc(n) => ("LXC", n),
+            TargetSpec::Docker(n) => ("Docker", n),
+            TargetSpec::Podman(n) => ("Podman", n),
+            TargetSpec::Lxd(n) => ("LXD", n),
+            TargetSpec::Incus(n) => ("Incus", n),
+        };
+        f.write_str(&t!("target-container", runtime = runtime, name = name))
     }
 }
 
@@ -330,18 +341,13 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
     if !valid_name(&name) {
         e(
             &path(&["name"]),
-            format!(
-                "{name:?} cannot name a results folder; use 1-64 letters, digits, '.', '_' or '-', not starting with '.' (set name = \"...\" if the file name is unusual)"
-            ),
+            t!("plan-bad-name", name = format!("{name:?}")),
         );
     }
 
     let duration = match sc.duration.as_deref() {
         None => {
-            e(
-                &KeyPath::root(),
-                "duration is required: how long the workload runs, e.g. duration = \"5s\"".into(),
-            );
+            e(&KeyPath::root(), t!("plan-duration-required"));
             None
         }
         Some(text) => match units::parse_duration(text) {
@@ -350,11 +356,11 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 None
             }
             Ok(d) if d.is_zero() => {
-                e(&path(&["duration"]), "must be longer than 0".into());
+                e(&path(&["duration"]), t!("plan-duration-zero"));
                 None
             }
             Ok(d) if d > MAX_DURATION => {
-                e(&path(&["duration"]), "must be at most 24h".into());
+                e(&path(&["duration"]), t!("plan-duration-max"));
                 None
             }
             Ok(d) => Some(d),
@@ -371,13 +377,11 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 match Namespace::ALL.iter().find(|ns| ns.name() == n) {
                     None => e(
                         &path(&["sandbox", "namespaces"]).index(i),
-                        format!(
-                            "unknown namespace {n:?}; allowed: \"pid\", \"mount\", \"net\", \"uts\", \"ipc\", \"cgroup\""
-                        ),
+                        t!("plan-unknown-namespace", namespace = format!("{n:?}")),
                     ),
                     Some(ns) if namespaces.contains(ns) => e(
                         &path(&["sandbox", "namespaces"]).index(i),
-                        format!("namespace {n:?} is listed twice"),
+                        t!("plan-namespace-twice", namespace = format!("{n:?}")),
                     ),
                     Some(ns) => namespaces.push(*ns),
                 }
@@ -393,12 +397,12 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         if !valid_hostname(&hostname) {
             e(
                 &path(&["sandbox", "hostname"]),
-                format!("{hostname:?} is not a hostname; use 1-64 letters, digits, '-' and '.'"),
+                t!("plan-bad-hostname", hostname = format!("{hostname:?}")),
             );
         } else if !namespaces.contains(&Namespace::Uts) {
             e(
                 &path(&["sandbox", "hostname"]),
-                "needs the \"uts\" namespace (setting it without one would rename the host)".into(),
+                t!("plan-hostname-needs-uts"),
             );
         }
     }
@@ -407,10 +411,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             None => DEFAULT_ID,
             Some(v) if (0..u32::MAX as i64).contains(&v) => v as u32,
             Some(v) => {
-                e(
-                    &path(&["sandbox", key]),
-                    format!("{v} is not a valid id; use 0..4294967294 (65534 is nobody)"),
-                );
+                e(&path(&["sandbox", key]), t!("plan-bad-id", value = v));
                 DEFAULT_ID
             }
         }
@@ -424,7 +425,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             Some(v) if v < min => {
                 e(
                     &path(&["sandbox", "rlimits", key]),
-                    format!("{v} is too small; use an integer of at least {min}"),
+                    t!("plan-rlimit-small", value = v, min = min),
                 );
                 None
             }
@@ -448,9 +449,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 .components()
                 .all(|c| !matches!(c, std::path::Component::ParentDir));
         if !clean || pb == Path::new("/") {
-            return Err(format!(
-                "{p:?} is not allowed; use an absolute path without \"..\", other than /"
-            ));
+            return Err(t!("plan-bad-path", path = format!("{p:?}")));
         }
         Ok(pb)
     };
@@ -496,9 +495,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                 }
                 _ => e(
                     &path(&["sandbox", "devices"]).index(i),
-                    format!(
-                        "{d:?} is not a device path; use a node under /dev, such as \"/dev/fuse\""
-                    ),
+                    t!("plan-bad-device", path = format!("{d:?}")),
                 ),
             }
         }
@@ -507,7 +504,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
     if adds_to_view && !namespaces.contains(&Namespace::Mount) {
         e(
             &path(&["sandbox", "namespaces"]),
-            "[sandbox] writable, bind and devices need the \"mount\" namespace (without one the sandbox sees the host's filesystems as they are)".into(),
+            t!("plan-view-needs-mount"),
         );
     }
 
@@ -518,20 +515,13 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         Some(toml::Value::String(s)) if s == "max" => None,
         Some(toml::Value::Integer(n)) if *n >= 1 => Some(*n as u64),
         Some(toml::Value::Integer(n)) => {
-            e(
-                &path(&["limits", "pids"]),
-                format!(
-                    "{n} is not allowed; use a positive integer or \"max\" (no scenario limit)"
-                ),
-            );
+            e(&path(&["limits", "pids"]), t!("plan-bad-pids", value = n));
             None
         }
         Some(other) => {
             e(
                 &path(&["limits", "pids"]),
-                format!(
-                    "{other} is not allowed; use a positive integer or \"max\" (no scenario limit)"
-                ),
+                t!("plan-bad-pids", value = other),
             );
             None
         }
@@ -564,16 +554,11 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                     }
                 },
                 [] => {
-                    e(&key, format!("needs one of {TARGET_KINDS}"));
+                    e(&key, t!("plan-target-needs-one", kinds = TARGET_KINDS));
                     None
                 }
                 _ => {
-                    e(
-                        &key,
-                        format!(
-                            "takes exactly one of {TARGET_KINDS} (and, with lxd or incus, limits_processes)"
-                        ),
-                    );
+                    e(&key, t!("plan-target-exactly-one", kinds = TARGET_KINDS));
                     None
                 }
             }
@@ -593,9 +578,9 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             } else if target.as_ref().is_some_and(|t| t.lxd_daemon().is_none()) {
                 e(
                     &key,
-                    format!(
-                        "applies to lxd and incus targets only (through their API), not to {}; set the container's own limit with its runtime (e.g. --pids-limit)",
-                        target.as_ref().expect("checked")
+                    t!(
+                        "plan-limits-processes-lxd-only",
+                        target = target.as_ref().expect("checked")
                     ),
                 );
                 None
@@ -629,10 +614,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             .ok()
     });
     if swap.is_some() && lim.memory.is_none() {
-        e(
-            &path(&["limits", "swap"]),
-            "needs limits.memory too (on cgroup v1 the swap limit is memory + swap)".into(),
-        );
+        e(&path(&["limits", "swap"]), t!("plan-swap-needs-memory"));
     }
     let cpu = match &lim.cpu {
         None => None,
@@ -645,12 +627,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             match cores {
                 Some(c) if (0.01..=4096.0).contains(&c) => Some(c),
                 _ => {
-                    e(
-                        &path(&["limits", "cpu"]),
-                        format!(
-                            "{v} is not allowed; use a number of cores from 0.01 to 4096, e.g. cpu = 0.5"
-                        ),
-                    );
+                    e(&path(&["limits", "cpu"]), t!("plan-bad-cpu", value = v));
                     None
                 }
             }
@@ -661,7 +638,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         if !ok {
             e(
                 &path(&["limits", "cpuset"]),
-                format!("{c:?} is not a CPU list; use e.g. \"0\", \"0-1\" or \"0,2-3\""),
+                t!("plan-bad-cpuset", value = format!("{c:?}")),
             );
         }
         ok
@@ -674,18 +651,14 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             &KeyPath::root()
                 .key("workload")
                 .index(workloads::counters::MAX_WORKLOADS),
-            format!(
-                "at most {} workloads per scenario",
-                workloads::counters::MAX_WORKLOADS
+            t!(
+                "plan-too-many-workloads",
+                max = workloads::counters::MAX_WORKLOADS
             ),
         );
     }
     if sc.workload.is_empty() {
-        e(
-            &KeyPath::root(),
-            "at least one [[workload]] table is required, e.g. [[workload]] kind = \"forkbomb\""
-                .into(),
-        );
+        e(&KeyPath::root(), t!("plan-workload-required"));
     }
     for (i, table) in sc.workload.iter().enumerate() {
         match workloads::from_table(table, duration) {
@@ -712,14 +685,14 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
             Ok(d) if d < MIN_INTERVAL => {
                 e(
                     &path(&["sampling", "interval"]),
-                    format!("{text:?} is below the minimum of 1ms"),
+                    t!("plan-interval-small", value = format!("{text:?}")),
                 );
                 DEFAULT_INTERVAL
             }
             Ok(d) if duration.is_some_and(|dur| d > dur) => {
                 e(
                     &path(&["sampling", "interval"]),
-                    format!("{text:?} is longer than the run's duration"),
+                    t!("plan-interval-long", value = format!("{text:?}")),
                 );
                 DEFAULT_INTERVAL
             }
@@ -734,9 +707,10 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         match metrics::find(metric) {
             None => e(
                 &key,
-                format!(
-                    "unknown metric {metric:?}{}; `limitlab list` shows every metric",
-                    suggest(metric)
+                t!(
+                    "plan-unknown-metric",
+                    metric = format!("{metric:?}"),
+                    hint = suggest(metric)
                 ),
             ),
             Some(def) => match Expectation::new(def, text) {
@@ -748,10 +722,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
 
     // A run that joins a container sees the container's own filesystems.
     if adds_to_view && target.as_ref().is_some_and(TargetSpec::joins_namespaces) {
-        e(
-            &path(&["sandbox"]),
-            "[sandbox] writable, bind and devices do not apply to a [target] that is a container: the workload sees the container's own filesystems (drop them, or use a cgroup target)".into(),
-        );
+        e(&path(&["sandbox"]), t!("plan-view-with-target"));
     }
 
     // Attacking a container proves nothing if the container did not survive it. (A cgroup
@@ -770,6 +741,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         name,
         cell: None,
         description: sc.description.clone(),
+        description_es: sc.description_es.clone(),
         source: src.path.clone(),
         duration: duration.expect("checked above"),
         grace: opts.grace,
@@ -812,21 +784,26 @@ fn size_value(v: &toml::Value, min: u64, why: &str) -> Result<u64, String> {
         toml::Value::Integer(n) if *n >= 0 => *n as u64,
         toml::Value::String(s) => units::parse_size(s)?,
         other => {
-            return Err(format!(
-                "{other} is not a size; expected {} or an integer number of bytes",
-                units::SIZE_HELP
+            return Err(t!(
+                "plan-not-a-size",
+                value = other,
+                help = units::SIZE_HELP
             ));
         }
     };
     if bytes < min {
-        return Err(format!("{} is too small: {why}", units::format_size(bytes)));
+        return Err(t!(
+            "plan-size-small",
+            size = units::format_size(bytes),
+            why = why
+        ));
     }
     Ok(bytes)
 }
 
 fn suggest(metric: &str) -> String {
     match closest(metric, metrics::METRICS.iter().map(|m| m.name)) {
-        Some(c) => format!(" (did you mean {c:?}?)"),
+        Some(c) => t!("plan-did-you-mean", candidate = format!("{c:?}")),
         None => String::new(),
     }
 }

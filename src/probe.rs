@@ -1,5 +1,5 @@
 //! The host probe: what the rest of the machine feels during an attack, measured from
-//! outside the sandbox. Every interval a thread of the harness creates a tiny child that
+//! outside the sandbox. At the start and every interval after, a thread of the harness creates a tiny child that
 //! exits at once and reaps it (the thing a fork bomb takes away from everyone else), and
 //! notes how late its own timer woke it.
 
@@ -52,7 +52,9 @@ impl HostProbe {
 
     fn run(&self, interval: Duration) {
         let _ = nix::sys::prctl::set_timerslack(1);
-        let mut due = Instant::now() + interval;
+        // The first probe runs at once: a run shorter than one interval still has one
+        // (the probe is always on, and its metrics never go missing from a short run).
+        let mut due = Instant::now();
         while !self.stop.load(Ordering::SeqCst) {
             let now = Instant::now();
             if now < due {

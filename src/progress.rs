@@ -117,9 +117,9 @@ impl LiveStatus {
 
     fn line(&self, elapsed: Duration, s: Option<&Sample>) -> String {
         let mut text = format!(
-            "{:.1}s/{:.1}s",
-            elapsed.as_secs_f64().min(self.duration.as_secs_f64()),
-            self.duration.as_secs_f64()
+            "{}s/{}s",
+            crate::i18n::fixed(elapsed.as_secs_f64().min(self.duration.as_secs_f64()), 1),
+            crate::i18n::fixed(self.duration.as_secs_f64(), 1)
         );
         if let Some(s) = s {
             match (s.pids_current, self.pids_limit) {
@@ -128,16 +128,19 @@ impl LiveStatus {
                 _ => {}
             }
             if let Some(t) = s.target_pids_current {
-                text += &format!("  target pids {t}");
+                text += &format!("  {}", crate::t!("progress-target-pids", pids = t));
             }
             if let Some(m) = s.memory_bytes {
-                text += &format!("  memory {}", units::format_size(m));
+                text += &format!(
+                    "  {}",
+                    crate::t!("progress-memory", memory = units::format_size(m))
+                );
                 if let Some(limit) = self.memory_limit {
                     text += &format!("/{}", units::format_size(limit));
                 }
             }
             if let Some(f) = s.forks_failed {
-                text += &format!("  forks refused {f}");
+                text += &format!("  {}", crate::t!("progress-forks-refused", count = f));
             }
         }
         text

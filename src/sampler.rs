@@ -47,8 +47,12 @@ pub enum SourceKind {
     MemoryCurrent,
     /// `memory.max_usage_in_bytes` (v1) or `memory.peak` (v2).
     MemoryPeak,
-    /// `memory.failcnt` (v1).
+    /// `memory.failcnt` (v1): charges the memory limit refused.
     MemoryFailcnt,
+    /// `memory.memsw.failcnt` (v1): charges the memory+swap limit refused. With swap
+    /// accounting the kernel charges memory+swap first, so where the two limits are equal
+    /// (`swap = "0B"`) every refusal is counted here and `memory.failcnt` stays 0.
+    MemswFailcnt,
     /// `memory.events` (v2): `max N`, `oom_kill N`.
     MemoryEvents,
     /// `memory.oom_control` (v1): `oom_kill N`.
@@ -112,7 +116,13 @@ pub fn apply(kind: SourceKind, text: &str, s: &mut Sample) {
         SourceKind::PidsEvents => s.pids_max_events = parse_keyed(text, "max"),
         SourceKind::MemoryCurrent => s.memory_bytes = parse_single(text),
         SourceKind::MemoryPeak => s.memory_peak_bytes = parse_single(text),
-        SourceKind::MemoryFailcnt => s.memory_max_events = parse_single(text),
+        // The two v1 counters count disjoint refusals (a charge fails on memory+swap or,
+        // past it, on memory); the limit was hit as often as both say together.
+        SourceKind::MemoryFailcnt | SourceKind::MemswFailcnt => {
+            if let Some(n) = parse_single(text) {
+                s.memory_max_events = Some(s.memory_max_events.unwrap_or(0) + n);
+            }
+        }
         SourceKind::MemoryEvents => {
             s.memory_max_events = parse_keyed(text, "max");
             s.memory_oom_kills = parse_keyed(text, "oom_kill");
@@ -484,6 +494,10 @@ mod tests {
             &mut s,
         );
         assert_eq!(s.memory_oom_kills, Some(3));
+        // v1: refusals of the memory limit and of the memory+swap limit, together.
+        apply(SourceKind::MemoryFailcnt, "0\n", &mut s);
+        apply(SourceKind::MemswFailcnt, "7\n", &mut s);
+        assert_eq!(s.memory_max_events, Some(7));
         apply(SourceKind::PidsEvents, "max 4711\n", &mut s);
         assert_eq!(s.pids_max_events, Some(4711));
         apply(SourceKind::PidsCurrent, "max\n", &mut s);

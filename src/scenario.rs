@@ -4,6 +4,7 @@
 //! resolved by [`crate::plan`], which reports problems through [`Source::error_at`] so every
 //! message names the file, line, column and key.
 
+use crate::t;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,10 @@ pub struct Scenario {
     /// What the scenario demonstrates, a line or a paragraph; shown at the top of its reports.
     #[schemars(extend("examples" = ["Classic fork bomb against pids.max = 100"]))]
     pub description: Option<String>,
+    /// The description in Spanish: shown instead of `description` when limitlab writes in
+    /// Spanish (`--lang es`, or a locale such as `es_CO.UTF-8`).
+    #[schemars(extend("examples" = ["Bomba fork clásica frente a pids.max = 100"]))]
+    pub description_es: Option<String>,
     /// Required. How long the workload runs (the run ends earlier if every workload ends).
     #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("examples" = ["5s", "1500ms"]))]
     pub duration: Option<String>,
@@ -375,37 +380,30 @@ impl Source {
             }])
         };
         const MAX: u64 = 4 << 20;
-        let meta = std::fs::metadata(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| whole(t!("scenario-cannot-read", error = e)))?;
         if meta.is_dir() {
-            return Err(whole(
-                "is a directory, expected a scenario .toml file".into(),
-            ));
+            return Err(whole(t!("scenario-is-directory")));
         }
         if !meta.is_file() {
             // A FIFO would block, a device would never end.
-            return Err(whole(
-                "is not a regular file, expected a scenario .toml file".into(),
-            ));
+            return Err(whole(t!("scenario-not-regular")));
         }
         if meta.len() > MAX {
-            return Err(whole(format!(
-                "is {} bytes; scenario files are limited to {MAX} bytes",
-                meta.len()
-            )));
+            return Err(whole(t!("scenario-too-big", size = meta.len(), max = MAX)));
         }
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(
             &mut std::io::Read::take(
-                std::fs::File::open(path).map_err(|e| whole(format!("cannot read: {e}")))?,
+                std::fs::File::open(path)
+                    .map_err(|e| whole(t!("scenario-cannot-read", error = e)))?,
                 MAX + 1,
             ),
             &mut bytes,
         )
-        .map_err(|e| whole(format!("cannot read: {e}")))?;
+        .map_err(|e| whole(t!("scenario-cannot-read", error = e)))?;
         if bytes.len() as u64 > MAX {
-            return Err(whole(format!(
-                "is more than {MAX} bytes; scenario files are limited to {MAX} bytes"
-            )));
+            return Err(whole(t!("scenario-more-than", max = MAX)));
         }
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
@@ -419,7 +417,7 @@ impl Source {
                     line,
                     column,
                     key: "(file)".into(),
-                    message: "is not UTF-8 text (a scenario is a TOML file)".into(),
+                    message: t!("scenario-not-utf8"),
                 }]));
             }
         };
@@ -516,14 +514,16 @@ impl Source {
                     .collect();
                 let listed: Vec<String> = siblings.iter().map(|r| format!("`{r}`")).collect();
                 let hint = crate::plan::closest(name, siblings.iter().copied())
-                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .map(|c| t!("scenario-did-you-mean", candidate = c))
                     .unwrap_or_default();
                 out.push(self.diagnostic(
                     k.span().start,
                     here.to_string(),
-                    format!(
-                        "unknown field `{name}`{hint}, expected one of {}",
-                        listed.join(", ")
+                    t!(
+                        "scenario-unknown-field",
+                        name = name,
+                        hint = hint,
+                        expected = listed.join(", ")
                     ),
                 ));
                 continue;

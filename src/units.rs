@@ -5,6 +5,7 @@
 //! Durations: `ns us ms s m h`. A number without a unit is an error for durations and bytes
 //! for sizes only when given as a TOML integer (the caller decides).
 
+use crate::t;
 use std::time::Duration;
 
 const SIZE_UNITS: &[(&str, u64)] = &[
@@ -59,38 +60,66 @@ fn scaled(num: f64, factor: u64) -> Option<u64> {
 
 /// Parses a size with a unit into bytes.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let (num, unit) =
-        split_number(text).ok_or_else(|| format!("expected {SIZE_HELP}, got {text:?}"))?;
+    let (num, unit) = split_number(text).ok_or_else(|| {
+        t!(
+            "units-expected",
+            help = SIZE_HELP,
+            got = format!("{text:?}")
+        )
+    })?;
     if unit.is_empty() {
-        return Err(format!(
-            "{text:?} has no unit; expected {SIZE_HELP} (a bare TOML integer means bytes)"
+        return Err(t!(
+            "units-size-no-unit",
+            text = format!("{text:?}"),
+            help = SIZE_HELP
         ));
     }
     let factor = SIZE_UNITS
         .iter()
         .find(|(u, _)| *u == unit)
         .map(|(_, f)| *f)
-        .ok_or_else(|| format!("unknown size unit {unit:?} in {text:?}; expected {SIZE_HELP}"))?;
-    scaled(num, factor).ok_or_else(|| format!("{text:?} is too large"))
+        .ok_or_else(|| {
+            t!(
+                "units-unknown-size-unit",
+                unit = format!("{unit:?}"),
+                text = format!("{text:?}"),
+                help = SIZE_HELP
+            )
+        })?;
+    scaled(num, factor).ok_or_else(|| t!("units-too-large", text = format!("{text:?}")))
 }
 
 /// Parses a duration with a unit.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let (num, unit) =
-        split_number(text).ok_or_else(|| format!("expected {DURATION_HELP}, got {text:?}"))?;
+    let (num, unit) = split_number(text).ok_or_else(|| {
+        t!(
+            "units-expected",
+            help = DURATION_HELP,
+            got = format!("{text:?}")
+        )
+    })?;
     if unit.is_empty() {
-        return Err(format!("{text:?} has no unit; expected {DURATION_HELP}"));
+        return Err(t!(
+            "units-duration-no-unit",
+            text = format!("{text:?}"),
+            help = DURATION_HELP
+        ));
     }
     let factor = DURATION_UNITS
         .iter()
         .find(|(u, _)| *u == unit)
         .map(|(_, f)| *f)
         .ok_or_else(|| {
-            format!("unknown duration unit {unit:?} in {text:?}; expected {DURATION_HELP}")
+            t!(
+                "units-unknown-duration-unit",
+                unit = format!("{unit:?}"),
+                text = format!("{text:?}"),
+                help = DURATION_HELP
+            )
         })?;
     scaled(num, factor)
         .map(Duration::from_nanos)
-        .ok_or_else(|| format!("{text:?} is too long"))
+        .ok_or_else(|| t!("units-too-long", text = format!("{text:?}")))
 }
 
 /// What a rate string may look like, for error messages.
@@ -98,17 +127,21 @@ pub const RATE_HELP: &str = "a rate such as \"256MiB/s\" or \"1GiB/s\" (a size p
 
 /// Parses a rate (`256MiB/s`) into bytes per second.
 pub fn parse_rate(text: &str) -> Result<u64, String> {
-    let size = text
-        .trim()
-        .strip_suffix("/s")
-        .ok_or_else(|| format!("expected {RATE_HELP}, got {text:?}"))?;
+    let size = text.trim().strip_suffix("/s").ok_or_else(|| {
+        t!(
+            "units-expected",
+            help = RATE_HELP,
+            got = format!("{text:?}")
+        )
+    })?;
     match parse_size(size)? {
-        0 => Err(format!("{text:?} is zero; a rate must be positive")),
+        0 => Err(t!("units-rate-zero", text = format!("{text:?}"))),
         n => Ok(n),
     }
 }
 
-/// Formats bytes with the largest IEC unit that keeps the number at or above 1.
+/// Formats bytes with the largest IEC unit that keeps the number at or above 1, in the
+/// current language's number format (`1.5 GiB`, `1,5 GiB`).
 pub fn format_size(bytes: u64) -> String {
     const NAMES: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
@@ -117,23 +150,23 @@ pub fn format_size(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 {
+    crate::i18n::number(if unit == 0 {
         format!("{bytes} B")
     } else {
         format!("{value:.1} {}", NAMES[unit])
-    }
+    })
 }
 
-/// Formats a duration for people: `850 ms`, `4.9 s`.
+/// Formats a duration for people: `850 ms`, `4.9 s` (`4,9 s` in Spanish).
 pub fn format_duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 1.0 {
+    crate::i18n::number(if ms < 1.0 {
         format!("{:.0} µs", d.as_secs_f64() * 1e6)
     } else if ms < 1000.0 {
         format!("{ms:.0} ms")
     } else {
         format!("{:.1} s", ms / 1000.0)
-    }
+    })
 }
 
 #[cfg(test)]

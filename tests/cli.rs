@@ -215,3 +215,82 @@ fn an_unreadable_file_is_a_clear_error() {
         text(&o)
     );
 }
+
+#[test]
+fn the_language_follows_the_locale_and_lang_overrides_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = scenario(
+        tmp.path(),
+        "bad",
+        "duration = \"1s\"\n[limits]\npids = 0\n[[workload]]\nkind = \"forkbomb\"\n",
+    );
+    let good = scenario(tmp.path(), "good", GOOD);
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let o = limitlab()
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
+            .envs(env.iter().copied())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let bad = bad.to_str().unwrap();
+    let good = good.to_str().unwrap();
+    // English by default, byte for byte as before.
+    let (code, _, err) = run(&["validate", bad], &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.ends_with(
+            "bad.toml:3:8: limits.pids: 0 is not allowed; use a positive integer or \"max\" (no scenario limit)\n"
+        ),
+        "{err}"
+    );
+    let (_, out, _) = run(&["validate", good], &[]);
+    assert!(
+        out.ends_with("good.toml: good for 1s, 1 workload(s), 0 expectation(s)\n"),
+        "{out}"
+    );
+    // es_CO.UTF-8 in LANG, LC_MESSAGES or LC_ALL: Spanish; the file, line, column and key stay.
+    for var in ["LANG", "LC_MESSAGES", "LC_ALL"] {
+        let (code, _, err) = run(&["validate", bad], &[(var, "es_CO.UTF-8")]);
+        assert_eq!(code, Some(2), "{var}");
+        assert!(
+            err.contains("bad.toml:3:8: limits.pids: 0 no se admite; usa un entero positivo"),
+            "{var}: {err}"
+        );
+    }
+    // LC_ALL wins over LANG (POSIX), and --lang over both.
+    let (_, out, _) = run(
+        &["validate", good],
+        &[("LANG", "es_CO.UTF-8"), ("LC_ALL", "C")],
+    );
+    assert!(out.contains("1 workload(s)"), "{out}");
+    let (_, out, _) = run(
+        &["--lang", "en", "validate", good],
+        &[("LC_ALL", "es_CO.UTF-8")],
+    );
+    assert!(out.contains("1 workload(s)"), "{out}");
+    let (_, out, _) = run(&["validate", good, "--lang", "es"], &[]);
+    assert!(
+        out.contains("good durante 1s, 1 carga(s), 0 expectativa(s)"),
+        "{out}"
+    );
+    let (code, _, err) = run(&["--lang", "fr", "validate", good], &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("'fr'") && err.contains("en") && err.contains("es"),
+        "{err}"
+    );
+    // doctor speaks it too; the check names stay as they are.
+    let (_, out, _) = run(&["--lang", "es", "doctor"], &[]);
+    assert!(
+        out.contains("namespaces") && out.contains("espacios de nombres"),
+        "{out}"
+    );
+}

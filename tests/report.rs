@@ -176,7 +176,7 @@ fn compare_passes_the_same_run_and_catches_regressions() {
 fn sweep_of_fixture(edit: impl Fn(&mut serde_json::Value), drop_second: bool) -> tempfile::TempDir {
     use limitlab::report::sweep::{CellEntry, SweepIndex};
     let tmp = tempfile::tempdir().unwrap();
-    let mut index = SweepIndex::new("forkbomb", None, Path::new("forkbomb.toml"));
+    let mut index = SweepIndex::new("forkbomb", None, None, Path::new("forkbomb.toml"));
     for (i, label) in ["limits.pids=100", "limits.pids=1000"]
         .into_iter()
         .enumerate()

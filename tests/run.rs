@@ -139,6 +139,31 @@ fn a_command_workload_runs_and_reports_its_exit() {
 }
 
 #[test]
+fn a_run_shorter_than_the_probe_interval_still_has_the_host_probe() {
+    let Some(_lock) = exclusive("a_run_shorter_than_the_probe_interval_still_has_the_host_probe")
+    else {
+        return;
+    };
+    // The host probe runs every 100 ms, and its first probe at the start: a run that ends
+    // after a few milliseconds has the host's fork latency too.
+    let ran = run_text(
+        "short",
+        "duration = \"60s\"\n[limits]\npids = 10\n[[workload]]\nkind = \"command\"\nargv = [\"/bin/true\"]\n",
+    );
+    ran.expect_exit(0);
+    let lasted = ran.metric("run.duration_ms").unwrap();
+    let fork = ran.metric("host.fork_p50_ms");
+    let late = ran.metric("host.wakeup_late_p50_ms");
+    assert!(
+        fork.is_some() && late.is_some(),
+        "a {lasted} ms run: host.fork_p50_ms = {fork:?}, host.wakeup_late_p50_ms = {late:?}"
+    );
+    let report = ran.read("report.md");
+    assert!(!report.contains("`host.fork_p50_ms`, "), "{report}");
+    assert_nothing_left();
+}
+
+#[test]
 fn a_failed_expectation_exits_1() {
     let Some(_lock) = exclusive("a_failed_expectation_exits_1") else {
         return;

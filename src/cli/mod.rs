@@ -50,6 +50,10 @@ evidence, and exits non-zero when an expectation fails.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
+    /// The language of what limitlab writes for people: terminal, reports, charts, errors
+    /// [default: from LC_ALL, LC_MESSAGES or LANG (es_CO.UTF-8 → es), else en]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::i18n::Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -305,6 +309,7 @@ fn parse_size_arg(text: &str) -> Result<u64, String> {
 
 /// Runs a command line; returns the process exit code.
 pub fn dispatch(cli: Cli) -> u8 {
+    crate::i18n::set(cli.lang.unwrap_or_else(crate::i18n::Lang::from_env));
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Exec(args) => exec::exec(&args),
@@ -347,17 +352,21 @@ fn validate(files: &[PathBuf]) -> anyhow::Result<u8> {
     for l in run::load_all(files, &PlanOptions::default())? {
         let p = &l.plans[0];
         let cells = if l.sweep {
-            format!(", a sweep of {} cells", l.plans.len())
+            crate::t!("validate-sweep", cells = l.plans.len())
         } else {
             String::new()
         };
         println!(
-            "ok  {}: {} for {:?}, {} workload(s), {} expectation(s){cells}",
-            l.source.display(),
-            p.name,
-            p.duration,
-            p.workloads.len(),
-            p.expectations.len()
+            "ok  {}",
+            crate::t!(
+                "validate-ok",
+                source = l.source.display(),
+                name = p.name,
+                duration = crate::i18n::number(format!("{:?}", p.duration)),
+                workloads = p.workloads.len(),
+                expectations = p.expectations.len(),
+                cells = cells
+            )
         );
     }
     Ok(Exit::Held.into())
@@ -375,10 +384,10 @@ fn doctor() -> u8 {
         );
     }
     if checks.iter().any(|c| c.status == Status::Missing) {
-        println!("\nlimitlab cannot run scenarios here until the MISSING lines are fixed.");
+        println!("\n{}", crate::t!("doctor-cannot-run"));
         Exit::Host.into()
     } else {
-        println!("\nlimitlab can run scenarios here.");
+        println!("\n{}", crate::t!("doctor-can-run"));
         Exit::Held.into()
     }
 }
@@ -390,15 +399,15 @@ fn clean_leftovers(layout: &Layout) -> Vec<String> {
     lines.extend(crate::lxd::restore_pending());
     lines.extend(layout.leftovers().into_iter().map(|l| {
         let c = emergency_teardown(&l.dirs);
-        let mut line = format!(
-            "removed {} (left by harness pid {}): {} process(es) killed, {} cgroup dir(s)",
-            l.name,
-            l.owner,
-            c.killed,
-            l.dirs.len() - c.stuck.len()
+        let mut line = crate::t!(
+            "clean-removed",
+            name = l.name,
+            owner = l.owner,
+            killed = c.killed,
+            dirs = l.dirs.len() - c.stuck.len()
         );
         for (d, e) in &c.stuck {
-            line += &format!("; could not remove {}: {e}", d.display());
+            line += &crate::t!("clean-could-not-remove", dir = d.display(), error = e);
         }
         line
     }));
@@ -410,14 +419,16 @@ fn clean() -> anyhow::Result<u8> {
     let layout = Layout::detect()?;
     let lines = clean_leftovers(&layout);
     if lines.is_empty() {
-        println!(
-            "nothing to clean: no limitlab cgroups left behind beneath this process's cgroups"
-        );
+        println!("{}", crate::t!("clean-nothing"));
     }
     for l in &lines {
         println!("{l}");
     }
-    let stuck = lines.iter().any(|l| l.contains("could not remove"));
+    // grant::stale_scopes speaks English; the lines made here speak the current language.
+    let marker = crate::t!("clean-stuck-marker");
+    let stuck = lines
+        .iter()
+        .any(|l| l.contains("could not remove") || l.contains(&marker));
     Ok(if stuck { Exit::Internal } else { Exit::Held }.into())
 }
 
@@ -432,7 +443,8 @@ fn as_harness(
     let grant = Grant::obtain(description)?;
     if let Some(e) = &grant.decision().unreachable {
         eprintln!(
-            "limitlab: systemd owns the cgroup tree but could not be asked for a cgroup ({e}); working beneath this process's own cgroup, as on a host without systemd"
+            "limitlab: {}",
+            crate::t!("err-systemd-unreachable", error = e)
         );
     }
     Layout::detect()
@@ -457,10 +469,7 @@ fn in_harness_leaf(layout: &Layout, f: impl FnOnce() -> anyhow::Result<u8>) -> a
     if left.is_empty() {
         return outcome;
     }
-    let msg = format!(
-        "could not undo the changes to its own cgroup: {}",
-        left.join("; ")
-    );
+    let msg = crate::t!("err-undo-own-cgroup", left = left.join("; "));
     Err(match outcome {
         Ok(_) => crate::coded(Exit::Internal, msg),
         Err(e) => e.context(msg),

@@ -1,5 +1,6 @@
 //! `limitlab report` and `limitlab compare`: work on results folders alone.
 
+use crate::t;
 use std::path::Path;
 
 use crate::record::Summary;
@@ -17,16 +18,13 @@ fn check_dir(dir: &Path) -> anyhow::Result<()> {
     if !dir.is_dir() {
         return Err(coded(
             Exit::BadInput,
-            format!("{} is not a results folder", dir.display()),
+            t!("err-not-results-folder", dir = dir.display()),
         ));
     }
     if !is_sweep(dir) && !dir.join("summary.json").is_file() {
         return Err(coded(
             Exit::BadInput,
-            format!(
-                "{} holds neither summary.json (a run) nor sweep.json (a sweep)",
-                dir.display()
-            ),
+            t!("err-neither-run-nor-sweep", dir = dir.display()),
         ));
     }
     Ok(())
@@ -55,17 +53,20 @@ pub fn report(dir: &Path) -> anyhow::Result<u8> {
         report::write_sweep_report(dir, &index, &refs).map_err(|e| {
             coded(
                 Exit::Internal,
-                format!("write the sweep report in {}: {e}", dir.display()),
+                t!("err-write-sweep-report", dir = dir.display(), error = e),
             )
         })?;
         println!(
-            "{}: the sweep report and its {} cells' reports",
-            dir.display(),
-            index.cells.len()
+            "{}",
+            t!(
+                "report-sweep-written",
+                dir = dir.display(),
+                cells = index.cells.len()
+            )
         );
     } else {
         rerender_run(dir)?;
-        println!("{}: report.md, report.html and charts", dir.display());
+        println!("{}", t!("report-run-written", dir = dir.display()));
     }
     Ok(Exit::Held.into())
 }
@@ -178,7 +179,7 @@ pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Resul
     if !(0.0..=10_000.0).contains(&tolerance) {
         return Err(coded(
             Exit::BadInput,
-            format!("--tolerance {tolerance} is out of range; use 0 to 10000 (percent)"),
+            t!("err-tolerance", tolerance = tolerance),
         ));
     }
     let fleets = is_fleet(baseline) || is_fleet(current);
@@ -213,7 +214,7 @@ pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Resul
         };
         match b {
             Some(b) => comparisons.push(compare::runs(label, b, c, tolerance)),
-            None => println!("{label}: not in the baseline, not compared"),
+            None => println!("{}", t!("compare-not-in-baseline", label = label)),
         }
     }
     // A cell the baseline measured and the current results lack (it could not run, or it

@@ -1,6 +1,7 @@
 //! `limitlab run`: validate every scenario, check the host, then run each scenario (or each
 //! cell of a sweep), writing its results and report as it finishes.
 
+use crate::t;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -51,7 +52,7 @@ pub fn load_all(files: &[PathBuf], opts: &PlanOptions) -> anyhow::Result<Vec<Loa
     } else {
         Err(coded(
             Exit::BadInput,
-            format!("invalid scenario\n{}", problems.join("\n")),
+            format!("{}\n{}", t!("err-invalid-scenario"), problems.join("\n")),
         ))
     }
 }
@@ -75,10 +76,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let mut names: Vec<&str> = loaded.iter().map(|l| l.plans[0].name.as_str()).collect();
     names.sort();
     if args.out.is_some() && names.windows(2).any(|w| w[0] == w[1]) {
-        return Err(coded(
-            Exit::BadInput,
-            "two scenarios share a name; with --out each needs its own (set name = \"...\")",
-        ));
+        return Err(coded(Exit::BadInput, t!("err-shared-name")));
     }
     let facts = HostFacts::probe(None);
     for p in loaded.iter().flat_map(|l| &l.plans) {
@@ -103,10 +101,7 @@ fn harness(
         if let Some(p) = plans.iter().find(|p| p.target.is_some()) {
             return Err(coded(
                 Exit::Host,
-                format!(
-                    "{}: attacking an existing container joins its namespaces and cgroups, which needs root; run it with sudo",
-                    p.source.display()
-                ),
+                t!("err-target-needs-root", source = p.source.display()),
             ));
         }
         let limits: Vec<&LimitsPlan> = plans.iter().map(|p| &p.limits).collect();
@@ -118,7 +113,7 @@ fn harness(
     host.cgroup_source = Some(grant.describe());
     host.node = args.node.clone();
     sys::catch_stop_signals()
-        .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
+        .map_err(|e| coded(Exit::Internal, t!("err-signal-handlers", error = e)))?;
     // What an earlier harness killed with SIGKILL left behind goes first.
     for line in clean_leftovers(&layout) {
         eprintln!("limitlab: {line}");
@@ -126,7 +121,7 @@ fn harness(
     // The supervisor starts in the harness's leaf with it.
     super::in_harness_leaf(&layout.clone(), || {
         let supervisor = Supervisor::spawn()
-            .map_err(|e| coded(Exit::Internal, format!("start the supervisor: {e}")))?;
+            .map_err(|e| coded(Exit::Internal, t!("err-supervisor", error = e)))?;
         let env = RunEnv {
             layout,
             host,
@@ -182,8 +177,12 @@ fn run_all(loaded: &[Loaded], env: &RunEnv, args: &RunArgs) -> anyhow::Result<u8
                 results: d.dir.display().to_string(),
             })
             .collect();
-        report::write_atomic(path, junit::render(&entries).as_bytes())
-            .map_err(|e| coded(Exit::Internal, format!("write {}: {e}", path.display())))?;
+        report::write_atomic(path, junit::render(&entries).as_bytes()).map_err(|e| {
+            coded(
+                Exit::Internal,
+                t!("err-write", path = path.display(), error = e),
+            )
+        })?;
     }
     if let Some(sig) = sys::stop_signal() {
         return Ok(128 + sig as u8);
@@ -203,7 +202,12 @@ fn run_sweep(
     done: &mut Vec<Done>,
 ) -> anyhow::Result<Exit> {
     let first = &l.plans[0];
-    let mut index = SweepIndex::new(&first.name, first.description.clone(), &l.source);
+    let mut index = SweepIndex::new(
+        &first.name,
+        first.description.clone(),
+        first.description_es.clone(),
+        &l.source,
+    );
     let mut worst = Exit::Held;
     let mut summaries: Vec<Option<Summary>> = Vec::new();
     let total = l.plans.len();
@@ -246,7 +250,15 @@ fn run_sweep(
                     let _ = report::write_sweep_report(&root.path, &index, &refs);
                     return Err(e);
                 }
-                eprintln!("limitlab: {}: cell {}: {e:#}", l.source.display(), i + 1);
+                eprintln!(
+                    "limitlab: {}",
+                    t!(
+                        "err-cell",
+                        source = l.source.display(),
+                        cell = i + 1,
+                        error = format!("{e:#}")
+                    )
+                );
             }
         }
         if sys::stop_signal().is_some() {
@@ -258,14 +270,22 @@ fn run_sweep(
     report::write_sweep_report(&root.path, &index, &refs).map_err(|e| {
         coded(
             Exit::Internal,
-            format!("write the sweep report in {}: {e}", root.path.display()),
+            t!(
+                "err-write-sweep-report",
+                dir = root.path.display(),
+                error = e
+            ),
         )
     })?;
     if args.format == Format::Text {
         println!(
-            "{}: sweep of {total} cells: report in {}",
-            first.name,
-            root.path.join("report.html").display()
+            "{}",
+            t!(
+                "run-sweep-done",
+                name = first.name,
+                cells = total,
+                report = root.path.join("report.html").display()
+            )
         );
     }
     Ok(worst)
@@ -285,9 +305,10 @@ fn run_one(
         status.set_prefix(&format!("{} [{i}/{n}]", p.name));
     }
     if p.limits.pids.source == plan::PidsSource::SafetyCeiling {
-        status.say(&format!(
-            "{}: no pids limit in the scenario; limitlab's safety ceiling pids.max = {} applies",
-            p.name, p.limits.pids.max
+        status.say(&t!(
+            "run-safety-ceiling",
+            name = p.name,
+            max = p.limits.pids.max
         ));
     }
     let record = crate::runner::run(p, env, dir, &mut status);
@@ -300,9 +321,10 @@ fn run_one(
             .map_err(|e| {
                 coded(
                     Exit::Internal,
-                    format!(
-                        "the run finished, but its samples could not be read back from {}: {e:#}",
-                        dir.file("samples.csv").display()
+                    t!(
+                        "err-samples-unreadable",
+                        path = dir.file("samples.csv").display(),
+                        error = format!("{e:#}")
                     ),
                 )
             })?;
@@ -337,9 +359,10 @@ fn run_one(
     summary::write(&dir.file("summary.json"), &summary).map_err(|e| {
         coded(
             Exit::Internal,
-            format!(
-                "the run finished and teardown left nothing behind, but its summary could not be written to {}: {e}",
-                dir.file("summary.json").display()
+            t!(
+                "err-summary-unwritten",
+                path = dir.file("summary.json").display(),
+                error = e
             ),
         )
     })?;
@@ -350,11 +373,11 @@ fn run_one(
     .map_err(|e| {
         coded(
             Exit::Internal,
-            format!("write the report in {}: {e}", dir.path.display()),
+            t!("err-write-report", dir = dir.path.display(), error = e),
         )
     })?;
     if let (Err(e), Format::Json) = (shown, args.format) {
-        return Err(coded(Exit::Internal, format!("print the summary: {e}")));
+        return Err(coded(Exit::Internal, t!("err-print-summary", error = e)));
     }
     let code = summary::exit_code(&summary);
     Ok((

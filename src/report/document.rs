@@ -5,9 +5,9 @@
 use std::fmt::Write;
 
 use super::summary::sentences;
-use super::terminal::format_value;
+use super::terminal::{format_value, verdict_word};
 use crate::record::{Event, Summary, Verdict};
-use crate::units;
+use crate::{i18n, t, units};
 
 /// A chart to show: its file stem (`pids`), a title, and its SVG.
 #[derive(Debug, Clone, Copy)]
@@ -40,19 +40,11 @@ pub struct Doc {
 /// The line under the key numbers naming the metrics without a value.
 fn not_measured_line(names: &[String], code: impl Fn(&str) -> String) -> Option<String> {
     (!names.is_empty()).then(|| {
-        format!(
-            "Not measured in this run (no such workload or target, or not provided by this kernel): {}.",
-            names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
+        t!(
+            "doc-not-measured",
+            names = names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
         )
     })
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Held => "HELD",
-        Verdict::Failed => "FAILED",
-        Verdict::Error => "ERROR",
-    }
 }
 
 /// Builds the document of one run.
@@ -60,20 +52,23 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
     let plan = &s.scenario;
     let mut facts = vec![
         (
-            "scenario".to_string(),
+            t!("fact-scenario"),
             format!("{} ({})", plan.name, plan.source.display()),
         ),
-        ("started".into(), s.started_at.clone()),
-        ("duration".into(), units::format_duration(plan.duration)),
+        (t!("fact-started"), s.started_at.clone()),
+        (t!("fact-duration"), duration(s)),
         (
-            "workloads".into(),
+            t!("fact-workloads"),
             plan.workloads
                 .iter()
                 .map(|w| {
                     let after = if w.start_after.is_zero() {
                         String::new()
                     } else {
-                        format!(" after {}", units::format_duration(w.start_after))
+                        t!(
+                            "fact-start-after",
+                            after = units::format_duration(w.start_after)
+                        )
                     };
                     format!("{}{after}", w.spec.describe())
                 })
@@ -82,7 +77,7 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
         ),
     ];
     let limits = if s.limits.is_empty() {
-        "none written".to_string()
+        t!("fact-limits-none")
     } else {
         s.limits
             .iter()
@@ -100,51 +95,52 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    facts.push(("limits (as written to the kernel)".into(), limits));
+    facts.push((t!("fact-limits"), limits));
     let ns: Vec<&str> = plan.sandbox.namespaces.iter().map(|n| n.name()).collect();
     facts.push((
-        "sandbox".into(),
-        format!(
-            "namespaces {}; uid {} gid {}; syscall filter {}",
-            ns.join(", "),
-            plan.sandbox.uid,
-            plan.sandbox.gid,
-            if plan.sandbox.seccomp { "on" } else { "off" }
+        t!("fact-sandbox"),
+        t!(
+            "fact-sandbox-value",
+            namespaces = ns.join(", "),
+            uid = plan.sandbox.uid,
+            gid = plan.sandbox.gid,
+            seccomp = i18n::on_off(plan.sandbox.seccomp)
         ),
     ));
     let h = &s.host;
     facts.push((
-        "host".into(),
-        format!(
-            "{}, Linux {}, {}, {} CPUs{}",
-            h.hostname,
-            h.kernel,
-            h.cgroup_mode
+        t!("fact-host"),
+        t!(
+            "fact-host-value",
+            hostname = h.hostname,
+            kernel = h.kernel,
+            cgroups = h
+                .cgroup_mode
                 .map(|m| m.to_string())
-                .unwrap_or_else(|| "cgroups unknown".into()),
-            h.cpus,
-            h.memory_bytes
+                .unwrap_or_else(|| t!("fact-cgroups-unknown")),
+            cpus = h.cpus,
+            memory = h
+                .memory_bytes
                 .map(|m| format!(", {}", units::format_size(m)))
                 .unwrap_or_default()
         ),
     ));
     if let Some(node) = &h.node {
-        facts.push(("node".into(), node.clone()));
+        facts.push((t!("fact-node"), node.clone()));
     }
     if let Some(runtime) = &h.runtime {
-        facts.push(("container runtime".into(), runtime.clone()));
+        facts.push((t!("fact-container-runtime"), runtime.clone()));
     }
     if let Some(from) = &h.cgroup_source {
-        facts.push(("cgroups from".into(), from.clone()));
+        facts.push((t!("fact-cgroups-from"), from.clone()));
     }
     facts.push((
-        "pressure (PSI)".into(),
+        t!("fact-psi"),
         match h.psi_scope {
-            crate::record::PsiScope::Cgroup => "the sandbox's own cgroup",
-            crate::record::PsiScope::System => "system-wide (/proc/pressure)",
-            crate::record::PsiScope::None => "not available on this kernel",
-        }
-        .into(),
+            crate::record::PsiScope::Cgroup => t!("fact-psi-cgroup"),
+            crate::record::PsiScope::System => t!("fact-psi-system"),
+            crate::record::PsiScope::None => t!("fact-psi-none"),
+        },
     ));
     facts.push(("limitlab".into(), s.limitlab_version.clone()));
 
@@ -155,7 +151,7 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
             let v = o
                 .value
                 .map(|v| format_value(&o.metric, v))
-                .unwrap_or_else(|| unmeasured(s).into());
+                .unwrap_or_else(|| unmeasured(s));
             (o.metric.clone(), v, o.expected.clone(), o.held)
         })
         .collect();
@@ -165,13 +161,13 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
         said.push(view.sentence());
     }
     if let Some(r) = &s.abort_reason {
-        said.insert(0, format!("The run was aborted: {r}."));
+        said.insert(0, t!("doc-aborted", reason = r));
     }
     let events = events
         .iter()
         .map(|e| {
             (
-                format!("{:.1} ms", e.t_ms),
+                format!("{} ms", i18n::fixed(e.t_ms, 1)),
                 format!("{:?}", e.kind),
                 e.detail.clone(),
             )
@@ -192,7 +188,7 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
     Doc {
         title: plan.name.clone(),
         verdict: s.verdict,
-        description: plan.description.clone(),
+        description: plan.description_here(),
         facts,
         expectations,
         sentences: said,
@@ -204,11 +200,27 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
 
 /// What an expectation without a value says: a run that did not complete (a workload that
 /// could not start, say) measured nothing, which is not the kernel's doing.
-pub fn unmeasured(s: &Summary) -> &'static str {
+pub fn unmeasured(s: &Summary) -> String {
     if s.aborted {
-        "not measured: the run did not complete"
+        t!("doc-unmeasured-aborted")
     } else {
-        "not available"
+        t!("doc-unavailable")
+    }
+}
+
+/// How long the run was planned to last, and how long it lasted where that reads otherwise:
+/// a run ends early when every workload has exited (an OOM-killed hog, a bomb that gave up).
+fn duration(s: &Summary) -> String {
+    let planned = units::format_duration(s.scenario.duration);
+    let ran = s
+        .metrics
+        .get("run.duration_ms")
+        .copied()
+        .flatten()
+        .map(|ms| units::format_duration(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0)));
+    match ran {
+        Some(ran) if ran != planned => t!("fact-duration-value", planned = planned, ran = ran),
+        _ => planned,
     }
 }
 
@@ -235,17 +247,27 @@ pub fn markdown(d: &Doc, figures: &[Figure<'_>]) -> String {
     if let Some(desc) = &d.description {
         let _ = writeln!(m, "{desc}\n");
     }
-    let _ = writeln!(m, "## What ran\n\n| | |\n|---|---|");
+    let _ = writeln!(m, "## {}\n\n| | |\n|---|---|", t!("doc-what-ran"));
     for (k, v) in &d.facts {
         let _ = writeln!(m, "| {} | {} |", md_cell(k), md_cell(v));
     }
-    let _ = writeln!(m, "\n## Verdict\n");
+    let _ = writeln!(m, "\n## {}\n", t!("doc-verdict"));
     if d.expectations.is_empty() {
-        let _ = writeln!(m, "The scenario states no expectations.");
+        let _ = writeln!(m, "{}", t!("doc-no-expectations"));
     } else {
-        let _ = writeln!(m, "| expectation | value | expected | |\n|---|---|---|---|");
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | |\n|---|---|---|---|",
+            t!("col-expectation"),
+            t!("col-value"),
+            t!("col-expected")
+        );
         for (metric, v, want, held) in &d.expectations {
-            let mark = if *held { "held" } else { "**FAILED**" };
+            let mark = if *held {
+                t!("mark-held")
+            } else {
+                format!("**{}**", t!("verdict-failed"))
+            };
             let _ = writeln!(
                 m,
                 "| `{metric}` | {} | {} | {mark} |",
@@ -254,22 +276,34 @@ pub fn markdown(d: &Doc, figures: &[Figure<'_>]) -> String {
             );
         }
     }
-    let _ = writeln!(m, "\n## What happened\n");
+    let _ = writeln!(m, "\n## {}\n", t!("doc-what-happened"));
     for s in &d.sentences {
         let _ = writeln!(m, "- {s}");
     }
     if !figures.is_empty() {
-        let _ = writeln!(m, "\n## Charts\n");
+        let _ = writeln!(m, "\n## {}\n", t!("doc-charts"));
         for f in figures {
             let _ = writeln!(m, "![{}]({}.svg)\n", f.title, f.name);
         }
         m.pop();
     }
-    let _ = writeln!(m, "\n## Events\n\n| t | event | detail |\n|---|---|---|");
+    let _ = writeln!(
+        m,
+        "\n## {}\n\n| t | {} | {} |\n|---|---|---|",
+        t!("doc-events"),
+        t!("col-event"),
+        t!("col-detail")
+    );
     for (t, k, detail) in &d.events {
         let _ = writeln!(m, "| {t} | {k} | {} |", md_cell(detail));
     }
-    let _ = writeln!(m, "\n## Key numbers\n\n| metric | value |\n|---|---|");
+    let _ = writeln!(
+        m,
+        "\n## {}\n\n| {} | {} |\n|---|---|",
+        t!("doc-key-numbers"),
+        t!("col-metric"),
+        t!("col-value")
+    );
     for (k, v) in &d.numbers {
         let _ = writeln!(m, "| `{k}` | {} |", md_cell(v));
     }
@@ -297,7 +331,8 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.
 /// The opening of an HTML document with the report style.
 pub fn html_head(title: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>\n",
+        i18n::current().code(),
         esc(title)
     )
 }
@@ -319,23 +354,26 @@ pub fn html(d: &Doc, figures: &[Figure<'_>]) -> String {
     if let Some(desc) = &d.description {
         let _ = writeln!(h, "<p>{}</p>", esc(desc));
     }
-    let _ = writeln!(h, "<h2>What ran</h2><table>");
+    let _ = writeln!(h, "<h2>{}</h2><table>", t!("doc-what-ran"));
     for (k, v) in &d.facts {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v));
     }
-    let _ = writeln!(h, "</table><h2>Verdict</h2>");
+    let _ = writeln!(h, "</table><h2>{}</h2>", t!("doc-verdict"));
     if d.expectations.is_empty() {
-        let _ = writeln!(h, "<p>The scenario states no expectations.</p>");
+        let _ = writeln!(h, "<p>{}</p>", t!("doc-no-expectations"));
     } else {
         let _ = writeln!(
             h,
-            "<table><tr><th>expectation</th><th>value</th><th>expected</th><th></th></tr>"
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+            t!("col-expectation"),
+            t!("col-value"),
+            t!("col-expected")
         );
         for (metric, v, want, held) in &d.expectations {
             let mark = if *held {
-                "<span class=\"ok\">held</span>"
+                format!("<span class=\"ok\">{}</span>", t!("mark-held"))
             } else {
-                "<span class=\"fail\">FAILED</span>"
+                format!("<span class=\"fail\">{}</span>", t!("verdict-failed"))
             };
             let _ = writeln!(
                 h,
@@ -347,25 +385,30 @@ pub fn html(d: &Doc, figures: &[Figure<'_>]) -> String {
         }
         let _ = writeln!(h, "</table>");
     }
-    let _ = writeln!(h, "<h2>What happened</h2><ul>");
+    let _ = writeln!(h, "<h2>{}</h2><ul>", t!("doc-what-happened"));
     for s in &d.sentences {
         let _ = writeln!(h, "<li>{}</li>", esc(s));
     }
     let _ = writeln!(h, "</ul>");
     if !figures.is_empty() {
-        let _ = writeln!(h, "<h2>Charts</h2>");
+        let _ = writeln!(h, "<h2>{}</h2>", t!("doc-charts"));
         for f in figures {
+            // The chart draws its own title; a caption repeating it said everything twice.
             let _ = writeln!(
                 h,
-                "<figure>{}<figcaption>{}</figcaption></figure>",
-                strip_xml_prolog(f.svg),
-                esc(f.title)
+                "<figure id=\"chart-{}\" aria-label=\"{}\">{}</figure>",
+                esc(f.name),
+                esc(f.title),
+                strip_xml_prolog(f.svg)
             );
         }
     }
     let _ = writeln!(
         h,
-        "<h2>Events</h2><table><tr><th>t</th><th>event</th><th>detail</th></tr>"
+        "<h2>{}</h2><table><tr><th>t</th><th>{}</th><th>{}</th></tr>",
+        t!("doc-events"),
+        t!("col-event"),
+        t!("col-detail")
     );
     for (t, k, detail) in &d.events {
         let _ = writeln!(
@@ -376,7 +419,7 @@ pub fn html(d: &Doc, figures: &[Figure<'_>]) -> String {
             esc(detail)
         );
     }
-    let _ = writeln!(h, "</table><h2>Key numbers</h2><table>");
+    let _ = writeln!(h, "</table><h2>{}</h2><table>", t!("doc-key-numbers"));
     for (k, v) in &d.numbers {
         let _ = writeln!(
             h,

@@ -821,7 +821,7 @@ pub fn junit(r: &FleetReport<'_>) -> String {
                             let v = o
                                 .value
                                 .map(|v| format_value(&o.metric, v))
-                                .unwrap_or_else(|| super::document::unmeasured(su).into());
+                                .unwrap_or_else(|| super::document::unmeasured(su));
                             format!("{} = {v}, expected {}", o.metric, o.expected)
                         })
                         .collect();

@@ -58,7 +58,7 @@ pub fn render(entries: &[Entry<'_>]) -> String {
                 let value = o
                     .value
                     .map(|v| format_value(&o.metric, v))
-                    .unwrap_or_else(|| super::document::unmeasured(s).into());
+                    .unwrap_or_else(|| super::document::unmeasured(s));
                 let msg = format!("{} = {value}, expected {}", o.metric, o.expected);
                 let _ = writeln!(
                     x,

@@ -12,6 +12,7 @@ pub mod summary;
 pub mod sweep;
 pub mod terminal;
 
+use crate::t;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ impl ResultsDir {
         fs::create_dir_all(&parent).map_err(|e| {
             coded(
                 Exit::BadInput,
-                format!("cannot create results folder {}: {e}", parent.display()),
+                t!("err-results-folder", dir = parent.display(), error = e),
             )
         })?;
         let stamp = utc_stamp();
@@ -52,12 +53,12 @@ impl ResultsDir {
                 Err(e) => {
                     return Err(coded(
                         Exit::BadInput,
-                        format!("cannot create results folder {}: {e}", path.display()),
+                        t!("err-results-folder", dir = path.display(), error = e),
                     ));
                 }
             }
         }
-        Err(coded(Exit::Internal, "no free results folder name"))
+        Err(coded(Exit::Internal, t!("err-no-free-folder")))
     }
 
     /// A folder the user named with `--out`: created if missing; an existing one must not
@@ -67,23 +68,20 @@ impl ResultsDir {
             if !path.is_dir() {
                 return Err(coded(
                     Exit::BadInput,
-                    format!("--out {} exists and is not a folder", path.display()),
+                    t!("err-out-not-folder", dir = path.display()),
                 ));
             }
             if let Some(f) = RESULT_FILES.iter().find(|f| path.join(f).exists()) {
                 return Err(coded(
                     Exit::BadInput,
-                    format!(
-                        "--out {} already holds the results of a run ({f}); choose another folder, nothing was overwritten",
-                        path.display()
-                    ),
+                    t!("err-out-holds-results", dir = path.display(), file = f),
                 ));
             }
         } else {
             fs::create_dir_all(path).map_err(|e| {
                 coded(
                     Exit::BadInput,
-                    format!("cannot create --out {}: {e}", path.display()),
+                    t!("err-out-create", dir = path.display(), error = e),
                 )
             })?;
         }
@@ -92,7 +90,7 @@ impl ResultsDir {
         fs::write(&probe, b"").map_err(|e| {
             coded(
                 Exit::BadInput,
-                format!("cannot write into --out {}: {e}", path.display()),
+                t!("err-out-write", dir = path.display(), error = e),
             )
         })?;
         let _ = fs::remove_file(probe);
@@ -145,7 +143,7 @@ pub fn rebuild_run(dir: &Path) -> anyhow::Result<crate::record::Summary> {
     write_run_documents(dir, &summary, &record.events, &charts).map_err(|e| {
         coded(
             Exit::Internal,
-            format!("write the report in {}: {e}", dir.display()),
+            t!("err-write-report", dir = dir.display(), error = e),
         )
     })?;
     Ok(summary)

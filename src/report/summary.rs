@@ -7,7 +7,7 @@ use crate::Exit;
 use crate::metrics::{self, Metrics};
 use crate::plan::PidsSource;
 use crate::record::{FORMAT_VERSION, RunRecord, Summary, Verdict};
-use crate::units;
+use crate::{t, units};
 
 /// Computes metrics, checks expectations and decides the verdict.
 pub fn build(record: &RunRecord, notes: Vec<String>) -> Summary {
@@ -38,13 +38,14 @@ pub fn build_from(
     };
     let held_by = held_by(record, &metrics);
     if record.plan.limits.pids.source == PidsSource::SafetyCeiling {
+        let max = record.plan.limits.pids.max;
         notes.insert(
             0,
-            format!(
-                "The scenario sets no pids limit; limitlab's safety ceiling (pids.max = {}) applied{}.",
-                record.plan.limits.pids.max,
-                if metric(&metrics, "pids.limit_hits") > 0.0 { " and held the workload" } else { "" }
-            ),
+            if metric(&metrics, "pids.limit_hits") > 0.0 {
+                t!("note-safety-ceiling-held", max = max)
+            } else {
+                t!("note-safety-ceiling", max = max)
+            },
         );
     }
     let memory_mattered =
@@ -55,35 +56,40 @@ pub fn build_from(
         .memory_ceiling
         .filter(|_| memory_mattered)
     {
-        notes.push(format!(
-            "The scenario sets no memory limit; limitlab's memory ceiling ({}) applied and was reached.",
-            units::format_size(ceiling)
+        notes.push(t!(
+            "note-memory-ceiling",
+            ceiling = units::format_size(ceiling)
         ));
     }
+    if computed.memory_hits_uncounted {
+        notes.push(t!("note-memory-hits-uncounted"));
+    }
     if !computed.kernel_pids_peak {
-        notes.push(
-            "This kernel keeps no pids.peak, so pids.peak is the sampled maximum of pids.current, which can read a few above pids.max for an instant (the kernel charges a fork before it compares with the limit, then reverts).".into(),
-        );
+        notes.push(t!("note-no-kernel-pids-peak"));
     }
     if !record.host.root && record.target.is_none() {
-        notes.push(format!(
-            "Ran without root{}: the sandbox had a user namespace of its own (the workload was uid {} inside, the harness's uid outside) and its cgroups were made beneath the cgroup delegated to that user.",
-            record.host.uid.map(|u| format!(" (uid {u})")).unwrap_or_default(),
-            record.plan.sandbox.uid
+        notes.push(t!(
+            "note-rootless",
+            who = record
+                .host
+                .uid
+                .map(|u| format!(" (uid {u})"))
+                .unwrap_or_default(),
+            uid = record.plan.sandbox.uid
         ));
     }
     if leaked {
-        notes.push(format!(
-            "Teardown left {} process(es) and {} cgroup(s) behind: {}",
-            record.teardown.leaked_processes,
-            record.teardown.leaked_cgroups.len(),
-            record.teardown.leaked_cgroups.join("; ")
+        notes.push(t!(
+            "note-leaked",
+            processes = record.teardown.leaked_processes,
+            cgroups = record.teardown.leaked_cgroups.len(),
+            which = record.teardown.leaked_cgroups.join("; ")
         ));
     }
     if !record.teardown.left_in_target.is_empty() {
-        notes.push(format!(
-            "The run did not leave the target as it found it: {}.",
-            record.teardown.left_in_target.join("; ")
+        notes.push(t!(
+            "note-left-in-target",
+            left = record.teardown.left_in_target.join("; ")
         ));
     }
     Summary {
@@ -124,31 +130,23 @@ fn held_by(record: &RunRecord, m: &Metrics) -> Option<String> {
         && metric(m, "target.pids_limit_hits") > 0.0
         && let Some(l) = t.limits.iter().find(|l| l.control == "pids.max")
     {
-        return Some(format!(
-            "the target's own pids.max = {} ({})",
-            l.value,
-            l.path.display()
+        return Some(t!(
+            "held-by-target",
+            value = l.value,
+            path = l.path.display()
         ));
     }
     if metric(m, "pids.limit_hits") > 0.0 {
         return Some(match pids.source {
             PidsSource::Scenario => format!("pids.max = {}", pids.max),
-            PidsSource::SafetyCeiling => {
-                format!(
-                    "limitlab's safety ceiling (pids.max = {}), not the scenario",
-                    pids.max
-                )
-            }
-            PidsSource::Target => "limitlab's own cgroup beneath the target".to_string(),
+            PidsSource::SafetyCeiling => t!("held-by-ceiling", max = pids.max),
+            PidsSource::Target => t!("held-by-own-cgroup"),
         });
     }
     if metric(m, "memory.oom_kills") > 0.0
         && let Some(mem) = record.plan.limits.memory_max()
     {
-        return Some(format!(
-            "the memory limit ({}) via the OOM killer",
-            units::format_size(mem)
-        ));
+        return Some(t!("held-by-memory", limit = units::format_size(mem)));
     }
     if metric(m, "workload.forks_failed") > 0.0
         && let Some(n) = record.plan.sandbox.rlimits.nproc
@@ -183,10 +181,10 @@ pub fn sentences(s: &Summary) -> Vec<String> {
         let pid = t
             .pid
             .filter(|_| !matches!(t.spec, crate::plan::TargetSpec::Pid(_)))
-            .map(|p| format!(" (its init is pid {p})"))
+            .map(|p| t!("said-target-init", pid = p))
             .unwrap_or_default();
         let limits = if t.limits.is_empty() {
-            "no limit of its own".to_string()
+            t!("said-target-no-limit")
         } else {
             t.limits
                 .iter()
@@ -194,69 +192,73 @@ pub fn sentences(s: &Summary) -> Vec<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        out.push(format!(
-            "The workload ran inside {}{pid}, in a cgroup of limitlab's beneath the target's, which is under {limits}.",
-            t.spec
+        out.push(t!(
+            "said-target",
+            target = t.spec,
+            pid = pid,
+            limits = limits
         ));
         if let Some(l) = &t.runtime_limit {
             let runtime = match t.spec {
                 crate::plan::TargetSpec::Incus(_) => "Incus",
                 _ => "LXD",
             };
-            out.push(format!(
-                "The run set the container's {} to {} through {runtime}'s API (it was {}); {}.",
-                l.key,
-                l.set,
-                l.previous.as_deref().unwrap_or("not set"),
-                match (&l.restored_by, &l.restore_error) {
-                    (Some(who), _) => format!("{who} put it back afterwards"),
-                    (None, Some(e)) => format!("it could NOT be put back: {e}"),
-                    (None, None) => "nothing put it back".to_string(),
+            out.push(t!(
+                "said-runtime-limit",
+                key = l.key,
+                set = l.set,
+                runtime = runtime,
+                previous = l
+                    .previous
+                    .clone()
+                    .unwrap_or_else(|| t!("said-runtime-not-set")),
+                restored = match (&l.restored_by, &l.restore_error) {
+                    (Some(who), _) => t!("said-runtime-restored", who = who),
+                    (None, Some(e)) => t!("said-runtime-not-restored", error = e),
+                    (None, None) => t!("said-runtime-nothing-restored"),
                 }
             ));
         }
         if let Some(hits) = m("target.pids_limit_hits") {
-            out.push(format!(
-                "The target's pids limit refused {} forks; its cgroup held at most {} tasks.",
-                group(hits),
-                m("target.pids_peak")
+            out.push(t!(
+                "said-target-refused",
+                refused = group(hits),
+                peak = m("target.pids_peak")
                     .map(group)
-                    .unwrap_or_else(|| "an unknown number of".into())
+                    .unwrap_or_else(|| t!("said-unknown-number"))
             ));
         }
         match t.alive_after {
-            Some(true) => {
-                out.push("The target's own process was still alive after teardown.".into())
-            }
-            Some(false) => out.push("The target's own process did NOT survive the run.".into()),
+            Some(true) => out.push(t!("said-target-alive")),
+            Some(false) => out.push(t!("said-target-dead")),
             None => {}
         }
         if let (Some(b), Some(a)) = (&t.before, &t.after) {
             let tasks = |st: &crate::target::TargetState| {
                 st.pids_current
-                    .map(|n| format!("{} task(s) in its cgroup, ", group(n as f64)))
+                    .map(|n| t!("said-tasks-in-cgroup", tasks = group(n as f64)))
                     .unwrap_or_default()
             };
             let left = &s.teardown.left_in_target;
-            out.push(format!(
-                "Before the attack the target had {}{} process(es) ({} zombie(s)); after teardown {}{} ({}): {}.",
-                tasks(b),
-                b.processes.len(),
-                b.zombies(),
-                tasks(a),
-                a.processes.len(),
-                a.zombies(),
-                if left.is_empty() {
-                    "as it was".to_string()
+            out.push(t!(
+                "said-target-before-after",
+                tasks_before = tasks(b),
+                before = b.processes.len(),
+                zombies_before = b.zombies(),
+                tasks_after = tasks(a),
+                after = a.processes.len(),
+                zombies_after = a.zombies(),
+                verdict = if left.is_empty() {
+                    t!("said-as-it-was")
                 } else {
-                    format!("NOT as it was ({})", left.join("; "))
+                    t!("said-not-as-it-was", left = left.join("; "))
                 }
             ));
         }
     }
     let limit = m("pids.limit")
         .map(group)
-        .unwrap_or_else(|| "its target".into());
+        .unwrap_or_else(|| t!("said-its-target"));
     let refused = m("pids.limit_hits")
         .or(m("workload.forks_failed"))
         .unwrap_or(0.0);
@@ -268,91 +270,94 @@ pub fn sentences(s: &Summary) -> Vec<String> {
         None => m("pids.peak"),
     };
     let at_once = if s.target.is_some() {
-        "the most tasks at once in the target's cgroup (the kernel's watermark since the target started)"
+        t!("said-at-once-target")
     } else {
-        "the most tasks at once"
+        t!("said-at-once")
     };
     match (m("pids.time_to_limit_ms"), peak) {
         (Some(t), Some(peak)) => {
             let held_for = m("run.duration_ms").map(|d| (d - t).max(0.0));
-            out.push(format!(
-                "The workload reached the pids limit of {limit} after {}{}; {at_once} was {}, and {} forks were refused.",
-                units::format_duration(std::time::Duration::from_secs_f64(t / 1000.0)),
-                held_for
-                    .map(|h| format!(" and was held there for {}", units::format_duration(std::time::Duration::from_secs_f64(h / 1000.0))))
+            out.push(t!(
+                "said-pids-reached",
+                limit = limit,
+                after = units::format_duration(std::time::Duration::from_secs_f64(t / 1000.0)),
+                held_for = held_for
+                    .map(|h| t!(
+                        "said-held-for",
+                        time =
+                            units::format_duration(std::time::Duration::from_secs_f64(h / 1000.0))
+                    ))
                     .unwrap_or_default(),
-                group(peak),
-                group(refused),
+                at_once = at_once,
+                peak = group(peak),
+                refused = group(refused),
             ));
         }
-        (None, Some(peak)) => out.push(format!(
-            "The workload never reached the pids limit of {limit}; {at_once} was {}.",
-            group(peak)
+        (None, Some(peak)) => out.push(t!(
+            "said-pids-never",
+            limit = limit,
+            at_once = at_once,
+            peak = group(peak)
         )),
         _ => {}
     }
     if let Some(ok) = m("workload.forks_ok") {
-        out.push(format!(
-            "The built-in bomb's own count: {} forks made, {} refused by the kernel.",
-            group(ok),
-            group(m("workload.forks_failed").unwrap_or(0.0))
+        out.push(t!(
+            "said-bomb-count",
+            made = group(ok),
+            refused = group(m("workload.forks_failed").unwrap_or(0.0))
         ));
     }
     if let (Some(peak), Some(limit)) = (m("memory.peak_bytes"), s.scenario.limits.memory_max()) {
-        let whose = if s.scenario.limits.memory.is_some() {
-            "a limit"
-        } else {
-            "limitlab's memory ceiling"
+        let oom = match m("memory.oom_kills") {
+            Some(k) if k > 0.0 => t!("said-oom-killed", count = group(k)),
+            _ => String::new(),
         };
-        out.push(format!(
-            "Memory peaked at {} against {whose} of {}{}.",
-            units::format_size(peak as u64),
-            units::format_size(limit),
-            match m("memory.oom_kills") {
-                Some(k) if k > 0.0 => format!("; the OOM killer killed {} process(es)", group(k)),
-                _ => String::new(),
-            }
-        ));
+        let peak = units::format_size(peak as u64);
+        let limit = units::format_size(limit);
+        out.push(if s.scenario.limits.memory.is_some() {
+            t!("said-memory-limit", peak = peak, limit = limit, oom = oom)
+        } else {
+            t!("said-memory-ceiling", peak = peak, limit = limit, oom = oom)
+        });
     }
     if let Some(cores) = m("cpu.usage_cores") {
         let quota = s
             .scenario
             .limits
             .cpu
-            .map(|q| format!(" (quota {q} cores)"))
+            .map(|q| t!("said-cpu-quota", quota = crate::i18n::number(q.to_string())))
             .unwrap_or_default();
-        out.push(format!(
-            "The sandbox used {cores:.2} CPU cores on average{quota}."
+        out.push(t!(
+            "said-cpu",
+            cores = crate::i18n::fixed(cores, 2),
+            quota = quota
         ));
     }
     if let Some(held_by) = &s.held_by {
-        out.push(format!("What held it: {held_by}."));
+        out.push(t!("said-held-by", held_by = held_by));
     }
-    out.push(format!(
-        "Teardown ({}) took {}; {} left behind.",
-        s.teardown.method,
-        units::format_duration(std::time::Duration::from_secs_f64(s.teardown.ms / 1000.0)),
-        if s.teardown.leaked() == 0 {
-            "nothing was".to_string()
-        } else {
-            format!("{} things were", s.teardown.leaked())
-        }
-    ));
+    let took = units::format_duration(std::time::Duration::from_secs_f64(s.teardown.ms / 1000.0));
+    out.push(if s.teardown.leaked() == 0 {
+        t!(
+            "said-teardown-clean",
+            method = s.teardown.method,
+            took = took
+        )
+    } else {
+        t!(
+            "said-teardown-leaked",
+            method = s.teardown.method,
+            took = took,
+            count = s.teardown.leaked()
+        )
+    });
     out
 }
 
-/// `48211.0` → `48,211`.
+/// `48211.0` → `48,211` (`48.211` in Spanish).
 pub fn group(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    crate::i18n::group(v)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::document::{Figure, esc, html_head, strip_xml_prolog};
 use super::terminal::format_value;
 use crate::record::{FORMAT_VERSION, Summary, Verdict};
+use crate::{i18n, t};
 
 /// `sweep.json`: what a sweep folder holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,9 @@ pub struct SweepIndex {
     pub limitlab_version: String,
     pub name: String,
     pub description: Option<String>,
+    /// The description in Spanish, when the scenario has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_es: Option<String>,
     pub source: std::path::PathBuf,
     pub cells: Vec<CellEntry>,
 }
@@ -33,12 +37,18 @@ pub struct CellEntry {
 }
 
 impl SweepIndex {
-    pub fn new(name: &str, description: Option<String>, source: &Path) -> SweepIndex {
+    pub fn new(
+        name: &str,
+        description: Option<String>,
+        description_es: Option<String>,
+        source: &Path,
+    ) -> SweepIndex {
         SweepIndex {
             format: FORMAT_VERSION,
             limitlab_version: crate::VERSION.into(),
             name: name.into(),
             description,
+            description_es,
             source: source.to_path_buf(),
             cells: Vec::new(),
         }
@@ -91,23 +101,19 @@ pub struct Cells<'a> {
     pub summaries: Vec<Option<&'a Summary>>,
 }
 
-fn verdict_word(v: Option<Verdict>) -> &'static str {
-    match v {
-        Some(Verdict::Held) => "HELD",
-        Some(Verdict::Failed) => "FAILED",
-        Some(Verdict::Error) | None => "ERROR",
-    }
+fn verdict_word(v: Option<Verdict>) -> String {
+    super::terminal::verdict_word(v.unwrap_or(Verdict::Error))
 }
 
 fn cell_value(s: Option<&Summary>, metric: &str) -> String {
     s.and_then(|s| s.metrics.get(metric).copied().flatten())
         .map(|v| format_value(metric, v))
-        .unwrap_or_else(|| "n/a".into())
+        .unwrap_or_else(|| t!("sweep-na"))
 }
 
 fn held_by(s: Option<&Summary>) -> String {
     s.and_then(|s| s.held_by.clone())
-        .unwrap_or_else(|| "nothing had to".into())
+        .unwrap_or_else(|| t!("sweep-nothing-had-to"))
 }
 
 /// What the sweep shows, one sentence per cell from its summary alone, so the cells read
@@ -116,45 +122,47 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (cell, s) in c.index.cells.iter().zip(&c.summaries) {
         let Some(s) = s else {
-            let why = cell.error.as_deref().unwrap_or("no summary was written");
-            out.push((cell.label.clone(), format!("did not run ({why}).")));
+            let why = cell.error.clone().unwrap_or_else(|| t!("sweep-no-summary"));
+            out.push((cell.label.clone(), t!("sweep-did-not-run", why = why)));
             continue;
         };
         let m = |name: &str| s.metrics.get(name).copied().flatten();
         let mut parts = vec![match &s.held_by {
-            Some(h) => format!("held by {h}"),
-            None => "no limit had to hold it".to_string(),
+            Some(h) => t!("sweep-held-by", held_by = h),
+            None => t!("sweep-no-limit-had-to"),
         }];
         if let Some(peak) = m("pids.peak") {
-            let mut p = format!("at most {} tasks at once", format_value("pids.peak", peak));
-            if let Some(t) = m("pids.time_to_limit_ms") {
-                let _ = write!(p, ", the limit reached after {t:.0} ms");
-            }
-            parts.push(p);
+            let peak = format_value("pids.peak", peak);
+            parts.push(match m("pids.time_to_limit_ms") {
+                Some(ms) => t!("sweep-peak-reached", peak = peak, ms = i18n::fixed(ms, 0)),
+                None => t!("sweep-peak", peak = peak),
+            });
         }
         if let Some(f) = m("workload.forks_failed").filter(|f| *f > 0.0) {
-            parts.push(format!(
-                "{} forks refused",
-                format_value("workload.forks_failed", f)
+            parts.push(t!(
+                "sweep-forks-refused",
+                count = format_value("workload.forks_failed", f)
             ));
         }
         if let Some(p99) = m("host.fork_p99_ms") {
+            let p99 = i18n::fixed(p99, 1);
             parts.push(match m("host.fork_failures").filter(|f| *f > 0.0) {
-                Some(f) => format!(
-                    "the host's own forks took {p99:.1} ms at p99, and {} of them failed",
-                    format_value("host.fork_failures", f)
+                Some(f) => t!(
+                    "sweep-host-forks-failed",
+                    p99 = p99,
+                    failed = format_value("host.fork_failures", f)
                 ),
-                None => format!("the host's own forks kept working ({p99:.1} ms at p99)"),
+                None => t!("sweep-host-forks-ok", p99 = p99),
             });
         }
         let verdict = match s.verdict {
-            Verdict::Held => "every expectation held",
-            Verdict::Failed => "an expectation FAILED",
-            Verdict::Error => "the run did not complete",
+            Verdict::Held => t!("sweep-every-held"),
+            Verdict::Failed => t!("sweep-one-failed"),
+            Verdict::Error => t!("sweep-incomplete"),
         };
         out.push((
             cell.label.clone(),
-            format!("{}; {verdict}.", parts.join("; ")),
+            t!("sweep-finding", parts = parts.join("; "), verdict = verdict),
         ));
     }
     out
@@ -164,12 +172,30 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
 pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     let i = c.index;
     let mut m = String::new();
-    let _ = writeln!(m, "# {} — a sweep of {} cells\n", i.name, i.cells.len());
-    if let Some(d) = &i.description {
+    let _ = writeln!(
+        m,
+        "# {} — {}\n",
+        i.name,
+        t!("sweep-of-cells", cells = i.cells.len())
+    );
+    if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(m, "{d}\n");
     }
-    let _ = writeln!(m, "Scenario: `{}`\n", i.source.display());
-    let _ = write!(m, "| cell | verdict | what held it |");
+    let _ = writeln!(
+        m,
+        "{}\n",
+        t!(
+            "sweep-scenario",
+            source = format!("`{}`", i.source.display())
+        )
+    );
+    let _ = write!(
+        m,
+        "| {} | {} | {} |",
+        t!("sweep-col-cell"),
+        t!("sweep-col-verdict"),
+        t!("sweep-col-held-by")
+    );
     for col in COLUMNS {
         let _ = write!(m, " `{col}` |");
     }
@@ -195,11 +221,11 @@ pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     if let Some(f) = comparison {
         let _ = writeln!(m, "\n![{}]({}.svg)", f.title, f.name);
     }
-    let _ = writeln!(m, "\n## What the sweep shows\n");
+    let _ = writeln!(m, "\n## {}\n", t!("sweep-shows"));
     for (label, line) in findings(c) {
         let _ = writeln!(m, "- `{label}`: {line}");
     }
-    let _ = writeln!(m, "\n## Each cell\n");
+    let _ = writeln!(m, "\n## {}\n", t!("sweep-each-cell"));
     for (cell, s) in i.cells.iter().zip(&c.summaries) {
         let _ = writeln!(m, "### {} — {}\n", cell.label, verdict_word(cell.verdict));
         match (s, &cell.error) {
@@ -209,7 +235,7 @@ pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
                 }
             }
             (None, Some(e)) => {
-                let _ = writeln!(m, "- The cell did not run: {e}");
+                let _ = writeln!(m, "- {}", t!("sweep-cell-did-not-run", error = e));
             }
             (None, None) => {}
         }
@@ -221,22 +247,31 @@ pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
 /// The combined `report.html` of a sweep: one file, the comparison chart inline.
 pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     let i = c.index;
-    let mut h = html_head(&format!("{} — a sweep", i.name));
+    let mut h = html_head(&format!("{} — {}", i.name, t!("sweep-a-sweep")));
     let _ = writeln!(
         h,
-        "<h1>{} <small>a sweep of {} cells</small></h1>",
+        "<h1>{} <small>{}</small></h1>",
         esc(&i.name),
-        i.cells.len()
+        t!("sweep-of-cells", cells = i.cells.len())
     );
-    if let Some(d) = &i.description {
+    if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(h, "<p>{}</p>", esc(d));
     }
     let _ = write!(
         h,
-        "<table><tr><th>cell</th><th>verdict</th><th>what held it</th>"
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th>",
+        t!("sweep-col-cell"),
+        t!("sweep-col-verdict"),
+        t!("sweep-col-held-by")
     );
+    // A metric's name may break after its dots and underscores: seven unbroken names made
+    // the table wider than the page (seen in a browser at 1200 px).
     for col in COLUMNS {
-        let _ = write!(h, "<th><code>{}</code></th>", esc(col));
+        let _ = write!(
+            h,
+            "<th><code>{}</code></th>",
+            esc(col).replace('.', ".<wbr>").replace('_', "_<wbr>")
+        );
     }
     let _ = writeln!(h, "</tr>");
     for (cell, s) in i.cells.iter().zip(&c.summaries) {
@@ -259,14 +294,16 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     }
     let _ = writeln!(h, "</table>");
     if let Some(f) = comparison {
+        // The chart draws its own title; no caption repeats it.
         let _ = writeln!(
             h,
-            "<figure>{}<figcaption>{}</figcaption></figure>",
-            strip_xml_prolog(f.svg),
-            esc(f.title)
+            "<figure id=\"chart-{}\" aria-label=\"{}\">{}</figure>",
+            esc(f.name),
+            esc(f.title),
+            strip_xml_prolog(f.svg)
         );
     }
-    let _ = writeln!(h, "<h2>What the sweep shows</h2><ul>");
+    let _ = writeln!(h, "<h2>{}</h2><ul>", t!("sweep-shows"));
     for (label, line) in findings(c) {
         let _ = writeln!(h, "<li><code>{}</code>: {}</li>", esc(&label), esc(&line));
     }
@@ -283,7 +320,11 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
                 let _ = writeln!(h, "<li>{}</li>", esc(line));
             }
         } else if let Some(e) = &cell.error {
-            let _ = writeln!(h, "<li>The cell did not run: {}</li>", esc(e));
+            let _ = writeln!(
+                h,
+                "<li>{}</li>",
+                esc(&t!("sweep-cell-did-not-run", error = e))
+            );
         }
         let _ = writeln!(h, "</ul>");
     }

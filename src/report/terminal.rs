@@ -5,20 +5,19 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::summary::{group, sentences};
-use crate::metrics;
 use crate::record::{Summary, Verdict};
-use crate::units;
+use crate::{i18n, metrics, t, units};
 
 /// Formats a metric value in its unit, for people.
 pub fn format_value(metric: &str, v: f64) -> String {
     match metrics::find(metric).map(|m| m.unit) {
         Some(metrics::Unit::Bytes) => units::format_size(v as u64),
-        Some(metrics::Unit::Ms) => format!("{v:.1} ms"),
-        Some(metrics::Unit::Cores) => format!("{v:.3} cores"),
-        Some(metrics::Unit::Ratio) => format!("{v:.3}"),
+        Some(metrics::Unit::Ms) => format!("{} ms", i18n::fixed(v, 1)),
+        Some(metrics::Unit::Cores) => t!("unit-cores", n = i18n::fixed(v, 3)),
+        Some(metrics::Unit::Ratio) => i18n::fixed(v, 3),
         Some(metrics::Unit::PerSecond) => format!("{}/s", group(v)),
         _ if v.fract() == 0.0 => group(v),
-        _ => format!("{v}"),
+        _ => i18n::number(format!("{v}")),
     }
 }
 
@@ -30,31 +29,65 @@ pub fn print(out: &mut impl Write, s: &Summary, dir: &Path) -> io::Result<()> {
     let held = s.expectations.iter().filter(|o| o.held).count();
     let total = s.expectations.len();
     match s.verdict {
-        Verdict::Held => writeln!(out, "{name}: HELD — {held}/{total} expectations held")?,
-        Verdict::Failed => writeln!(out, "{name}: FAILED — {held}/{total} expectations held")?,
+        Verdict::Held | Verdict::Failed => writeln!(
+            out,
+            "{}",
+            t!(
+                "term-verdict",
+                name = name,
+                verdict = verdict_word(s.verdict),
+                held = held,
+                total = total
+            )
+        )?,
         Verdict::Error => writeln!(
             out,
-            "{name}: ERROR — {}",
-            s.abort_reason
-                .clone()
-                .unwrap_or_else(|| "teardown left something behind".into())
+            "{}",
+            t!(
+                "term-error",
+                name = name,
+                verdict = verdict_word(s.verdict),
+                reason = s
+                    .abort_reason
+                    .clone()
+                    .unwrap_or_else(|| t!("term-teardown-left"))
+            )
         )?,
     }
     for o in &s.expectations {
         let value = match o.value {
             Some(v) => format_value(&o.metric, v),
-            None if s.aborted => super::document::unmeasured(s).into(),
-            None => "not available on this kernel or run".into(),
+            None if s.aborted => super::document::unmeasured(s),
+            None => t!("term-not-available"),
         };
-        let mark = if o.held { "ok  " } else { "FAIL" };
+        let mark = if o.held {
+            t!("term-ok")
+        } else {
+            t!("term-fail")
+        };
         writeln!(
             out,
-            "  {mark} {} = {value}   (expected {})",
-            o.metric, o.expected
+            "  {}",
+            t!(
+                "term-expectation",
+                mark = format!("{mark:<4}"),
+                metric = o.metric,
+                value = value,
+                expected = o.expected
+            )
         )?;
     }
     for line in s.notes.iter().chain(sentences(s).iter()) {
         writeln!(out, "  {line}")?;
     }
-    writeln!(out, "  results: {}", dir.display())
+    writeln!(out, "  {}", t!("term-results", dir = dir.display()))
+}
+
+/// HELD, FAILED, ERROR in the current language.
+pub fn verdict_word(v: Verdict) -> String {
+    match v {
+        Verdict::Held => t!("verdict-held"),
+        Verdict::Failed => t!("verdict-failed"),
+        Verdict::Error => t!("verdict-error"),
+    }
 }

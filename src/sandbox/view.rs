@@ -125,9 +125,9 @@ impl ViewReport {
             .collect();
         let mut writable: Vec<String> = Vec::new();
         if !uncapped.is_empty() {
-            writable.push(format!(
-                "private tmpfs at {} (no cap of their own: the memory limit holds them)",
-                uncapped.join(", ")
+            writable.push(crate::t!(
+                "view-uncapped-tmpfs",
+                paths = uncapped.join(", ")
             ));
         }
         writable.extend(
@@ -135,11 +135,11 @@ impl ViewReport {
                 .iter()
                 .filter(|w| w.size_cap.is_some() || w.kind != "tmpfs")
                 .map(|w| match w.size_cap {
-                    Some(c) => format!(
-                        "{} ({}, at most {})",
-                        w.path.display(),
-                        w.kind,
-                        crate::units::format_size(c)
+                    Some(c) => crate::t!(
+                        "view-capped",
+                        path = w.path.display(),
+                        kind = w.kind,
+                        cap = crate::units::format_size(c)
                     ),
                     None => format!("{} ({})", w.path.display(), w.kind),
                 }),
@@ -156,24 +156,24 @@ impl ViewReport {
                 )
             })
             .collect();
-        format!(
-            "The sandbox saw {}; writable: {}; bound from the host: {}; /dev: {} ({}); /proc: {}; /sys: {}; masked: {}; read-only: {}.",
-            self.root,
-            list_or_none(&writable),
-            list_or_none(&binds),
-            self.dev,
-            list_or_none(&self.devices),
-            self.proc,
-            self.sys,
-            list_or_none(&self.masked),
-            list_or_none(&self.read_only),
+        crate::t!(
+            "view-sentence",
+            root = self.root,
+            writable = list_or_none(&writable),
+            binds = list_or_none(&binds),
+            dev = self.dev,
+            devices = list_or_none(&self.devices),
+            proc = self.proc,
+            sys = self.sys,
+            masked = list_or_none(&self.masked),
+            read_only = list_or_none(&self.read_only),
         )
     }
 }
 
 fn list_or_none(items: &[String]) -> String {
     if items.is_empty() {
-        "none".into()
+        crate::t!("view-none")
     } else {
         items.join(", ")
     }

@@ -1,6 +1,8 @@
 //! Helpers for the tests that drive the real binary against the real kernel.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Mutex, MutexGuard};

@@ -7,17 +7,19 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::draw::{self, Entry, Swatch, font};
 use super::*;
 use crate::report::summary::group;
+use crate::t;
 
-/// What the panels show: metric, panel caption, bar colour, whether the value is a count.
+/// What the panels show: metric, panel caption (a message id), bar colour, whether the value
+/// is a count.
 const PANELS: [(&str, &str, RGBColor, bool); 3] = [
-    ("pids.peak", "peak tasks (pids.peak)", BLUE, true),
+    ("pids.peak", "chart-panel-peak", BLUE, true),
     (
         "pids.time_to_limit_ms",
-        "time to the pids limit (ms)",
+        "chart-panel-time-to-limit",
         ORANGE,
         false,
     ),
-    ("host.fork_p99_ms", "host fork p99 (ms)", GREEN, false),
+    ("host.fork_p99_ms", "chart-panel-host-fork", GREEN, false),
 ];
 const PANEL_CAPTION_FONT: u32 = 15;
 const PANEL_X_LABEL_AREA: u32 = 34;
@@ -63,11 +65,11 @@ impl Comparison {
             })
             .collect();
         Comparison {
-            title: format!(
-                "Comparison of {} run{}",
-                cells.len(),
-                if cells.len() == 1 { "" } else { "s" }
-            ),
+            title: if cells.len() == 1 {
+                t!("chart-comparison-title-one")
+            } else {
+                t!("chart-comparison-title", runs = cells.len())
+            },
             rows,
         }
     }
@@ -102,7 +104,7 @@ impl Figure for Comparison {
         let body = draw::body(root);
         if self.rows.is_empty() {
             draw::header(root, &self.title, &[])?;
-            return draw::message(&body, "no runs to compare");
+            return draw::message(&body, &t!("chart-no-runs"));
         }
         draw::header(
             root,
@@ -110,11 +112,11 @@ impl Figure for Comparison {
             &[
                 Entry {
                     swatch: Swatch::Tick(TEXT),
-                    label: "the pids limit of the run".into(),
+                    label: t!("chart-comparison-limit"),
                 },
                 Entry {
                     swatch: Swatch::None,
-                    label: "n/a: no value (not available on that kernel, or the limit was never reached)".into(),
+                    label: t!("chart-comparison-na"),
                 },
             ],
         )?;
@@ -136,6 +138,7 @@ impl Figure for Comparison {
         let value_font = font(VALUE_FONT);
         for (p, panel) in panels.split_evenly((1, PANELS.len())).iter().enumerate() {
             let (_, caption, color, count) = PANELS[p];
+            let caption = crate::i18n::tr(caption, &[]);
             let panel = panel.margin(0, 0, 0, PANEL_GAP);
             let mut chart = ChartBuilder::on(&panel)
                 .caption(caption, font(PANEL_CAPTION_FONT).color(&TEXT))
@@ -179,7 +182,7 @@ impl Figure for Comparison {
                         };
                         (text, v, TEXT)
                     }
-                    None => ("n/a".to_string(), 0.0, MUTED),
+                    None => (t!("sweep-na"), 0.0, MUTED),
                 };
                 if p == 0
                     && let Some(limit) = r.pids_limit

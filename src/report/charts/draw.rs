@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::downsample::envelope_path;
 use super::figures::TimeFigure;
 use super::*;
+use crate::t;
 
 /// How a legend entry is marked.
 pub enum Swatch {
@@ -152,7 +153,7 @@ pub fn time_figure<DB: DrawingBackend>(
         .bold_line_style(GRID)
         .light_line_style(GRID_LIGHT)
         .axis_style(MUTED)
-        .x_desc("time since the workload started (s)")
+        .x_desc(t!("chart-time-axis"))
         .y_desc(fig.y_desc)
         .label_style(font(TICK_FONT).color(&TEXT))
         .axis_desc_style(font(AXIS_FONT).color(&TEXT))
@@ -295,7 +296,7 @@ fn legend(fig: &TimeFigure) -> Vec<Entry> {
         } else {
             Entry {
                 swatch: Swatch::None,
-                label: format!("{}: n/a", d.label),
+                label: t!("chart-legend-na", label = d.label),
             }
         }
     });
@@ -304,7 +305,7 @@ fn legend(fig: &TimeFigure) -> Vec<Entry> {
         label: if fig.in_view(l) {
             l.label.clone()
         } else {
-            format!("{} (far above the data, not drawn)", l.label)
+            t!("chart-legend-far-above", label = l.label)
         },
     });
     lines.chain(limits).collect()

@@ -2,9 +2,11 @@
 
 use super::series::{Gauges, Grid, Line, Missing, Rates};
 use super::*;
+use crate::i18n::t_static;
 use crate::plan::PidsSource;
 use crate::record::{EventKind, PsiScope, RunRecord, Sample};
 use crate::report::summary::group;
+use crate::t;
 use crate::units;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -196,19 +198,19 @@ impl LinesFold {
 }
 
 fn event_label(kind: EventKind, detail: &str) -> &'static str {
-    match kind {
-        EventKind::WorkloadStart => "start",
-        EventKind::WorkloadExit => "exit",
-        EventKind::WorkloadError => "error",
-        EventKind::LimitHit if detail.starts_with("pids") => "pids limit hit",
-        EventKind::LimitHit if detail.starts_with("memory") => "memory limit hit",
-        EventKind::LimitHit => "limit hit",
-        EventKind::OomKill => "OOM kill",
-        EventKind::Deadline => "deadline",
-        EventKind::Abort => "abort",
-        EventKind::TeardownStart => "teardown",
-        EventKind::TeardownEnd => "teardown end",
-    }
+    t_static(match kind {
+        EventKind::WorkloadStart => "event-start",
+        EventKind::WorkloadExit => "event-exit",
+        EventKind::WorkloadError => "event-error",
+        EventKind::LimitHit if detail.starts_with("pids") => "event-pids-limit-hit",
+        EventKind::LimitHit if detail.starts_with("memory") => "event-memory-limit-hit",
+        EventKind::LimitHit => "event-limit-hit",
+        EventKind::OomKill => "event-oom-kill",
+        EventKind::Deadline => "event-deadline",
+        EventKind::Abort => "event-abort",
+        EventKind::TeardownStart => "event-teardown",
+        EventKind::TeardownEnd => "event-teardown-end",
+    })
 }
 
 fn event_color(kind: EventKind) -> RGBColor {
@@ -301,11 +303,11 @@ impl TimeFigure {
     /// message when there is not.
     fn check(mut self, what: &str, frame: &Frame) -> Self {
         self.message = if frame.samples == 0 {
-            Some("no samples were recorded in this run".into())
+            Some(t!("chart-no-samples"))
         } else if !self.lines.iter().any(|d| d.line.provided) {
-            Some(format!("{what}: not available on this kernel"))
+            Some(t!("chart-not-available", what = what))
         } else if self.lines.iter().all(|d| d.line.is_empty()) {
-            Some(format!("{what}: too few samples to draw"))
+            Some(t!("chart-too-few", what = what))
         } else {
             None
         };
@@ -356,26 +358,26 @@ pub fn pids(record: &RunRecord, frame: &Frame, tasks: Line) -> TimeFigure {
             Some(limit.max as f64),
         ),
         PidsSource::SafetyCeiling => (
-            format!("safety ceiling {}", group(limit.max as f64)),
+            t!("chart-safety-ceiling", max = group(limit.max as f64)),
             Some(limit.max as f64),
         ),
         PidsSource::Target => (
-            format!(
-                "the target's pids.max = {}",
-                target_max.map(group).unwrap_or_else(|| "?".into())
+            t!(
+                "chart-target-pids-max",
+                max = target_max.map(group).unwrap_or_else(|| "?".into())
             ),
             target_max,
         ),
     };
     TimeFigure::new(
         "pids",
-        "Tasks in the sandbox (pids.current)".into(),
-        "tasks",
+        t!("chart-pids-title"),
+        t_static("chart-pids-axis"),
         frame,
     )
-    .line("tasks", BLUE, LINE_WIDTH, tasks)
+    .line(&t!("chart-pids-line"), BLUE, LINE_WIDTH, tasks)
     .limit(label, max)
-    .check("the task count (pids.current)", frame)
+    .check(&t!("chart-pids-what"), frame)
 }
 
 /// Memory use over time with the memory limit, in MiB.
@@ -383,22 +385,22 @@ pub fn memory(record: &RunRecord, frame: &Frame, [usage, swap]: [Line; 2]) -> Ti
     let limits = &record.plan.limits;
     let label = |max: u64| match limits.memory {
         Some(_) => format!("memory.max = {}", units::format_size(max)),
-        None => format!("memory ceiling {}", units::format_size(max)),
+        None => t!("chart-memory-ceiling", max = units::format_size(max)),
     };
-    let mut fig = TimeFigure::new("memory", "Memory of the sandbox".into(), "MiB", frame).line(
-        "memory in use",
+    let mut fig = TimeFigure::new("memory", t!("chart-memory-title"), "MiB", frame).line(
+        &t!("chart-memory-line"),
         BLUE,
         LINE_WIDTH,
         usage,
     );
     if swap.provided {
-        fig = fig.line("swap in use", ORANGE, LINE_WIDTH, swap);
+        fig = fig.line(&t!("chart-swap-line"), ORANGE, LINE_WIDTH, swap);
     }
     fig.limit(
         label(limits.memory_max().unwrap_or_default()),
         limits.memory_max().map(|b| b as f64 / MIB),
     )
-    .check("memory usage", frame)
+    .check(&t!("chart-memory-what"), frame)
 }
 
 /// CPU use in cores, from the cumulative CPU time, with the quota.
@@ -406,16 +408,16 @@ pub fn cpu(record: &RunRecord, frame: &Frame, cores: Line) -> TimeFigure {
     let quota = record.plan.limits.cpu;
     TimeFigure::new(
         "cpu",
-        "CPU use of the sandbox (per sampling interval)".into(),
-        "cores",
+        t!("chart-cpu-title"),
+        t_static("chart-cpu-axis"),
         frame,
     )
-    .line("CPU in use", BLUE, LINE_WIDTH, cores)
+    .line(&t!("chart-cpu-line"), BLUE, LINE_WIDTH, cores)
     .limit(
-        format!("cpu quota = {} cores", number(quota.unwrap_or_default())),
+        t!("chart-cpu-quota", quota = number(quota.unwrap_or_default())),
         quota,
     )
-    .check("CPU usage", frame)
+    .check(&t!("chart-cpu-what"), frame)
 }
 
 /// Pressure stall information: the share of each interval that tasks stalled on CPU,
@@ -429,38 +431,41 @@ pub fn psi(
     let [cpu_some, cpu_full, mem_some, mem_full, io_some, io_full] = lines;
     let scope = scope.unwrap_or(record.host.psi_scope);
     let title = match scope {
-        PsiScope::Cgroup => "Pressure stalls (PSI) of the sandbox's own cgroup",
-        PsiScope::System => {
-            "Pressure stalls (PSI), system-wide: the sandbox has no cgroup2 node of its own"
-        }
-        PsiScope::None => "Pressure stalls (PSI)",
+        PsiScope::Cgroup => t!("chart-psi-title-cgroup"),
+        PsiScope::System => t!("chart-psi-title-system"),
+        PsiScope::None => t!("chart-psi-title"),
     };
-    TimeFigure::new("psi", title.into(), "% of time stalled", frame)
-        .line("cpu some", BLUE, LINE_WIDTH, cpu_some)
-        .line("cpu full", SKY, THIN_LINE_WIDTH, cpu_full)
-        .line("memory some", VERMILLION, LINE_WIDTH, mem_some)
-        .line("memory full", PURPLE, THIN_LINE_WIDTH, mem_full)
-        .line("io some", GREEN, LINE_WIDTH, io_some)
-        .line("io full", ORANGE, THIN_LINE_WIDTH, io_full)
-        .check("pressure stall information (PSI)", frame)
+    TimeFigure::new("psi", title, t_static("chart-psi-axis"), frame)
+        .line(&t!("chart-psi-cpu-some"), BLUE, LINE_WIDTH, cpu_some)
+        .line(&t!("chart-psi-cpu-full"), SKY, THIN_LINE_WIDTH, cpu_full)
+        .line(
+            &t!("chart-psi-memory-some"),
+            VERMILLION,
+            LINE_WIDTH,
+            mem_some,
+        )
+        .line(
+            &t!("chart-psi-memory-full"),
+            PURPLE,
+            THIN_LINE_WIDTH,
+            mem_full,
+        )
+        .line(&t!("chart-psi-io-some"), GREEN, LINE_WIDTH, io_some)
+        .line(&t!("chart-psi-io-full"), ORANGE, THIN_LINE_WIDTH, io_full)
+        .check(&t!("chart-psi-what"), frame)
 }
 
 /// What the rest of the machine felt: the host probe's fork latency and timer lateness, and
 /// each probe fork the host refused (a failed probe has no latency, so it is marked on the
 /// time axis instead of leaving a silent hole).
 pub fn host(frame: &Frame, [fork, late]: [Line; 2], failures: &[f64]) -> TimeFigure {
-    let mut fig = TimeFigure::new(
-        "host",
-        "Host responsiveness, probed from outside the sandbox".into(),
-        "ms",
-        frame,
-    )
-    .line("fork + exit + reap of a tiny child", BLUE, LINE_WIDTH, fork)
-    .line("timer wakeup lateness", ORANGE, LINE_WIDTH, late)
-    .check("the host probe", frame);
+    let mut fig = TimeFigure::new("host", t!("chart-host-title"), "ms", frame)
+        .line(&t!("chart-host-fork-line"), BLUE, LINE_WIDTH, fork)
+        .line(&t!("chart-host-late-line"), ORANGE, LINE_WIDTH, late)
+        .check(&t!("chart-host-what"), frame);
     fig.events.extend(failures.iter().map(|&t| Marker {
         t,
-        label: "probe fork failed",
+        label: t_static("chart-probe-fork-failed"),
         color: DARK_RED,
     }));
     if !failures.is_empty() {

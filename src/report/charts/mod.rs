@@ -276,5 +276,5 @@ fn number(v: f64) -> String {
     } else {
         &s
     };
-    if s == "-0" { "0".into() } else { s.into() }
+    crate::i18n::number(if s == "-0" { "0".into() } else { s.into() })
 }

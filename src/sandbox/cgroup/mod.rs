@@ -53,31 +53,70 @@ impl fmt::Display for Mode {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum CgroupError {
-    #[error("cannot write {value:?} to {}: {source}{}", path.display(), hint(source))]
     Write {
         path: PathBuf,
         value: String,
         source: io::Error,
     },
-    #[error("cannot read {}: {source}", path.display())]
-    Read { path: PathBuf, source: io::Error },
-    #[error("cannot create cgroup {}: {source}{}", path.display(), hint(source))]
-    Create { path: PathBuf, source: io::Error },
+    Read {
+        path: PathBuf,
+        source: io::Error,
+    },
+    Create {
+        path: PathBuf,
+        source: io::Error,
+    },
     /// The host cannot do what the run needs (exit code 3).
-    #[error("{0}")]
     Unsupported(String),
 }
 
-fn hint(e: &io::Error) -> &'static str {
-    match e.raw_os_error() {
-        Some(libc::EACCES) | Some(libc::EPERM) => {
-            " (limitlab needs root, or a cgroup subtree delegated to this user)"
+impl std::fmt::Display for CgroupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            CgroupError::Write {
+                path,
+                value,
+                source,
+            } => crate::t!(
+                "cgroup-cannot-write",
+                value = format!("{value:?}"),
+                path = path.display(),
+                error = source,
+                hint = hint(source)
+            ),
+            CgroupError::Read { path, source } => {
+                crate::t!("cgroup-cannot-read", path = path.display(), error = source)
+            }
+            CgroupError::Create { path, source } => crate::t!(
+                "cgroup-cannot-create",
+                path = path.display(),
+                error = source,
+                hint = hint(source)
+            ),
+            CgroupError::Unsupported(why) => why.clone(),
+        })
+    }
+}
+
+impl std::error::Error for CgroupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CgroupError::Write { source, .. }
+            | CgroupError::Read { source, .. }
+            | CgroupError::Create { source, .. } => Some(source),
+            CgroupError::Unsupported(_) => None,
         }
-        Some(libc::EROFS) => " (the cgroup filesystem is mounted read-only here)",
-        Some(libc::EBUSY) => " (the cgroup holds processes or children)",
-        _ => "",
+    }
+}
+
+fn hint(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::EACCES) | Some(libc::EPERM) => crate::t!("cgroup-hint-permission"),
+        Some(libc::EROFS) => crate::t!("cgroup-hint-read-only"),
+        Some(libc::EBUSY) => crate::t!("cgroup-hint-busy"),
+        _ => String::new(),
     }
 }
 
@@ -255,14 +294,22 @@ impl Layout {
             }
         }
         match mode {
-            Mode::V2 if unified.is_none() => Err(CgroupError::Unsupported(
-                "cgroup2 is mounted but this process has no cgroup2 entry in /proc/self/cgroup".into(),
-            )),
+            Mode::V2 if unified.is_none() => Err(CgroupError::Unsupported(crate::t!(
+                "cgroup-no-cgroup2-entry"
+            ))),
             Mode::V1 | Mode::Hybrid if !v1.contains_key("pids") => Err(CgroupError::Unsupported(
-                "the pids controller is not mounted: limitlab cannot cap a fork bomb without it (mount the pids hierarchy, or boot with cgroup v2)".into(),
+                crate::t!("cgroup-no-pids-controller"),
             )),
-            Mode::V2 => Ok(Layout { mode, v1: BTreeMap::new(), unified }),
-            Mode::V1 => Ok(Layout { mode, v1, unified: None }),
+            Mode::V2 => Ok(Layout {
+                mode,
+                v1: BTreeMap::new(),
+                unified,
+            }),
+            Mode::V1 => Ok(Layout {
+                mode,
+                v1,
+                unified: None,
+            }),
             Mode::Hybrid => Ok(Layout { mode, v1, unified }),
         }
     }

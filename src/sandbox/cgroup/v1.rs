@@ -53,9 +53,7 @@ impl V1Cgroup {
             wanted.push("freezer");
         }
         let missing = |c: &str, why: &str| {
-            CgroupError::Unsupported(format!(
-                "the {c} controller is not mounted in this cgroup v1 hierarchy, but {why}"
-            ))
+            CgroupError::Unsupported(crate::t!("cgroup-v1-missing", controller = c, why = why))
         };
         if !layout.v1.contains_key("memory") && limits.memory.is_some() {
             return Err(missing("memory", "the scenario sets limits.memory"));
@@ -108,9 +106,9 @@ impl V1Cgroup {
                         (mem + swap).to_string(),
                     )?;
                 } else if host_has_swap() {
-                    return Err(CgroupError::Unsupported(
-                        "the scenario sets limits.swap but this kernel has no swap accounting (memory.memsw.* is missing; boot with swapaccount=1)".into(),
-                    ));
+                    return Err(CgroupError::Unsupported(crate::t!(
+                        "cgroup-no-swap-accounting"
+                    )));
                 }
             }
         }
@@ -164,6 +162,13 @@ impl V1Cgroup {
             SourceKind::MemoryPeak,
         );
         add("memory", "memory.failcnt", SourceKind::MemoryFailcnt);
+        if self
+            .dirs
+            .get("memory")
+            .is_some_and(|d| d.join("memory.memsw.failcnt").exists())
+        {
+            add("memory", "memory.memsw.failcnt", SourceKind::MemswFailcnt);
+        }
         add("memory", "memory.oom_control", SourceKind::MemoryOomControl);
         add("cpuacct", "cpuacct.usage", SourceKind::CpuacctUsage);
         add("cpu", "cpu.stat", SourceKind::CpuStatV1);
@@ -270,8 +275,10 @@ pub(super) fn check_cpuset(requested: &str, available: &str) -> Result<(), Cgrou
     let have = parse_cpu_list(available).unwrap_or_default();
     match want.iter().find(|c| !have.contains(c)) {
         None => Ok(()),
-        Some(c) => Err(CgroupError::Unsupported(format!(
-            "limits.cpuset asks for CPU {c}, but this cgroup may only use CPUs {available}"
+        Some(c) => Err(CgroupError::Unsupported(crate::t!(
+            "cgroup-cpuset",
+            cpu = c,
+            available = available
         ))),
     }
 }
