@@ -58,6 +58,14 @@ pub struct TargetProcess {
     pub comm: String,
     /// The kernel's state letter (`S`, `R`, `Z` for a zombie, ...).
     pub state: String,
+    /// Its threads: each is a task in `pids.current` (limitlab's own harness, when the
+    /// target is the cgroup it runs in, starts and ends threads of its own during a run).
+    #[serde(default = "one_thread")]
+    pub threads: u64,
+}
+
+fn one_thread() -> u64 {
+    1
 }
 
 impl TargetState {
@@ -83,22 +91,37 @@ impl TargetState {
                 ));
             }
         }
-        let new_live = after
-            .processes
-            .iter()
-            .filter(|p| p.state != "Z" && !was(p, false))
-            .count() as u64;
-        if let (Some(b), Some(a)) = (self.pids_current, after.pids_current)
-            && a > b + new_live
-        {
-            left.push(format!(
-                "the target's pids.current is {a}, against {b} before the run{}",
-                if new_live > 0 {
-                    format!(" ({new_live} new process(es) of its own)")
-                } else {
-                    String::new()
-                }
-            ));
+        // Tasks that no live process of the target accounts for (its own processes, old or
+        // new, and their threads come and go with its own activity; what is left of the
+        // attack does not show in its pid namespace).
+        let unaccounted = |s: &TargetState, current: u64| {
+            let live: u64 = s
+                .processes
+                .iter()
+                .filter(|p| p.state != "Z")
+                .map(|p| p.threads)
+                .sum();
+            current.saturating_sub(live)
+        };
+        if let (Some(b), Some(a)) = (self.pids_current, after.pids_current) {
+            let (ub, ua) = (unaccounted(self, b), unaccounted(after, a));
+            if ua > ub {
+                let new_live = after
+                    .processes
+                    .iter()
+                    .filter(|p| p.state != "Z" && !was(p, false))
+                    .count();
+                left.push(format!(
+                    "the target's pids.current is {a}, against {b} before the run: {} task(s) \
+                     that no process of its own accounts for{}",
+                    ua - ub,
+                    if new_live > 0 {
+                        format!(" ({new_live} new process(es) of its own)")
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
         }
         left
     }
@@ -120,11 +143,14 @@ fn process(pid: i32) -> Option<TargetProcess> {
     let mut fields = rest.split_whitespace();
     let state = fields.next()?.to_string();
     let ppid = fields.next()?.parse().ok()?;
+    // num_threads is field 20 of stat; `fields` has given fields 3 and 4.
+    let threads = fields.nth(15).and_then(|t| t.parse().ok()).unwrap_or(1);
     Some(TargetProcess {
         pid,
         ppid,
         comm,
         state,
+        threads,
     })
 }
 
@@ -636,6 +662,7 @@ mod tests {
             ppid: 1,
             comm: "limitlab".into(),
             state: state.into(),
+            threads: 1,
         };
         let before = TargetState {
             pids_current: Some(1),
@@ -658,6 +685,27 @@ mod tests {
         };
         let left = before.left_in(&broken);
         assert_eq!(left.len(), 2, "{left:?}");
+        // A process of its own that started a thread (limitlab's harness, when the target is
+        // the cgroup it runs in) accounts for that task too.
+        let threaded = TargetState {
+            pids_current: Some(3),
+            processes: vec![
+                TargetProcess {
+                    threads: 2,
+                    ..p(1, "S")
+                },
+                p(6, "S"),
+            ],
+        };
+        let two = TargetState {
+            pids_current: Some(2),
+            processes: vec![p(1, "S"), p(6, "S")],
+        };
+        assert!(
+            two.left_in(&threaded).is_empty(),
+            "{:?}",
+            two.left_in(&threaded)
+        );
         assert!(left[0].contains("zombie pid 9"), "{left:?}");
         assert!(
             left[1].contains("pids.current is 62, against 1"),

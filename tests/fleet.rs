@@ -3,9 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
+use common::browser::{Browser, artifacts};
 use common::{exclusive, limitlab, root, text};
 
 /// The fixture's summary as JSON, labelled with `node` (and a start time of its own, so
@@ -154,53 +155,6 @@ fn merge_reads_kubectl_logs_and_compare_finds_a_missing_node() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("n1: forkbomb:"));
 }
 
-/// Renders `html` in headless Chromium: its DOM after scripts ran, and a screenshot at
-/// `png`. `None` when there is no Chromium here. (Self-contained on purpose; issue 16 adds a
-/// shared browser helper in tests/common/browser.rs, which this can move to.)
-fn chromium(html: &Path, png: &Path) -> Option<String> {
-    let bin = Path::new("/usr/bin/chromium");
-    if !bin.exists() {
-        return None;
-    }
-    let profile = tempfile::tempdir().unwrap();
-    let args = |extra: &[String]| {
-        let mut a: Vec<String> = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1280,2000",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        a.push(format!("--user-data-dir={}", profile.path().display()));
-        a.extend_from_slice(extra);
-        a.push(format!("file://{}", html.display()));
-        a
-    };
-    let shot = Command::new(bin)
-        .args(args(&[format!("--screenshot={}", png.display())]))
-        .output()
-        .expect("chromium starts");
-    assert!(
-        shot.status.success(),
-        "chromium --screenshot: {}",
-        text(&shot)
-    );
-    let dom = Command::new(bin)
-        .args(args(&["--dump-dom".to_string()]))
-        .output()
-        .expect("chromium starts");
-    assert!(dom.status.success(), "chromium --dump-dom: {}", text(&dom));
-    Some(String::from_utf8_lossy(&dom.stdout).into_owned())
-}
-
 /// A scenario whose expectation fails: the fork bomb stays under 100, not under 5.
 const TOO_STRICT: &str = r#"
 name = "forkbomb"
@@ -305,14 +259,38 @@ fn fleet_of_real_runs_renders_in_a_browser() {
         !body.contains("src=\"http") && !body.contains("href=\"http"),
         "the report is self-contained"
     );
-    let png = tmp.path().join("fleet.png");
-    let Some(dom) = chromium(&html, &png) else {
-        if std::env::var("LIMITLAB_REQUIRE_PRIVILEGED").as_deref() == Ok("1") {
-            panic!("no /usr/bin/chromium, and LIMITLAB_REQUIRE_PRIVILEGED=1 forbids skipping");
-        }
-        eprintln!("SKIPPED the browser part: no /usr/bin/chromium (apt-get install chromium)");
+    let Some(browser) = Browser::for_test("fleet_of_real_runs_renders_in_a_browser") else {
         return;
     };
+    let page = browser.check(&html, &artifacts().join("fleet.png"));
+    assert!(
+        page.console.is_empty(),
+        "the fleet report logged to the console:\n{}",
+        page.console.join("\n")
+    );
+    assert!(
+        page.width <= common::browser::WIDTH,
+        "the fleet report is {} px wide at a {} px window, see {}",
+        page.width,
+        common::browser::WIDTH,
+        page.png.display()
+    );
+    let ids: Vec<&str> = page.figures.iter().map(|(f, _)| f.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["chart-nodes-1", "chart-nodes-2"],
+        "a chart per scenario"
+    );
+    for (f, painted) in &page.figures {
+        assert!(
+            *painted >= 0.02,
+            "{} is blank ({:.1} % painted), see {}",
+            f.id,
+            painted * 100.0,
+            page.png.display()
+        );
+    }
+    let dom = &page.dom;
     // The browser parsed the matrix: one cell per node x scenario that ran, with verdicts.
     let verdicts: Vec<&str> = dom
         .split("data-verdict=\"")
@@ -325,11 +303,4 @@ fn fleet_of_real_runs_renders_in_a_browser() {
         dom.contains("no run"),
         "node-b and node-c did not run memhog"
     );
-    let shot = std::fs::read(&png).unwrap();
-    assert!(shot.starts_with(b"\x89PNG"), "a PNG screenshot");
-    let keep = std::env::var_os("LIMITLAB_KEEP_SCREENSHOT").map(PathBuf::from);
-    if let Some(path) = keep {
-        std::fs::copy(&png, &path).unwrap();
-        std::fs::copy(&html, path.with_extension("html")).unwrap();
-    }
 }

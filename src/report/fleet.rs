@@ -740,11 +740,13 @@ pub fn html(r: &FleetReport<'_>, figures: &[Figure<'_>]) -> String {
         }
         let _ = writeln!(h, "</table>");
         if let Some(f) = figures.get(i) {
+            // The chart draws its own title; a caption repeating it said everything twice.
             let _ = writeln!(
                 h,
-                "<figure>{}<figcaption>{}</figcaption></figure>",
-                strip_xml_prolog(f.svg),
-                esc(f.title)
+                "<figure id=\"chart-{}\" aria-label=\"{}\">{}</figure>",
+                esc(f.name),
+                esc(f.title),
+                strip_xml_prolog(f.svg)
             );
         }
     }
@@ -876,8 +878,8 @@ pub fn write(dir: &Path, r: &FleetReport<'_>) -> anyhow::Result<()> {
     }
     let figures: Vec<Figure<'_>> = charts
         .iter()
-        .map(|(_, title, svg)| Figure {
-            name: "nodes",
+        .map(|(stem, title, svg)| Figure {
+            name: stem,
             title,
             svg,
         })

@@ -78,7 +78,8 @@ pub fn build_from(
             uid = record.plan.sandbox.uid
         ));
     }
-    if leaked {
+    // What is left in a target has a note of its own (below).
+    if record.teardown.leaked_processes > 0 || !record.teardown.leaked_cgroups.is_empty() {
         notes.push(t!(
             "note-leaked",
             processes = record.teardown.leaked_processes,
