@@ -78,13 +78,15 @@ impl TargetState {
     /// process of its own accounts for. Empty when the target is as it was.
     pub fn left_in(&self, after: &TargetState) -> Vec<String> {
         let mut left = Vec::new();
-        let was = |p: &TargetProcess, zombie: bool| {
+        let was_live = |p: &TargetProcess| {
             self.processes
                 .iter()
-                .any(|b| b.pid == p.pid && (b.state == "Z") == zombie)
+                .any(|b| b.pid == p.pid && b.state != "Z")
         };
+        // A zombie of a process the target had before is the target's own (its init killed
+        // mid-run, say): only one the run's attack made counts.
         for z in after.processes.iter().filter(|p| p.state == "Z") {
-            if !was(z, true) {
+            if !self.processes.iter().any(|b| b.pid == z.pid) {
                 left.push(format!(
                     "zombie pid {} ({}) in the target, a child of pid {}",
                     z.pid, z.comm, z.ppid
@@ -109,7 +111,7 @@ impl TargetState {
                 let new_live = after
                     .processes
                     .iter()
-                    .filter(|p| p.state != "Z" && !was(p, false))
+                    .filter(|p| p.state != "Z" && !was_live(p))
                     .count();
                 left.push(format!(
                     "the target's pids.current is {a}, against {b} before the run: {} task(s) \
