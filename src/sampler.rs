@@ -547,19 +547,21 @@ mod tests {
                 keep,
             })
             .unwrap();
-            thread::sleep(Duration::from_millis(60));
+            thread::sleep(Duration::from_millis(20));
             let out = sampler.finish();
             let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
             (out, rows)
         };
+        // Every run has at least two samples whatever the load: the first at once and the
+        // last at `finish`.
         let (held, rows) = run(100_000);
-        assert!(!held.spilled && held.samples.len() == rows && rows > 10);
+        assert!(!held.spilled && held.samples.len() == rows && rows >= 2);
         // Past `keep`, none stays in memory (not even the ones after it), and the file still
         // has every one.
-        let (spilled, rows) = run(5);
+        let (spilled, rows) = run(1);
         assert!(spilled.spilled, "{rows} rows");
         assert!(spilled.samples.is_empty());
-        assert!(rows > 10);
+        assert!(rows >= 2);
     }
 
     #[test]
