@@ -33,9 +33,17 @@ part "dpkg -i on a clean rootfs, doctor, a shipped scenario, purge: $(since "$t"
 
 t=$EPOCHREALTIME
 store=$(mktemp -d)
+# podman's cgroupfs manager makes libpod_parent/ at each hierarchy's top and leaves it: the
+# ones this stage made are removed (empty ones only: rmdir) with the store.
+had_libpod=$(ls -d /sys/fs/cgroup/libpod_parent /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true)
 hooks_cleanup() {
   "${podman[@]}" system reset --force >/dev/null 2>&1 || true
   rm -rf "$store"
+  local d
+  for d in /sys/fs/cgroup/libpod_parent /sys/fs/cgroup/*/libpod_parent; do
+    [[ -d $d ]] && ! grep -qxF "$d" <<<"$had_libpod" || continue
+    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  done
 }
 printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nruntime = "runc"\n' >"$store/containers.conf"
 export CONTAINERS_CONF=$store/containers.conf
