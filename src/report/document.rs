@@ -17,6 +17,20 @@ pub struct Figure<'a> {
     pub svg: &'a str,
 }
 
+impl Figure<'_> {
+    /// The chart inline in an HTML page, as every report shows it: `id="chart-NAME"` for
+    /// links and tests, its title as the label. The chart draws its own title, so there is
+    /// no caption repeating it.
+    pub fn html(&self) -> String {
+        format!(
+            "<figure id=\"chart-{}\" aria-label=\"{}\">{}</figure>",
+            esc(self.name),
+            esc(self.title),
+            strip_xml_prolog(self.svg)
+        )
+    }
+}
+
 /// Everything a report shows, as text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
@@ -393,14 +407,7 @@ pub fn html(d: &Doc, figures: &[Figure<'_>]) -> String {
     if !figures.is_empty() {
         let _ = writeln!(h, "<h2>{}</h2>", t!("doc-charts"));
         for f in figures {
-            // The chart draws its own title; a caption repeating it said everything twice.
-            let _ = writeln!(
-                h,
-                "<figure id=\"chart-{}\" aria-label=\"{}\">{}</figure>",
-                esc(f.name),
-                esc(f.title),
-                strip_xml_prolog(f.svg)
-            );
+            let _ = writeln!(h, "{}", f.html());
         }
     }
     let _ = writeln!(

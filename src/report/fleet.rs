@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use super::document::{Figure, esc, html_head, strip_xml_prolog};
+use super::document::{Figure, esc, html_head};
 use super::load;
 use super::terminal::format_value;
 use crate::metrics::{self, Better};
@@ -740,14 +740,7 @@ pub fn html(r: &FleetReport<'_>, figures: &[Figure<'_>]) -> String {
         }
         let _ = writeln!(h, "</table>");
         if let Some(f) = figures.get(i) {
-            // The chart draws its own title; a caption repeating it said everything twice.
-            let _ = writeln!(
-                h,
-                "<figure id=\"chart-{}\" aria-label=\"{}\">{}</figure>",
-                esc(f.name),
-                esc(f.title),
-                strip_xml_prolog(f.svg)
-            );
+            let _ = writeln!(h, "{}", f.html());
         }
     }
     let _ = writeln!(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::document::{Figure, esc, html_head, strip_xml_prolog};
+use super::document::{Figure, esc, html_head};
 use super::terminal::format_value;
 use crate::record::{FORMAT_VERSION, Summary, Verdict};
 use crate::{i18n, t};
@@ -294,14 +294,7 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     }
     let _ = writeln!(h, "</table>");
     if let Some(f) = comparison {
-        // The chart draws its own title; no caption repeats it.
-        let _ = writeln!(
-            h,
-            "<figure id=\"chart-{}\" aria-label=\"{}\">{}</figure>",
-            esc(f.name),
-            esc(f.title),
-            strip_xml_prolog(f.svg)
-        );
+        let _ = writeln!(h, "{}", f.html());
     }
     let _ = writeln!(h, "<h2>{}</h2><ul>", t!("sweep-shows"));
     for (label, line) in findings(c) {
