@@ -905,7 +905,13 @@ fn lxd_containers_hold_every_workload_and_the_course_experiment_runs_literally()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        let note = std::fs::read_to_string(out.join("restored.json")).unwrap_or_default();
+        // The supervisor writes its note once the value is back, so it may land just after.
+        let until = Instant::now() + Duration::from_secs(10);
+        let mut note = String::new();
+        while !note.contains("the supervisor") && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
+            note = std::fs::read_to_string(out.join("restored.json")).unwrap_or_default();
+        }
         assert!(note.contains("the supervisor"), "restored.json: {note:?}");
         assert!(lxd.exec_true("limitlab-course").status.success());
     }
