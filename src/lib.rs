@@ -23,6 +23,7 @@ pub mod sandbox;
 pub mod scenario;
 pub mod schema;
 pub mod supervisor;
+pub mod sys;
 pub mod target;
 pub mod units;
 pub mod workloads;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::sandbox::sys;
+use crate::sys;
 
 /// How often the probe runs.
 pub const INTERVAL: Duration = Duration::from_millis(100);

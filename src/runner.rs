@@ -21,7 +21,8 @@ use crate::sampler::{CounterSet, Latest, Reader, Sampler, SamplerConfig, host_ps
 use crate::sandbox::cgroup::{Cgroup, Layout};
 use crate::sandbox::proto::{self, InitMsg};
 use crate::sandbox::view::ViewReport;
-use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
+use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo};
+use crate::sys;
 use crate::supervisor::Supervisor;
 use crate::workloads::WorkloadSpec;
 use crate::workloads::command;

@@ -338,7 +338,7 @@ fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
     // 1000-task bomb: p99 lateness 2.2 ms as an ordinary thread). It sleeps between reads,
     // so it takes no CPU from anyone; where the kernel refuses, it stays an ordinary thread.
     let _ = nix::sys::prctl::set_timerslack(1);
-    let _ = crate::sandbox::sys::set_realtime(1);
+    let _ = crate::sys::set_realtime(1);
     let mut out = SamplerOutput {
         samples: Vec::new(),
         spilled: false,

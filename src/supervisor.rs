@@ -111,7 +111,7 @@ pub fn main() -> i32 {
         Signal::SIGHUP,
         Signal::SIGPIPE,
     ] {
-        let _ = crate::sandbox::sys::ignore_signal(sig);
+        let _ = crate::sys::ignore_signal(sig);
     }
     let mut watched: Vec<Vec<PathBuf>> = Vec::new();
     let mut restores: Vec<crate::lxd::Restore> = Vec::new();

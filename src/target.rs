@@ -347,7 +347,7 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
         (TargetSpec::Cgroup(path), _) if path == crate::plan::SELF => (host.clone(), None),
         (TargetSpec::Cgroup(path), _) => (beneath(host, path)?, None),
         (_, Some(pid)) => {
-            let pidfd = crate::sandbox::sys::pidfd_open(pid).map_err(|e| {
+            let pidfd = crate::sys::pidfd_open(pid).map_err(|e| {
                 let exit = if e.raw_os_error() == Some(libc::ESRCH) {
                     Exit::BadInput
                 } else {

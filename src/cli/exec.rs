@@ -14,7 +14,8 @@ use crate::plan::{self, PlanOptions, RunPlan};
 use crate::sandbox::cgroup::Layout;
 use crate::sandbox::cgroup::grant::Grant;
 use crate::sandbox::proto::{self, InitMsg};
-use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo, sys};
+use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo};
+use crate::sys;
 use crate::scenario::Source;
 use crate::{Exit, coded};
 

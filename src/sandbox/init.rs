@@ -28,7 +28,7 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Gid, Pid, Uid};
 
 use super::proto::{self, FD_COUNTERS, FD_EXE, FD_STATUS, FD_SYNC, GO, InitConfig, InitMsg};
-use super::sys;
+use crate::sys;
 use super::view::{self, ViewReport, WritableMount};
 use crate::plan::Namespace;
 use crate::workloads::command;

@@ -13,7 +13,6 @@ pub mod cgroup;
 pub mod init;
 pub mod proto;
 pub mod rootless;
-pub mod sys;
 pub mod view;
 
 use std::ffi::CString;
@@ -34,6 +33,7 @@ use nix::unistd::Pid;
 
 use crate::plan::{Namespace, RunPlan};
 use crate::supervisor::Supervisor;
+use crate::sys;
 use cgroup::{Cgroup, CgroupError, KillMethod, Layout};
 use proto::{InitConfig, InitMsg, JoinSpec, Launch};
 

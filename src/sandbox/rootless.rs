@@ -17,7 +17,7 @@ use nix::sched::CloneFlags;
 use nix::unistd::{AccessFlags, access};
 
 use super::cgroup::{Layout, Mode};
-use super::sys;
+use crate::sys;
 use crate::plan::LimitsPlan;
 
 /// Runs happen without root (the effective uid is not 0).

@@ -5,7 +5,7 @@ use std::io;
 use std::os::fd::{AsFd, OwnedFd, RawFd};
 use std::sync::atomic::Ordering;
 
-use crate::sandbox::sys::{self, SharedPage};
+use crate::sys::{self, SharedPage};
 
 /// The descriptor a built-in workload finds its counter page at.
 pub const WORKLOAD_FD: RawFd = 3;

@@ -18,7 +18,7 @@ use nix::sys::signal::{SIGKILL, kill};
 use nix::unistd::{ForkResult, Pid, Uid};
 
 use super::counters::{Counter, Counters};
-use crate::sandbox::sys::{self, SingleThreaded};
+use crate::sys::{self, SingleThreaded};
 
 /// Every attempt, in the order they run.
 pub const ATTEMPTS: &[(&str, &str)] = &[

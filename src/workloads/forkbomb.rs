@@ -7,7 +7,7 @@ use nix::unistd::ForkResult;
 
 use super::BombStyle;
 use super::counters::{Counter, Counters};
-use crate::sandbox::sys::{self, SingleThreaded};
+use crate::sys::{self, SingleThreaded};
 
 /// Runs the bomb forever (until killed).
 pub fn run(

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::Backing;
 use super::counters::{Counter, Counters};
-use crate::sandbox::sys::SharedFileMap;
+use crate::sys::SharedFileMap;
 use crate::units;
 
 pub const PAGE: usize = 4096;

@@ -670,7 +670,7 @@ pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
     };
     match builtin {
         Builtin::Forkbomb { style, .. } => {
-            let proof = crate::sandbox::sys::SingleThreaded::check()
+            let proof = crate::sys::SingleThreaded::check()
                 .ok_or_else(|| anyhow::anyhow!("the fork bomb must start single-threaded"))?;
             forkbomb::run(style, counters.as_ref(), io.slot, &proof)
         }
@@ -695,7 +695,7 @@ pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
         ),
         Builtin::Cpuspin { threads, duty, .. } => cpuspin::run(threads, duty, counters, io.slot),
         Builtin::Escape { tries, .. } => {
-            let proof = crate::sandbox::sys::SingleThreaded::check()
+            let proof = crate::sys::SingleThreaded::check()
                 .ok_or_else(|| anyhow::anyhow!("the escape workload must start single-threaded"))?;
             Ok(escape::run(&tries, counters, io.slot, &proof))
         }

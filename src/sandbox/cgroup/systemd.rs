@@ -371,7 +371,7 @@ fn start_scope_with(bus: Bus, spec: &ScopeSpec, extra: &[ScopeExtra]) -> Result<
                 ),
             ];
             if extra.contains(&ScopeExtra::PidFd) {
-                let fd = crate::sandbox::sys::pidfd_open(spec.pid as i32)
+                let fd = crate::sys::pidfd_open(spec.pid as i32)
                     .map_err(|e| failed(&what)(zbus::Error::InputOutput(std::sync::Arc::new(e))))?;
                 let fds = OwnedVariant::try_from(Variant::from(vec![zbus::Fd::from(fd)]))
                     .map_err(failed(&what))?;
