@@ -8,11 +8,13 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use limitlab::data::PsiScope;
+use limitlab::data::StatFile;
+use limitlab::data::stream::SampleWriter;
+use limitlab::data::{PsiResource, SourceKind};
 use limitlab::plan::{PlanOptions, plan};
-use limitlab::record::PsiScope;
-use limitlab::report::stream::SampleWriter;
-use limitlab::sampler::{self, PsiResource, Reader, SourceKind};
-use limitlab::sandbox::cgroup::{Layout, StatFile};
+use limitlab::sampler::{self, Reader};
+use limitlab::sandbox::cgroup::Layout;
 use limitlab::scenario::Source;
 
 const PSI: &str = "some avg10=1.80 avg60=1.56 avg300=0.42 total=1601200\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=25\n";

@@ -8,8 +8,8 @@
 
 use std::path::PathBuf;
 
+use limitlab::data::stream::{EventLog, SampleWriter};
 use limitlab::report::charts::synthetic;
-use limitlab::report::stream::{EventLog, SampleWriter};
 use limitlab::report::summary;
 
 fn main() -> anyhow::Result<()> {

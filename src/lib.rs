@@ -6,6 +6,7 @@
 #![deny(unsafe_code)]
 
 pub mod cli;
+pub mod data;
 pub mod expect;
 pub mod host;
 pub mod i18n;

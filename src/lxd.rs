@@ -298,7 +298,7 @@ impl Restore {
                 "previous": self.previous,
                 "restored_by": who,
             });
-            let _ = crate::report::write_atomic(
+            let _ = crate::data::stream::write_atomic(
                 &dir.join("restored.json"),
                 format!("{note:#}\n").as_bytes(),
             );

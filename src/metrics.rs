@@ -4,7 +4,9 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::record::{RunRecord, Sample};
+use crate::record::RunRecord;
+
+use crate::data::Sample;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::data::Sample;
 use crate::plan::RunPlan;
-use crate::record::Sample;
 use crate::units;
 
 enum Mode {

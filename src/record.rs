@@ -6,113 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::LimitWritten;
+use crate::data::{Event, Sample};
 use crate::expect::Outcome;
 use crate::host::HostFacts;
 use crate::plan::RunPlan;
-use crate::sandbox::cgroup::LimitWritten;
 use crate::sandbox::view::ViewReport;
-
-/// Where pressure (PSI) figures come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PsiScope {
-    /// The sandbox's own cgroup2 node.
-    Cgroup,
-    /// `/proc/pressure`: the whole machine, because the sandbox has no cgroup2 node with PSI.
-    System,
-    /// No PSI on this kernel.
-    None,
-}
-
-/// One row of `samples.csv`. Column order is field order; `t_ms` first. A column that a
-/// file from an earlier limitlab lacks reads as `None`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Sample {
-    /// Milliseconds since the workload was released.
-    pub t_ms: f64,
-    /// How late this sample was taken against its schedule, in milliseconds.
-    pub late_ms: f64,
-    pub pids_current: Option<u64>,
-    /// `pids.peak` where the kernel keeps it (recent kernels, v1 and v2): the most tasks that
-    /// passed the limit check. `pids_current` itself can read above `pids.max` for an
-    /// instant, because the kernel charges a fork, compares, and then reverts.
-    pub pids_peak: Option<u64>,
-    /// The `max` count in `pids.events`: forks refused by the pids limit.
-    pub pids_max_events: Option<u64>,
-    pub memory_bytes: Option<u64>,
-    pub memory_peak_bytes: Option<u64>,
-    /// v1 `memory.failcnt`; v2 the `max` count in `memory.events`.
-    pub memory_max_events: Option<u64>,
-    pub memory_oom_kills: Option<u64>,
-    pub swap_bytes: Option<u64>,
-    /// Cumulative CPU time of the sandbox, microseconds.
-    pub cpu_usage_us: Option<u64>,
-    pub cpu_periods: Option<u64>,
-    pub cpu_throttled_periods: Option<u64>,
-    pub cpu_throttled_us: Option<u64>,
-    /// Cumulative PSI stall totals, microseconds.
-    pub psi_cpu_some_us: Option<u64>,
-    pub psi_cpu_full_us: Option<u64>,
-    pub psi_memory_some_us: Option<u64>,
-    pub psi_memory_full_us: Option<u64>,
-    pub psi_io_some_us: Option<u64>,
-    pub psi_io_full_us: Option<u64>,
-    pub psi_scope: Option<PsiScope>,
-    /// Built-in workloads' own counters (summed over workloads).
-    pub forks_ok: Option<u64>,
-    pub forks_failed: Option<u64>,
-    /// Bytes the memory hogs held at their most.
-    pub bytes_reached: Option<u64>,
-    /// Work units the CPU spinners completed (cumulative).
-    pub spins: Option<u64>,
-    /// The hostile workload's escape attempts so far, and those that got through.
-    pub escape_attempts: Option<u64>,
-    pub escapes: Option<u64>,
-    /// The host probe (outside the sandbox): how long a fork + exit + wait of a tiny child
-    /// took, in the first sample after each probe; empty in the others.
-    pub host_fork_ms: Option<f64>,
-    /// Probe forks the host refused so far.
-    pub host_fork_failures: Option<u64>,
-    /// How late the probe thread's timer woke it, with the same probe.
-    pub host_wakeup_late_ms: Option<f64>,
-    /// System-wide PSI totals (`/proc/pressure`), microseconds.
-    pub host_psi_cpu_some_us: Option<u64>,
-    pub host_psi_cpu_full_us: Option<u64>,
-    pub host_psi_memory_some_us: Option<u64>,
-    pub host_psi_memory_full_us: Option<u64>,
-    pub host_psi_io_some_us: Option<u64>,
-    pub host_psi_io_full_us: Option<u64>,
-    /// With a target: its tasks and the kernel's watermark of them, the refused forks of the
-    /// cgroup whose pids limit it is under, its memory, and its OOM kills (cumulative).
-    pub target_pids_current: Option<u64>,
-    pub target_pids_peak: Option<u64>,
-    pub target_pids_max_events: Option<u64>,
-    pub target_memory_bytes: Option<u64>,
-    pub target_memory_oom_kills: Option<u64>,
-}
-
-/// What happened when; one row of `events.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Event {
-    pub t_ms: f64,
-    pub kind: EventKind,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    WorkloadStart,
-    WorkloadExit,
-    WorkloadError,
-    LimitHit,
-    OomKill,
-    Deadline,
-    Abort,
-    TeardownStart,
-    TeardownEnd,
-}
 
 /// What teardown did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -10,20 +10,21 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use nix::sys::wait::WaitStatus;
 
+use crate::data::EventKind;
+use crate::data::stream::{EventLog, SampleWriter, capture_log};
 use crate::host::HostFacts;
 use crate::plan::RunPlan;
 use crate::probe::{self, HostProbe};
 use crate::progress::LiveStatus;
-use crate::record::{EventKind, RunRecord, TeardownReport, WorkloadExit};
+use crate::record::{RunRecord, TeardownReport, WorkloadExit};
 use crate::report::ResultsDir;
-use crate::report::stream::{EventLog, SampleWriter, capture_log};
 use crate::sampler::{CounterSet, Latest, Reader, Sampler, SamplerConfig, host_psi_files};
 use crate::sandbox::cgroup::{Cgroup, Layout};
 use crate::sandbox::proto::{self, InitMsg};
 use crate::sandbox::view::ViewReport;
 use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo};
-use crate::sys;
 use crate::supervisor::Supervisor;
+use crate::sys;
 use crate::workloads::WorkloadSpec;
 use crate::workloads::command;
 use crate::workloads::counters::Counters;
@@ -38,7 +39,7 @@ const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 /// `host` (when known) is checked for what the expectations need.
 pub fn preflight(plan: &RunPlan, host: Option<&HostFacts>) -> anyhow::Result<()> {
     if let Some(host) = host
-        && host.psi_scope == crate::record::PsiScope::None
+        && host.psi_scope == crate::data::PsiScope::None
         && let Some(x) = plan.expectations.iter().find(|x| x.metric.contains("psi"))
     {
         return Err(coded(
@@ -520,8 +521,8 @@ impl Watchdog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::PsiScope;
     use crate::plan::{PlanOptions, plan};
-    use crate::record::PsiScope;
     use crate::scenario::Source;
 
     fn plan_of(text: &str) -> RunPlan {

@@ -11,75 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::record::{EventKind, PsiScope, Sample};
-use crate::report::stream::{EventLog, SampleWriter};
-use crate::sandbox::cgroup::StatFile;
+use crate::data::StatFile;
+use crate::data::stream::{EventLog, SampleWriter};
+use crate::data::{EventKind, PsiResource, Sample, SourceKind};
 use crate::workloads::counters::{Counter, Counters};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PsiResource {
-    Cpu,
-    Memory,
-    Io,
-}
-
-impl PsiResource {
-    pub const ALL: [PsiResource; 3] = [PsiResource::Cpu, PsiResource::Memory, PsiResource::Io];
-    pub fn name(self) -> &'static str {
-        match self {
-            PsiResource::Cpu => "cpu",
-            PsiResource::Memory => "memory",
-            PsiResource::Io => "io",
-        }
-    }
-}
-
-/// What a stat file holds and which sample fields it fills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceKind {
-    /// `pids.current`.
-    PidsCurrent,
-    /// `pids.peak` (v2).
-    PidsPeak,
-    /// `pids.events`: `max N`.
-    PidsEvents,
-    /// `memory.usage_in_bytes` (v1) or `memory.current` (v2).
-    MemoryCurrent,
-    /// `memory.max_usage_in_bytes` (v1) or `memory.peak` (v2).
-    MemoryPeak,
-    /// `memory.failcnt` (v1): charges the memory limit refused.
-    MemoryFailcnt,
-    /// `memory.memsw.failcnt` (v1): charges the memory+swap limit refused. With swap
-    /// accounting the kernel charges memory+swap first, so where the two limits are equal
-    /// (`swap = "0B"`) every refusal is counted here and `memory.failcnt` stays 0.
-    MemswFailcnt,
-    /// `memory.events` (v2): `max N`, `oom_kill N`.
-    MemoryEvents,
-    /// `memory.oom_control` (v1): `oom_kill N`.
-    MemoryOomControl,
-    /// `memory.swap.current` (v2).
-    SwapCurrent,
-    /// `cpuacct.usage` (v1), nanoseconds.
-    CpuacctUsage,
-    /// `cpu.stat` (v1): `nr_periods`, `nr_throttled`, `throttled_time` (ns).
-    CpuStatV1,
-    /// `cpu.stat` (v2): `usage_usec`, `nr_periods`, `nr_throttled`, `throttled_usec`.
-    CpuStatV2,
-    /// A PSI file: `some ... total=N` and `full ... total=N` (µs).
-    Psi(PsiResource, PsiScope),
-    /// A system-wide PSI file, recorded beside the sandbox's own.
-    HostPsi(PsiResource),
-    /// A target's `pids.current`.
-    TargetPidsCurrent,
-    /// A target's `pids.peak`: the kernel's watermark since its cgroup was made.
-    TargetPidsPeak,
-    /// The `pids.events` of the cgroup whose pids limit a target is under.
-    TargetPidsEvents,
-    /// A target's memory usage.
-    TargetMemoryCurrent,
-    /// A target's `oom_kill` counter: `memory.events` (v2) or `memory.oom_control` (v1).
-    TargetOomKills,
-}
 
 /// A single number, or `None` for `max` or anything unparsable.
 pub fn parse_single(text: &str) -> Option<u64> {
@@ -453,6 +388,7 @@ impl EventWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::PsiScope;
 
     #[test]
     fn psi_files() {

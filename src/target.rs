@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::SourceKind;
+use crate::data::{LimitWritten, StatFile};
 use crate::plan::{PidsSource, RunPlan, TargetSpec};
-use crate::sampler::SourceKind;
-use crate::sandbox::cgroup::{Hierarchy, Layout, LimitWritten, Mode, StatFile, is_limit};
+use crate::sandbox::cgroup::{Hierarchy, Layout, Mode, is_limit};
 use crate::{Exit, coded, lxd};
 
 /// What a run records about its target.

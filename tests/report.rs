@@ -341,7 +341,7 @@ fn streaming_the_samples_gives_the_in_memory_summary_and_charts_on_a_real_run() 
 
 #[test]
 fn streaming_the_samples_gives_the_in_memory_summary_and_charts_on_generated_runs() {
-    use limitlab::report::stream::{EventLog, SampleWriter};
+    use limitlab::data::stream::{EventLog, SampleWriter};
     // Lengths around the parser's blocks and batches, and a made-up run with gaps, a probe
     // that failed, a target and the phase ending before the last samples.
     for n in [1, 2, 3, 999, 20_000] {
@@ -406,7 +406,7 @@ fn a_samples_file_cut_short_streams_like_it_loads() {
 /// bytes (samples.csv row by row, summary.json as a whole).
 #[test]
 fn samples_and_summary_are_written_back_byte_for_byte() {
-    use limitlab::report::stream::SampleWriter;
+    use limitlab::data::stream::SampleWriter;
     let (stored, record) = load::run(&fixture()).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let csv = tmp.path().join("samples.csv");

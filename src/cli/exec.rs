@@ -15,8 +15,8 @@ use crate::sandbox::cgroup::Layout;
 use crate::sandbox::cgroup::grant::Grant;
 use crate::sandbox::proto::{self, InitMsg};
 use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo};
-use crate::sys;
 use crate::scenario::Source;
+use crate::sys;
 use crate::{Exit, coded};
 
 /// The exit status when the command outlived `--timeout` (as `timeout(1)` does).

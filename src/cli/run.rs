@@ -17,9 +17,9 @@ use crate::report::{self, ResultsDir, junit, summary, terminal};
 use crate::runner::RunEnv;
 use crate::sandbox::cgroup::Layout;
 use crate::sandbox::rootless;
-use crate::sys;
 use crate::scenario::{ScenarioError, Source};
 use crate::supervisor::Supervisor;
+use crate::sys;
 use crate::{Exit, coded, exit_of};
 
 /// One scenario file, planned: a single run, or the cells of a sweep.
@@ -178,12 +178,14 @@ fn run_all(loaded: &[Loaded], env: &RunEnv, args: &RunArgs) -> anyhow::Result<u8
                 results: d.dir.display().to_string(),
             })
             .collect();
-        report::write_atomic(path, junit::render(&entries).as_bytes()).map_err(|e| {
-            coded(
-                Exit::Internal,
-                t!("err-write", path = path.display(), error = e),
-            )
-        })?;
+        crate::data::stream::write_atomic(path, junit::render(&entries).as_bytes()).map_err(
+            |e| {
+                coded(
+                    Exit::Internal,
+                    t!("err-write", path = path.display(), error = e),
+                )
+            },
+        )?;
     }
     if let Some(sig) = sys::stop_signal() {
         return Ok(128 + sig as u8);

@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use super::summary::sentences;
 use super::terminal::{format_value, verdict_word};
-use crate::record::{Event, Summary, Verdict};
+use crate::data::Event;
+use crate::record::{Summary, Verdict};
 use crate::{i18n, t, units};
 
 /// A chart to show: its file stem (`pids`), a title, and its SVG.
@@ -151,9 +152,9 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
     facts.push((
         t!("fact-psi"),
         match h.psi_scope {
-            crate::record::PsiScope::Cgroup => t!("fact-psi-cgroup"),
-            crate::record::PsiScope::System => t!("fact-psi-system"),
-            crate::record::PsiScope::None => t!("fact-psi-none"),
+            crate::data::PsiScope::Cgroup => t!("fact-psi-cgroup"),
+            crate::data::PsiScope::System => t!("fact-psi-system"),
+            crate::data::PsiScope::None => t!("fact-psi-none"),
         },
     ));
     facts.push(("limitlab".into(), s.limitlab_version.clone()));

@@ -865,8 +865,8 @@ pub fn write(dir: &Path, r: &FleetReport<'_>) -> anyhow::Result<()> {
         };
         let chart = super::charts::render_comparison_titled(&title, &rows)?;
         let stem = format!("nodes-{}", i + 1);
-        super::write_atomic(&dir.join(format!("{stem}.svg")), chart.svg.as_bytes())?;
-        super::write_atomic(&dir.join(format!("{stem}.png")), &chart.png)?;
+        crate::data::stream::write_atomic(&dir.join(format!("{stem}.svg")), chart.svg.as_bytes())?;
+        crate::data::stream::write_atomic(&dir.join(format!("{stem}.png")), &chart.png)?;
         charts.push((stem, title, chart.svg));
     }
     let figures: Vec<Figure<'_>> = charts
@@ -881,8 +881,8 @@ pub fn write(dir: &Path, r: &FleetReport<'_>) -> anyhow::Result<()> {
         .iter()
         .map(|(stem, title, _)| (stem.clone(), title.clone()))
         .collect();
-    super::write_atomic(&dir.join("report.md"), markdown(r, &stems).as_bytes())?;
-    super::write_atomic(&dir.join("report.html"), html(r, &figures).as_bytes())?;
-    super::write_atomic(&dir.join("junit.xml"), junit(r).as_bytes())?;
+    crate::data::stream::write_atomic(&dir.join("report.md"), markdown(r, &stems).as_bytes())?;
+    crate::data::stream::write_atomic(&dir.join("report.html"), html(r, &figures).as_bytes())?;
+    crate::data::stream::write_atomic(&dir.join("junit.xml"), junit(r).as_bytes())?;
     Ok(())
 }

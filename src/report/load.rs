@@ -8,7 +8,9 @@ use std::sync::mpsc;
 
 use anyhow::Context;
 
-use crate::record::{Event, FORMAT_VERSION, RunRecord, Sample, Summary};
+use crate::data::{Event, Sample};
+
+use crate::record::{FORMAT_VERSION, RunRecord, Summary};
 use crate::{Exit, coded};
 
 /// Reads `summary.json`, refusing a results format this limitlab does not read.
@@ -110,7 +112,7 @@ pub fn for_each_sample(path: &Path, mut f: impl FnMut(Sample)) -> anyhow::Result
     let mut rdr = csv::ReaderBuilder::new().from_reader(BufReader::with_capacity(1 << 20, file));
     // Columns are matched by name: a file from an earlier limitlab of the same results
     // format may lack newer columns (they read as empty), but every column must be known.
-    let want = crate::report::stream::sample_header();
+    let want = crate::data::stream::sample_header();
     let known: Vec<&str> = want.trim_end().split(',').collect();
     let headers = rdr.headers().cloned().unwrap_or_default();
     if headers.get(0) != Some("t_ms") {

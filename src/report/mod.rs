@@ -7,16 +7,16 @@ pub mod document;
 pub mod fleet;
 pub mod junit;
 pub mod load;
-pub mod stream;
 pub mod summary;
 pub mod sweep;
 pub mod terminal;
 
 use crate::t;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::data::stream::write_atomic;
 use crate::{Exit, coded};
 
 /// Files that mark a folder as holding a run's results.
@@ -181,7 +181,7 @@ pub fn fold_samples_file(
 pub fn write_run_documents(
     dir: &Path,
     summary: &crate::record::Summary,
-    events: &[crate::record::Event],
+    events: &[crate::data::Event],
     charts: &[charts::Chart],
 ) -> io::Result<()> {
     charts::write_charts(dir, charts)?;
@@ -253,16 +253,6 @@ pub fn utc_stamp() -> String {
 /// The current UTC time in RFC 3339.
 pub fn utc_now() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
-}
-
-/// Writes a file so that readers see either the old content or the whole new one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.tmp"));
-    let mut f = fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

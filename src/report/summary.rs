@@ -170,7 +170,7 @@ pub fn exit_code(s: &Summary) -> Exit {
 pub fn write(path: &Path, s: &Summary) -> std::io::Result<()> {
     let mut json = serde_json::to_vec_pretty(s)?;
     json.push(b'\n');
-    super::write_atomic(path, &json)
+    crate::data::stream::write_atomic(path, &json)
 }
 
 /// Plain-language sentences about what happened, for the terminal and reports.

@@ -80,7 +80,7 @@ impl SweepIndex {
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let mut json = serde_json::to_vec_pretty(self)?;
         json.push(b'\n');
-        super::write_atomic(path, &json)
+        crate::data::stream::write_atomic(path, &json)
     }
 }
 

@@ -28,9 +28,9 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Gid, Pid, Uid};
 
 use super::proto::{self, FD_COUNTERS, FD_EXE, FD_STATUS, FD_SYNC, GO, InitConfig, InitMsg};
-use crate::sys;
 use super::view::{self, ViewReport, WritableMount};
 use crate::plan::Namespace;
+use crate::sys;
 use crate::workloads::command;
 use crate::workloads::counters::WORKLOAD_FD;
 

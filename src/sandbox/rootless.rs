@@ -17,8 +17,8 @@ use nix::sched::CloneFlags;
 use nix::unistd::{AccessFlags, access};
 
 use super::cgroup::{Layout, Mode};
-use crate::sys;
 use crate::plan::LimitsPlan;
+use crate::sys;
 
 /// Runs happen without root (the effective uid is not 0).
 pub fn active() -> bool {

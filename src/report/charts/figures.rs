@@ -2,9 +2,10 @@
 
 use super::series::{Gauges, Grid, Line, Missing, Rates};
 use super::*;
+use crate::data::{EventKind, PsiScope, Sample};
 use crate::i18n::t_static;
 use crate::plan::PidsSource;
-use crate::record::{EventKind, PsiScope, RunRecord, Sample};
+use crate::record::RunRecord;
 use crate::report::summary::group;
 use crate::t;
 use crate::units;

@@ -30,7 +30,9 @@ use plotters::style::{FontStyle, register_font};
 
 pub use figures::SampleSpan;
 
-use crate::record::{RunRecord, Sample, Summary};
+use crate::record::{RunRecord, Summary};
+
+use crate::data::Sample;
 
 /// One figure, rendered.
 #[derive(Debug, Clone)]
@@ -176,8 +178,8 @@ pub fn render_comparison_titled(
 /// Writes `<name>.svg` and `<name>.png` of every chart into `dir`, each atomically.
 pub fn write_charts(dir: &Path, charts: &[Chart]) -> io::Result<()> {
     for c in charts {
-        super::write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
-        super::write_atomic(&dir.join(format!("{}.png", c.name)), &c.png)?;
+        crate::data::stream::write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
+        crate::data::stream::write_atomic(&dir.join(format!("{}.png", c.name)), &c.png)?;
     }
     Ok(())
 }

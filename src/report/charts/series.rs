@@ -2,7 +2,7 @@
 //! figure. A value the kernel did not give is a gap, never a zero.
 
 use super::downsample::{Bucket, Envelope};
-use crate::record::Sample;
+use crate::data::Sample;
 
 /// Reads one raw field of a sample.
 pub type Field = fn(&Sample) -> Option<f64>;

@@ -1,9 +1,10 @@
 //! A made-up run with the shape of a real fork bomb against `pids.max = 100`, of any length:
 //! for tests and benchmarks of the report stage, where no kernel is at hand.
 
+use crate::data::{Event, EventKind, PsiScope, Sample};
 use crate::host::HostFacts;
 use crate::plan::{PlanOptions, plan};
-use crate::record::{Event, EventKind, PsiScope, RunRecord, Sample, TeardownReport};
+use crate::record::{RunRecord, TeardownReport};
 use crate::scenario::Source;
 
 /// Sampling interval of the made-up run, ms.

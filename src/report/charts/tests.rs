@@ -2,8 +2,8 @@
 //! size with readable text, missing metrics say so, and a million samples stay quick.
 
 use super::*;
+use crate::data::{Event, EventKind, PsiScope};
 use crate::plan::PidsSource;
-use crate::record::{Event, EventKind, PsiScope};
 use crate::report::summary;
 
 const NAMES: [&str; 5] = ["pids", "memory", "cpu", "psi", "host"];

@@ -8,12 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::v1::V1Cgroup;
-use super::{
-    Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, mkdir, remove_dirs,
-};
+use super::{Cgroup, CgroupError, KillMethod, Layout, Mode, mkdir, remove_dirs};
+use crate::data::PsiScope;
+use crate::data::{LimitWritten, StatFile};
+use crate::data::{PsiResource, SourceKind};
 use crate::plan::LimitsPlan;
-use crate::record::PsiScope;
-use crate::sampler::{PsiResource, SourceKind};
 
 #[derive(Debug)]
 pub struct HybridCgroup {

@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::{LimitWritten, StatFile};
 use crate::plan::LimitsPlan;
-use crate::sampler::SourceKind;
 
 pub const DEFAULT_ROOT: &str = "/sys/fs/cgroup";
 /// Every cgroup limitlab creates is named `limitlab.<pid>.<n>`, so leftovers can be told
@@ -376,22 +376,6 @@ fn unique_name() -> String {
         std::process::id(),
         SEQ.fetch_add(1, Ordering::Relaxed)
     )
-}
-
-/// A limit as written to the kernel: which file, what value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LimitWritten {
-    /// The control file's name, e.g. `pids.max`.
-    pub control: String,
-    pub path: PathBuf,
-    pub value: String,
-}
-
-/// A file the sampler reads, and how to read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatFile {
-    pub path: PathBuf,
-    pub kind: SourceKind,
 }
 
 /// How teardown killed the processes.

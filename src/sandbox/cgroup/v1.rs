@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{
-    Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, kill_listed, mkdir,
-    read, remove_dirs, set,
+    Cgroup, CgroupError, KillMethod, Layout, Mode, kill_listed, mkdir, read, remove_dirs, set,
 };
+use crate::data::{LimitWritten, StatFile};
+use crate::data::{PsiResource, SourceKind};
 use crate::plan::{LimitsPlan, parse_cpu_list};
-use crate::sampler::{PsiResource, SourceKind};
 
 /// The CFS period limitlab writes with a CPU quota: 100 ms, the kernel default.
 pub const CFS_PERIOD_US: u64 = 100_000;
@@ -236,7 +236,7 @@ impl Cgroup for V1Cgroup {
             for r in PsiResource::ALL {
                 files.push(StatFile {
                     path: PathBuf::from("/proc/pressure").join(r.name()),
-                    kind: SourceKind::Psi(r, crate::record::PsiScope::System),
+                    kind: SourceKind::Psi(r, crate::data::PsiScope::System),
                 });
             }
         }

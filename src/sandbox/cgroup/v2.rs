@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use super::v1::{CFS_PERIOD_US, check_cpuset, host_has_swap, quota_us};
 use super::{
-    Cgroup, CgroupError, KillMethod, Layout, LimitWritten, Mode, StatFile, kill_listed, mkdir,
-    read, remove_dirs, set, write,
+    Cgroup, CgroupError, KillMethod, Layout, Mode, kill_listed, mkdir, read, remove_dirs, set,
+    write,
 };
+use crate::data::PsiScope;
+use crate::data::{LimitWritten, StatFile};
+use crate::data::{PsiResource, SourceKind};
 use crate::plan::LimitsPlan;
-use crate::record::PsiScope;
-use crate::sampler::{PsiResource, SourceKind};
 
 #[derive(Debug)]
 pub struct V2Cgroup {

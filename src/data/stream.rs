@@ -3,13 +3,13 @@
 //! harness dies mid-run; a harness killed with SIGKILL loses at most the rows of its last
 //! [`FLUSH_EVERY`].
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-use crate::record::{Event, EventKind, Sample};
+use crate::data::{Event, EventKind, Sample};
 
 /// Streams samples to CSV. The header comes from [`Sample`]'s fields, so it cannot drift.
 pub struct SampleWriter {
@@ -178,7 +178,7 @@ impl EventLog {
             let bytes = sorted
                 .into_inner()
                 .map_err(|e| io::Error::other(e.to_string()))?;
-            super::write_atomic(&path, &bytes)?;
+            write_atomic(&path, &bytes)?;
         }
         Ok(())
     }
@@ -289,4 +289,14 @@ pub fn capture_log(
             }
             stats
         })
+}
+
+/// Writes a file so that readers see either the old content or the whole new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    let mut f = fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    fs::rename(&tmp, path)
 }
