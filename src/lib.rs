@@ -7,25 +7,17 @@
 
 pub mod cli;
 pub mod data;
-pub mod expect;
 pub mod host;
 pub mod i18n;
-pub mod lxd;
-pub mod matrix;
 pub mod metrics;
 pub mod plan;
-pub mod probe;
-pub mod progress;
 pub mod record;
 pub mod report;
-pub mod runner;
+pub mod run;
 pub mod sampler;
 pub mod sandbox;
 pub mod scenario;
-pub mod schema;
-pub mod supervisor;
 pub mod sys;
-pub mod target;
 pub mod units;
 pub mod workloads;
 

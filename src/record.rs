@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::LimitWritten;
 use crate::data::{Event, Sample};
-use crate::expect::Outcome;
 use crate::host::HostFacts;
 use crate::plan::RunPlan;
+use crate::plan::expect::Outcome;
 use crate::sandbox::view::ViewReport;
 
 /// What teardown did.
@@ -73,7 +73,7 @@ pub struct RunRecord {
     /// Set when the run did not complete: the reason.
     pub aborted: Option<String>,
     /// The container or cgroup the run attacked, when it had a target.
-    pub target: Option<crate::target::TargetReport>,
+    pub target: Option<crate::sandbox::target::TargetReport>,
     /// What the workload could see and touch of the host's filesystems.
     #[serde(default)]
     pub view: Option<ViewReport>,
@@ -95,7 +95,7 @@ pub struct Summary {
     pub run: RunFacts,
     /// The container or cgroup the run attacked, and the limits it was under.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::target::TargetReport>,
+    pub target: Option<crate::sandbox::target::TargetReport>,
     pub exits: Vec<WorkloadExit>,
     /// What the workload could see and touch of the host's filesystems, as the sandbox
     /// init set it up.

@@ -10,7 +10,7 @@ fn the_committed_schema_matches_the_code() {
     let committed = std::fs::read_to_string(root().join("scenarios/schema.json")).unwrap();
     assert_eq!(
         committed,
-        limitlab::schema::schema_text(),
+        limitlab::scenario::schema::schema_text(),
         "scenarios/schema.json is stale: regenerate it with `limitlab schema > scenarios/schema.json`"
     );
 }
@@ -20,7 +20,7 @@ fn the_committed_docs_match_the_code() {
     let committed = std::fs::read_to_string(root().join("docs/scenario.md")).unwrap();
     assert_eq!(
         committed,
-        limitlab::schema::scenario_markdown(),
+        limitlab::scenario::schema::scenario_markdown(),
         "docs/scenario.md is stale: regenerate it with `limitlab __docs > docs/scenario.md`"
     );
     for m in limitlab::metrics::METRICS {
@@ -41,7 +41,7 @@ fn the_committed_docs_match_the_code() {
 #[test]
 fn every_shipped_scenario_is_valid_against_the_schema_shape() {
     // Every top-level key the shipped scenarios use is a property of the schema.
-    let schema = limitlab::schema::schema();
+    let schema = limitlab::scenario::schema::schema();
     let props = schema["properties"].as_object().unwrap();
     for dir in ["scenarios", "scenarios/hostile"] {
         for e in std::fs::read_dir(root().join(dir)).unwrap().flatten() {
@@ -168,7 +168,7 @@ fn init_writes_starters_that_validate_and_never_overwrites() {
 
 #[test]
 fn every_key_is_documented_with_an_example_and_sizes_and_durations_with_a_unit() {
-    for k in limitlab::schema::keys() {
+    for k in limitlab::scenario::schema::keys() {
         if k.key.starts_with('[') {
             continue;
         }
@@ -176,7 +176,7 @@ fn every_key_is_documented_with_an_example_and_sizes_and_durations_with_a_unit()
         assert!(!k.examples.is_empty(), "{} has an example", k.key);
     }
     let unit = |key: &str| {
-        limitlab::schema::keys()
+        limitlab::scenario::schema::keys()
             .into_iter()
             .find(|k| k.key == key)
             .unwrap_or_else(|| panic!("no key {key}"))

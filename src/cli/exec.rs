@@ -56,7 +56,7 @@ pub fn plan_of(args: &ExecArgs) -> anyhow::Result<RunPlan> {
         ..PlanOptions::default()
     };
     let plan = plan::plan(&src, &src.parse()?, &opts)?;
-    crate::runner::preflight(&plan, None)?;
+    crate::run::preflight(&plan, None)?;
     Ok(plan)
 }
 
@@ -107,7 +107,7 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
     sandbox
         .release()
         .map_err(|e| coded(Exit::Internal, format!("release the workload: {e}")))?;
-    let (_, init_spans) = crate::runner::wait_ready(&rx)?;
+    let (_, init_spans) = crate::run::wait_ready(&rx)?;
     let ready_mono = proto::mono_ns();
     let deadline = Instant::now() + plan.duration;
     let mut code: Option<u8> = None;

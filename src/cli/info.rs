@@ -25,7 +25,7 @@ pub fn list() -> anyhow::Result<u8> {
         }
     }
     writeln!(out, "\nThe sandbox ([sandbox] keys):\n")?;
-    for k in crate::schema::keys()
+    for k in crate::scenario::schema::keys()
         .iter()
         .filter(|k| k.key.trim_matches(['[', ']', '`']).starts_with("sandbox."))
     {

@@ -323,16 +323,16 @@ pub fn dispatch(cli: Cli) -> u8 {
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Doctor => Ok(doctor()),
         Command::Clean => clean(),
-        Command::Supervise => return crate::supervisor::main().clamp(0, 255) as u8,
+        Command::Supervise => return crate::sandbox::supervisor::main().clamp(0, 255) as u8,
         Command::SandboxInit => return init::main().clamp(0, 255) as u8,
         Command::List => info::list(),
         Command::Init { kind, file } => info::init(&kind, &file),
         Command::Schema => {
-            print!("{}", crate::schema::schema_text());
+            print!("{}", crate::scenario::schema::schema_text());
             Ok(Exit::Held.into())
         }
         Command::Docs => {
-            print!("{}", crate::schema::scenario_markdown());
+            print!("{}", crate::scenario::schema::scenario_markdown());
             Ok(Exit::Held.into())
         }
         Command::Completions { shell } => info::completions(shell),
@@ -395,8 +395,8 @@ fn doctor() -> u8 {
 /// Removes leftovers; returns a line per leftover about what was done.
 fn clean_leftovers(layout: &Layout) -> Vec<String> {
     let mut lines = grant::stale_scopes();
-    // A runtime limit a killed run set on an LXD or Incus container (see crate::lxd).
-    lines.extend(crate::lxd::restore_pending());
+    // A runtime limit a killed run set on an LXD or Incus container (see crate::sandbox::lxd).
+    lines.extend(crate::sandbox::lxd::restore_pending());
     lines.extend(layout.leftovers().into_iter().map(|l| {
         let c = emergency_teardown(&l.dirs);
         let mut line = crate::t!(

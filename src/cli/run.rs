@@ -8,17 +8,17 @@ use std::sync::Arc;
 
 use super::{Format, RunArgs, clean_leftovers};
 use crate::host::HostFacts;
-use crate::matrix;
+use crate::plan::matrix;
 use crate::plan::{self, LimitsPlan, PlanOptions, RunPlan};
-use crate::progress::{LiveStatus, SweepProgress};
 use crate::record::{RunRecord, Summary};
 use crate::report::sweep::{CellEntry, SweepIndex};
 use crate::report::{self, ResultsDir, junit, summary, terminal};
-use crate::runner::RunEnv;
+use crate::run::RunEnv;
+use crate::run::progress::{LiveStatus, SweepProgress};
 use crate::sandbox::cgroup::Layout;
 use crate::sandbox::rootless;
+use crate::sandbox::supervisor::Supervisor;
 use crate::scenario::{ScenarioError, Source};
-use crate::supervisor::Supervisor;
 use crate::sys;
 use crate::{Exit, coded, exit_of};
 
@@ -81,7 +81,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     }
     let facts = HostFacts::probe(None);
     for p in loaded.iter().flat_map(|l| &l.plans) {
-        crate::runner::preflight(p, Some(&facts))?;
+        crate::run::preflight(p, Some(&facts))?;
     }
     super::as_harness(
         &format!("limitlab run {}", names.join(" ")),
@@ -314,7 +314,7 @@ fn run_one(
             max = p.limits.pids.max
         ));
     }
-    let record = crate::runner::run(p, env, dir, &mut status);
+    let record = crate::run::run(p, env, dir, &mut status);
     status.finish();
     let record: RunRecord = record.inspect_err(|_| dir.discard_if_unused())?;
     // A run that took more samples than it holds in memory: its metrics and charts are

@@ -235,7 +235,7 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             None => {}
         }
         if let (Some(b), Some(a)) = (&t.before, &t.after) {
-            let tasks = |st: &crate::target::TargetState| {
+            let tasks = |st: &crate::sandbox::target::TargetState| {
                 st.pids_current
                     .map(|n| t!("said-tasks-in-cgroup", tasks = group(n as f64)))
                     .unwrap_or_default()

@@ -11,8 +11,11 @@
 
 pub mod cgroup;
 pub mod init;
+pub mod lxd;
 pub mod proto;
 pub mod rootless;
+pub mod supervisor;
+pub mod target;
 pub mod view;
 
 use std::ffi::CString;
@@ -32,7 +35,7 @@ use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
 
 use crate::plan::{Namespace, RunPlan};
-use crate::supervisor::Supervisor;
+use crate::sandbox::supervisor::Supervisor;
 use crate::sys;
 use cgroup::{Cgroup, CgroupError, KillMethod, Layout};
 use proto::{InitConfig, InitMsg, JoinSpec, Launch};

@@ -1,14 +1,17 @@
 //! The validated plan: a scenario with every value checked, units resolved and defaults
 //! filled in. Parse, then plan, then run: nothing past this point sees raw TOML.
 
+pub mod expect;
+pub mod matrix;
+
 use crate::t;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::expect::Expectation;
 use crate::metrics;
+use crate::plan::expect::Expectation;
 use crate::sandbox::view::{Bind, ViewConfig};
 use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, path};
 use crate::units;
@@ -162,7 +165,7 @@ pub enum PidsSource {
     /// The scenario asked for no pids limit; limitlab's ceiling applies anyway.
     SafetyCeiling,
     /// A target's own limits are under test: limitlab writes no pids.max of its own (and
-    /// refuses a target without one, see [`crate::target`]).
+    /// refuses a target without one, see [`crate::sandbox::target`]).
     Target,
 }
 
@@ -255,10 +258,10 @@ impl TargetSpec {
     }
 
     /// The LXD-API daemon of an `lxd` or `incus` target.
-    pub fn lxd_daemon(&self) -> Option<crate::lxd::Daemon> {
+    pub fn lxd_daemon(&self) -> Option<crate::sandbox::lxd::Daemon> {
         match self {
-            TargetSpec::Lxd(_) => Some(crate::lxd::Daemon::Lxd),
-            TargetSpec::Incus(_) => Some(crate::lxd::Daemon::Incus),
+            TargetSpec::Lxd(_) => Some(crate::sandbox::lxd::Daemon::Lxd),
+            TargetSpec::Incus(_) => Some(crate::sandbox::lxd::Daemon::Incus),
             _ => None,
         }
     }

@@ -2,6 +2,8 @@
 //! duration (or the workload's end, or a stop signal), teardown, record. A watchdog makes
 //! sure no run outlives its deadline.
 
+pub mod progress;
+
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -14,16 +16,16 @@ use crate::data::EventKind;
 use crate::data::stream::{EventLog, SampleWriter, capture_log};
 use crate::host::HostFacts;
 use crate::plan::RunPlan;
-use crate::probe::{self, HostProbe};
-use crate::progress::LiveStatus;
 use crate::record::{RunRecord, TeardownReport, WorkloadExit};
 use crate::report::ResultsDir;
+use crate::run::progress::LiveStatus;
+use crate::sampler::probe::{self, HostProbe};
 use crate::sampler::{CounterSet, Latest, Reader, Sampler, SamplerConfig, host_psi_files};
 use crate::sandbox::cgroup::{Cgroup, Layout};
 use crate::sandbox::proto::{self, InitMsg};
+use crate::sandbox::supervisor::Supervisor;
 use crate::sandbox::view::ViewReport;
 use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo};
-use crate::supervisor::Supervisor;
 use crate::sys;
 use crate::workloads::WorkloadSpec;
 use crate::workloads::command;
@@ -112,9 +114,9 @@ pub fn run(
     // A runtime limit the scenario sets on the target goes on before the target's limits are
     // read, and comes off when this guard is finished (or dropped, on any early return).
     let mut runtime_limit =
-        crate::target::RuntimeLimitGuard::set(plan, env.supervisor.clone(), &out.path)?;
+        crate::sandbox::target::RuntimeLimitGuard::set(plan, env.supervisor.clone(), &out.path)?;
     let target = match &plan.target {
-        Some(_) => Some(crate::target::resolve(plan, &env.layout)?),
+        Some(_) => Some(crate::sandbox::target::resolve(plan, &env.layout)?),
         None => None,
     };
     let layout = target.as_ref().map(|t| &t.layout).unwrap_or(&env.layout);

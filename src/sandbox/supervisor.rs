@@ -26,11 +26,11 @@ pub enum Order {
     Watch(Vec<PathBuf>),
     /// Teardown removed them.
     Forget(Vec<PathBuf>),
-    /// A run changed a runtime's own limit (see [`crate::lxd`]): put it back if the harness
+    /// A run changed a runtime's own limit (see [`crate::sandbox::lxd`]): put it back if the harness
     /// dies before it does.
-    Restore(crate::lxd::Restore),
+    Restore(crate::sandbox::lxd::Restore),
     /// The run put it back.
-    Restored(crate::lxd::Restore),
+    Restored(crate::sandbox::lxd::Restore),
     /// The harness is ending normally.
     Bye,
 }
@@ -72,12 +72,12 @@ impl Supervisor {
     }
 
     /// Asks the supervisor to put a runtime's limit back should the harness die.
-    pub fn restore(&self, r: &crate::lxd::Restore) -> io::Result<()> {
+    pub fn restore(&self, r: &crate::sandbox::lxd::Restore) -> io::Result<()> {
         self.send(&Order::Restore(r.clone()))
     }
 
     /// The run put it back itself.
-    pub fn restored(&self, r: &crate::lxd::Restore) -> io::Result<()> {
+    pub fn restored(&self, r: &crate::sandbox::lxd::Restore) -> io::Result<()> {
         self.send(&Order::Restored(r.clone()))
     }
 
@@ -114,7 +114,7 @@ pub fn main() -> i32 {
         let _ = crate::sys::ignore_signal(sig);
     }
     let mut watched: Vec<Vec<PathBuf>> = Vec::new();
-    let mut restores: Vec<crate::lxd::Restore> = Vec::new();
+    let mut restores: Vec<crate::sandbox::lxd::Restore> = Vec::new();
     for line in BufReader::new(io::stdin()).lines() {
         let Ok(line) = line else { break };
         match serde_json::from_str::<Order>(&line) {

@@ -14,7 +14,8 @@ use crate::data::SourceKind;
 use crate::data::{LimitWritten, StatFile};
 use crate::plan::{PidsSource, RunPlan, TargetSpec};
 use crate::sandbox::cgroup::{Hierarchy, Layout, Mode, is_limit};
-use crate::{Exit, coded, lxd};
+use crate::sandbox::lxd;
+use crate::{Exit, coded};
 
 /// What a run records about its target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -251,7 +252,7 @@ fn api_error(spec: &TargetSpec, daemon: lxd::Daemon, e: lxd::ApiError) -> anyhow
 /// (`[target] limits_processes`), put back when this is finished or dropped.
 pub struct RuntimeLimitGuard {
     restore: Option<lxd::Restore>,
-    supervisor: Option<std::sync::Arc<crate::supervisor::Supervisor>>,
+    supervisor: Option<std::sync::Arc<crate::sandbox::supervisor::Supervisor>>,
 }
 
 impl RuntimeLimitGuard {
@@ -259,7 +260,7 @@ impl RuntimeLimitGuard {
     /// (in [`lxd::restore_dir`] and with the supervisor). A plan without one sets nothing.
     pub fn set(
         plan: &RunPlan,
-        supervisor: Option<std::sync::Arc<crate::supervisor::Supervisor>>,
+        supervisor: Option<std::sync::Arc<crate::sandbox::supervisor::Supervisor>>,
         results: &std::path::Path,
     ) -> anyhow::Result<RuntimeLimitGuard> {
         let mut guard = RuntimeLimitGuard {

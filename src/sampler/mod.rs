@@ -3,6 +3,8 @@
 //! process is spawned and `/proc` is not walked. A file that vanishes or a feature the
 //! kernel lacks gives `None`, never an error and never a zero.
 
+pub mod probe;
+
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -137,7 +139,7 @@ pub struct Reader {
     sources: Vec<(File, SourceKind)>,
     buf: Vec<u8>,
     counters: Option<CounterSet>,
-    probe: Option<Arc<crate::probe::HostProbe>>,
+    probe: Option<Arc<crate::sampler::probe::HostProbe>>,
 }
 
 impl Reader {
@@ -145,7 +147,7 @@ impl Reader {
     pub fn open(
         files: &[StatFile],
         counters: Option<CounterSet>,
-        probe: Option<Arc<crate::probe::HostProbe>>,
+        probe: Option<Arc<crate::sampler::probe::HostProbe>>,
     ) -> Reader {
         let sources = files
             .iter()

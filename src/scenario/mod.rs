@@ -4,6 +4,8 @@
 //! resolved by [`crate::plan`], which reports problems through [`Source::error_at`] so every
 //! message names the file, line, column and key.
 
+pub mod schema;
+
 use crate::t;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -31,7 +33,7 @@ pub struct Scenario {
     #[schemars(extend("examples" = ["Bomba fork clásica frente a pids.max = 100"]))]
     pub description_es: Option<String>,
     /// Required. How long the workload runs (the run ends earlier if every workload ends).
-    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("examples" = ["5s", "1500ms"]))]
+    #[schemars(regex(pattern = crate::scenario::schema::DURATION_PATTERN), extend("examples" = ["5s", "1500ms"]))]
     pub duration: Option<String>,
     /// The sandbox the workload runs in.
     pub sandbox: Option<SandboxTable>,
@@ -45,11 +47,11 @@ pub struct Scenario {
     pub sampling: Option<SamplingTable>,
     /// Metric = comparison; every one must hold for exit code 0.
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::expect_schema")]
+    #[schemars(schema_with = "crate::scenario::schema::expect_schema")]
     pub expect: IndexMap<String, String>,
     /// A sweep: dotted scenario keys with the lists of values to run, e.g.
     /// `"limits.pids" = [10, 100, 1000]`, and `include` for extra cells. One run per cell.
-    #[schemars(schema_with = "crate::schema::matrix_schema")]
+    #[schemars(schema_with = "crate::scenario::schema::matrix_schema")]
     pub matrix: Option<toml::Table>,
     /// Attack an existing container or cgroup instead of a new sandbox: its own limits are
     /// what is tested. Exactly one key naming it (plus, with lxd or incus, limits_processes).
@@ -173,7 +175,7 @@ pub struct RlimitsTable {
     pub nofile: Option<i64>,
     /// RLIMIT_AS: address space per process, a size (at least 16MiB).
     #[serde(rename = "as")]
-    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["1GiB"]))]
+    #[schemars(with = "Option<crate::scenario::schema::Size>", extend("examples" = ["1GiB"]))]
     pub address_space: Option<toml::Value>,
 }
 
@@ -183,17 +185,17 @@ pub struct RlimitsTable {
 pub struct LimitsTable {
     /// pids.max: most processes and threads at once, or "max" for no scenario limit (the
     /// safety ceiling still applies).
-    #[schemars(with = "Option<crate::schema::Pids>", extend("x-unit" = "tasks (processes and threads)", "examples" = [100, "max"]))]
+    #[schemars(with = "Option<crate::scenario::schema::Pids>", extend("x-unit" = "tasks (processes and threads)", "examples" = [100, "max"]))]
     pub pids: Option<toml::Value>,
     /// memory.max (v1 memory.limit_in_bytes), a size of at least 1MiB.
-    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["256MiB"]))]
+    #[schemars(with = "Option<crate::scenario::schema::Size>", extend("examples" = ["256MiB"]))]
     pub memory: Option<toml::Value>,
     /// memory.swap.max (v1: memsw = memory + swap), a size; needs `memory`.
-    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["0B"]))]
+    #[schemars(with = "Option<crate::scenario::schema::Size>", extend("examples" = ["0B"]))]
     pub swap: Option<toml::Value>,
     /// CPU bandwidth in cores (0.01 to 4096), written as cpu.max quota/period (v1
     /// cfs_quota_us/cfs_period_us) with a 100 ms period.
-    #[schemars(with = "Option<crate::schema::Number>", extend("x-unit" = "cores", "examples" = [0.5, 2]))]
+    #[schemars(with = "Option<crate::scenario::schema::Number>", extend("x-unit" = "cores", "examples" = [0.5, 2]))]
     pub cpu: Option<toml::Value>,
     /// cpuset.cpus: the CPUs the sandbox may use.
     #[schemars(regex(pattern = r"^\s*[0-9]+(-[0-9]+)?(\s*,\s*[0-9]+(-[0-9]+)?)*\s*$"), extend("examples" = ["0", "0-1,3"]))]
@@ -206,7 +208,7 @@ pub struct LimitsTable {
 #[serde(deny_unknown_fields)]
 pub struct WorkloadTable {
     /// Required. What runs.
-    #[schemars(schema_with = "crate::schema::kind_schema")]
+    #[schemars(schema_with = "crate::scenario::schema::kind_schema")]
     pub kind: Option<String>,
     /// forkbomb, threadbomb: how the bomb multiplies.
     #[schemars(extend("enum" = ["classic", "binary", "churn"], "default" = "classic", "examples" = ["binary"]))]
@@ -215,13 +217,13 @@ pub struct WorkloadTable {
     #[schemars(extend("examples" = [["perl", "-e", "fork while fork"]]))]
     pub argv: Option<Vec<String>>,
     /// memhog (required): how much to allocate, a size.
-    #[schemars(with = "Option<crate::schema::Size>", extend("examples" = ["1GiB"]))]
+    #[schemars(with = "Option<crate::scenario::schema::Size>", extend("examples" = ["1GiB"]))]
     pub size: Option<toml::Value>,
     /// memhog: how fast, a size per second; default as fast as the kernel allows.
-    #[schemars(regex(pattern = crate::schema::RATE_PATTERN), extend("examples" = ["256MiB/s"]))]
+    #[schemars(regex(pattern = crate::scenario::schema::RATE_PATTERN), extend("examples" = ["256MiB/s"]))]
     pub rate: Option<String>,
     /// memhog: the allocation step, a size from 4KiB to 1GiB.
-    #[schemars(with = "Option<crate::schema::Size>", extend("default" = "4MiB", "examples" = ["64KiB"]))]
+    #[schemars(with = "Option<crate::scenario::schema::Size>", extend("default" = "4MiB", "examples" = ["64KiB"]))]
     pub chunk: Option<toml::Value>,
     /// memhog: anon (anonymous memory) or shm (a file in the sandbox's private tmpfs).
     #[schemars(extend("enum" = ["anon", "shm"], "default" = "anon", "examples" = ["shm"]))]
@@ -233,10 +235,10 @@ pub struct WorkloadTable {
     #[schemars(range(min = 1, max = 4096), extend("x-unit" = "threads", "examples" = [2]))]
     pub threads: Option<i64>,
     /// cpuspin: busy fraction of each 100 ms slot, 0 < duty <= 1.
-    #[schemars(with = "Option<crate::schema::Number>", extend("default" = 1.0, "x-unit" = "fraction of each 100 ms slot", "examples" = [0.25]))]
+    #[schemars(with = "Option<crate::scenario::schema::Number>", extend("default" = 1.0, "x-unit" = "fraction of each 100 ms slot", "examples" = [0.25]))]
     pub duty: Option<toml::Value>,
     /// Any kind: delay before this workload starts, shorter than the duration.
-    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "0s", "examples" = ["2s"]))]
+    #[schemars(regex(pattern = crate::scenario::schema::DURATION_PATTERN), extend("default" = "0s", "examples" = ["2s"]))]
     pub start_after: Option<String>,
     /// escape: which attempts to make; default all.
     #[schemars(schema_with = "tries_schema")]
@@ -256,7 +258,7 @@ fn tries_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 #[serde(deny_unknown_fields)]
 pub struct SamplingTable {
     /// The sampling interval, at least 1ms.
-    #[schemars(regex(pattern = crate::schema::DURATION_PATTERN), extend("default" = "10ms", "examples" = ["1ms", "100ms"]))]
+    #[schemars(regex(pattern = crate::scenario::schema::DURATION_PATTERN), extend("default" = "10ms", "examples" = ["1ms", "100ms"]))]
     pub interval: Option<String>,
 }
 
@@ -468,7 +470,7 @@ impl Source {
         // are the user's (`[expect]`, `[matrix]`). Made once: the schema is generated for it.
         static KEYS: std::sync::OnceLock<(Vec<String>, Vec<String>)> = std::sync::OnceLock::new();
         let (known, free) = KEYS.get_or_init(|| {
-            let keys = crate::schema::keys();
+            let keys = crate::scenario::schema::keys();
             let open = keys.iter().filter(|k| k.open).map(|k| k.path.clone());
             (
                 keys.iter().map(|k| k.path.clone()).collect(),
