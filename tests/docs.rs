@@ -23,7 +23,7 @@ fn the_committed_docs_match_the_code() {
         limitlab::scenario::schema::scenario_markdown(),
         "docs/scenario.md is stale: regenerate it with `limitlab __docs > docs/scenario.md`"
     );
-    for m in limitlab::metrics::METRICS {
+    for m in limitlab::data::metrics::METRICS {
         assert!(
             committed.contains(&format!("`{}`", m.name)),
             "{} is documented",
@@ -64,7 +64,7 @@ fn list_names_every_kind_and_metric() {
     for k in limitlab::workloads::KINDS {
         assert!(out.contains(&format!("  {}: ", k.name)), "{}", k.name);
     }
-    for m in limitlab::metrics::METRICS {
+    for m in limitlab::data::metrics::METRICS {
         assert!(
             out.contains(m.name) && out.contains(m.unit.name()),
             "{}",

@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::CommandFactory;
 
 use super::Cli;
-use crate::metrics::METRICS;
+use crate::data::metrics::METRICS;
 use crate::workloads::KINDS;
 use crate::{Exit, coded};
 

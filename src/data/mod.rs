@@ -6,6 +6,7 @@
 //! optional: `None` means this kernel or cgroup mode does not provide it). Rates and
 //! summaries are computed later by [`crate::metrics`], from these alone.
 
+pub mod metrics;
 pub mod stream;
 
 use std::path::PathBuf;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::{MetricDef, Unit};
+use crate::data::metrics::{MetricDef, Unit};
 use crate::units;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn missing_value_fails() {
-        let def = crate::metrics::find("pids.peak").unwrap();
+        let def = crate::data::metrics::find("pids.peak").unwrap();
         let e = Expectation::new(def, "<= 101").unwrap();
         assert!(!e.check(None).held);
         assert!(e.check(Some(100.0)).held);

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics;
 use crate::plan::expect::Expectation;
 use crate::sandbox::view::{Bind, ViewConfig};
 use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, path};
@@ -707,7 +706,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
     let mut expectations = Vec::new();
     for (metric, text) in &sc.expect {
         let key = path(&["expect", metric]);
-        match metrics::find(metric) {
+        match crate::data::metrics::find(metric) {
             None => e(
                 &key,
                 t!(
@@ -733,7 +732,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
     if target.as_ref().is_some_and(TargetSpec::joins_namespaces)
         && !sc.expect.contains_key(TARGET_ALIVE)
     {
-        let def = metrics::find(TARGET_ALIVE).expect("a catalogued metric");
+        let def = crate::data::metrics::find(TARGET_ALIVE).expect("a catalogued metric");
         expectations.push(Expectation::new(def, "== 1").expect("a valid comparison"));
     }
 
@@ -805,7 +804,7 @@ fn size_value(v: &toml::Value, min: u64, why: &str) -> Result<u64, String> {
 }
 
 fn suggest(metric: &str) -> String {
-    match closest(metric, metrics::METRICS.iter().map(|m| m.name)) {
+    match closest(metric, crate::data::metrics::METRICS.iter().map(|m| m.name)) {
         Some(c) => t!("plan-did-you-mean", candidate = format!("{c:?}")),
         None => String::new(),
     }

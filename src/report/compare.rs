@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::terminal::format_value;
-use crate::metrics::{self, Better, Unit};
+use crate::data::metrics::{Better, Unit};
 use crate::record::Summary;
 
 /// How one metric moved.
@@ -66,7 +66,7 @@ fn floor(unit: Unit) -> f64 {
 /// Compares two summaries; `tolerance` is in percent.
 pub fn runs(label: &str, base: &Summary, cur: &Summary, tolerance: f64) -> RunComparison {
     let mut changes = Vec::new();
-    for def in metrics::METRICS {
+    for def in crate::data::metrics::METRICS {
         let b = base.metrics.get(def.name).copied().flatten();
         let c = cur.metrics.get(def.name).copied().flatten();
         let (verdict, percent) = match (b, c) {

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use super::document::{Figure, esc, html_head};
 use super::load;
 use super::terminal::format_value;
-use crate::metrics::{self, Better};
+use crate::data::metrics::Better;
+use crate::metrics;
 use crate::record::{Summary, Verdict};
 use crate::{Exit, coded};
 
@@ -340,7 +341,7 @@ impl<'a> FleetReport<'a> {
         let mut worst = Vec::new();
         for sc in &scenarios {
             for metric in WORST_OF {
-                if metrics::find(metric).is_none_or(|d| d.better != Better::Lower) {
+                if crate::data::metrics::find(metric).is_none_or(|d| d.better != Better::Lower) {
                     continue;
                 }
                 let mut values: Vec<(&str, f64)> = cells
@@ -513,7 +514,10 @@ fn worst_cell(w: &Worst) -> [String; 4] {
         format!("{} ({})", w.node, format_value(w.metric, w.value)),
         format_value(w.metric, w.median),
         format!("{} ({})", w.best_node, format_value(w.metric, w.best)),
-        metrics::find(w.metric).map(|d| d.help).unwrap_or("").into(),
+        crate::data::metrics::find(w.metric)
+            .map(|d| d.help)
+            .unwrap_or("")
+            .into(),
     ]
 }
 

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use crate::Exit;
-use crate::metrics::{self, Metrics};
+use crate::data::metrics::Metrics;
+use crate::metrics;
 use crate::plan::PidsSource;
 use crate::record::{FORMAT_VERSION, RunRecord, Summary, Verdict};
 use crate::{t, units};

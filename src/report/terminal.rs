@@ -6,16 +6,16 @@ use std::path::Path;
 
 use super::summary::{group, sentences};
 use crate::record::{Summary, Verdict};
-use crate::{i18n, metrics, t, units};
+use crate::{i18n, t, units};
 
 /// Formats a metric value in its unit, for people.
 pub fn format_value(metric: &str, v: f64) -> String {
-    match metrics::find(metric).map(|m| m.unit) {
-        Some(metrics::Unit::Bytes) => units::format_size(v as u64),
-        Some(metrics::Unit::Ms) => format!("{} ms", i18n::fixed(v, 1)),
-        Some(metrics::Unit::Cores) => t!("unit-cores", n = i18n::fixed(v, 3)),
-        Some(metrics::Unit::Ratio) => i18n::fixed(v, 3),
-        Some(metrics::Unit::PerSecond) => format!("{}/s", group(v)),
+    match crate::data::metrics::find(metric).map(|m| m.unit) {
+        Some(crate::data::metrics::Unit::Bytes) => units::format_size(v as u64),
+        Some(crate::data::metrics::Unit::Ms) => format!("{} ms", i18n::fixed(v, 1)),
+        Some(crate::data::metrics::Unit::Cores) => t!("unit-cores", n = i18n::fixed(v, 3)),
+        Some(crate::data::metrics::Unit::Ratio) => i18n::fixed(v, 3),
+        Some(crate::data::metrics::Unit::PerSecond) => format!("{}/s", group(v)),
         _ if v.fract() == 0.0 => group(v),
         _ => i18n::number(format!("{v}")),
     }

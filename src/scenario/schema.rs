@@ -8,7 +8,7 @@ use std::fmt::Write;
 use schemars::JsonSchema;
 use serde_json::{Value, json};
 
-use crate::metrics::METRICS;
+use crate::data::metrics::METRICS;
 use crate::scenario::Scenario;
 use crate::workloads::KINDS;
 
