@@ -6,8 +6,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::Namespace;
 use crate::data::PsiScope;
-use crate::plan::{DEFAULT_SAFETY_CEILING, LimitsPlan, Namespace, PidsLimit, PidsSource};
+use crate::plan::{DEFAULT_SAFETY_CEILING, LimitsPlan, PidsLimit, PidsSource};
 use crate::sandbox::cgroup::grant::{self, Decision, Source};
 use crate::sandbox::cgroup::systemd::Bus;
 use crate::sandbox::cgroup::{Layout, Mode};

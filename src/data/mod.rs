@@ -195,3 +195,68 @@ pub struct StatFile {
     pub path: PathBuf,
     pub kind: SourceKind,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Namespace {
+    Pid,
+    Mount,
+    Net,
+    Uts,
+    Ipc,
+    Cgroup,
+}
+
+impl Namespace {
+    pub const ALL: [Namespace; 6] = [
+        Namespace::Pid,
+        Namespace::Mount,
+        Namespace::Net,
+        Namespace::Uts,
+        Namespace::Ipc,
+        Namespace::Cgroup,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Namespace::Pid => "pid",
+            Namespace::Mount => "mount",
+            Namespace::Net => "net",
+            Namespace::Uts => "uts",
+            Namespace::Ipc => "ipc",
+            Namespace::Cgroup => "cgroup",
+        }
+    }
+    /// The name of its file in `/proc/self/ns`.
+    pub fn proc_name(self) -> &'static str {
+        match self {
+            Namespace::Mount => "mnt",
+            other => other.name(),
+        }
+    }
+}
+
+/// runc's default `maskedPaths` (its spec example), plus Docker's `/sys/devices/virtual/powercap`
+/// (CVE-2020-8694): a file gets `/dev/null` bound over it, a directory an empty read-only
+/// tmpfs.
+pub const MASKED: &[&str] = &[
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+];
+
+/// runc's default `readonlyPaths`: bound over themselves read-only.
+pub const READ_ONLY: &[&str] = &[
+    "/proc/bus",
+    "/proc/fs",
+    "/proc/irq",
+    "/proc/sys",
+    "/proc/sysrq-trigger",
+];

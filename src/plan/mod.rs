@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::Namespace;
 use crate::plan::expect::Expectation;
-use crate::sandbox::view::{Bind, ViewConfig};
-use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, path};
-use crate::units;
+use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, closest, path};
+use crate::units::{self, parse_cpu_list};
 use crate::workloads::{self, Workload};
 
 /// limitlab's own pids cap for scenarios that set none.
@@ -31,45 +31,6 @@ pub const TARGET_KINDS: &str = "pid, cgroup, lxc, docker, podman, lxd, incus";
 
 /// The metric every target scenario expects `== 1` of unless it names it itself.
 pub const TARGET_ALIVE: &str = "target.alive";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Namespace {
-    Pid,
-    Mount,
-    Net,
-    Uts,
-    Ipc,
-    Cgroup,
-}
-
-impl Namespace {
-    pub const ALL: [Namespace; 6] = [
-        Namespace::Pid,
-        Namespace::Mount,
-        Namespace::Net,
-        Namespace::Uts,
-        Namespace::Ipc,
-        Namespace::Cgroup,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Namespace::Pid => "pid",
-            Namespace::Mount => "mount",
-            Namespace::Net => "net",
-            Namespace::Uts => "uts",
-            Namespace::Ipc => "ipc",
-            Namespace::Cgroup => "cgroup",
-        }
-    }
-    /// The name of its file in `/proc/self/ns`.
-    pub fn proc_name(self) -> &'static str {
-        match self {
-            Namespace::Mount => "mnt",
-            other => other.name(),
-        }
-    }
-}
 
 /// Options that come from the command line, not the scenario.
 #[derive(Debug, Clone)]
@@ -105,14 +66,14 @@ pub struct RunPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description_es: Option<String>,
     pub source: PathBuf,
-    #[serde(with = "millis", rename = "duration_ms")]
+    #[serde(with = "crate::units::millis", rename = "duration_ms")]
     pub duration: Duration,
-    #[serde(with = "millis", rename = "grace_ms")]
+    #[serde(with = "crate::units::millis", rename = "grace_ms")]
     pub grace: Duration,
     pub sandbox: SandboxPlan,
     pub limits: LimitsPlan,
     pub workloads: Vec<Workload>,
-    #[serde(with = "millis", rename = "interval_ms")]
+    #[serde(with = "crate::units::millis", rename = "interval_ms")]
     pub interval: Duration,
     pub expectations: Vec<Expectation>,
     /// An existing container or cgroup to run in, instead of a new sandbox.
@@ -810,35 +771,6 @@ fn suggest(metric: &str) -> String {
     }
 }
 
-/// The candidate nearest to `word`, if it is a likely typo of it (at most 3 edits away,
-/// and at most half of the word changed).
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let most = 3.min(word.chars().count() / 2);
-    candidates
-        .min_by_key(|c| edit_distance(c, word))
-        .filter(|c| edit_distance(c, word) <= most)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 fn valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && !name.starts_with('.')
@@ -853,46 +785,41 @@ fn valid_hostname(h: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c))
 }
 
-/// Parses a kernel CPU list (`0-1,3`) into CPU numbers.
-pub fn parse_cpu_list(text: &str) -> Option<Vec<usize>> {
-    let mut cpus = Vec::new();
-    for part in text.trim().split(',') {
-        let (a, b) = match part.split_once('-') {
-            Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
-            None => {
-                let n: usize = part.trim().parse().ok()?;
-                (n, n)
-            }
-        };
-        if a > b || b > 8191 {
-            return None;
-        }
-        cpus.extend(a..=b);
-    }
-    Some(cpus)
-}
-
 fn valid_cpuset(text: &str) -> bool {
     parse_cpu_list(text).is_some_and(|c| !c.is_empty())
 }
 
-pub(crate) mod millis {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
+/// A host path bound into the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bind {
+    /// The host path.
+    pub source: PathBuf,
+    /// Where the sandbox sees it.
+    pub target: PathBuf,
+    pub writable: bool,
+    /// Why it is there, in a few words ("scenario", "workload[0]'s program").
+    pub why: String,
+}
 
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64() * 1000.0)
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let ms = f64::deserialize(d)?;
-        Ok(Duration::from_secs_f64(ms.max(0.0) / 1000.0))
+/// What the init is asked to add to the default view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewConfig {
+    pub binds: Vec<Bind>,
+    /// Extra host device nodes, bound into `/dev` at the same name.
+    pub devices: Vec<PathBuf>,
+}
+
+impl ViewConfig {
+    /// Nothing added to the default view.
+    pub fn is_empty(&self) -> bool {
+        self.binds.is_empty() && self.devices.is_empty()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Namespace;
+    use crate::data::Namespace;
     use crate::workloads::BombStyle;
 
     fn plan_text(text: &str) -> Result<RunPlan, ScenarioError> {

@@ -29,7 +29,7 @@ use nix::unistd::{ForkResult, Gid, Pid, Uid};
 
 use super::proto::{self, FD_COUNTERS, FD_EXE, FD_STATUS, FD_SYNC, GO, InitConfig, InitMsg};
 use super::view::{self, ViewReport, WritableMount};
-use crate::plan::Namespace;
+use crate::data::Namespace;
 use crate::sys;
 use crate::workloads::command;
 use crate::workloads::counters::WORKLOAD_FD;
@@ -670,7 +670,7 @@ fn minimal_dev(
     Ok(present)
 }
 
-fn bind_host_path(b: &view::Bind, fd: &OwnedFd) -> io::Result<()> {
+fn bind_host_path(b: &crate::plan::Bind, fd: &OwnedFd) -> io::Result<()> {
     let source = fd_path(fd);
     let dir = std::fs::metadata(&source)?.is_dir();
     if !b.target.exists() {
@@ -696,7 +696,7 @@ fn bind_host_path(b: &view::Bind, fd: &OwnedFd) -> io::Result<()> {
 /// `strict`: the first failure is the error; otherwise a path that fails is left out.
 fn mask_paths(strict: bool) -> io::Result<(Vec<String>, Vec<String>)> {
     let mut masked = Vec::new();
-    for p in view::MASKED {
+    for p in crate::data::MASKED {
         let done = match std::fs::metadata(p) {
             Err(_) => continue,
             Ok(m) if m.is_dir() => tmpfs(p, "mode=0555", MsFlags::MS_RDONLY | MsFlags::MS_NOEXEC),
@@ -716,7 +716,7 @@ fn mask_paths(strict: bool) -> io::Result<(Vec<String>, Vec<String>)> {
         }
     }
     let mut read_only = Vec::new();
-    for p in view::READ_ONLY {
+    for p in crate::data::READ_ONLY {
         let path = Path::new(p);
         if !path.exists() {
             continue;

@@ -34,7 +34,9 @@ use nix::sched::CloneFlags;
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-use crate::plan::{Namespace, RunPlan};
+use crate::data::Namespace;
+
+use crate::plan::RunPlan;
 use crate::sandbox::supervisor::Supervisor;
 use crate::sys;
 use cgroup::{Cgroup, CgroupError, KillMethod, Layout};

@@ -10,8 +10,10 @@ use std::os::fd::RawFd;
 
 use serde::{Deserialize, Serialize};
 
-use super::view::{ViewConfig, ViewReport};
-use crate::plan::{Namespace, RlimitsPlan};
+use super::view::ViewReport;
+use crate::data::Namespace;
+use crate::plan::RlimitsPlan;
+use crate::plan::ViewConfig;
 
 pub const FD_SYNC: RawFd = 3;
 pub const FD_STATUS: RawFd = 4;

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{Namespace, RunPlan};
+use crate::data::Namespace;
+
+use crate::data::{MASKED, READ_ONLY};
+use crate::plan::{Bind, RunPlan, ViewConfig};
 use crate::workloads::{WorkloadSpec, command};
 
 /// Private tmpfs mounts over the host's directories of the same name, charged to the
@@ -27,59 +30,6 @@ pub const DEV_LINKS: &[(&str, &str)] = &[
     ("stdout", "/proc/self/fd/1"),
     ("stderr", "/proc/self/fd/2"),
 ];
-
-/// runc's default `maskedPaths` (its spec example), plus Docker's `/sys/devices/virtual/powercap`
-/// (CVE-2020-8694): a file gets `/dev/null` bound over it, a directory an empty read-only
-/// tmpfs.
-pub const MASKED: &[&str] = &[
-    "/proc/acpi",
-    "/proc/asound",
-    "/proc/kcore",
-    "/proc/keys",
-    "/proc/latency_stats",
-    "/proc/timer_list",
-    "/proc/timer_stats",
-    "/proc/sched_debug",
-    "/proc/scsi",
-    "/sys/firmware",
-    "/sys/devices/virtual/powercap",
-];
-
-/// runc's default `readonlyPaths`: bound over themselves read-only.
-pub const READ_ONLY: &[&str] = &[
-    "/proc/bus",
-    "/proc/fs",
-    "/proc/irq",
-    "/proc/sys",
-    "/proc/sysrq-trigger",
-];
-
-/// A host path bound into the sandbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bind {
-    /// The host path.
-    pub source: PathBuf,
-    /// Where the sandbox sees it.
-    pub target: PathBuf,
-    pub writable: bool,
-    /// Why it is there, in a few words ("scenario", "workload[0]'s program").
-    pub why: String,
-}
-
-/// What the init is asked to add to the default view.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ViewConfig {
-    pub binds: Vec<Bind>,
-    /// Extra host device nodes, bound into `/dev` at the same name.
-    pub devices: Vec<PathBuf>,
-}
-
-impl ViewConfig {
-    /// Nothing added to the default view.
-    pub fn is_empty(&self) -> bool {
-        self.binds.is_empty() && self.devices.is_empty()
-    }
-}
 
 /// A writable mount of the view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -155,7 +155,7 @@ pub struct BindTable {
 pub struct NamespaceName(#[schemars(schema_with = "namespace_schema")] pub String);
 
 fn namespace_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let names: Vec<&str> = crate::plan::Namespace::ALL
+    let names: Vec<&str> = crate::data::Namespace::ALL
         .iter()
         .map(|n| n.name())
         .collect();
@@ -515,7 +515,7 @@ impl Source {
                     })
                     .collect();
                 let listed: Vec<String> = siblings.iter().map(|r| format!("`{r}`")).collect();
-                let hint = crate::plan::closest(name, siblings.iter().copied())
+                let hint = crate::scenario::closest(name, siblings.iter().copied())
                     .map(|c| t!("scenario-did-you-mean", candidate = c))
                     .unwrap_or_default();
                 out.push(self.diagnostic(
@@ -632,6 +632,35 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// The candidate nearest to `word`, if it is a likely typo of it (at most 3 edits away,
+/// and at most half of the word changed).
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let most = 3.min(word.chars().count() / 2);
+    candidates
+        .min_by_key(|c| edit_distance(c, word))
+        .filter(|c| edit_distance(c, word) <= most)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -624,7 +624,7 @@ fn block_device() -> Outcome {
 
 fn proc_kcore() -> Outcome {
     let mut said = Vec::new();
-    for p in crate::sandbox::view::MASKED {
+    for p in crate::data::MASKED {
         let path = Path::new(p);
         let what = if path.is_dir() {
             match fs::read_dir(path) {

@@ -103,7 +103,7 @@ pub struct Workload {
     #[serde(flatten)]
     pub spec: WorkloadSpec,
     /// Delay after the run's start.
-    #[serde(rename = "start_after_ms", with = "crate::plan::millis")]
+    #[serde(rename = "start_after_ms", with = "crate::units::millis")]
     pub start_after: Duration,
 }
 

@@ -11,7 +11,8 @@ use super::{
 };
 use crate::data::{LimitWritten, StatFile};
 use crate::data::{PsiResource, SourceKind};
-use crate::plan::{LimitsPlan, parse_cpu_list};
+use crate::plan::LimitsPlan;
+use crate::units::parse_cpu_list;
 
 /// The CFS period limitlab writes with a CPU quota: 100 ms, the kernel default.
 pub const CFS_PERIOD_US: u64 = 100_000;
