@@ -4,6 +4,7 @@ mod exec;
 mod info;
 mod report;
 mod run;
+mod workload;
 
 use std::path::{Path, PathBuf};
 
@@ -337,7 +338,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         }
         Command::Completions { shell } => info::completions(shell),
         Command::Man => info::man(),
-        Command::Workload(args) => workloads::main(args.kind),
+        Command::Workload(args) => workload::run(args.kind),
     };
     match result {
         Ok(code) => code,

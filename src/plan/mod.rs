@@ -3,6 +3,7 @@
 
 pub mod expect;
 pub mod matrix;
+pub mod workload;
 
 use crate::t;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use crate::plan::expect::Expectation;
 use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Source, closest, path};
 use crate::units::{self, parse_cpu_list};
 use crate::workloads::{self, Workload};
+use workload::from_table;
 
 /// limitlab's own pids cap for scenarios that set none.
 pub const DEFAULT_SAFETY_CEILING: u64 = 2048;
@@ -624,7 +626,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
         e(&KeyPath::root(), t!("plan-workload-required"));
     }
     for (i, table) in sc.workload.iter().enumerate() {
-        match workloads::from_table(table, duration) {
+        match from_table(table, duration) {
             Ok(spec) => specs.push(spec),
             Err(list) => {
                 for oe in list {

@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::WorkloadTable;
 use crate::units;
 use counters::Counters;
 
@@ -39,7 +38,7 @@ impl BombStyle {
             BombStyle::Churn => "churn",
         }
     }
-    fn parse(text: &str) -> Option<BombStyle> {
+    pub fn parse(text: &str) -> Option<BombStyle> {
         [BombStyle::Classic, BombStyle::Binary, BombStyle::Churn]
             .into_iter()
             .find(|s| s.name() == text)
@@ -341,248 +340,6 @@ pub const KINDS: &[KindDef] = &[
     },
 ];
 
-/// The largest memory hog limitlab accepts.
-pub const MAX_HOG: u64 = 1 << 40;
-
-/// A problem with one key of a `[[workload]]` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptionError {
-    pub key: &'static str,
-    pub message: String,
-}
-
-fn err(key: &'static str, message: impl Into<String>) -> OptionError {
-    OptionError {
-        key,
-        message: message.into(),
-    }
-}
-
-/// Collects option errors while a table is read.
-#[derive(Default)]
-struct Errors(Vec<OptionError>);
-
-impl Errors {
-    fn push(&mut self, key: &'static str, message: impl Into<String>) {
-        self.0.push(err(key, message));
-    }
-    fn check<T>(&mut self, key: &'static str, r: Result<T, String>) -> Option<T> {
-        r.map_err(|m| self.push(key, m)).ok()
-    }
-}
-
-fn size_of(v: &toml::Value) -> Result<u64, String> {
-    match v {
-        toml::Value::Integer(n) if *n >= 0 => Ok(*n as u64),
-        toml::Value::String(s) => units::parse_size(s),
-        other => Err(format!(
-            "{other} is not a size; expected {}",
-            units::SIZE_HELP
-        )),
-    }
-}
-
-/// Resolves one `[[workload]]` table, checking that every key belongs to its kind.
-/// `duration` bounds `start_after`.
-pub fn from_table(
-    table: &WorkloadTable,
-    duration: Option<Duration>,
-) -> Result<Workload, Vec<OptionError>> {
-    let kind_names = KINDS
-        .iter()
-        .map(|k| format!("{:?}", k.name))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let Some(kind) = table.kind.as_deref() else {
-        return Err(vec![err("kind", format!("required; one of {kind_names}"))]);
-    };
-    let Some(def) = KINDS.iter().find(|k| k.name == kind) else {
-        return Err(vec![err(
-            "kind",
-            format!("unknown kind {kind:?}; one of {kind_names}"),
-        )]);
-    };
-    let mut e = Errors::default();
-    let present = toml::Table::try_from(table).unwrap_or_default();
-    let allowed = def
-        .options
-        .iter()
-        .map(|o| o.name)
-        .collect::<Vec<_>>()
-        .join(", ");
-    for k in present.keys().filter(|k| *k != "kind") {
-        if !def.options.iter().any(|o| o.name == k.as_str())
-            && let Some(o) = KINDS.iter().flat_map(|d| d.options).find(|o| o.name == k)
-        {
-            e.push(
-                o.name,
-                format!("is not an option of kind {kind:?} (its options: {allowed})"),
-            );
-        }
-    }
-
-    let start_after = match table.start_after.as_deref() {
-        None => Duration::ZERO,
-        Some(t) => match units::parse_duration(t) {
-            Ok(d) if duration.is_some_and(|dur| d >= dur) => {
-                e.push(
-                    "start_after",
-                    format!("{t:?} is not before the end of the run's duration"),
-                );
-                Duration::ZERO
-            }
-            r => e.check("start_after", r).unwrap_or_default(),
-        },
-    };
-    let style = || match table.style.as_deref() {
-        None => Ok(BombStyle::Classic),
-        Some(s) => BombStyle::parse(s)
-            .ok_or_else(|| format!("unknown style {s:?}; one of {}", BombStyle::NAMES)),
-    };
-
-    let spec = match kind {
-        "forkbomb" => e
-            .check("style", style())
-            .map(|style| WorkloadSpec::Forkbomb { style }),
-        "threadbomb" => e
-            .check("style", style())
-            .map(|style| WorkloadSpec::Threadbomb { style }),
-        "memhog" => {
-            let size = match &table.size {
-                None => {
-                    e.push(
-                        "size",
-                        "required for kind \"memhog\": how much to allocate, e.g. size = \"1GiB\"",
-                    );
-                    None
-                }
-                Some(v) => e.check(
-                    "size",
-                    size_of(v).and_then(|b| match b {
-                        0..4096 => Err(format!(
-                            "{} is too small; at least 4KiB",
-                            units::format_size(b)
-                        )),
-                        b if b > MAX_HOG => Err(format!(
-                            "{} is too large; at most 1TiB",
-                            units::format_size(b)
-                        )),
-                        b => Ok(b),
-                    }),
-                ),
-            };
-            let chunk = match &table.chunk {
-                None => Some(4 << 20),
-                Some(v) => e.check(
-                    "chunk",
-                    size_of(v).and_then(|c| match c {
-                        4096..=0x4000_0000 => Ok(c),
-                        c => Err(format!(
-                            "{} is out of range; use 4KiB to 1GiB",
-                            units::format_size(c)
-                        )),
-                    }),
-                ),
-            };
-            let rate = table
-                .rate
-                .as_deref()
-                .and_then(|r| e.check("rate", units::parse_rate(r)));
-            let backing = match table.backing.as_deref() {
-                None | Some("anon") => Some(Backing::Anon),
-                Some("shm") => Some(Backing::Shm),
-                Some(b) => {
-                    e.push(
-                        "backing",
-                        format!("unknown backing {b:?}; \"anon\" or \"shm\""),
-                    );
-                    None
-                }
-            };
-            match (size, chunk, backing) {
-                (Some(size), Some(chunk), Some(backing)) => Some(WorkloadSpec::Memhog {
-                    size,
-                    rate,
-                    chunk: chunk.min(size),
-                    backing,
-                    hold: table.hold.unwrap_or(true),
-                }),
-                _ => None,
-            }
-        }
-        "cpuspin" => {
-            let threads = match table.threads {
-                None => Some(None),
-                Some(n) if (1..=4096).contains(&n) => Some(Some(n as usize)),
-                Some(n) => {
-                    e.push("threads", format!("{n} is out of range; use 1 to 4096"));
-                    None
-                }
-            };
-            let duty = match &table.duty {
-                None => Some(1.0),
-                Some(v) => {
-                    let d = match v {
-                        toml::Value::Float(f) => Some(*f),
-                        toml::Value::Integer(i) => Some(*i as f64),
-                        _ => None,
-                    };
-                    match d {
-                        Some(d) if d > 0.0 && d <= 1.0 => Some(d),
-                        _ => {
-                            e.push(
-                                "duty",
-                                format!(
-                                    "{v} is out of range; use a number with 0 < duty <= 1, e.g. 0.5"
-                                ),
-                            );
-                            None
-                        }
-                    }
-                }
-            };
-            match (threads, duty) {
-                (Some(threads), Some(duty)) => Some(WorkloadSpec::Cpuspin { threads, duty }),
-                _ => None,
-            }
-        }
-        "escape" => {
-            let tries = table.tries.clone().unwrap_or_default();
-            let known: Vec<&str> = escape::ATTEMPTS.iter().map(|(n, _)| *n).collect();
-            match tries.iter().find(|t| !known.contains(&t.as_str())) {
-                Some(bad) => {
-                    e.push(
-                        "tries",
-                        format!("unknown attempt {bad:?}; one of {}", known.join(", ")),
-                    );
-                    None
-                }
-                None => Some(WorkloadSpec::Escape { tries }),
-            }
-        }
-        "command" => match &table.argv {
-            None => {
-                e.push("argv", "required for kind \"command\": the program and its arguments, e.g. argv = [\"perl\", \"-e\", \"fork while fork\"]");
-                None
-            }
-            Some(argv) if argv.is_empty() || argv[0].is_empty() => {
-                e.push("argv", "must name a program as its first element");
-                None
-            }
-            Some(argv) if argv.iter().any(|a| a.contains('\0')) => {
-                e.push("argv", "arguments cannot contain NUL bytes");
-                None
-            }
-            Some(argv) => Some(WorkloadSpec::Command { argv: argv.clone() }),
-        },
-        _ => unreachable!("kind {kind} is in KINDS"),
-    };
-    match spec {
-        Some(spec) if e.0.is_empty() => Ok(Workload { spec, start_after }),
-        _ => Err(e.0),
-    }
-}
-
 /// Options every built-in workload takes from the sandbox init.
 #[derive(Debug, Clone, clap::Args)]
 pub struct WorkloadIo {
@@ -652,21 +409,25 @@ pub enum Builtin {
     },
 }
 
+impl Builtin {
+    /// How the sandbox's init set this workload up (its counters and slot).
+    pub fn io(&self) -> &WorkloadIo {
+        match self {
+            Builtin::Forkbomb { io, .. }
+            | Builtin::Threadbomb { io, .. }
+            | Builtin::Memhog { io, .. }
+            | Builtin::Escape { io, .. }
+            | Builtin::Cpuspin { io, .. } => io,
+        }
+    }
+}
+
 /// Runs a built-in workload in this process.
 pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
-    let io = match &builtin {
-        Builtin::Forkbomb { io, .. }
-        | Builtin::Threadbomb { io, .. }
-        | Builtin::Memhog { io, .. }
-        | Builtin::Escape { io, .. }
-        | Builtin::Cpuspin { io, .. } => io.clone(),
-    };
+    let io = builtin.io().clone();
     let counters = match io.counters_fd {
         Some(fd) => Some(Counters::inherited(fd)?),
-        None => {
-            standalone_guard(&builtin)?;
-            None
-        }
+        None => None,
     };
     match builtin {
         Builtin::Forkbomb { style, .. } => {
@@ -702,73 +463,11 @@ pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
     }
 }
 
-/// A built-in run by hand (not by the sandbox init) must still be capped.
-fn standalone_guard(builtin: &Builtin) -> anyhow::Result<()> {
-    let refuse = |what: &str, how: &str| {
-        crate::coded(
-            crate::Exit::BadInput,
-            format!(
-                "refusing to start {what} that nothing caps: {how}. Run it through `limitlab run`, or under a cap such as `systemd-run --scope -p TasksMax=100 -p MemoryMax=256M ...`"
-            ),
-        )
-    };
-    match builtin {
-        Builtin::Forkbomb { .. } | Builtin::Threadbomb { .. } => {
-            let cap = pids_cap().ok_or_else(|| {
-                refuse("a bomb", "no pids cgroup limit applies to this process and RLIMIT_NPROC is unlimited (or you are root)")
-            })?;
-            eprintln!("limitlab: capped by {cap}");
-        }
-        Builtin::Memhog { .. } => {
-            let cap = memory_cap().ok_or_else(|| {
-                refuse(
-                    "a memory hog",
-                    "no memory cgroup limit applies to this process and RLIMIT_AS is unlimited",
-                )
-            })?;
-            eprintln!("limitlab: capped by {cap}");
-        }
-        Builtin::Cpuspin { .. } | Builtin::Escape { .. } => {}
-    }
-    Ok(())
-}
-
-/// What caps the number of tasks this process may create, if anything: a `pids.max` on its
-/// cgroup or an ancestor, or `RLIMIT_NPROC` for a non-root user.
-pub fn pids_cap() -> Option<String> {
-    use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit};
-    if let Ok((soft, _)) = getrlimit(Resource::RLIMIT_NPROC)
-        && soft != RLIM_INFINITY
-        && !nix::unistd::geteuid().is_root()
-    {
-        return Some(format!("RLIMIT_NPROC = {soft}"));
-    }
-    let (dir, max) = crate::sandbox::cgroup::Layout::detect().ok()?.pids_cap()?;
-    Some(format!("pids.max = {max} in {}", dir.display()))
-}
-
-/// What caps the memory this process may use, if anything: a memory limit on its cgroup or
-/// an ancestor, or `RLIMIT_AS`.
-pub fn memory_cap() -> Option<String> {
-    use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit};
-    if let Ok((soft, _)) = getrlimit(Resource::RLIMIT_AS)
-        && soft != RLIM_INFINITY
-    {
-        return Some(format!("RLIMIT_AS = {}", units::format_size(soft)));
-    }
-    let (dir, max) = crate::sandbox::cgroup::Layout::detect()
-        .ok()?
-        .memory_cap()?;
-    Some(format!(
-        "a memory limit of {} in {}",
-        units::format_size(max),
-        dir.display()
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::workload::{OptionError, from_table};
+    use crate::scenario::WorkloadTable;
 
     fn table(kind: &str) -> WorkloadTable {
         WorkloadTable {
