@@ -219,13 +219,9 @@ impl TargetSpec {
         }
     }
 
-    /// The LXD-API daemon of an `lxd` or `incus` target.
-    pub fn lxd_daemon(&self) -> Option<crate::sandbox::lxd::Daemon> {
-        match self {
-            TargetSpec::Lxd(_) => Some(crate::sandbox::lxd::Daemon::Lxd),
-            TargetSpec::Incus(_) => Some(crate::sandbox::lxd::Daemon::Incus),
-            _ => None,
-        }
+    /// Whether the target is reached through the LXD API (`lxd` or `incus`).
+    pub fn is_lxd_api(&self) -> bool {
+        matches!(self, TargetSpec::Lxd(_) | TargetSpec::Incus(_))
     }
 
     /// Whether limitlab joins the target's namespaces (every kind but `cgroup`).
@@ -540,7 +536,7 @@ pub fn plan(src: &Source, sc: &Scenario, opts: &PlanOptions) -> Result<RunPlan, 
                     format!("{n} is not allowed; use a positive number of processes, e.g. 1000"),
                 );
                 None
-            } else if target.as_ref().is_some_and(|t| t.lxd_daemon().is_none()) {
+            } else if target.as_ref().is_some_and(|t| !t.is_lxd_api()) {
                 e(
                     &key,
                     t!(

@@ -27,6 +27,15 @@ pub enum Daemon {
 }
 
 impl Daemon {
+    /// The daemon of an `lxd` or `incus` target.
+    pub fn of(target: &crate::plan::TargetSpec) -> Option<Daemon> {
+        match target {
+            crate::plan::TargetSpec::Lxd(_) => Some(Daemon::Lxd),
+            crate::plan::TargetSpec::Incus(_) => Some(Daemon::Incus),
+            _ => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Daemon::Lxd => "LXD",

@@ -222,7 +222,7 @@ fn target_pid(spec: &TargetSpec) -> anyhow::Result<Option<i32>> {
             &format!("Podman container {n}"),
         )?),
         TargetSpec::Lxd(n) | TargetSpec::Incus(n) => {
-            let daemon = spec.lxd_daemon().expect("an lxd or incus target");
+            let daemon = lxd::Daemon::of(spec).expect("an lxd or incus target");
             Some(lxd::init_pid(daemon, n).map_err(|e| api_error(spec, daemon, e))?)
         }
     })
@@ -270,11 +270,11 @@ impl RuntimeLimitGuard {
         let (Some(spec), Some(n)) = (&plan.target, plan.target_processes) else {
             return Ok(guard);
         };
-        let Some(daemon) = spec.lxd_daemon() else {
+        let Some(daemon) = lxd::Daemon::of(spec) else {
             return Ok(guard);
         };
         let (TargetSpec::Lxd(name) | TargetSpec::Incus(name)) = spec else {
-            unreachable!("lxd_daemon is Some for these kinds only")
+            unreachable!("Daemon::of is Some for these kinds only")
         };
         let previous = lxd::config_value(daemon, name, lxd::PROCESSES_KEY)
             .map_err(|e| api_error(spec, daemon, e))?;
