@@ -1,5 +1,6 @@
 //! The command line: what each subcommand takes, and how it maps onto the pipeline.
 
+mod doctor;
 mod exec;
 mod info;
 mod report;
@@ -10,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::host::{self, Status};
 use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
 use crate::sandbox::cgroup::grant::{self, Grant};
 use crate::sandbox::cgroup::{Layout, emergency_teardown};
@@ -322,7 +322,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         } => report::compare(&baseline, &current, tolerance),
         Command::Merge { inputs, out } => report::merge(&inputs, out.as_deref()),
         Command::Validate { scenarios } => validate(&scenarios),
-        Command::Doctor => Ok(doctor()),
+        Command::Doctor => Ok(doctor::run()),
         Command::Clean => clean(),
         Command::Supervise => return crate::sandbox::supervisor::main().clamp(0, 255) as u8,
         Command::SandboxInit => return init::main().clamp(0, 255) as u8,
@@ -371,26 +371,6 @@ fn validate(files: &[PathBuf]) -> anyhow::Result<u8> {
         );
     }
     Ok(Exit::Held.into())
-}
-
-fn doctor() -> u8 {
-    let checks = host::doctor();
-    let width = checks.iter().map(|c| c.what.len()).max().unwrap_or(0);
-    for c in &checks {
-        println!(
-            "{:<7} {:<width$}  {}",
-            c.status.to_string(),
-            c.what,
-            c.detail
-        );
-    }
-    if checks.iter().any(|c| c.status == Status::Missing) {
-        println!("\n{}", crate::t!("doctor-cannot-run"));
-        Exit::Host.into()
-    } else {
-        println!("\n{}", crate::t!("doctor-can-run"));
-        Exit::Held.into()
-    }
 }
 
 /// Removes leftovers; returns a line per leftover about what was done.

@@ -1,0 +1,375 @@
+//! `limitlab doctor`: what this host can and cannot do for a run, one line a check, read
+//! from the host's facts, its cgroups, systemd and the rootless setup.
+
+use crate::t;
+use std::fmt;
+use std::path::Path;
+
+use crate::Exit;
+use crate::data::Namespace;
+use crate::host::HostFacts;
+use crate::plan::{DEFAULT_SAFETY_CEILING, LimitsPlan, PidsLimit, PidsSource};
+use crate::sandbox::cgroup::grant::{self, Decision, Source};
+use crate::sandbox::cgroup::systemd::Bus;
+use crate::sandbox::cgroup::{Layout, Mode};
+use crate::sandbox::rootless;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Present and working.
+    Ok,
+    /// Missing, and runs cannot work without it.
+    Missing,
+    /// Missing or degraded; runs work but lose something.
+    Warn,
+    /// For information.
+    Info,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::Missing => "MISSING",
+            Status::Warn => "warn",
+            Status::Info => "info",
+        })
+    }
+}
+
+/// One line of `limitlab doctor`.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub status: Status,
+    pub what: String,
+    pub detail: String,
+}
+
+fn check(status: Status, what: &str, detail: impl Into<String>) -> Check {
+    Check {
+        status,
+        what: what.to_string(),
+        detail: detail.into(),
+    }
+}
+
+/// Everything `doctor` looks at, in the order it prints them.
+pub fn checks() -> Vec<Check> {
+    let mut out = Vec::new();
+    let root = nix::unistd::geteuid().is_root();
+    out.push(if root {
+        check(Status::Ok, "root", t!("doctor-root"))
+    } else {
+        check(
+            Status::Info,
+            "root",
+            t!("doctor-not-root", uid = nix::unistd::geteuid()),
+        )
+    });
+
+    let layout = match Layout::detect() {
+        Ok(l) => l,
+        Err(e) => {
+            out.push(check(Status::Missing, "cgroups", e.to_string()));
+            return out;
+        }
+    };
+    out.push(check(Status::Ok, "cgroup mode", layout.mode.to_string()));
+    let decision = grant::decide(Some(&layout));
+    out.push(cgroup_source(&decision));
+    // Where a scope will be asked for, the checks below look at what it will be made from.
+    let seen = match decision.source {
+        Source::Scope(Bus::User) => user_manager_view(&layout),
+        _ => layout.clone(),
+    };
+    let layout = seen;
+    if !root {
+        // What a typical scenario needs: a pids limit and the memory ceiling.
+        let typical = LimitsPlan {
+            pids: PidsLimit {
+                max: DEFAULT_SAFETY_CEILING,
+                source: PidsSource::Scenario,
+            },
+            memory: None,
+            memory_ceiling: Some(1 << 30),
+            swap: None,
+            cpu: None,
+            cpuset: None,
+        };
+        out.extend(
+            rootless::check(&layout, &[&typical])
+                .into_iter()
+                .map(|p| Check {
+                    status: if p.ok { Status::Ok } else { Status::Missing },
+                    what: p.what,
+                    detail: p.detail,
+                }),
+        );
+    }
+
+    match layout.mode {
+        Mode::V1 | Mode::Hybrid => {
+            for (c, need) in [
+                ("pids", Status::Missing),
+                ("memory", Status::Warn),
+                ("cpu", Status::Warn),
+                ("cpuacct", Status::Warn),
+                ("cpuset", Status::Warn),
+                ("freezer", Status::Warn),
+            ] {
+                out.push(match layout.v1.get(c) {
+                    Some(h) => check(
+                        Status::Ok,
+                        &format!("{c} controller"),
+                        t!("doctor-sandboxes-under", dir = h.own_dir().display()),
+                    ),
+                    None => check(need, &format!("{c} controller"), v1_missing_meaning(c)),
+                });
+            }
+        }
+        Mode::V2 => {
+            let own = layout
+                .unified
+                .as_ref()
+                .map(|h| h.own_dir())
+                .unwrap_or_default();
+            let available =
+                std::fs::read_to_string(own.join("cgroup.controllers")).unwrap_or_default();
+            for c in ["pids", "memory", "cpu", "cpuset", "io"] {
+                // Rootless checks named the ones a run needs already.
+                if out.iter().any(|k| k.what == format!("{c} controller")) {
+                    continue;
+                }
+                let ok = available.split_whitespace().any(|a| a == c);
+                out.push(if ok {
+                    check(
+                        Status::Ok,
+                        &format!("{c} controller"),
+                        t!("doctor-available-below", dir = own.display()),
+                    )
+                } else {
+                    check(
+                        if c == "pids" {
+                            Status::Missing
+                        } else {
+                            Status::Warn
+                        },
+                        &format!("{c} controller"),
+                        t!(
+                            "doctor-not-delegated",
+                            dir = own.display(),
+                            meaning = v1_missing_meaning(c)
+                        ),
+                    )
+                });
+            }
+            // The real root cgroup has no cgroup.type and is exempt from "no internal
+            // processes"; any other cgroup (a cgroup namespace's "/" included) is not.
+            if let Source::Scope(_) = decision.source {
+                out.push(check(
+                    Status::Info,
+                    "no internal processes",
+                    t!(
+                        "doctor-alone-in-scope",
+                        prefix = crate::sandbox::cgroup::NAME_PREFIX
+                    ),
+                ));
+            } else if own.join("cgroup.type").exists() {
+                let procs = std::fs::read_to_string(own.join("cgroup.procs")).unwrap_or_default();
+                let me = std::process::id().to_string();
+                let others = procs.lines().filter(|p| p.trim() != me).count();
+                out.push(if others > 0 {
+                    check(
+                        Status::Missing,
+                        "no internal processes",
+                        t!(
+                            "doctor-internal-processes",
+                            dir = own.display(),
+                            others = others
+                        ),
+                    )
+                } else {
+                    check(
+                        Status::Info,
+                        "no internal processes",
+                        t!(
+                            "doctor-alone-in",
+                            dir = own.display(),
+                            prefix = crate::sandbox::cgroup::NAME_PREFIX
+                        ),
+                    )
+                });
+            }
+        }
+    }
+
+    if root {
+        out.extend(probe_unified(&layout));
+    }
+
+    let facts = HostFacts::probe(Some(&layout));
+    out.push(if Path::new("/proc/pressure/cpu").exists() {
+        check(Status::Ok, "PSI", t!("doctor-psi-ok"))
+    } else {
+        check(Status::Warn, "PSI", t!("doctor-psi-missing"))
+    });
+
+    let missing_ns: Vec<_> = Namespace::ALL
+        .iter()
+        .filter(|ns| !Path::new("/proc/self/ns").join(ns.proc_name()).exists())
+        .map(|ns| ns.name())
+        .collect();
+    out.push(if missing_ns.is_empty() {
+        check(Status::Ok, "namespaces", t!("doctor-namespaces-ok"))
+    } else {
+        check(
+            Status::Missing,
+            "namespaces",
+            t!("doctor-namespaces-missing", missing = missing_ns.join(", ")),
+        )
+    });
+
+    let (maj, min) = facts.kernel_version();
+    let (whole, view) = crate::sandbox::view::host_support((maj, min));
+    let status = if whole { Status::Ok } else { Status::Missing };
+    out.push(check(status, "sandbox view", view));
+    out.push(if (maj, min) >= (5, 7) {
+        check(
+            Status::Ok,
+            "clone3",
+            t!("doctor-clone3-ok", kernel = facts.kernel),
+        )
+    } else {
+        check(
+            Status::Info,
+            "clone3",
+            t!("doctor-clone3-missing", kernel = facts.kernel),
+        )
+    });
+
+    if let Some(pid_max) = facts.pid_max {
+        let status = if pid_max <= DEFAULT_SAFETY_CEILING * 2 {
+            Status::Warn
+        } else {
+            Status::Info
+        };
+        out.push(check(
+            status,
+            "pid_max",
+            t!(
+                "doctor-pid-max",
+                pid_max = pid_max,
+                ceiling = DEFAULT_SAFETY_CEILING,
+                share =
+                    crate::i18n::fixed(DEFAULT_SAFETY_CEILING as f64 * 100.0 / pid_max as f64, 0)
+            ),
+        ));
+    }
+    out.push(match facts.autogroup {
+        Some(true) => check(Status::Info, "autogroup", t!("doctor-autogroup-on")),
+        Some(false) => check(Status::Info, "autogroup", t!("doctor-autogroup-off")),
+        None => check(Status::Info, "autogroup", t!("doctor-autogroup-none")),
+    });
+    out
+}
+
+/// The doctor line that says where a run's cgroups will come from, and why.
+fn cgroup_source(d: &Decision) -> Check {
+    let (status, way) = match (&d.source, &d.unreachable) {
+        (Source::Own, Some(_)) => (Status::Warn, t!("doctor-source-own")),
+        (Source::Own, None) => (Status::Ok, t!("doctor-source-own")),
+        (Source::Scope(Bus::System), _) => (Status::Ok, t!("doctor-source-system")),
+        (Source::Scope(Bus::User), _) => (Status::Ok, t!("doctor-source-user")),
+    };
+    check(status, "cgroups from", format!("{way}: {}", d.why))
+}
+
+/// The layout as a scope from the user manager will see it: beneath the user manager's own
+/// cgroup (`user@<uid>.service`), whose controllers are what systemd delegated to the user.
+fn user_manager_view(layout: &Layout) -> Layout {
+    let uid = nix::unistd::geteuid().as_raw();
+    let mut seen = layout.clone();
+    if let Some(h) = seen.unified.as_mut() {
+        let manager = format!("/user.slice/user-{uid}.slice/user@{uid}.service");
+        if h.mount.join(manager.trim_start_matches('/')).is_dir() {
+            h.own = manager;
+        }
+    }
+    seen
+}
+
+fn v1_missing_meaning(c: &str) -> String {
+    match c {
+        "pids" => t!("doctor-missing-pids"),
+        "memory" => t!("doctor-missing-memory"),
+        "cpu" => t!("doctor-missing-cpu"),
+        "cpuacct" => t!("doctor-missing-cpuacct"),
+        "cpuset" => t!("doctor-missing-cpuset"),
+        "freezer" => t!("doctor-missing-freezer"),
+        _ => t!("doctor-missing-other"),
+    }
+}
+
+/// Creates a throwaway cgroup2 child to see what a sandbox would get there.
+fn probe_unified(layout: &Layout) -> Vec<Check> {
+    let Some(h) = &layout.unified else {
+        return vec![check(Status::Info, "cgroup.kill", t!("doctor-no-cgroup2"))];
+    };
+    let dir = h
+        .own_dir()
+        .join(format!("limitlab.{}.doctor", std::process::id()));
+    if let Err(e) = std::fs::create_dir(&dir) {
+        return vec![check(
+            Status::Warn,
+            "cgroup2 probe",
+            t!("doctor-cannot-create", dir = dir.display(), error = e),
+        )];
+    }
+    let has = |f: &str| dir.join(f).exists();
+    let psi = std::fs::read_to_string(dir.join("cpu.pressure")).is_ok();
+    let mut out = vec![
+        if has("cgroup.kill") {
+            check(Status::Ok, "cgroup.kill", t!("doctor-kill-ok"))
+        } else {
+            check(Status::Warn, "cgroup.kill", t!("doctor-kill-missing"))
+        },
+        if psi {
+            check(Status::Ok, "PSI per sandbox", t!("doctor-psi-cgroup-ok"))
+        } else {
+            check(
+                Status::Warn,
+                "PSI per sandbox",
+                t!("doctor-psi-cgroup-missing"),
+            )
+        },
+    ];
+    if let Err(e) = std::fs::remove_dir(&dir) {
+        out.push(check(
+            Status::Warn,
+            "cgroup2 probe",
+            t!("doctor-cannot-remove", dir = dir.display(), error = e),
+        ));
+    }
+    out
+}
+
+/// Prints every check; exit 3 when one that a run needs is missing.
+pub fn run() -> u8 {
+    let checks = checks();
+    let width = checks.iter().map(|c| c.what.len()).max().unwrap_or(0);
+    for c in &checks {
+        println!(
+            "{:<7} {:<width$}  {}",
+            c.status.to_string(),
+            c.what,
+            c.detail
+        );
+    }
+    if checks.iter().any(|c| c.status == Status::Missing) {
+        println!("\n{}", crate::t!("doctor-cannot-run"));
+        Exit::Host.into()
+    } else {
+        println!("\n{}", crate::t!("doctor-can-run"));
+        Exit::Held.into()
+    }
+}
