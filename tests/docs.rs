@@ -20,7 +20,7 @@ fn the_committed_docs_match_the_code() {
     let committed = std::fs::read_to_string(root().join("docs/scenario.md")).unwrap();
     assert_eq!(
         committed,
-        limitlab::scenario::schema::scenario_markdown(),
+        limitlab::cli::docs::scenario_markdown(),
         "docs/scenario.md is stale: regenerate it with `limitlab __docs > docs/scenario.md`"
     );
     for m in limitlab::data::metrics::METRICS {

@@ -1,5 +1,6 @@
 //! The command line: what each subcommand takes, and how it maps onto the pipeline.
 
+pub mod docs;
 mod doctor;
 mod exec;
 mod info;
@@ -333,7 +334,7 @@ pub fn dispatch(cli: Cli) -> u8 {
             Ok(Exit::Held.into())
         }
         Command::Docs => {
-            print!("{}", crate::scenario::schema::scenario_markdown());
+            print!("{}", docs::scenario_markdown());
             Ok(Exit::Held.into())
         }
         Command::Completions { shell } => info::completions(shell),
