@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::browser::{Browser, artifacts};
@@ -206,20 +206,7 @@ fn fleet_of_real_runs_renders_in_a_browser() {
     let dead = common::dead_cgroups();
     assert!(dead.is_empty(), "limitlab cgroups left behind: {dead:?}");
 
-    // One JSON line per run, each with its node.
-    let a_lines: Vec<serde_json::Value> = String::from_utf8_lossy(&a.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
-    assert_eq!(a_lines.len(), 2, "{}", text(&a));
-    assert!(a_lines.iter().all(|v| v["host"]["node"] == "node-a"));
-    for v in &a_lines {
-        assert_eq!(v["teardown"]["leaked_processes"], 0, "{v}");
-    }
-    let a_file = tmp.path().join("node-a.jsonl");
-    std::fs::write(&a_file, &a.stdout).unwrap();
-    let b_file = tmp.path().join("node-b.jsonl");
-    std::fs::write(&b_file, &b.stdout).unwrap();
+    let (a_file, b_file) = json_lines_per_node(tmp.path(), &a, &b);
 
     let out = tmp.path().join("fleet");
     let o = merge(&[&a_file, &b_file, &tmp.path().join("c")], &out);
@@ -231,6 +218,32 @@ fn fleet_of_real_runs_renders_in_a_browser() {
     );
     assert!(stdout.contains("FAILED node-c: forkbomb"), "{stdout}");
 
+    check_fleet_files(&out);
+    check_fleet_html(&out);
+}
+
+/// One JSON line per run, each with its node; written to a file per node for `merge`.
+fn json_lines_per_node(dir: &Path, a: &Output, b: &Output) -> (PathBuf, PathBuf) {
+    // One JSON line per run, each with its node.
+    let a_lines: Vec<serde_json::Value> = String::from_utf8_lossy(&a.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(a_lines.len(), 2, "{}", text(a));
+    assert!(a_lines.iter().all(|v| v["host"]["node"] == "node-a"));
+    for v in &a_lines {
+        assert_eq!(v["teardown"]["leaked_processes"], 0, "{v}");
+    }
+    let a_file = dir.join("node-a.jsonl");
+    std::fs::write(&a_file, &a.stdout).unwrap();
+    let b_file = dir.join("node-b.jsonl");
+    std::fs::write(&b_file, &b.stdout).unwrap();
+
+    (a_file, b_file)
+}
+
+/// The fleet's Markdown and JUnit: a row per node, the worst node, one test case per run.
+fn check_fleet_files(out: &Path) {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| node-c | FAILED | —"), "{md}");
     assert!(md.contains("| node-a | HELD | HELD |"), "{md}");
@@ -252,7 +265,11 @@ fn fleet_of_real_runs_renders_in_a_browser() {
         failed[0].starts_with("on node-c: pids.peak = "),
         "{failed:?}"
     );
+}
 
+/// The fleet's HTML report: self-contained, and in a real browser a chart per scenario,
+/// painted, and a cell per node x scenario with its verdict.
+fn check_fleet_html(out: &Path) {
     let html = out.join("report.html");
     let body = std::fs::read_to_string(&html).unwrap();
     assert!(

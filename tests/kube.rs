@@ -227,6 +227,34 @@ fn job_pod_holds_its_limits_under_podman_kube_play() {
     };
     let mut podman = Podman::new();
     let t0 = std::time::Instant::now();
+    build_image(&podman, t0);
+    let (code, stdout, stderr) = play_the_job(&mut podman, t0);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 2, "one JSON line per run:\n{stdout}\n{stderr}");
+    assert_eq!(code, "0", "every expectation held:\n{stdout}\n{stderr}");
+
+    check_the_pods_limits_held(&lines);
+
+    // The lines merge into a fleet report as they are.
+    let fleet = podman.dir.path().join("fleet.jsonl");
+    std::fs::write(&fleet, &stdout).unwrap();
+    let out = podman.dir.path().join("fleet");
+    let m = Command::new(BIN)
+        .arg("merge")
+        .arg(&fleet)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(m.status.code(), Some(0), "{}", text(&m));
+    assert!(Path::new(&out.join("report.html")).is_file());
+}
+
+/// Builds the image with deploy/image/build.sh into the test's own podman store.
+fn build_image(podman: &Podman, t0: std::time::Instant) {
     let build = Command::new(root().join("deploy/image/build.sh"))
         .args(["--bin", BIN, "--tag", "kubetest"])
         .env("PODMAN", format!("podman {}", podman.options().join(" ")))
@@ -239,7 +267,11 @@ fn job_pod_holds_its_limits_under_podman_kube_play() {
         t0.elapsed().as_secs_f64(),
         String::from_utf8_lossy(&build.stdout).trim()
     );
+}
 
+/// Runs the Job's pod spec with `podman kube play` and waits for it: its exit code, stdout
+/// and stderr.
+fn play_the_job(podman: &mut Podman, t0: std::time::Instant) -> (String, String, String) {
     let job_text = std::fs::read_to_string(root().join("deploy/kubernetes/job-self.yaml")).unwrap();
     let job = &YamlLoader::load_from_str(&job_text).unwrap()[0];
     assert_eq!(job["kind"].as_str(), Some("Job"));
@@ -266,14 +298,13 @@ fn job_pod_holds_its_limits_under_podman_kube_play() {
         "kube play: the pod ran in {:.1} s, exit {code}\n--- stderr\n{stderr}",
         t0.elapsed().as_secs_f64()
     );
-    let lines: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
-    assert_eq!(lines.len(), 2, "one JSON line per run:\n{stdout}\n{stderr}");
-    assert_eq!(code, "0", "every expectation held:\n{stdout}\n{stderr}");
+    (code, stdout, stderr)
+}
 
-    for s in &lines {
+/// Each line is labelled with the node, kernel and runtime, and shows the pod's own limits
+/// held: the bomb at the pod's pids.max, the hog OOM-killed at its memory limit.
+fn check_the_pods_limits_held(lines: &[serde_json::Value]) {
+    for s in lines {
         // Labelled: the node (NODE_NAME), the kernel, the runtime.
         assert_eq!(s["host"]["node"], NODE);
         assert!(!s["host"]["kernel"].as_str().unwrap().is_empty());
@@ -311,18 +342,4 @@ fn job_pod_holds_its_limits_under_podman_kube_play() {
         metric(hog, "target.memory_peak_bytes"),
         metric(hog, "workload.bytes_reached"),
     );
-
-    // The lines merge into a fleet report as they are.
-    let fleet = podman.dir.path().join("fleet.jsonl");
-    std::fs::write(&fleet, &stdout).unwrap();
-    let out = podman.dir.path().join("fleet");
-    let m = Command::new(BIN)
-        .arg("merge")
-        .arg(&fleet)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(m.status.code(), Some(0), "{}", text(&m));
-    assert!(Path::new(&out.join("report.html")).is_file());
 }

@@ -292,6 +292,47 @@ fn report_says_dead(out: &std::path::Path) -> bool {
     std::fs::read_to_string(out.join("report.md")).is_ok_and(|r| r.contains("did NOT survive"))
 }
 
+// lxc-stop moves its monitor into an `lxc.pivot` cgroup beside the container's and leaves
+// it; those the run made are removed with the container.
+struct Destroy(String, Vec<PathBuf>);
+impl Drop for Destroy {
+    fn drop(&mut self) {
+        let _ = Command::new("lxc-stop")
+            .args(["-k", "-n", &self.0])
+            .output();
+        let _ = Command::new("lxc-destroy").args(["-n", &self.0]).output();
+        let mut made: Vec<PathBuf> = pivots()
+            .into_iter()
+            .filter(|p| !self.1.contains(p))
+            .collect();
+        made.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+        for dir in made {
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+}
+fn pivots() -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, depth: usize, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            if e.file_name() == "lxc.pivot" {
+                found.push(e.path());
+            }
+            if depth > 0 {
+                walk(&e.path(), depth - 1, found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(std::path::Path::new("/sys/fs/cgroup"), 8, &mut found);
+    found
+}
+
 #[test]
 fn an_lxc_containers_pids_limit_holds_the_course_fork_bomb() {
     if !privileged("an_lxc_containers_pids_limit_holds_the_course_fork_bomb") {
@@ -321,46 +362,6 @@ fn an_lxc_containers_pids_limit_holds_the_course_fork_bomb() {
             .unwrap();
         assert!(o.status.success(), "{script}: {}", text(&o));
     };
-    // lxc-stop moves its monitor into an `lxc.pivot` cgroup beside the container's and leaves
-    // it; those the run made are removed with the container.
-    struct Destroy(String, Vec<PathBuf>);
-    impl Drop for Destroy {
-        fn drop(&mut self) {
-            let _ = Command::new("lxc-stop")
-                .args(["-k", "-n", &self.0])
-                .output();
-            let _ = Command::new("lxc-destroy").args(["-n", &self.0]).output();
-            let mut made: Vec<PathBuf> = pivots()
-                .into_iter()
-                .filter(|p| !self.1.contains(p))
-                .collect();
-            made.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
-            for dir in made {
-                let _ = std::fs::remove_dir(&dir);
-            }
-        }
-    }
-    fn pivots() -> Vec<PathBuf> {
-        fn walk(dir: &std::path::Path, depth: usize, found: &mut Vec<PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for e in entries.flatten() {
-                if !e.file_type().is_ok_and(|t| t.is_dir()) {
-                    continue;
-                }
-                if e.file_name() == "lxc.pivot" {
-                    found.push(e.path());
-                }
-                if depth > 0 {
-                    walk(&e.path(), depth - 1, found);
-                }
-            }
-        }
-        let mut found = Vec::new();
-        walk(std::path::Path::new("/sys/fs/cgroup"), 8, &mut found);
-        found
-    }
     // The README's recipe: a busybox container, no network, its pids limit at 1000; and
     // lxc.cgroup.relative, so that its cgroups are made beneath the test's, not at the root.
     let before = pivots();
