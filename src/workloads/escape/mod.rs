@@ -13,8 +13,48 @@ mod process;
 
 use std::io::{self, Write};
 
+use super::WorkloadIo;
+use super::catalogue::{KindDef, OptionDef, START_AFTER};
 use super::counters::{Counter, Counters};
 use crate::sys::SingleThreaded;
+
+/// The catalogue's entry.
+pub const KIND: KindDef = KindDef {
+    name: "escape",
+    help: "a hostile workload: tries to leave or loosen its cgroups and to see or touch the host, and reports each attempt (workload.escapes, workload.escape_attempts, exit code = escapes)",
+    options: &[
+        OptionDef {
+            name: "tries",
+            help: "which attempts, e.g. [\"cgroup-move\", \"network\"]; `limitlab list` names them all",
+            default: Some("all of them"),
+        },
+        START_AFTER,
+    ],
+};
+
+/// `limitlab __workload escape`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// An attempt to make (repeatable; default: all)
+    #[arg(long = "try", value_name = "ATTEMPT")]
+    pub tries: Vec<String>,
+    #[command(flatten)]
+    pub io: WorkloadIo,
+}
+
+/// The `__workload` options that make these attempts (the inverse of [`Args`]).
+pub(super) fn options(tries: &[String]) -> Vec<(&'static str, String)> {
+    tries.iter().map(|t| ("try", t.clone())).collect()
+}
+
+/// `escape (every attempt)`, `escape (network, setuid)`.
+pub(super) fn describe(tries: &[String]) -> String {
+    if tries.is_empty() {
+        "escape (every attempt)".into()
+    } else {
+        format!("escape ({})", tries.join(", "))
+    }
+}
 
 /// Every attempt, in the order they run.
 pub const ATTEMPTS: &[(&str, &str)] = &[
