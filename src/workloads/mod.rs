@@ -237,7 +237,22 @@ mod tests {
         let e = from_table(&WorkloadTable::default(), None).unwrap_err();
         assert_eq!(e[0].key, "kind");
 
-        let cases: Vec<(WorkloadTable, &str, &str)> = vec![
+        let cases = memhog_cases()
+            .into_iter()
+            .chain(cpuspin_cases())
+            .chain(foreign_option_cases());
+        for (t, key, hint) in cases {
+            let e = errors(&t);
+            assert!(
+                e.iter().any(|e| e.key == key && e.message.contains(hint)),
+                "{key}: want {hint:?} in {e:?}"
+            );
+        }
+    }
+
+    /// (table, key, hint): memhog options out of range or of the wrong type.
+    fn memhog_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
+        vec![
             (table("memhog"), "size", "required"),
             (
                 WorkloadTable {
@@ -290,6 +305,12 @@ mod tests {
                 "backing",
                 "\"shm\"",
             ),
+        ]
+    }
+
+    /// (table, key, hint): cpuspin options, and `start_after`, out of range.
+    fn cpuspin_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
+        vec![
             (
                 WorkloadTable {
                     threads: Some(0),
@@ -330,22 +351,19 @@ mod tests {
                 "start_after",
                 "duration",
             ),
-            (
-                WorkloadTable {
-                    duty: Some(toml::Value::Float(0.5)),
-                    ..table("memhog")
-                },
-                "duty",
-                "not an option of kind \"memhog\"",
-            ),
-        ];
-        for (t, key, hint) in cases {
-            let e = errors(&t);
-            assert!(
-                e.iter().any(|e| e.key == key && e.message.contains(hint)),
-                "{key}: want {hint:?} in {e:?}"
-            );
-        }
+        ]
+    }
+
+    /// (table, key, hint): an option of another kind.
+    fn foreign_option_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
+        vec![(
+            WorkloadTable {
+                duty: Some(toml::Value::Float(0.5)),
+                ..table("memhog")
+            },
+            "duty",
+            "not an option of kind \"memhog\"",
+        )]
     }
 
     #[test]
