@@ -3,6 +3,33 @@
 
 use std::path::{Path, PathBuf};
 
+use super::catalogue::{KindDef, OptionDef, START_AFTER};
+
+/// The catalogue's entry.
+pub const KIND: KindDef = KindDef {
+    name: "command",
+    help: "any program, run unprivileged inside the sandbox (host binaries are visible)",
+    options: &[
+        OptionDef {
+            name: "argv",
+            help: "the program and its arguments, e.g. [\"perl\", \"-e\", \"fork while fork\"]; looked up in PATH",
+            default: None,
+        },
+        START_AFTER,
+    ],
+};
+
+/// `command: perl -e ...`, cut after 80 characters.
+pub(super) fn describe(argv: &[String]) -> String {
+    let line = argv.join(" ");
+    let short: String = line.chars().take(80).collect();
+    if short.len() < line.len() {
+        format!("command: {short}…")
+    } else {
+        format!("command: {line}")
+    }
+}
+
 /// The search path and the only environment a workload gets.
 pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

@@ -5,7 +5,61 @@ use std::hint::black_box;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::WorkloadIo;
+use super::catalogue::{KindDef, OptionDef, START_AFTER};
 use super::counters::{Counter, Counters};
+
+/// The catalogue's entry.
+pub const KIND: KindDef = KindDef {
+    name: "cpuspin",
+    help: "threads that spin and count their work (workload.spins), so throttling shows in the workload's own numbers",
+    options: &[
+        OptionDef {
+            name: "threads",
+            help: "how many spinning threads",
+            default: Some("one per CPU of the sandbox's cpuset"),
+        },
+        OptionDef {
+            name: "duty",
+            help: "busy fraction of each 100 ms slot, 0 < duty <= 1",
+            default: Some("1.0"),
+        },
+        START_AFTER,
+    ],
+};
+
+/// `limitlab __workload cpuspin`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Spinning threads (default: one per CPU this process may use)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Busy fraction of each 100 ms slot
+    #[arg(long, default_value_t = 1.0)]
+    pub duty: f64,
+    #[command(flatten)]
+    pub io: WorkloadIo,
+}
+
+/// The `__workload` options that give these spinners (the inverse of [`Args`]).
+pub(super) fn options(threads: Option<usize>, duty: f64) -> Vec<(&'static str, String)> {
+    let mut options = Vec::new();
+    if let Some(t) = threads {
+        options.push(("threads", t.to_string()));
+    }
+    options.push(("duty", duty.to_string()));
+    options
+}
+
+/// `cpuspin 2 thread(s) at duty 0.5`, `cpuspin one per CPU thread(s) at duty 1`.
+pub(super) fn describe(threads: Option<usize>, duty: f64) -> String {
+    format!(
+        "cpuspin {} thread(s) at duty {duty}",
+        threads
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "one per CPU".into())
+    )
+}
 
 /// The duty-cycle slot.
 const SLOT: Duration = Duration::from_millis(100);

@@ -4,20 +4,121 @@
 
 use std::time::{Duration, Instant};
 
-use super::Backing;
+use serde::{Deserialize, Serialize};
+
+use super::WorkloadIo;
+use super::catalogue::{KindDef, OptionDef, START_AFTER};
 use super::counters::{Counter, Counters};
 use crate::sys::SharedFileMap;
 use crate::units;
 
 pub const PAGE: usize = 4096;
 
-#[derive(Debug, Clone)]
+/// Where a memory hog puts its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Backing {
+    /// Anonymous memory.
+    Anon,
+    /// A file in the sandbox's private tmpfs, mapped shared: page cache charged to the cgroup.
+    Shm,
+}
+
+impl Backing {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backing::Anon => "anon",
+            Backing::Shm => "shm",
+        }
+    }
+}
+
+/// The catalogue's entry.
+pub const KIND: KindDef = KindDef {
+    name: "memhog",
+    help: "allocates memory and touches every page, reporting how far it got (workload.bytes_reached)",
+    options: &[
+        OptionDef {
+            name: "size",
+            help: "total to reach, e.g. \"1GiB\"",
+            default: None,
+        },
+        OptionDef {
+            name: "rate",
+            help: "how fast, e.g. \"256MiB/s\"",
+            default: Some("as fast as the kernel allows"),
+        },
+        OptionDef {
+            name: "chunk",
+            help: "allocation step, e.g. \"4MiB\"",
+            default: Some("4MiB"),
+        },
+        OptionDef {
+            name: "backing",
+            help: "anon: anonymous memory; shm: a file in the sandbox's private tmpfs, mapped shared (page cache charged to the cgroup)",
+            default: Some("anon"),
+        },
+        OptionDef {
+            name: "hold",
+            help: "keep what it has until the end (false: free it and exit)",
+            default: Some("true"),
+        },
+        START_AFTER,
+    ],
+};
+
+/// What a hog does: its options, as `limitlab __workload memhog` takes them.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Hog {
+    /// Bytes to reach
+    #[arg(long)]
     pub size: u64,
+    /// Bytes per second (default: as fast as possible)
+    #[arg(long)]
     pub rate: Option<u64>,
+    /// Bytes per allocation step
+    #[arg(long, default_value_t = 4 << 20)]
     pub chunk: u64,
+    #[arg(long, value_enum, default_value = "anon")]
     pub backing: Backing,
+    /// Keep the memory until killed (false: free it and exit)
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub hold: bool,
+}
+
+/// `limitlab __workload memhog`: the hog and the sandbox init's hand-over.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub hog: Hog,
+    #[command(flatten)]
+    pub io: WorkloadIo,
+}
+
+impl Hog {
+    /// The `__workload` options that give this hog (the inverse of [`Hog`]'s arguments).
+    pub(super) fn options(&self) -> Vec<(&'static str, String)> {
+        let mut options = vec![("size", self.size.to_string())];
+        if let Some(r) = self.rate {
+            options.push(("rate", r.to_string()));
+        }
+        options.push(("chunk", self.chunk.to_string()));
+        options.push(("backing", self.backing.name().into()));
+        options.push(("hold", self.hold.to_string()));
+        options
+    }
+
+    /// `memhog 1.0 GiB anon`, `memhog 1.0 GiB shm at 256.0 MiB/s`.
+    pub(super) fn describe(&self) -> String {
+        format!(
+            "memhog {} {}{}",
+            units::format_size(self.size),
+            self.backing.name(),
+            self.rate
+                .map(|r| format!(" at {}/s", units::format_size(r)))
+                .unwrap_or_default()
+        )
+    }
 }
 
 /// Memory the hog holds.

@@ -3,8 +3,17 @@
 
 use std::thread;
 
-use super::BombStyle;
+use super::catalogue::{KindDef, START_AFTER};
 use super::counters::{Counter, Counters};
+use super::forkbomb::{BombStyle, STYLE};
+
+/// The catalogue's entry. Its arguments and options are the fork bomb's
+/// ([`super::forkbomb::BombArgs`]).
+pub const KIND: KindDef = KindDef {
+    name: "threadbomb",
+    help: "a built-in thread bomb (pids.max counts threads); 64 KiB stacks so memory is not what stops it",
+    options: &[STYLE, START_AFTER],
+};
 
 /// Stack of every bomb thread: enough for the spawn loop, small enough that a thousand
 /// threads cost a few MiB.

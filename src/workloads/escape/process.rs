@@ -1,0 +1,172 @@
+//! The attempts on other processes and on its own privileges: signal or ptrace what lies
+//! outside the sandbox, see the host's /proc, raise a hard rlimit, become root.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::sys::resource::{Resource, getrlimit, setrlimit};
+use nix::sys::signal::{SIGKILL, kill};
+use nix::unistd::{ForkResult, Pid, Uid};
+
+use super::Outcome::{self, Blocked, Escaped};
+use crate::sys::{self, SingleThreaded};
+
+fn own_pids() -> Vec<i32> {
+    fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pid_max() -> i32 {
+    fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(32768)
+}
+
+/// `kill-host`: signal any process outside the sandbox (every pid up to pid_max).
+pub(super) fn kill_host() -> Outcome {
+    let mine = own_pids();
+    let mut tried = 0;
+    for pid in 2..=pid_max() {
+        if mine.contains(&pid) {
+            continue;
+        }
+        tried += 1;
+        // Signal 0 only asks whether the pid could be signalled; ESRCH means invisible.
+        match kill(Pid::from_raw(pid), None) {
+            Err(Errno::ESRCH) => {}
+            Ok(()) => return Escaped(format!("pid {pid} outside the sandbox can be signalled")),
+            Err(e) => return Escaped(format!("pid {pid} outside the sandbox exists ({e})")),
+        }
+    }
+    Blocked(format!(
+        "none of {tried} pids outside the sandbox exists in its pid namespace (ESRCH)"
+    ))
+}
+
+/// `host-proc`: see host processes in /proc.
+pub(super) fn host_proc() -> Outcome {
+    let init = fs::read("/proc/1/cmdline").unwrap_or_default();
+    let init = String::from_utf8_lossy(&init).replace('\0', " ");
+    let n = own_pids().len();
+    if !init.starts_with("limitlab __init") {
+        return Escaped(format!(
+            "/proc/1 is {init:?}, not the sandbox init: /proc shows the host"
+        ));
+    }
+    Blocked(format!(
+        "/proc shows {n} processes, and pid 1 is the sandbox init"
+    ))
+}
+
+/// `ptrace`: ptrace the sandbox init and pids outside the sandbox.
+pub(super) fn ptrace() -> Outcome {
+    let init = Pid::from_raw(1);
+    if nix::sys::ptrace::attach(init).is_ok() {
+        let _ = nix::sys::ptrace::detach(init, None);
+        return Escaped("attached to the sandbox init".into());
+    }
+    let mine = own_pids();
+    let outside = (2..pid_max()).find(|p| !mine.contains(p)).unwrap_or(2);
+    match nix::sys::ptrace::attach(Pid::from_raw(outside)) {
+        Ok(()) => Escaped(format!("attached to pid {outside} outside the sandbox")),
+        Err(e) => Blocked(format!(
+            "init: refused; pid {outside} outside the sandbox: {e}"
+        )),
+    }
+}
+
+/// `rlimit-raise`: raise its own hard RLIMIT_NOFILE.
+pub(super) fn rlimit_raise() -> Outcome {
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return Blocked("getrlimit failed".into());
+    };
+    match setrlimit(Resource::RLIMIT_NOFILE, soft, hard.saturating_add(1)) {
+        Ok(()) => Escaped(format!("raised the hard RLIMIT_NOFILE above {hard}")),
+        Err(e) => Blocked(format!(
+            "hard RLIMIT_NOFILE {hard} -> {}: {e}",
+            hard.saturating_add(1)
+        )),
+    }
+}
+
+/// The first setuid-root program that waits on its stdin, so its uid can be read while it
+/// runs.
+fn setuid_program() -> Option<PathBuf> {
+    [
+        "/usr/bin/passwd",
+        "/usr/bin/chsh",
+        "/usr/bin/chfn",
+        "/bin/su",
+        "/usr/bin/su",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| {
+        fs::metadata(p).is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.permissions().mode() & 0o4000 != 0 && m.uid() == 0
+        })
+    })
+}
+
+/// `setuid`: become root: setuid(0), and exec a setuid-root binary.
+pub(super) fn setuid(proof: &SingleThreaded) -> Outcome {
+    if nix::unistd::setuid(Uid::from_raw(0)).is_ok() {
+        return Escaped("setuid(0) succeeded".into());
+    }
+    let Some(program) = setuid_program() else {
+        return Blocked("setuid(0): EPERM; no setuid-root program to try".into());
+    };
+    // Exec it with a stdin that never delivers, and read its effective uid while it waits.
+    let (stdin_r, stdin_w) = match nix::unistd::pipe() {
+        Ok(p) => p,
+        Err(e) => return Blocked(format!("setuid(0): EPERM; pipe: {e}")),
+    };
+    let child = match sys::fork(proof) {
+        Err(e) => return Blocked(format!("setuid(0): EPERM; fork: {e}")),
+        Ok(ForkResult::Child) => {
+            let _ = sys::place_fd(std::os::fd::AsFd::as_fd(&stdin_r), 0);
+            // Its prompts are not this workload's report.
+            if let Ok(null) = fs::OpenOptions::new().write(true).open("/dev/null") {
+                let _ = sys::place_fd(std::os::fd::AsFd::as_fd(&null), 1);
+                let _ = sys::place_fd(std::os::fd::AsFd::as_fd(&null), 2);
+            }
+            let path =
+                std::ffi::CString::new(program.as_os_str().as_encoded_bytes()).expect("no NUL");
+            let _ = nix::unistd::execv(&path, std::slice::from_ref(&path));
+            sys::exit_now(127)
+        }
+        Ok(ForkResult::Parent { child }) => child,
+    };
+    drop(stdin_r);
+    std::thread::sleep(Duration::from_millis(300));
+    let status = fs::read_to_string(format!("/proc/{child}/status")).unwrap_or_default();
+    let _ = kill(child, SIGKILL);
+    let _ = nix::sys::wait::waitpid(child, None);
+    drop(stdin_w);
+    let euid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|u| u.split_whitespace().nth(1))
+        .map(str::to_string);
+    match euid.as_deref() {
+        Some("0") => Escaped(format!("{} ran with effective uid 0", program.display())),
+        Some(u) => Blocked(format!(
+            "setuid(0): EPERM; {} ran with effective uid {u} (no_new_privs ignores the setuid bit)",
+            program.display()
+        )),
+        None => Blocked(format!(
+            "setuid(0): EPERM; {} ended before its uid could be read",
+            program.display()
+        )),
+    }
+}
