@@ -76,7 +76,7 @@ fn sandbox_namespaces() -> CloneFlags {
 }
 
 fn user_namespaces() -> Piece {
-    match sys::probe_namespaces(sandbox_namespaces()) {
+    match sys::spawn_tiny_child_in_namespaces(sandbox_namespaces()) {
         Ok(()) => piece(
             "user namespaces",
             true,
