@@ -1,5 +1,8 @@
 //! Every `unsafe` block and raw syscall of limitlab lives here, each with a `SAFETY:` line.
-//! Everything else is safe Rust built on these wrappers and on nix.
+//! Everything else is safe Rust built on these wrappers and on nix. Its child modules hold
+//! safe code only (`deny(unsafe_code)`): `abi`, the kernel's structs and numbers libc
+//! lacks, and `spawn`, what the sandbox init's clone is given and the exit statuses it
+//! answers with; what callers use of them is re-exported here.
 #![allow(unsafe_code)]
 
 use std::ffi::CString;
@@ -13,6 +16,14 @@ use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use nix::errno::Errno;
 use nix::sys::mman::{MapFlags, ProtFlags};
 use nix::unistd::{ForkResult, Pid};
+
+mod abi;
+mod spawn;
+
+use abi::{AT_RECURSIVE, CLONE_INTO_CGROUP, CapHeader, MountAttr, NO_CAPABILITIES};
+pub use abi::{MOUNT_ATTR_NODEV, MOUNT_ATTR_NOSUID, MOUNT_ATTR_RDONLY};
+use spawn::Prepared;
+pub use spawn::{EXEC_FAILED, FDS_NOT_PLACED, InitSpawn, JOIN_FAILED, JOINED, NOT_RELEASED};
 
 // ---------------------------------------------------------------------------------------
 // A page of counters shared between the harness and the workloads (a memfd mapping).
@@ -184,125 +195,69 @@ pub fn clone_sibling_into_new_pid_ns(_proof: &SingleThreaded) -> io::Result<i32>
 // ---------------------------------------------------------------------------------------
 // Spawning the sandbox init with clone3 / clone.
 
-const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
-
-/// Everything the sandbox init's clone needs, prepared before the clone (the child may
-/// only make async-signal-safe calls until it execs).
-pub struct InitSpawn<'a> {
-    /// Namespace flags (`CLONE_NEW*`).
-    pub flags: nix::sched::CloneFlags,
-    /// A cgroup2 directory to start the child in (`CLONE_INTO_CGROUP`).
-    pub cgroup: Option<BorrowedFd<'a>>,
-    /// The limitlab binary, executed with `execveat(AT_EMPTY_PATH)`.
-    pub exe: BorrowedFd<'a>,
-    pub argv: &'a [CString],
-    pub env: &'a [CString],
-    /// Descriptors placed at 0, 1, 2, ... in the child, in order.
-    pub fds: &'a [BorrowedFd<'a>],
-    /// Which of them is the exe (its number in the child).
-    pub exe_at: RawFd,
-    /// cgroup v1 `tasks` files the child writes `0` into once released, before it execs:
-    /// it moves itself (see [`JOIN_FAILED`]).
-    pub join: &'a [CString],
-}
-
-/// The child's exit status when it could not move itself into one of its cgroups.
-pub const JOIN_FAILED: i32 = 73;
-
-/// The child blocks on fd 3 until it reads this byte: the parent has put it in its cgroup2
-/// directory (if it was not cloned there); the child then joins its v1 cgroups itself.
-pub const JOINED: u8 = b'J';
-
 /// Clones the sandbox init. The child sets `PR_SET_PDEATHSIG`, moves its descriptors into
 /// place, closes every other one, waits for [`JOINED`] on fd 3 and execs limitlab. Returns
 /// the child's pid and whether it was cloned straight into the cgroup.
 pub fn spawn_init(req: &InitSpawn<'_>) -> io::Result<(Pid, bool)> {
-    let argv: Vec<*const libc::c_char> = req
-        .argv
-        .iter()
-        .map(|a| a.as_ptr())
-        .chain(std::iter::once(std::ptr::null()))
-        .collect();
-    let env: Vec<*const libc::c_char> = req
-        .env
-        .iter()
-        .map(|a| a.as_ptr())
-        .chain(std::iter::once(std::ptr::null()))
-        .collect();
-    let fds: Vec<RawFd> = req.fds.iter().map(|f| f.as_raw_fd()).collect();
-    let join: Vec<*const libc::c_char> = req.join.iter().map(|p| p.as_ptr()).collect();
-    let prepared = Prepared {
-        argv: &argv,
-        env: &env,
-        fds: &fds,
-        exe_slot: req.exe_at,
-        join: &join,
-    };
+    let prepared = Prepared::new(req);
     let flags = req.flags.bits() as u64;
-
-    let mut into = false;
-    let mut ret: libc::c_long = -1;
-    if let Some(cg) = req.cgroup {
-        // SAFETY: clone_args is a plain C struct; all-zero is its "no options" value.
-        let mut args: libc::clone_args = unsafe { std::mem::zeroed() };
-        args.flags = flags | CLONE_INTO_CGROUP;
-        args.exit_signal = libc::SIGCHLD as u64;
-        args.cgroup = cg.as_raw_fd() as u64;
-        // SAFETY: clone3 without a stack behaves like fork: the child gets a copy of this
-        // address space and continues here with ret == 0, where it only calls `child`, which
-        // makes async-signal-safe syscalls and then execs or exits.
-        ret = unsafe {
-            libc::syscall(
-                libc::SYS_clone3,
-                &mut args as *mut libc::clone_args,
-                std::mem::size_of::<libc::clone_args>(),
-            )
-        };
-        if ret == 0 {
-            child(&prepared);
-        }
-        if ret > 0 {
-            into = true;
-        } else {
-            let e = Errno::last();
-            // Older kernels: no clone3 (ENOSYS), or no CLONE_INTO_CGROUP (E2BIG/EINVAL).
-            if !matches!(e, Errno::ENOSYS | Errno::E2BIG | Errno::EINVAL) {
-                return Err(e.into());
-            }
-        }
+    if let Some(cg) = req.cgroup
+        && let Some(pid) = clone3_into_cgroup(flags, cg, &prepared)?
+    {
+        return Ok((pid, true));
     }
-    if ret <= 0 {
-        // SAFETY: as above; a NULL stack makes clone fork-like.
-        ret = unsafe {
-            libc::syscall(
-                libc::SYS_clone,
-                flags | libc::SIGCHLD as u64,
-                0usize,
-                0usize,
-                0usize,
-                0usize,
-            )
-        };
-        if ret == 0 {
-            child(&prepared);
-        }
-        if ret < 0 {
-            return Err(io::Error::last_os_error());
-        }
+    // SAFETY: as in clone3_into_cgroup; a NULL stack makes clone fork-like.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            flags | libc::SIGCHLD as u64,
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        )
+    };
+    if ret == 0 {
+        child(&prepared);
     }
-    Ok((Pid::from_raw(ret as i32), into))
+    if ret < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((Pid::from_raw(ret as i32), false))
 }
 
-struct Prepared<'a> {
-    argv: &'a [*const libc::c_char],
-    env: &'a [*const libc::c_char],
-    fds: &'a [RawFd],
-    exe_slot: RawFd,
-    join: &'a [*const libc::c_char],
+/// clone3 straight into the cgroup2 directory `cg`; `None` where the kernel has no clone3
+/// (ENOSYS) or no CLONE_INTO_CGROUP (E2BIG/EINVAL), so that a plain clone is tried.
+fn clone3_into_cgroup(flags: u64, cg: BorrowedFd<'_>, p: &Prepared) -> io::Result<Option<Pid>> {
+    // SAFETY: clone_args is a plain C struct; all-zero is its "no options" value.
+    let mut args: libc::clone_args = unsafe { std::mem::zeroed() };
+    args.flags = flags | CLONE_INTO_CGROUP;
+    args.exit_signal = libc::SIGCHLD as u64;
+    args.cgroup = cg.as_raw_fd() as u64;
+    // SAFETY: clone3 without a stack behaves like fork: the child gets a copy of this
+    // address space and continues here with ret == 0, where it only calls `child`, which
+    // makes async-signal-safe syscalls and then execs or exits.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_clone3,
+            &mut args as *mut libc::clone_args,
+            std::mem::size_of::<libc::clone_args>(),
+        )
+    };
+    if ret == 0 {
+        child(p);
+    }
+    if ret > 0 {
+        return Ok(Some(Pid::from_raw(ret as i32)));
+    }
+    match Errno::last() {
+        Errno::ENOSYS | Errno::E2BIG | Errno::EINVAL => Ok(None),
+        e => Err(e.into()),
+    }
 }
 
 /// Runs in the cloned child before exec: async-signal-safe syscalls only.
-fn child(p: &Prepared<'_>) -> ! {
+fn child(p: &Prepared) -> ! {
     // SAFETY: every call is a raw syscall on values prepared before the clone; nothing
     // allocates or takes a lock, so the copy of a multi-threaded parent is safe to run.
     unsafe {
@@ -311,7 +266,7 @@ fn child(p: &Prepared<'_>) -> ! {
         // Source fds are high CLOEXEC duplicates, so no target overwrites a source.
         for (target, &src) in p.fds.iter().enumerate() {
             if libc::dup2(src, target as RawFd) < 0 {
-                libc::_exit(70);
+                libc::_exit(FDS_NOT_PLACED);
             }
         }
         libc::syscall(libc::SYS_close_range, p.fds.len() as u32, u32::MAX, 0u32);
@@ -324,7 +279,7 @@ fn child(p: &Prepared<'_>) -> ! {
             break n;
         };
         if n != 1 || byte != JOINED {
-            libc::_exit(71);
+            libc::_exit(NOT_RELEASED);
         }
         // Into the v1 cgroups, before it execs anything. Done after the release so that a
         // failure here reaches the harness as this exit status, not as a broken pipe while it
@@ -332,7 +287,7 @@ fn child(p: &Prepared<'_>) -> ! {
         // the kernel does without taking its global threadgroup lock (the lock a
         // `cgroup.procs` write takes waits for an RCU grace period, 7-16 ms here); this
         // process has one thread, so that thread is all of it.
-        for &path in p.join {
+        for &path in &p.join {
             let fd = libc::open(path, libc::O_WRONLY | libc::O_CLOEXEC);
             if fd < 0 || libc::write(fd, c"0".as_ptr().cast(), 1) != 1 {
                 libc::_exit(JOIN_FAILED);
@@ -347,7 +302,7 @@ fn child(p: &Prepared<'_>) -> ! {
             p.env.as_ptr(),
             libc::AT_EMPTY_PATH,
         );
-        libc::_exit(72);
+        libc::_exit(EXEC_FAILED);
     }
 }
 
@@ -356,16 +311,12 @@ fn child(p: &Prepared<'_>) -> ! {
 /// address space (like posix_spawn), so nothing is copied and the harness's size does not
 /// weigh on the figure.
 pub fn spawn_tiny_child() -> io::Result<()> {
-    spawn_tiny_child_in(0)
+    spawn_tiny_child_in_namespaces(nix::sched::CloneFlags::empty())
 }
 
-/// Whether this process may make the namespaces `flags` names (`CLONE_NEW*`): a tiny child
-/// is made in new ones and exits at once. The error is the kernel's answer.
-pub fn probe_namespaces(flags: nix::sched::CloneFlags) -> io::Result<()> {
-    spawn_tiny_child_in(flags.bits())
-}
-
-fn spawn_tiny_child_in(namespaces: libc::c_int) -> io::Result<()> {
+/// The same tiny child, made in new namespaces `flags` (`CLONE_NEW*`): whether this process
+/// may make them. The error is the kernel's answer.
+pub fn spawn_tiny_child_in_namespaces(flags: nix::sched::CloneFlags) -> io::Result<()> {
     extern "C" fn exit_at_once(_: *mut libc::c_void) -> libc::c_int {
         // SAFETY: _exit only ends the child.
         unsafe { libc::_exit(0) }
@@ -379,7 +330,7 @@ fn spawn_tiny_child_in(namespaces: libc::c_int) -> io::Result<()> {
         libc::clone(
             exit_at_once,
             stack_top,
-            namespaces | libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            flags.bits() | libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
             std::ptr::null_mut(),
         )
     };
@@ -466,12 +417,6 @@ pub fn loopback_up() -> io::Result<()> {
     Ok(())
 }
 
-/// `mount_setattr(2)` flags (linux/mount.h).
-pub const MOUNT_ATTR_RDONLY: u64 = 0x1;
-pub const MOUNT_ATTR_NOSUID: u64 = 0x2;
-pub const MOUNT_ATTR_NODEV: u64 = 0x4;
-const AT_RECURSIVE: u32 = 0x8000;
-
 /// Sets and clears mount attributes (`MOUNT_ATTR_*`) of the mount at `path`, and of every
 /// mount beneath it when `recursive`. Unlike a bind remount it changes only the named
 /// attributes, so flags a user namespace locked (nosuid, nodev) stay as they were.
@@ -481,19 +426,7 @@ pub fn mount_setattr(
     clear: u64,
     recursive: bool,
 ) -> io::Result<()> {
-    #[repr(C)]
-    struct MountAttr {
-        attr_set: u64,
-        attr_clr: u64,
-        propagation: u64,
-        userns_fd: u64,
-    }
-    let attr = MountAttr {
-        attr_set: set,
-        attr_clr: clear,
-        propagation: 0,
-        userns_fd: 0,
-    };
+    let attr = MountAttr::new(set, clear);
     let c = CString::new(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()))
         .map_err(|_| io::Error::other("path contains a NUL byte"))?;
     let flags = if recursive { AT_RECURSIVE } else { 0 };
@@ -533,28 +466,8 @@ pub fn drop_bounding_set() -> io::Result<()> {
 
 /// Clears the effective, permitted, inheritable and ambient capability sets.
 pub fn clear_capabilities() -> io::Result<()> {
-    #[repr(C)]
-    struct Header {
-        version: u32,
-        pid: i32,
-    }
-    #[repr(C)]
-    #[derive(Clone, Copy)]
-    struct Data {
-        effective: u32,
-        permitted: u32,
-        inheritable: u32,
-    }
-    const VERSION_3: u32 = 0x2008_0522;
-    let mut header = Header {
-        version: VERSION_3,
-        pid: 0,
-    };
-    let data = [Data {
-        effective: 0,
-        permitted: 0,
-        inheritable: 0,
-    }; 2];
+    let mut header = CapHeader::own_v3();
+    let data = NO_CAPABILITIES;
     // SAFETY: capset reads a header and two data structs we own, laid out as the kernel's
     // _LINUX_CAPABILITY_VERSION_3 ABI.
     Errno::result(unsafe { libc::syscall(libc::SYS_capset, &mut header, data.as_ptr()) })?;
@@ -591,97 +504,15 @@ pub fn reset_signals_for_exec() -> io::Result<()> {
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------
-// The syscall filter.
-
-/// Namespace flags a `clone` may not carry inside the sandbox.
-const CLONE_NS_FLAGS: u32 = (libc::CLONE_NEWNS
-    | libc::CLONE_NEWCGROUP
-    | libc::CLONE_NEWUTS
-    | libc::CLONE_NEWIPC
-    | libc::CLONE_NEWUSER
-    | libc::CLONE_NEWPID
-    | libc::CLONE_NEWNET) as u32;
-const X32_SYSCALL_BIT: u32 = 0x4000_0000;
-const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
-
-/// The syscalls the sandbox may not make, and what they return instead: no new namespaces
-/// (user namespaces above all, the door to mounting cgroupfs or anything else), no joining
-/// other namespaces, no mounts, no kernel keyrings (not namespaced). `clone3` reports ENOSYS
-/// because its flags sit in memory a filter cannot read; libc then falls back to `clone`,
-/// whose flags are checked.
-fn filtered_syscalls() -> Vec<(libc::c_long, u32)> {
-    let eperm = libc::SECCOMP_RET_ERRNO | libc::EPERM as u32;
-    let enosys = libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32;
-    let mut rules = vec![(libc::SYS_clone3, enosys)];
-    for nr in [
-        libc::SYS_unshare,
-        libc::SYS_setns,
-        libc::SYS_mount,
-        libc::SYS_umount2,
-        libc::SYS_pivot_root,
-        libc::SYS_open_tree,
-        libc::SYS_move_mount,
-        libc::SYS_fsopen,
-        libc::SYS_fsconfig,
-        libc::SYS_fsmount,
-        libc::SYS_fspick,
-        libc::SYS_mount_setattr,
-        libc::SYS_keyctl,
-        libc::SYS_add_key,
-        libc::SYS_request_key,
-    ] {
-        rules.push((nr, eperm));
-    }
-    rules
-}
-
-/// Installs the sandbox's syscall filter on this process and everything it starts.
-/// Needs `no_new_privs` (or CAP_SYS_ADMIN).
-pub fn install_syscall_filter() -> io::Result<()> {
-    let stmt = |code: u32, k: u32| libc::sock_filter {
-        code: code as u16,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jump = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
-        code: code as u16,
-        jt,
-        jf,
-        k,
-    };
-    let ld = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
-    let jeq = libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K;
-    let jge = libc::BPF_JMP | libc::BPF_JGE | libc::BPF_K;
-    let jset = libc::BPF_JMP | libc::BPF_JSET | libc::BPF_K;
-    let ret = libc::BPF_RET | libc::BPF_K;
-    let enosys = libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32;
-    let eperm = libc::SECCOMP_RET_ERRNO | libc::EPERM as u32;
-
-    // Offsets in struct seccomp_data: nr at 0, arch at 4, args[0] at 16 (low half first).
-    let mut prog = vec![
-        stmt(ld, 4),
-        jump(jeq, AUDIT_ARCH_X86_64, 1, 0),
-        stmt(ret, enosys), // another ABI (i386 via int 0x80): refused
-        stmt(ld, 0),
-        jump(jge, X32_SYSCALL_BIT, 0, 1),
-        stmt(ret, enosys), // the x32 ABI: refused
-    ];
-    for (nr, action) in filtered_syscalls() {
-        prog.push(jump(jeq, nr as u32, 0, 1));
-        prog.push(stmt(ret, action));
-    }
-    prog.extend([
-        jump(jeq, libc::SYS_clone as u32, 0, 3),
-        stmt(ld, 16),
-        jump(jset, CLONE_NS_FLAGS, 0, 1),
-        stmt(ret, eperm),
-        stmt(ret, libc::SECCOMP_RET_ALLOW),
-    ]);
+/// Installs the classic-BPF program `prog` as a seccomp filter on this process and
+/// everything it starts. Needs `no_new_privs` (or CAP_SYS_ADMIN).
+pub fn install_seccomp_filter(prog: &[libc::sock_filter]) -> io::Result<()> {
+    let len =
+        u16::try_from(prog.len()).map_err(|_| io::Error::other("seccomp program too long"))?;
     let fprog = libc::sock_fprog {
-        len: prog.len() as u16,
-        filter: prog.as_mut_ptr(),
+        len,
+        // The kernel only reads the program.
+        filter: prog.as_ptr().cast_mut(),
     };
     // SAFETY: prctl reads the filter program through the pointer while the call runs; `prog`
     // outlives it.
@@ -747,11 +578,6 @@ pub fn set_realtime(priority: i32) -> io::Result<()> {
     // SAFETY: sched_setscheduler on the calling thread (0) reads the param struct we own.
     Errno::result(unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) })?;
     Ok(())
-}
-
-/// A C string for exec; interior NULs were rejected when the scenario was planned.
-pub fn cstring(s: &str) -> io::Result<CString> {
-    CString::new(s).map_err(|_| io::Error::other(format!("{s:?} contains a NUL byte")))
 }
 
 /// Ends this process at once, without running exit handlers or flushing buffers that

@@ -294,8 +294,14 @@ impl Restore {
     pub fn record(&self) -> std::io::Result<()> {
         std::fs::create_dir_all(restore_dir())?;
         let tmp = self.file().with_extension("tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
-        std::fs::rename(tmp, self.file())
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("write {}: {e}", tmp.display())))?;
+        std::fs::rename(&tmp, self.file()).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("rename {} to {}: {e}", tmp.display(), self.file().display()),
+            )
+        })
     }
 
     /// Writes `restored.json` into the killed run's results folder: who put the value back.

@@ -76,7 +76,7 @@ fn sandbox_namespaces() -> CloneFlags {
 }
 
 fn user_namespaces() -> Piece {
-    match sys::probe_namespaces(sandbox_namespaces()) {
+    match sys::spawn_tiny_child_in_namespaces(sandbox_namespaces()) {
         Ok(()) => piece(
             "user namespaces",
             true,
@@ -308,8 +308,12 @@ fn v2_controllers(dir: &Path, limits: &[&LimitsPlan]) -> Vec<Piece> {
 pub fn write_maps(pid: &str, uid: (u32, u32), gid: (u32, u32)) -> io::Result<()> {
     let proc = Path::new("/proc").join(pid);
     let write = |file: &str, text: String| {
-        std::fs::write(proc.join(file), text)
-            .map_err(|e| io::Error::new(e.kind(), format!("write /proc/{pid}/{file}: {e}")))
+        std::fs::write(proc.join(file), &text).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("write {:?} to /proc/{pid}/{file}: {e}", text.trim_end()),
+            )
+        })
     };
     write("setgroups", "deny".into())?;
     write("uid_map", format!("{} {} 1\n", uid.0, uid.1))?;
