@@ -293,15 +293,9 @@ impl Restore {
     /// Records it durably (before the change is made).
     pub fn record(&self) -> std::io::Result<()> {
         std::fs::create_dir_all(restore_dir())?;
-        let tmp = self.file().with_extension("tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("write {}: {e}", tmp.display())))?;
-        std::fs::rename(&tmp, self.file()).map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("rename {} to {}: {e}", tmp.display(), self.file().display()),
-            )
-        })
+        let file = self.file();
+        crate::data::stream::write_atomic(&file, &serde_json::to_vec_pretty(self)?)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("write {}: {e}", file.display())))
     }
 
     /// Writes `restored.json` into the killed run's results folder: who put the value back.
