@@ -5,9 +5,13 @@
 //! 1. create the cgroups and write the limits;
 //! 2. clone the init into new namespaces (straight into the cgroup2 node where the kernel
 //!    can); it blocks on a pipe before it can run anything;
-//! 3. write its pid into the cgroup2 `cgroup.procs` (unless it was cloned there), then
-//!    release it: it writes itself into each v1 `tasks` file and only then execs
-//!    `limitlab __init`, which sets up the inside ([`init`]) and waits for the go.
+//! 3. move it into the cgroup2 directory (unless it was cloned there; through
+//!    [`cgroup::move_into`], like every cgroup write: see [`cgroup::files`]), then release
+//!    it: it writes itself into each v1 `tasks` file and only then execs `limitlab __init`,
+//!    which sets up the inside ([`init`]) and waits for the go.
+//!
+//! Steps 1 and 2 are in `start.rs`. Teardown is [`cgroup::teardown`]'s one routine, which
+//! [`Sandbox::kill`] runs with the sandbox's own waits.
 
 pub mod cgroup;
 pub mod init;
@@ -18,29 +22,25 @@ pub mod supervisor;
 pub mod target;
 pub mod view;
 
-use std::ffi::CString;
+mod start;
+
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
-use std::os::fd::{AsFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
+use std::os::fd::OwnedFd;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nix::sched::CloneFlags;
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
-
-use crate::data::Namespace;
 
 use crate::plan::RunPlan;
 use crate::sandbox::supervisor::Supervisor;
 use crate::sys;
-use cgroup::{Cgroup, CgroupError, KillMethod, Layout};
-use proto::{InitConfig, InitMsg, JoinSpec, Launch};
+use cgroup::{Cgroup, CgroupError, Layout, teardown};
+use proto::{InitConfig, InitMsg, JoinSpec};
+use start::{clone_init, init_config, make_cgroups, map_ids, spawn_err};
 
 /// What the sandbox tells the runner, in order, on one channel.
 #[derive(Debug)]
@@ -131,174 +131,61 @@ impl Sandbox {
     ) -> Result<Sandbox, StartError> {
         let setup_started = Instant::now();
         let mut spans = vec![("setup started", proto::mono_ns())];
-        let cgroup: Arc<dyn Cgroup> = Arc::from(layout.create_sandbox(&plan.limits)?);
+        let cgroup = make_cgroups(plan, layout, io.supervisor.as_deref())?;
         spans.push(("cgroups made, limits written", proto::mono_ns()));
-        let spawn_err = |what: &str, e: std::io::Error| StartError::Spawn(format!("{what}: {e}"));
         let supervisor = io.supervisor.clone();
-        if let Some(s) = &supervisor {
-            s.watch(&cgroup.dirs())
-                .map_err(|e| spawn_err("tell the supervisor", e))?;
-        }
-
-        let cloexec = nix::fcntl::OFlag::O_CLOEXEC;
-        let (sync_r, sync_w) =
-            nix::unistd::pipe2(cloexec).map_err(|e| spawn_err("pipe", e.into()))?;
-        let (status_r, status_w) =
-            nix::unistd::pipe2(cloexec).map_err(|e| spawn_err("pipe", e.into()))?;
-        let exe = File::open("/proc/self/exe").map_err(|e| spawn_err("open /proc/self/exe", e))?;
-        // Page cache is charged to whoever reads a page first. Reading the binary here charges
-        // it to the harness, so the sandbox's memory figures hold only the workload's own.
-        let _ = nix::fcntl::posix_fadvise(
-            &exe,
-            0,
-            0,
-            nix::fcntl::PosixFadviseAdvice::POSIX_FADV_WILLNEED,
-        );
-        let devnull = File::open("/dev/null").map_err(|e| spawn_err("open /dev/null", e))?;
-        let into_dir = match cgroup.clone_into_dir() {
-            Some(dir) => Some(
-                std::fs::OpenOptions::new()
-                    .read(true)
-                    .custom_flags(libc::O_DIRECTORY)
-                    .open(dir)
-                    .map_err(|e| spawn_err("open cgroup directory", e))?,
-            ),
-            None => None,
-        };
-
-        // The child's descriptors 0..=6, as high close-on-exec duplicates so that placing
-        // one never overwrites another.
-        let counters = io
-            .counters
-            .as_ref()
-            .map(|c| c.as_fd())
-            .unwrap_or(devnull.as_fd());
-        let mut sources = vec![
-            io.stdin
-                .as_ref()
-                .map(|f| f.as_fd())
-                .unwrap_or(devnull.as_fd()),
-            io.log.as_fd(),
-            io.stderr
-                .as_ref()
-                .map(|f| f.as_fd())
-                .unwrap_or(io.log.as_fd()),
-            sync_r.as_fd(),
-            status_w.as_fd(),
-            counters,
-            exe.as_fd(),
-        ];
-        // A target's pidfd, for the init to join its namespaces.
-        let joins = io.target.is_some();
-        if let Some(t) = &io.target {
-            sources.push(t.pidfd.as_fd());
-        }
-        let join_user = io.target.as_ref().is_some_and(|t| t.user);
-        let high: Vec<OwnedFd> = sources
-            .iter()
-            .map(|fd| sys::dup_high(*fd, 100))
-            .collect::<Result<_, _>>()
-            .map_err(|e| spawn_err("dup", e))?;
-        let high_fds: Vec<_> = high.iter().map(|f| f.as_fd()).collect();
-        let argv = [CString::from(c"limitlab"), CString::from(c"__init")];
+        let join = io.target.as_ref().map(|t| JoinSpec { user: t.user });
         // Without root, the namespaces come with a user namespace of their own.
-        let user_namespace = !joins && rootless::active();
-        // Every v1 directory is joined by the child itself, through its `tasks` file (see
-        // `sys::spawn_init`); the cgroup2 directory (the one it can be cloned into) by
-        // CLONE_INTO_CGROUP, or by the harness.
-        let cgroup2 = cgroup.clone_into_dir().map(Path::to_path_buf);
-        let join: Vec<CString> = cgroup
-            .dirs()
-            .into_iter()
-            .filter(|d| Some(d) != cgroup2.as_ref())
-            .map(|d| CString::new(d.join("tasks").as_os_str().as_bytes()))
-            .collect::<Result<_, _>>()
-            .map_err(|_| spawn_err("cgroup path", std::io::Error::other("contains a NUL byte")))?;
-
-        // Joining a target's namespaces, the init makes none of its own.
-        let mut flags = if joins {
-            CloneFlags::empty()
-        } else {
-            clone_flags(plan)
-        };
-        flags.set(CloneFlags::CLONE_NEWUSER, user_namespace);
-        let (init, into) = sys::spawn_init(&sys::InitSpawn {
-            flags,
-            cgroup: into_dir.as_ref().map(|d| d.as_fd()),
-            exe: exe.as_fd(),
-            argv: &argv,
-            env: &[],
-            fds: &high_fds,
-            exe_at: proto::FD_EXE,
-            join: &join,
-        })
-        .map_err(|e| spawn_err("clone", e))?;
+        let user_namespace = join.is_none() && rootless::active();
+        let held = clone_init(plan, &*cgroup, io, user_namespace)?;
         spans.push(("init cloned", proto::mono_ns()));
-        drop((high, sync_r, status_w, devnull, io));
 
         let mut sandbox = Sandbox {
             cgroup,
-            init,
-            sync: Some(File::from(sync_w)),
+            init: held.init,
+            sync: Some(File::from(held.sync)),
             exit: Arc::new(InitExit::default()),
-            cloned_into_cgroup: into,
+            cloned_into_cgroup: held.cloned_into_cgroup,
             setup_started,
             spans,
             supervisor,
-            nested: joins,
+            nested: join.is_some(),
             killed: false,
             removed: false,
         };
-        sandbox.watch(status_r, events);
+        sandbox.watch(held.status, events);
         if user_namespace {
-            // The held init becomes root of its user namespace: the harness's ids, mapped.
-            rootless::write_maps(
-                &init.to_string(),
-                (0, nix::unistd::geteuid().as_raw()),
-                (0, nix::unistd::getegid().as_raw()),
-            )
-            .map_err(|e| spawn_err("map the user namespace's ids", e))?;
+            map_ids(sandbox.init)?;
         }
-
-        // The init waits on its pipe and moves itself into the v1 cgroups once released,
-        // before it execs anything (or exits with `sys::JOIN_FAILED`). A cgroup2 directory
-        // it was not cloned into is written here; that move takes the kernel's cgroup
-        // threadgroup lock, whose first taking costs an RCU grace period.
-        if let Some(dir) = cgroup2.filter(|_| !into) {
-            cgroup::write(&dir.join("cgroup.procs"), &init.to_string())?;
-        }
-        let view = view::config_for(plan).map_err(StartError::Spawn)?;
-        let config = InitConfig {
-            view,
-            namespaces: if joins {
-                Vec::new()
-            } else {
-                plan.sandbox.namespaces.clone()
-            },
-            join: joins.then_some(JoinSpec { user: join_user }),
-            user_namespace,
-            hostname: plan.sandbox.hostname.clone(),
-            uid: plan.sandbox.uid,
-            gid: plan.sandbox.gid,
-            rlimits: plan.sandbox.rlimits.clone(),
-            seccomp: plan.sandbox.seccomp,
-            workloads: plan
-                .workloads
-                .iter()
-                .enumerate()
-                .map(|(i, w)| Launch {
-                    argv: w.spec.argv(i),
-                    builtin: w.spec.is_builtin(),
-                    start_after_ms: w.start_after.as_millis() as u64,
-                })
-                .collect(),
-        };
-        let sync = sandbox.sync.as_mut().expect("just set");
-        sync.write_all(&[sys::JOINED])
-            .and_then(|_| proto::write_config(sync, &config))
-            .map_err(|e| spawn_err("send config to the init", e))?;
-        sandbox.spans.push(("config sent", proto::mono_ns()));
+        sandbox.join_cgroup2()?;
+        let config = init_config(plan, join, user_namespace)?;
+        sandbox.send_config(&config)?;
         Ok(sandbox)
+    }
+
+    /// The init waits on its pipe and moves itself into the v1 cgroups once released,
+    /// before it execs anything (or exits with `sys::JOIN_FAILED`). A cgroup2 directory
+    /// it was not cloned into is joined here; that move takes the kernel's cgroup
+    /// threadgroup lock, whose first taking costs an RCU grace period.
+    fn join_cgroup2(&self) -> Result<(), StartError> {
+        if let Some(dir) = self
+            .cgroup
+            .clone_into_dir()
+            .filter(|_| !self.cloned_into_cgroup)
+        {
+            cgroup::move_into(dir, self.init)?;
+        }
+        Ok(())
+    }
+
+    /// Tells the held init it is in its cgroups, and sends its config.
+    fn send_config(&mut self, config: &InitConfig) -> Result<(), StartError> {
+        let sync = self.sync.as_mut().expect("set by start");
+        sync.write_all(&[sys::JOINED])
+            .and_then(|_| proto::write_config(sync, config))
+            .map_err(spawn_err("send config to the init"))?;
+        self.spans.push(("config sent", proto::mono_ns()));
+        Ok(())
     }
 
     /// Starts the threads that read the init's messages and reap it.
@@ -375,65 +262,54 @@ impl Sandbox {
     }
 
     /// Teardown, first half: kill everything in the cgroups and wait until they are empty
-    /// and the init is reaped.
+    /// and the init is reaped (see [`cgroup::teardown`]).
     pub fn kill(&mut self) -> KillOutcome {
         // An init still held on its pipe (setup failed half-way) exits when the pipe closes.
         self.sync = None;
         let start = Instant::now();
+        let dirs = self.cgroup.dirs();
         // Without a pids controller of its own (beneath a container's populated cgroup on
         // v2), the processes listed are what there is to count.
         let processes = self
             .cgroup
             .pids_current()
-            .unwrap_or_else(|| listed(&*self.cgroup).len() as u64);
+            .unwrap_or_else(|| teardown::listed(&dirs).len() as u64);
         if self.nested && !self.init_exited() {
-            // PID 1 of the attack's namespace goes first: the kernel then kills and reaps
-            // everything in that namespace, and the init (its parent) reaps it and ends. Killed
-            // all at once instead, the init could die first, and that PID 1's zombie would
-            // wait for whoever reaps the harness's orphans (here: 1.5 s, against 20 ms).
-            let children = format!("/proc/{0}/task/{0}/children", self.init);
-            let children = std::fs::read_to_string(children).unwrap_or_default();
-            // Read while the init was not reaped yet: they are its children, not those of a
-            // process that took its pid since.
-            let children = if self.init_exited() {
-                String::new()
-            } else {
-                children
-            };
-            for pid in children.split_whitespace().filter_map(|p| p.parse().ok()) {
-                let _ = nix::sys::signal::kill(Pid::from_raw(pid), nix::sys::signal::SIGKILL);
-            }
-            self.wait_init(Duration::from_secs(2));
+            self.kill_nested_pid1();
         }
-        let mut method = match self.cgroup.kill_all() {
-            Ok(m) => m,
-            Err(_) => KillMethod::KillLoop,
-        };
-        let empty = |cg: &dyn Cgroup, patience: Duration| {
-            let until = Instant::now() + patience;
-            while !cg.is_empty() && Instant::now() < until {
-                thread::sleep(Duration::from_micros(500));
-            }
-            cg.is_empty()
-        };
-        self.wait_init(Duration::from_secs(5));
-        if !empty(&*self.cgroup, Duration::from_secs(5)) {
-            // Whatever survived the first method: kill each listed pid until none is left.
-            method = KillMethod::KillLoop;
-            let until = Instant::now() + Duration::from_secs(5);
-            while !self.cgroup.is_empty() && Instant::now() < until {
-                cgroup::kill_listed(&self.cgroup.dirs());
-                thread::sleep(Duration::from_millis(1));
-            }
-        }
+        let cg = &*self.cgroup;
+        let empty = || cg.is_empty();
+        let method = teardown::kill_everything(&dirs, cg.at_once().as_ref(), &empty, || {
+            self.wait_init(SETTLE_PATIENCE);
+            teardown::wait_until_empty(&empty, SETTLE_PATIENCE)
+        });
         self.killed = true;
-        let left = listed(&*self.cgroup);
         KillOutcome {
             method: method.name(),
             processes,
             kill_ms: start.elapsed().as_secs_f64() * 1000.0,
-            leaked_processes: left.len() as u64,
+            leaked_processes: teardown::listed(&dirs).len() as u64,
         }
+    }
+
+    /// PID 1 of the attack's namespace goes first: the kernel then kills and reaps
+    /// everything in that namespace, and the init (its parent) reaps it and ends. Killed all
+    /// at once instead, the init could die first, and that PID 1's zombie would wait for
+    /// whoever reaps the harness's orphans (here: 1.5 s, against 20 ms).
+    fn kill_nested_pid1(&self) {
+        let children = format!("/proc/{0}/task/{0}/children", self.init);
+        let children = std::fs::read_to_string(children).unwrap_or_default();
+        // Read while the init was not reaped yet: they are its children, not those of a
+        // process that took its pid since.
+        let children = if self.init_exited() {
+            String::new()
+        } else {
+            children
+        };
+        for pid in children.split_whitespace().filter_map(|p| p.parse().ok()) {
+            let _ = nix::sys::signal::kill(Pid::from_raw(pid), nix::sys::signal::SIGKILL);
+        }
+        self.wait_init(Duration::from_secs(2));
     }
 
     /// Teardown, second half: remove the cgroups. Returns the ones that stayed, with why.
@@ -461,28 +337,6 @@ impl Drop for Sandbox {
     }
 }
 
-fn clone_flags(plan: &RunPlan) -> CloneFlags {
-    let mut flags = CloneFlags::empty();
-    for ns in &plan.sandbox.namespaces {
-        flags |= match ns {
-            Namespace::Pid => CloneFlags::CLONE_NEWPID,
-            Namespace::Mount => CloneFlags::CLONE_NEWNS,
-            Namespace::Net => CloneFlags::CLONE_NEWNET,
-            Namespace::Uts => CloneFlags::CLONE_NEWUTS,
-            Namespace::Ipc => CloneFlags::CLONE_NEWIPC,
-            // Unshared by the init once it is inside its cgroups, so the namespace is rooted
-            // there and not at the harness's cgroup.
-            Namespace::Cgroup => CloneFlags::empty(),
-        };
-    }
-    flags
-}
-
-/// Every process listed in a sandbox's cgroups, each once (the hierarchies list the same
-/// processes).
-fn listed(cg: &dyn Cgroup) -> Vec<i32> {
-    let mut pids: Vec<i32> = cg.dirs().iter().flat_map(|d| cgroup::procs(d)).collect();
-    pids.sort_unstable();
-    pids.dedup();
-    pids
-}
+/// How long teardown waits, after the first kill, for the init to be reaped and then for the
+/// cgroups to be empty, before the kill loop.
+const SETTLE_PATIENCE: Duration = Duration::from_secs(5);

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use super::teardown::AtOnce;
 use super::v1::V1Cgroup;
-use super::{Cgroup, CgroupError, KillMethod, Layout, Mode, mkdir, remove_dirs};
+use super::{Cgroup, CgroupError, Layout, Mode, mkdir, remove_dirs};
 use crate::data::PsiScope;
 use crate::data::{LimitWritten, StatFile};
 use crate::data::{PsiResource, SourceKind};
@@ -43,7 +44,8 @@ impl HybridCgroup {
                 removed: AtomicBool::new(false),
             }),
             Err(e) => {
-                let _ = std::fs::remove_dir(&unified);
+                // Just made, so empty: nothing to wait for.
+                let _ = remove_dirs(std::slice::from_ref(&unified), Duration::ZERO);
                 Err(e)
             }
         }
@@ -78,13 +80,12 @@ impl Cgroup for HybridCgroup {
     fn pids_current(&self) -> Option<u64> {
         self.v1.v1_pids_current()
     }
-    fn kill_all(&self) -> io::Result<KillMethod> {
+    fn at_once(&self) -> Option<AtOnce> {
         let kill = self.unified.join("cgroup.kill");
         if kill.exists() {
-            std::fs::write(&kill, "1")?;
-            Ok(KillMethod::CgroupKill)
+            Some(AtOnce::CgroupKill(vec![kill]))
         } else {
-            self.v1.kill_all()
+            self.v1.v1_at_once()
         }
     }
     fn remove(&self) -> Vec<(PathBuf, io::Error)> {

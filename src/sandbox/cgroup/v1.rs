@@ -4,11 +4,10 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{
-    Cgroup, CgroupError, KillMethod, Layout, Mode, kill_listed, mkdir, read, remove_dirs, set,
-};
+use super::teardown::{AtOnce, FREEZE_PATIENCE, Freezer};
+use super::{Cgroup, CgroupError, Layout, Mode, mkdir, read, remove_dirs, set};
 use crate::data::{LimitWritten, StatFile};
 use crate::data::{PsiResource, SourceKind};
 use crate::plan::LimitsPlan;
@@ -191,30 +190,10 @@ impl V1Cgroup {
         remove_dirs(&self.unique_dirs(), Duration::from_secs(2))
     }
 
-    fn freeze_kill_thaw(&self) -> io::Result<KillMethod> {
-        let state = self.dirs["freezer"].join("freezer.state");
-        std::fs::write(&state, "FROZEN")?;
-        // Frozen tasks cannot fork, so one pass over cgroup.procs kills them all.
-        let start = Instant::now();
-        while read(&state).map(|s| s != "FROZEN").unwrap_or(false)
-            && start.elapsed() < Duration::from_secs(2)
-        {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        kill_listed(&self.unique_dirs());
-        std::fs::write(&state, "THAWED")?;
-        Ok(KillMethod::FreezeKill)
-    }
-
-    pub(super) fn kill_loop(&self, pids_current: impl Fn() -> Option<u64>) -> KillMethod {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if kill_listed(&self.unique_dirs()) == 0 && pids_current().unwrap_or(0) == 0 {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        KillMethod::KillLoop
+    /// Pure v1 has no `cgroup.kill`: the freezer, when there is one, else nothing.
+    pub(super) fn v1_at_once(&self) -> Option<AtOnce> {
+        self.freezer
+            .then(|| AtOnce::Freeze(Freezer::v1(&self.dirs["freezer"], FREEZE_PATIENCE)))
     }
 }
 
@@ -246,12 +225,8 @@ impl Cgroup for V1Cgroup {
     fn pids_current(&self) -> Option<u64> {
         self.v1_pids_current()
     }
-    fn kill_all(&self) -> io::Result<KillMethod> {
-        if self.freezer {
-            self.freeze_kill_thaw()
-        } else {
-            Ok(self.kill_loop(|| self.v1_pids_current()))
-        }
+    fn at_once(&self) -> Option<AtOnce> {
+        self.v1_at_once()
     }
     fn remove(&self) -> Vec<(PathBuf, io::Error)> {
         self.remove_v1()

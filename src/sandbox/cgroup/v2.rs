@@ -5,11 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use super::teardown::{AtOnce, Freezer};
 use super::v1::{CFS_PERIOD_US, check_cpuset, host_has_swap, quota_us};
-use super::{
-    Cgroup, CgroupError, KillMethod, Layout, Mode, kill_listed, mkdir, read, remove_dirs, set,
-    write,
-};
+use super::{Cgroup, CgroupError, Layout, Mode, mkdir, move_into, read, remove_dirs, set, write};
 use crate::data::PsiScope;
 use crate::data::{LimitWritten, StatFile};
 use crate::data::{PsiResource, SourceKind};
@@ -248,7 +246,7 @@ impl HarnessLeaf {
             restored: false,
         };
         // Move first: while the harness is in `parent`, no controller can be enabled there.
-        if let Err(e) = write(&h.leaf.join("cgroup.procs"), &pid.to_string()) {
+        if let Err(e) = move_into(&h.leaf, pid) {
             let _ = remove_dirs(std::slice::from_ref(&h.leaf), Duration::from_secs(1));
             h.restored = true;
             return Err(e);
@@ -280,7 +278,7 @@ impl HarnessLeaf {
                 problems.push(e.to_string());
             }
         }
-        if let Err(e) = write(&self.parent.join("cgroup.procs"), &self.pid.to_string()) {
+        if let Err(e) = move_into(&self.parent, self.pid) {
             problems.push(e.to_string());
         }
         for (dir, e) in remove_dirs(std::slice::from_ref(&self.leaf), Duration::from_secs(2)) {
@@ -356,18 +354,14 @@ impl Cgroup for V2Cgroup {
     fn pids_current(&self) -> Option<u64> {
         read(&self.dir.join("pids.current")).ok()?.parse().ok()
     }
-    fn kill_all(&self) -> io::Result<KillMethod> {
+    fn at_once(&self) -> Option<AtOnce> {
         let kill = self.dir.join("cgroup.kill");
-        if kill.exists() {
-            std::fs::write(&kill, "1")?;
-            return Ok(KillMethod::CgroupKill);
-        }
-        // Before Linux 5.14: freeze, kill each, thaw.
-        let freeze = self.dir.join("cgroup.freeze");
-        std::fs::write(&freeze, "1")?;
-        kill_listed(&self.dirs());
-        std::fs::write(&freeze, "0")?;
-        Ok(KillMethod::FreezeKill)
+        Some(if kill.exists() {
+            AtOnce::CgroupKill(vec![kill])
+        } else {
+            // Before Linux 5.14: freeze, kill each, thaw.
+            AtOnce::Freeze(Freezer::v2(&self.dir))
+        })
     }
     fn remove(&self) -> Vec<(PathBuf, io::Error)> {
         if self.removed.swap(true, Ordering::SeqCst) {

@@ -1,0 +1,427 @@
+//! Where the cgroup hierarchies are ([`Layout`]): the three layouts, this process's place in
+//! each hierarchy, the limits set above it, and the cgroups earlier runs left behind.
+//!
+//! Three layouts, detected at run time with `statfs` (the youki way):
+//! - **v1**: one hierarchy per controller (`/sys/fs/cgroup/pids`, `.../memory`, ...);
+//! - **hybrid**: v1 hierarchies for the limits plus a cgroup2 tree at
+//!   `/sys/fs/cgroup/unified` without controllers, used for `cgroup.kill`, freezing and
+//!   per-sandbox PSI;
+//! - **v2**: one cgroup2 tree at `/sys/fs/cgroup` with the controllers.
+//!
+//! The root path is a parameter so tests build fake trees in a tempdir.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::CgroupError;
+use super::files::read;
+
+pub const DEFAULT_ROOT: &str = "/sys/fs/cgroup";
+/// Every cgroup limitlab creates is named `limitlab.<pid>.<n>`, so leftovers can be told
+/// apart from other tools' cgroups and from a live run's.
+pub const NAME_PREFIX: &str = "limitlab.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    V1,
+    Hybrid,
+    V2,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::V1 => "cgroup v1",
+            Mode::Hybrid => "cgroup v1 hybrid (v1 controllers + cgroup2 tree)",
+            Mode::V2 => "cgroup v2",
+        })
+    }
+}
+
+impl Mode {
+    /// The layout of the running system, from `statfs` of `/sys/fs/cgroup` and of its
+    /// `unified` child ([`FORCE_V1_ENV`] makes a hybrid host pure v1).
+    fn detect() -> Mode {
+        let root = Path::new(DEFAULT_ROOT);
+        let is_cgroup2 = |p: &Path| {
+            nix::sys::statfs::statfs(p)
+                .map(|s| s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC)
+                .unwrap_or(false)
+        };
+        let mode = if is_cgroup2(root) {
+            Mode::V2
+        } else if is_cgroup2(&root.join("unified")) {
+            Mode::Hybrid
+        } else {
+            Mode::V1
+        };
+        // Testing knob: treat a hybrid host as pure v1 (ignore its cgroup2 tree), so the v1
+        // teardown (freeze, kill, thaw) and system-wide PSI run on a real kernel.
+        if mode == Mode::Hybrid && std::env::var(FORCE_V1_ENV).as_deref() == Ok("1") {
+            return Mode::V1;
+        }
+        mode
+    }
+}
+
+/// One mounted hierarchy and this process's place in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hierarchy {
+    /// Where it is mounted, e.g. `/sys/fs/cgroup/pids`.
+    pub mount: PathBuf,
+    /// This process's cgroup in it, relative to the mount: `/` or `/user.slice/x`.
+    pub own: String,
+}
+
+impl Hierarchy {
+    /// The directory of this process's own cgroup.
+    pub fn own_dir(&self) -> PathBuf {
+        self.mount.join(self.own.trim_start_matches('/'))
+    }
+
+    /// The nearest `file` on this process's cgroup or an ancestor (within the mount) whose
+    /// value `sets` accepts: where the limit that applies here is written.
+    pub fn nearest(&self, file: &str, sets: impl Fn(&str) -> bool) -> Option<(PathBuf, String)> {
+        let mut dir = self.own_dir();
+        while dir.starts_with(&self.mount) {
+            if let Ok(v) = read(&dir.join(file))
+                && sets(&v)
+            {
+                return Some((dir, v));
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+        None
+    }
+}
+
+/// Whether a limit file's value sets a limit: not "max" (v2, or "max 100000" in `cpu.max`),
+/// not "-1" (v1 quota), not v1's huge page-aligned number for "unlimited".
+pub fn is_limit(v: &str) -> bool {
+    !(v == "max"
+        || v == "-1"
+        || v.starts_with("max ")
+        || v.parse::<u64>().is_ok_and(|n| n >= 1 << 62))
+}
+
+/// Where the cgroup hierarchies are for this process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    pub mode: Mode,
+    /// v1 hierarchies by controller name.
+    pub v1: BTreeMap<String, Hierarchy>,
+    /// The cgroup2 tree (the whole thing on v2, `unified` on hybrid).
+    pub unified: Option<Hierarchy>,
+}
+
+/// Set to `1` to run a hybrid host as if it were pure cgroup v1 (for tests).
+pub const FORCE_V1_ENV: &str = "LIMITLAB_FORCE_CGROUP_V1";
+
+/// The v1 controllers limitlab uses.
+pub const V1_CONTROLLERS: [&str; 6] = ["pids", "memory", "cpu", "cpuacct", "cpuset", "freezer"];
+
+impl Layout {
+    /// Detects the layout of the running system from `statfs`, `/proc/self/cgroup` and
+    /// `/proc/self/mountinfo`.
+    pub fn detect() -> Result<Layout, CgroupError> {
+        let read = |p: &str| {
+            fs::read_to_string(p).map_err(|source| CgroupError::Read {
+                path: p.into(),
+                source,
+            })
+        };
+        Layout::from_proc(
+            Mode::detect(),
+            &read("/proc/self/cgroup")?,
+            &read("/proc/self/mountinfo")?,
+            None,
+        )
+    }
+
+    /// Builds the layout from the text of `/proc/self/cgroup` and `/proc/self/mountinfo`.
+    /// `rebase` moves mount points under `/sys/fs/cgroup` into another root (fake trees).
+    pub fn from_proc(
+        mode: Mode,
+        cgroup: &str,
+        mountinfo: &str,
+        rebase: Option<&Path>,
+    ) -> Result<Layout, CgroupError> {
+        use procfs::FromBufRead;
+        let bad = |what: &str, e: procfs::ProcError| {
+            CgroupError::Unsupported(format!("cannot parse /proc/self/{what}: {e}"))
+        };
+        let groups = procfs::ProcessCGroups::from_buf_read(cgroup.as_bytes())
+            .map_err(|e| bad("cgroup", e))?;
+        let mounts = procfs::process::MountInfos::from_buf_read(mountinfo.as_bytes())
+            .map_err(|e| bad("mountinfo", e))?;
+        let place = |m: &Path| match rebase {
+            Some(root) => match m.strip_prefix(DEFAULT_ROOT) {
+                Ok(rest) => root.join(rest),
+                Err(_) => m.to_path_buf(),
+            },
+            None => m.to_path_buf(),
+        };
+        let relative = |own: &str, mount_root: &str| -> String {
+            let rest = own
+                .strip_prefix(mount_root.trim_end_matches('/'))
+                .unwrap_or(own);
+            if rest.is_empty() {
+                "/".into()
+            } else {
+                rest.to_string()
+            }
+        };
+
+        let mut v1 = BTreeMap::new();
+        let mut unified = None;
+        for g in &groups.0 {
+            if g.hierarchy == 0 && g.controllers.iter().all(|c| c.is_empty()) {
+                if let Some(m) = mounts.0.iter().find(|m| m.fs_type == "cgroup2") {
+                    unified = Some(Hierarchy {
+                        mount: place(&m.mount_point),
+                        own: relative(&g.pathname, &m.root),
+                    });
+                }
+                continue;
+            }
+            let mount = mounts.0.iter().find(|m| {
+                m.fs_type == "cgroup"
+                    && g.controllers
+                        .iter()
+                        .all(|c| m.super_options.contains_key(c))
+            });
+            if let Some(m) = mount {
+                for c in &g.controllers {
+                    if V1_CONTROLLERS.contains(&c.as_str()) {
+                        v1.insert(
+                            c.clone(),
+                            Hierarchy {
+                                mount: place(&m.mount_point),
+                                own: relative(&g.pathname, &m.root),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        Layout::checked(mode, v1, unified)
+    }
+
+    /// The layout of `mode` from the hierarchies found, or why the host cannot have it.
+    fn checked(
+        mode: Mode,
+        v1: BTreeMap<String, Hierarchy>,
+        unified: Option<Hierarchy>,
+    ) -> Result<Layout, CgroupError> {
+        match mode {
+            Mode::V2 if unified.is_none() => Err(CgroupError::Unsupported(crate::t!(
+                "cgroup-no-cgroup2-entry"
+            ))),
+            Mode::V1 | Mode::Hybrid if !v1.contains_key("pids") => Err(CgroupError::Unsupported(
+                crate::t!("cgroup-no-pids-controller"),
+            )),
+            Mode::V2 => Ok(Layout {
+                mode,
+                v1: BTreeMap::new(),
+                unified,
+            }),
+            Mode::V1 => Ok(Layout {
+                mode,
+                v1,
+                unified: None,
+            }),
+            Mode::Hybrid => Ok(Layout { mode, v1, unified }),
+        }
+    }
+
+    /// The nearest `pids.max` below "max" on this process's cgroup or an ancestor: what caps
+    /// the processes this one may create.
+    pub fn pids_cap(&self) -> Option<(PathBuf, u64)> {
+        let h = self.v1.get("pids").or(self.unified.as_ref())?;
+        let (dir, v) = h.nearest("pids.max", |v| v.parse::<u64>().is_ok())?;
+        Some((dir, v.parse().ok()?))
+    }
+
+    /// The nearest memory limit on this process's cgroup or an ancestor (v1
+    /// `memory.limit_in_bytes` below the "unlimited" value, v2 `memory.max`).
+    pub fn memory_cap(&self) -> Option<(PathBuf, u64)> {
+        let (h, file) = match self.v1.get("memory") {
+            Some(h) => (h, "memory.limit_in_bytes"),
+            None => (self.unified.as_ref()?, "memory.max"),
+        };
+        let (dir, v) = h.nearest(file, |v| v.parse::<u64>().is_ok() && is_limit(v))?;
+        Some((dir, v.parse().ok()?))
+    }
+
+    /// The directories under which leftovers of earlier runs may sit (this process's own
+    /// cgroup in every hierarchy).
+    pub fn parents(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = self.v1.values().map(Hierarchy::own_dir).collect();
+        dirs.extend(self.unified.iter().map(Hierarchy::own_dir));
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+}
+
+/// A run's cgroups left behind (its harness is gone), found by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// `limitlab.<pid>.<n>`
+    pub name: String,
+    /// The pid of the harness that made it.
+    pub owner: i32,
+    /// Its directory in every hierarchy.
+    pub dirs: Vec<PathBuf>,
+}
+
+impl Layout {
+    /// limitlab cgroups beneath this process's own cgroups whose harness is no longer
+    /// running. Only `limitlab.<pid>.<...>` directories count, and only when process `<pid>`
+    /// is gone or is not limitlab any more; nothing else is ever touched.
+    pub fn leftovers(&self) -> Vec<Leftover> {
+        let mut by_name: BTreeMap<String, Leftover> = BTreeMap::new();
+        for parent in self.parents() {
+            let Ok(entries) = fs::read_dir(&parent) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let Some(owner) = owner_of(&name) else {
+                    continue;
+                };
+                if !e.path().is_dir() || harness_alive(owner) {
+                    continue;
+                }
+                by_name
+                    .entry(name.clone())
+                    .or_insert_with(|| Leftover {
+                        name,
+                        owner,
+                        dirs: Vec::new(),
+                    })
+                    .dirs
+                    .push(e.path());
+            }
+        }
+        by_name.into_values().collect()
+    }
+}
+
+/// The harness pid in a `limitlab.<pid>.<...>` name.
+pub fn owner_of(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix(NAME_PREFIX)?;
+    let (pid, tail) = rest.split_once('.')?;
+    (!tail.is_empty()).then_some(())?;
+    pid.parse().ok()
+}
+
+/// Whether `pid` is a running limitlab (a reused pid of another program does not count).
+fn harness_alive(pid: i32) -> bool {
+    if pid == std::process::id() as i32 {
+        return true;
+    }
+    fs::read_link(format!("/proc/{pid}/exe"))
+        .map(|exe| exe.to_string_lossy().contains("limitlab"))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::*;
+    use super::*;
+
+    #[test]
+    fn hybrid_layout() {
+        let root = Path::new("/tmp/x");
+        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(root)).unwrap();
+        assert_eq!(l.v1["pids"].own_dir(), root.join("pids/ci"));
+        assert_eq!(
+            l.v1["memory"].own_dir(),
+            root.join("memory/process_api/abc")
+        );
+        assert_eq!(l.v1["cpu"].own_dir(), root.join("cpu"));
+        assert_eq!(
+            l.unified.as_ref().unwrap().own_dir(),
+            root.join("unified/ci")
+        );
+        assert!(!l.v1.contains_key("devices"));
+    }
+
+    #[test]
+    fn v1_comounted_layout() {
+        let root = Path::new("/tmp/x");
+        let l = Layout::from_proc(Mode::V1, CGROUP_V1, MOUNTS_V1, Some(root)).unwrap();
+        assert_eq!(l.v1["cpu"].own_dir(), root.join("cpu,cpuacct/ci"));
+        assert_eq!(l.v1["cpuacct"].own_dir(), root.join("cpu,cpuacct/ci"));
+        assert_eq!(l.unified, None);
+        assert_eq!(l.parents().len(), 5, "cpu and cpuacct share a directory");
+    }
+
+    #[test]
+    fn v2_layout() {
+        let root = Path::new("/tmp/x");
+        let l = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(root)).unwrap();
+        assert_eq!(l.unified.unwrap().own_dir(), root.join("ci.slice/runner"));
+        assert!(l.v1.is_empty());
+    }
+
+    #[test]
+    fn missing_pids_controller_is_a_host_problem() {
+        let e = Layout::from_proc(Mode::V1, "4:memory:/\n", MOUNTS_V1, None).unwrap_err();
+        assert!(e.is_host_problem());
+        assert!(e.to_string().contains("pids controller"));
+    }
+
+    #[test]
+    fn mount_root_is_stripped() {
+        let mounts = "36 30 0:32 /ci /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
+        let l = Layout::from_proc(Mode::V1, "5:pids:/ci/job\n", mounts, None).unwrap();
+        assert_eq!(l.v1["pids"].own, "/job");
+    }
+
+    #[test]
+    fn pids_cap_is_found_on_an_ancestor() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cg = "5:pids:/ci/job\n4:memory:/ci\n3:cpu,cpuacct:/ci\n1:freezer:/ci\n";
+        let l = Layout::from_proc(Mode::V1, cg, MOUNTS_V1, Some(tmp.path())).unwrap();
+        let own = tmp.path().join("pids/ci/job");
+        fs::create_dir_all(&own).unwrap();
+        fs::write(own.join("pids.max"), "max\n").unwrap();
+        assert_eq!(l.pids_cap(), None, "max everywhere is no cap");
+        fs::write(tmp.path().join("pids/ci/pids.max"), "4096\n").unwrap();
+        assert_eq!(l.pids_cap(), Some((tmp.path().join("pids/ci"), 4096)));
+    }
+
+    #[test]
+    fn leftovers_are_found_by_name_and_dead_owner_only() {
+        assert_eq!(owner_of("limitlab.123.0"), Some(123));
+        assert_eq!(owner_of("limitlab.123.harness"), Some(123));
+        assert_eq!(owner_of("limitlab.x.0"), None);
+        assert_eq!(owner_of("limitlab.123"), None);
+        assert_eq!(owner_of("guard.123"), None);
+        let tmp = tempfile::tempdir().unwrap();
+        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
+            .unwrap();
+        populate(&l, &[]);
+        // A pid that cannot exist (above pid_max) is a dead owner; our own pid is alive.
+        let dead = "limitlab.2147483647.0";
+        let mine = format!("limitlab.{}.0", std::process::id());
+        for parent in l.parents() {
+            for n in [dead, mine.as_str(), "otherlab.1.0", "limitlab-notours"] {
+                fs::create_dir(parent.join(n)).unwrap();
+            }
+        }
+        let found = l.leftovers();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].name, dead);
+        assert_eq!(found[0].dirs.len(), l.parents().len());
+    }
+}
