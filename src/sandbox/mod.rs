@@ -114,7 +114,7 @@ pub struct Sandbox {
     pub spans: Vec<(&'static str, u64)>,
     supervisor: Option<Arc<Supervisor>>,
     /// The workloads run in a pid namespace nested in a target's, whose PID 1 is the init's
-    /// child (see `init::nest_pid_namespace`).
+    /// child (see `init::nest::nest_pid_namespace`).
     nested: bool,
     killed: bool,
     removed: bool,
