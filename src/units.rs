@@ -3,7 +3,7 @@
 //! Sizes: `B`, IEC `KiB MiB GiB TiB` (powers of 1024), SI `KB MB GB TB` (powers of 1000),
 //! and the kernel's own shorthand `K M G T` (powers of 1024, as `memory.max` reads them).
 //! Durations: `ns us ms s m h`. A number without a unit is an error for durations and bytes
-//! for sizes only when given as a TOML integer (the caller decides).
+//! for sizes only when given as a TOML integer ([`size_value`]).
 
 use crate::t;
 use std::time::Duration;
@@ -122,6 +122,20 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| t!("units-too-long", text = format!("{text:?}")))
 }
 
+/// A size as a scenario writes it: an integer number of bytes, or a string with a unit
+/// (`"256MiB"`). Any other value is an error worded by `not_a_size`, since each table says
+/// it its own way.
+pub fn size_value(
+    value: &toml::Value,
+    not_a_size: impl FnOnce(&toml::Value) -> String,
+) -> Result<u64, String> {
+    match value {
+        toml::Value::Integer(n) if *n >= 0 => Ok(*n as u64),
+        toml::Value::String(s) => parse_size(s),
+        other => Err(not_a_size(other)),
+    }
+}
+
 /// What a rate string may look like, for error messages.
 pub const RATE_HELP: &str = "a rate such as \"256MiB/s\" or \"1GiB/s\" (a size per second)";
 
@@ -227,6 +241,32 @@ mod tests {
             parse_size("99999999999TiB")
                 .unwrap_err()
                 .contains("too large")
+        );
+    }
+
+    #[test]
+    fn size_values() {
+        let not_a_size = |v: &toml::Value| format!("{v} is not a size");
+        assert_eq!(
+            size_value(&toml::Value::Integer(4096), not_a_size),
+            Ok(4096)
+        );
+        assert_eq!(
+            size_value(&toml::Value::String("1KiB".into()), not_a_size),
+            Ok(1024)
+        );
+        assert_eq!(
+            size_value(&toml::Value::Integer(-1), not_a_size),
+            Err("-1 is not a size".into())
+        );
+        assert_eq!(
+            size_value(&toml::Value::Boolean(true), not_a_size),
+            Err("true is not a size".into())
+        );
+        assert!(
+            size_value(&toml::Value::String("12 bananas".into()), not_a_size)
+                .unwrap_err()
+                .contains("unknown size unit")
         );
     }
 

@@ -1,12 +1,19 @@
-//! `[expect]` comparisons: parsing (`"<= 101"`, `"0.45..0.55"`, `"< 128MiB"`) and checking.
+//! `[expect]` comparisons: the table resolved against the metric catalogue, parsing
+//! (`"<= 101"`, `"0.45..0.55"`, `"< 128MiB"`) and checking.
 
 use crate::t;
 use std::fmt;
 
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::data::metrics::{MetricDef, Unit};
+use crate::data::metrics::{self, MetricDef, Unit};
+use crate::plan::{Diagnostics, TargetSpec};
+use crate::scenario::{closest, path};
 use crate::units;
+
+/// The metric every target scenario expects `== 1` of unless it names it itself.
+pub const TARGET_ALIVE: &str = "target.alive";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
@@ -166,6 +173,52 @@ pub struct Outcome {
     /// `None`: this kernel or run did not provide the metric; the expectation fails.
     pub value: Option<f64>,
     pub held: bool,
+}
+
+/// Resolves the `[expect]` table, in the order it is written: each metric must be in the
+/// catalogue, each comparison must parse for the metric's unit.
+pub fn plan(expect: &IndexMap<String, String>, d: &mut Diagnostics) -> Vec<Expectation> {
+    let mut expectations = Vec::new();
+    for (metric, text) in expect {
+        let key = path(&["expect", metric]);
+        match metrics::find(metric) {
+            None => d.push(
+                &key,
+                t!(
+                    "plan-unknown-metric",
+                    metric = format!("{metric:?}"),
+                    hint = suggest(metric)
+                ),
+            ),
+            Some(def) => match Expectation::new(def, text) {
+                Ok(x) => expectations.push(x),
+                Err(m) => d.push(&key, m),
+            },
+        }
+    }
+    expectations
+}
+
+/// "did you mean" the catalogued metric nearest to `metric`, or nothing.
+fn suggest(metric: &str) -> String {
+    match closest(metric, metrics::METRICS.iter().map(|m| m.name)) {
+        Some(c) => t!("plan-did-you-mean", candidate = format!("{c:?}")),
+        None => String::new(),
+    }
+}
+
+/// Attacking a container proves nothing if the container did not survive it: a target
+/// that limitlab joins gets [`TARGET_ALIVE`]` == 1` unless the scenario names it. (A
+/// cgroup target has no process of its own to survive.)
+pub fn add_target_alive(
+    expectations: &mut Vec<Expectation>,
+    written: &IndexMap<String, String>,
+    target: Option<&TargetSpec>,
+) {
+    if target.is_some_and(TargetSpec::joins_namespaces) && !written.contains_key(TARGET_ALIVE) {
+        let def = metrics::find(TARGET_ALIVE).expect("a catalogued metric");
+        expectations.push(Expectation::new(def, "== 1").expect("a valid comparison"));
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! and each value is checked exactly like the same key written in the file; a problem in a
 //! cell points at the matrix entry that made it.
 
-use crate::plan::{self, PlanOptions, RunPlan};
+use crate::plan::{self, Diagnostics, PlanOptions, RunPlan};
 use crate::scenario::{Diagnostic, KeyPath, Scenario, ScenarioError, Seg, Source, path};
 use crate::t;
 
@@ -97,6 +97,14 @@ fn set_in(here: &mut toml::Value, path: &[Seg], value: toml::Value) -> Result<()
     }
 }
 
+/// The `[matrix]` table read: the lists whose every combination is a cell, and the
+/// `include` cells added after them.
+#[derive(Default)]
+struct Sweep {
+    lists: Vec<Vec<Set>>,
+    extra: Vec<Vec<Set>>,
+}
+
 /// Plans a scenario: one plan, or one per matrix cell.
 pub fn expand(
     src: &Source,
@@ -106,47 +114,19 @@ pub fn expand(
     let Some(matrix) = &sc.matrix else {
         return plan::plan(src, sc, opts).map(|p| vec![p]);
     };
-    let mut errs: Vec<Diagnostic> = Vec::new();
-    let mut lists: Vec<Vec<Set>> = Vec::new();
-    let mut extra: Vec<Vec<Set>> = Vec::new();
-    let mkset =
-        |key: &str, at: KeyPath, value: &toml::Value, errs: &mut Vec<Diagnostic>| match parse_path(
-            key,
-        ) {
-            Ok(path) => Some(Set {
-                key: key.to_string(),
-                path,
-                at,
-                value: value.clone(),
-            }),
-            Err(m) => {
-                errs.push(src.error_at(&at, m));
-                None
-            }
-        };
+    let sweep = read_matrix(src, matrix)?;
+    let cells = cells(src, sweep)?;
+    plan_cells(src, &cells, opts)
+}
+
+/// Reads every entry of `[matrix]`, each problem located at the entry.
+fn read_matrix(src: &Source, matrix: &toml::Table) -> Result<Sweep, ScenarioError> {
+    let mut d = Diagnostics::new(src);
+    let mut sweep = Sweep::default();
     for (key, v) in matrix {
         let at = path(&["matrix", key]);
         if key == "include" {
-            let Some(items) = v.as_array() else {
-                errs.push(src.error_at(
-                    &at,
-                    "must be a list of tables, e.g. include = [{ \"limits.pids\" = 10 }]",
-                ));
-                continue;
-            };
-            for (i, item) in items.iter().enumerate() {
-                let Some(t) = item.as_table() else {
-                    errs.push(
-                        src.error_at(&at.index(i), "must be a table of scenario keys and values"),
-                    );
-                    continue;
-                };
-                let cell: Vec<Set> = t
-                    .iter()
-                    .filter_map(|(k, v)| mkset(k, at.index(i).key(k), v, &mut errs))
-                    .collect();
-                extra.push(cell);
-            }
+            sweep.extra.extend(include_cells(&at, v, &mut d));
             continue;
         }
         match v.as_array() {
@@ -154,26 +134,63 @@ pub fn expand(
                 let sets = values
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, value)| mkset(key, at.index(i), value, &mut errs))
+                    .filter_map(|(i, value)| set_of(key, at.index(i), value, &mut d))
                     .collect();
-                lists.push(sets);
+                sweep.lists.push(sets);
             }
-            _ => errs.push(src.error_at(
+            _ => d.push(
                 &at,
                 "must be a non-empty list of values to sweep, e.g. [10, 100, 1000]",
-            )),
+            ),
         }
     }
-    if !errs.is_empty() {
-        return Err(ScenarioError(errs));
+    d.finish().map(|()| sweep)
+}
+
+/// `include` (at `at`): a list of tables, each one extra cell.
+fn include_cells(at: &KeyPath, v: &toml::Value, d: &mut Diagnostics) -> Vec<Vec<Set>> {
+    let Some(items) = v.as_array() else {
+        d.push(
+            at,
+            "must be a list of tables, e.g. include = [{ \"limits.pids\" = 10 }]",
+        );
+        return Vec::new();
+    };
+    let mut cells = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(t) = item.as_table() else {
+            d.push(&at.index(i), "must be a table of scenario keys and values");
+            continue;
+        };
+        let cell: Vec<Set> = t
+            .iter()
+            .filter_map(|(k, v)| set_of(k, at.index(i).key(k), v, d))
+            .collect();
+        cells.push(cell);
     }
-    // Every combination of the lists, then the extra cells.
-    let mut cells: Vec<Vec<Set>> = if lists.is_empty() {
+    cells
+}
+
+/// One assignment, its dotted `key` parsed (a bad key is pushed at `at`).
+fn set_of(key: &str, at: KeyPath, value: &toml::Value, d: &mut Diagnostics) -> Option<Set> {
+    let path = d.check(&at, parse_path(key))?;
+    Some(Set {
+        key: key.to_string(),
+        path,
+        at,
+        value: value.clone(),
+    })
+}
+
+/// Every combination of the lists, then the extra cells: at least one, at most
+/// [`MAX_CELLS`].
+fn cells(src: &Source, sweep: Sweep) -> Result<Vec<Vec<Set>>, ScenarioError> {
+    let mut cells: Vec<Vec<Set>> = if sweep.lists.is_empty() {
         Vec::new()
     } else {
         vec![Vec::new()]
     };
-    for list in &lists {
+    for list in &sweep.lists {
         cells = cells
             .iter()
             .flat_map(|c| {
@@ -185,83 +202,114 @@ pub fn expand(
             break;
         }
     }
-    cells.extend(extra);
+    cells.extend(sweep.extra);
     if cells.is_empty() || cells.len() > MAX_CELLS {
         return Err(ScenarioError(vec![src.error_at(
             &path(&["matrix"]),
             t!("matrix-cells", cells = cells.len(), max = MAX_CELLS),
         )]));
     }
+    Ok(cells)
+}
 
+/// Plans every cell on top of the file's own tables (without `[matrix]`).
+fn plan_cells(
+    src: &Source,
+    cells: &[Vec<Set>],
+    opts: &PlanOptions,
+) -> Result<Vec<RunPlan>, ScenarioError> {
     let mut base: toml::Table = toml::from_str(&src.text).expect("the file parsed as a scenario");
     base.remove("matrix");
+    let mut d = Diagnostics::new(src);
     let mut plans = Vec::new();
-    for cell in &cells {
-        let label = cell
-            .iter()
-            .map(|s| format!("{}={}", s.key, s.value))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut doc = base.clone();
-        let mut bad = false;
-        for s in cell {
-            if let Err(m) = set(&mut doc, &s.path, s.value.clone()) {
-                errs.push(src.error_at(&s.at, format!("{}: {m}", s.key)));
-                bad = true;
-            }
-        }
-        if bad {
-            continue;
-        }
-        let cell_sc: Scenario = match serde::Deserialize::deserialize(toml::Value::Table(doc)) {
-            Ok(s) => s,
-            Err(e) => {
-                let e: toml::de::Error = e;
-                let at = cell
-                    .first()
-                    .map(|s| s.at.clone())
-                    .unwrap_or_else(|| path(&["matrix"]));
-                errs.push(src.error_at(
-                    &at,
-                    t!(
-                        "matrix-in-cell",
-                        label = label,
-                        message = e.message().trim()
-                    ),
-                ));
-                continue;
-            }
-        };
-        match plan::plan(src, &cell_sc, opts) {
-            Ok(mut p) => {
-                p.cell = Some(label);
-                plans.push(p);
-            }
-            Err(ScenarioError(list)) => {
-                for mut d in list {
-                    // A problem with a swept key is shown where the matrix gave the value.
-                    if let Some(s) = cell
-                        .iter()
-                        .find(|s| KeyPath(s.path.clone()).to_string() == d.key)
-                    {
-                        let at = src.error_at(&s.at, "");
-                        d.line = at.line;
-                        d.column = at.column;
-                        d.key = at.key;
-                        d.message = t!("matrix-in-cell", label = label, message = d.message);
-                    }
-                    if !errs.contains(&d) {
-                        errs.push(d);
-                    }
-                }
-            }
+    for cell in cells {
+        if let Some(p) = plan_cell(src, &base, cell, opts, &mut d) {
+            plans.push(p);
         }
     }
-    if errs.is_empty() {
-        Ok(plans)
-    } else {
-        Err(ScenarioError(errs))
+    d.finish().map(|()| plans)
+}
+
+/// Plans one cell; its plan's problems are added to `d` once each.
+fn plan_cell(
+    src: &Source,
+    base: &toml::Table,
+    cell: &[Set],
+    opts: &PlanOptions,
+    d: &mut Diagnostics,
+) -> Option<RunPlan> {
+    let label = cell
+        .iter()
+        .map(|s| format!("{}={}", s.key, s.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cell_sc = cell_scenario(base, cell, &label, d)?;
+    match plan::plan(src, &cell_sc, opts) {
+        Ok(mut p) => {
+            p.cell = Some(label);
+            Some(p)
+        }
+        Err(ScenarioError(list)) => {
+            for diagnostic in list {
+                d.push_once(at_the_matrix(src, cell, &label, diagnostic));
+            }
+            None
+        }
     }
+}
+
+/// The scenario of one cell: the file's tables with the cell's values written in.
+fn cell_scenario(
+    base: &toml::Table,
+    cell: &[Set],
+    label: &str,
+    d: &mut Diagnostics,
+) -> Option<Scenario> {
+    let mut doc = base.clone();
+    let mut bad = false;
+    for s in cell {
+        if let Err(m) = set(&mut doc, &s.path, s.value.clone()) {
+            d.push(&s.at, format!("{}: {m}", s.key));
+            bad = true;
+        }
+    }
+    if bad {
+        return None;
+    }
+    match serde::Deserialize::deserialize(toml::Value::Table(doc)) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let e: toml::de::Error = e;
+            let at = cell
+                .first()
+                .map(|s| s.at.clone())
+                .unwrap_or_else(|| path(&["matrix"]));
+            d.push(
+                &at,
+                t!(
+                    "matrix-in-cell",
+                    label = label,
+                    message = e.message().trim()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A problem with a swept key is shown where the matrix gave the value.
+fn at_the_matrix(src: &Source, cell: &[Set], label: &str, mut d: Diagnostic) -> Diagnostic {
+    if let Some(s) = cell
+        .iter()
+        .find(|s| KeyPath(s.path.clone()).to_string() == d.key)
+    {
+        let at = src.error_at(&s.at, "");
+        d.line = at.line;
+        d.column = at.column;
+        d.key = at.key;
+        d.message = t!("matrix-in-cell", label = label, message = d.message);
+    }
+    d
 }
 
 /// A folder name for a cell: `03-limits.pids-100`.

@@ -3,9 +3,13 @@
 
 use std::time::Duration;
 
-use crate::scenario::WorkloadTable;
+use crate::plan::Diagnostics;
+use crate::scenario::{KeyPath, WorkloadTable};
+use crate::t;
 use crate::units;
-use crate::workloads::{Backing, BombStyle, KINDS, Workload, WorkloadSpec, escape};
+use crate::workloads::{
+    Backing, BombStyle, KINDS, KindDef, Workload, WorkloadSpec, counters::MAX_WORKLOADS, escape,
+};
 
 /// The largest memory hog limitlab accepts.
 pub const MAX_HOG: u64 = 1 << 40;
@@ -38,14 +42,42 @@ impl Errors {
 }
 
 fn size_of(v: &toml::Value) -> Result<u64, String> {
-    match v {
-        toml::Value::Integer(n) if *n >= 0 => Ok(*n as u64),
-        toml::Value::String(s) => units::parse_size(s),
-        other => Err(format!(
-            "{other} is not a size; expected {}",
-            units::SIZE_HELP
-        )),
+    units::size_value(v, |other| {
+        format!("{other} is not a size; expected {}", units::SIZE_HELP)
+    })
+}
+
+/// Resolves every `[[workload]]` table (at least one, at most [`MAX_WORKLOADS`]); each
+/// problem is located at its table's key.
+pub fn plan(
+    tables: &[WorkloadTable],
+    duration: Option<Duration>,
+    d: &mut Diagnostics,
+) -> Vec<Workload> {
+    if tables.len() > MAX_WORKLOADS {
+        d.push(
+            &KeyPath::root().key("workload").index(MAX_WORKLOADS),
+            t!("plan-too-many-workloads", max = MAX_WORKLOADS),
+        );
     }
+    if tables.is_empty() {
+        d.push(&KeyPath::root(), t!("plan-workload-required"));
+    }
+    let mut specs = Vec::new();
+    for (i, table) in tables.iter().enumerate() {
+        match from_table(table, duration) {
+            Ok(spec) => specs.push(spec),
+            Err(list) => {
+                for oe in list {
+                    d.push(
+                        &KeyPath::root().key("workload").index(i).key(oe.key),
+                        oe.message,
+                    );
+                }
+            }
+        }
+    }
+    specs
 }
 
 /// Resolves one `[[workload]]` table, checking that every key belongs to its kind.
@@ -54,6 +86,31 @@ pub fn from_table(
     table: &WorkloadTable,
     duration: Option<Duration>,
 ) -> Result<Workload, Vec<OptionError>> {
+    let (kind, def) = kind_of(table)?;
+    let mut e = Errors::default();
+    check_options_of(table, kind, def, &mut e);
+    let start_after = parse_start_after(table.start_after.as_deref(), duration, &mut e);
+    let spec = match kind {
+        "forkbomb" => e
+            .check("style", parse_style(table))
+            .map(|style| WorkloadSpec::Forkbomb { style }),
+        "threadbomb" => e
+            .check("style", parse_style(table))
+            .map(|style| WorkloadSpec::Threadbomb { style }),
+        "memhog" => memhog_spec(table, &mut e),
+        "cpuspin" => cpuspin_spec(table, &mut e),
+        "escape" => escape_spec(table, &mut e),
+        "command" => command_spec(table, &mut e),
+        _ => unreachable!("kind {kind} is in KINDS"),
+    };
+    match spec {
+        Some(spec) if e.0.is_empty() => Ok(Workload { spec, start_after }),
+        _ => Err(e.0),
+    }
+}
+
+/// The table's `kind` and its catalogue entry.
+fn kind_of(table: &WorkloadTable) -> Result<(&str, &'static KindDef), Vec<OptionError>> {
     let kind_names = KINDS
         .iter()
         .map(|k| format!("{:?}", k.name))
@@ -68,7 +125,11 @@ pub fn from_table(
             format!("unknown kind {kind:?}; one of {kind_names}"),
         )]);
     };
-    let mut e = Errors::default();
+    Ok((kind, def))
+}
+
+/// Every option given must be one of the kind's own (`def`).
+fn check_options_of(table: &WorkloadTable, kind: &str, def: &KindDef, e: &mut Errors) {
     let present = toml::Table::try_from(table).unwrap_or_default();
     let allowed = def
         .options
@@ -86,165 +147,169 @@ pub fn from_table(
             );
         }
     }
+}
 
-    let start_after = match table.start_after.as_deref() {
-        None => Duration::ZERO,
-        Some(t) => match units::parse_duration(t) {
-            Ok(d) if duration.is_some_and(|dur| d >= dur) => {
-                e.push(
-                    "start_after",
-                    format!("{t:?} is not before the end of the run's duration"),
-                );
-                Duration::ZERO
-            }
-            r => e.check("start_after", r).unwrap_or_default(),
-        },
+/// Any kind: `start_after`, before the end of the run (zero when absent or wrong).
+fn parse_start_after(text: Option<&str>, duration: Option<Duration>, e: &mut Errors) -> Duration {
+    let Some(t) = text else {
+        return Duration::ZERO;
     };
-    let style = || match table.style.as_deref() {
+    match units::parse_duration(t) {
+        Ok(d) if duration.is_some_and(|dur| d >= dur) => {
+            e.push(
+                "start_after",
+                format!("{t:?} is not before the end of the run's duration"),
+            );
+            Duration::ZERO
+        }
+        r => e.check("start_after", r).unwrap_or_default(),
+    }
+}
+
+/// forkbomb, threadbomb: `style`.
+fn parse_style(table: &WorkloadTable) -> Result<BombStyle, String> {
+    match table.style.as_deref() {
         None => Ok(BombStyle::Classic),
         Some(s) => BombStyle::parse(s)
             .ok_or_else(|| format!("unknown style {s:?}; one of {}", BombStyle::NAMES)),
-    };
+    }
+}
 
-    let spec = match kind {
-        "forkbomb" => e
-            .check("style", style())
-            .map(|style| WorkloadSpec::Forkbomb { style }),
-        "threadbomb" => e
-            .check("style", style())
-            .map(|style| WorkloadSpec::Threadbomb { style }),
-        "memhog" => {
-            let size = match &table.size {
-                None => {
-                    e.push(
-                        "size",
-                        "required for kind \"memhog\": how much to allocate, e.g. size = \"1GiB\"",
-                    );
-                    None
-                }
-                Some(v) => e.check(
-                    "size",
-                    size_of(v).and_then(|b| match b {
-                        0..4096 => Err(format!(
-                            "{} is too small; at least 4KiB",
-                            units::format_size(b)
-                        )),
-                        b if b > MAX_HOG => Err(format!(
-                            "{} is too large; at most 1TiB",
-                            units::format_size(b)
-                        )),
-                        b => Ok(b),
-                    }),
-                ),
-            };
-            let chunk = match &table.chunk {
-                None => Some(4 << 20),
-                Some(v) => e.check(
-                    "chunk",
-                    size_of(v).and_then(|c| match c {
-                        4096..=0x4000_0000 => Ok(c),
-                        c => Err(format!(
-                            "{} is out of range; use 4KiB to 1GiB",
-                            units::format_size(c)
-                        )),
-                    }),
-                ),
-            };
-            let rate = table
-                .rate
-                .as_deref()
-                .and_then(|r| e.check("rate", units::parse_rate(r)));
-            let backing = match table.backing.as_deref() {
-                None | Some("anon") => Some(Backing::Anon),
-                Some("shm") => Some(Backing::Shm),
-                Some(b) => {
-                    e.push(
-                        "backing",
-                        format!("unknown backing {b:?}; \"anon\" or \"shm\""),
-                    );
-                    None
-                }
-            };
-            match (size, chunk, backing) {
-                (Some(size), Some(chunk), Some(backing)) => Some(WorkloadSpec::Memhog {
-                    size,
-                    rate,
-                    chunk: chunk.min(size),
-                    backing,
-                    hold: table.hold.unwrap_or(true),
-                }),
-                _ => None,
-            }
+/// memhog: `size` (required), `chunk`, `rate`, `backing`, `hold`.
+fn memhog_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
+    let size = match &table.size {
+        None => {
+            e.push(
+                "size",
+                "required for kind \"memhog\": how much to allocate, e.g. size = \"1GiB\"",
+            );
+            None
         }
-        "cpuspin" => {
-            let threads = match table.threads {
-                None => Some(None),
-                Some(n) if (1..=4096).contains(&n) => Some(Some(n as usize)),
-                Some(n) => {
-                    e.push("threads", format!("{n} is out of range; use 1 to 4096"));
-                    None
-                }
-            };
-            let duty = match &table.duty {
-                None => Some(1.0),
-                Some(v) => {
-                    let d = match v {
-                        toml::Value::Float(f) => Some(*f),
-                        toml::Value::Integer(i) => Some(*i as f64),
-                        _ => None,
-                    };
-                    match d {
-                        Some(d) if d > 0.0 && d <= 1.0 => Some(d),
-                        _ => {
-                            e.push(
-                                "duty",
-                                format!(
-                                    "{v} is out of range; use a number with 0 < duty <= 1, e.g. 0.5"
-                                ),
-                            );
-                            None
-                        }
-                    }
-                }
-            };
-            match (threads, duty) {
-                (Some(threads), Some(duty)) => Some(WorkloadSpec::Cpuspin { threads, duty }),
-                _ => None,
-            }
-        }
-        "escape" => {
-            let tries = table.tries.clone().unwrap_or_default();
-            let known: Vec<&str> = escape::ATTEMPTS.iter().map(|(n, _)| *n).collect();
-            match tries.iter().find(|t| !known.contains(&t.as_str())) {
-                Some(bad) => {
-                    e.push(
-                        "tries",
-                        format!("unknown attempt {bad:?}; one of {}", known.join(", ")),
-                    );
-                    None
-                }
-                None => Some(WorkloadSpec::Escape { tries }),
-            }
-        }
-        "command" => match &table.argv {
-            None => {
-                e.push("argv", "required for kind \"command\": the program and its arguments, e.g. argv = [\"perl\", \"-e\", \"fork while fork\"]");
-                None
-            }
-            Some(argv) if argv.is_empty() || argv[0].is_empty() => {
-                e.push("argv", "must name a program as its first element");
-                None
-            }
-            Some(argv) if argv.iter().any(|a| a.contains('\0')) => {
-                e.push("argv", "arguments cannot contain NUL bytes");
-                None
-            }
-            Some(argv) => Some(WorkloadSpec::Command { argv: argv.clone() }),
-        },
-        _ => unreachable!("kind {kind} is in KINDS"),
+        Some(v) => e.check("size", hog_size(v)),
     };
-    match spec {
-        Some(spec) if e.0.is_empty() => Ok(Workload { spec, start_after }),
-        _ => Err(e.0),
+    let chunk = match &table.chunk {
+        None => Some(4 << 20),
+        Some(v) => e.check("chunk", hog_chunk(v)),
+    };
+    let rate = table
+        .rate
+        .as_deref()
+        .and_then(|r| e.check("rate", units::parse_rate(r)));
+    let backing = match table.backing.as_deref() {
+        None | Some("anon") => Some(Backing::Anon),
+        Some("shm") => Some(Backing::Shm),
+        Some(b) => {
+            e.push(
+                "backing",
+                format!("unknown backing {b:?}; \"anon\" or \"shm\""),
+            );
+            None
+        }
+    };
+    match (size, chunk, backing) {
+        (Some(size), Some(chunk), Some(backing)) => Some(WorkloadSpec::Memhog {
+            size,
+            rate,
+            chunk: chunk.min(size),
+            backing,
+            hold: table.hold.unwrap_or(true),
+        }),
+        _ => None,
+    }
+}
+
+/// memhog `size`: 4KiB to [`MAX_HOG`].
+fn hog_size(v: &toml::Value) -> Result<u64, String> {
+    size_of(v).and_then(|b| match b {
+        0..4096 => Err(format!(
+            "{} is too small; at least 4KiB",
+            units::format_size(b)
+        )),
+        b if b > MAX_HOG => Err(format!(
+            "{} is too large; at most 1TiB",
+            units::format_size(b)
+        )),
+        b => Ok(b),
+    })
+}
+
+/// memhog `chunk`: 4KiB to 1GiB.
+fn hog_chunk(v: &toml::Value) -> Result<u64, String> {
+    size_of(v).and_then(|c| match c {
+        4096..=0x4000_0000 => Ok(c),
+        c => Err(format!(
+            "{} is out of range; use 4KiB to 1GiB",
+            units::format_size(c)
+        )),
+    })
+}
+
+/// cpuspin: `threads` (1 to 4096; default one per CPU) and `duty` (0 < duty <= 1).
+fn cpuspin_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
+    let threads = match table.threads {
+        None => Some(None),
+        Some(n) if (1..=4096).contains(&n) => Some(Some(n as usize)),
+        Some(n) => {
+            e.push("threads", format!("{n} is out of range; use 1 to 4096"));
+            None
+        }
+    };
+    let duty = match &table.duty {
+        None => Some(1.0),
+        Some(v) => e.check("duty", parse_duty(v)),
+    };
+    match (threads, duty) {
+        (Some(threads), Some(duty)) => Some(WorkloadSpec::Cpuspin { threads, duty }),
+        _ => None,
+    }
+}
+
+/// cpuspin `duty`: a number with 0 < duty <= 1.
+fn parse_duty(v: &toml::Value) -> Result<f64, String> {
+    let d = match v {
+        toml::Value::Float(f) => Some(*f),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    };
+    match d {
+        Some(d) if d > 0.0 && d <= 1.0 => Ok(d),
+        _ => Err(format!(
+            "{v} is out of range; use a number with 0 < duty <= 1, e.g. 0.5"
+        )),
+    }
+}
+
+/// escape: `tries`, each one of [`escape::ATTEMPTS`] (default: all).
+fn escape_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
+    let tries = table.tries.clone().unwrap_or_default();
+    let known: Vec<&str> = escape::ATTEMPTS.iter().map(|(n, _)| *n).collect();
+    match tries.iter().find(|t| !known.contains(&t.as_str())) {
+        Some(bad) => {
+            e.push(
+                "tries",
+                format!("unknown attempt {bad:?}; one of {}", known.join(", ")),
+            );
+            None
+        }
+        None => Some(WorkloadSpec::Escape { tries }),
+    }
+}
+
+/// command: `argv` (required), a program and its arguments.
+fn command_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
+    match &table.argv {
+        None => {
+            e.push("argv", "required for kind \"command\": the program and its arguments, e.g. argv = [\"perl\", \"-e\", \"fork while fork\"]");
+            None
+        }
+        Some(argv) if argv.is_empty() || argv[0].is_empty() => {
+            e.push("argv", "must name a program as its first element");
+            None
+        }
+        Some(argv) if argv.iter().any(|a| a.contains('\0')) => {
+            e.push("argv", "arguments cannot contain NUL bytes");
+            None
+        }
+        Some(argv) => Some(WorkloadSpec::Command { argv: argv.clone() }),
     }
 }
