@@ -184,7 +184,19 @@ pub fn write_charts(dir: &Path, charts: &[Chart]) -> io::Result<()> {
     Ok(())
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type DrawResult<DB> = Result<(), DrawError<DB>>;
+type DrawError<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// A plot with numbers on both axes: seconds and a unit (a time figure), or a value and
+/// the rows (a comparison panel).
+type Plot<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
 
 /// Which backend a figure is painted on, for the one thing that differs: thick lines (see
 /// [`draw::data_line`]).
