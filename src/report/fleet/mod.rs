@@ -3,8 +3,8 @@
 //! case per node × scenario, and a chart per scenario comparing the nodes); `limitlab
 //! compare` compares two fleets node by node.
 //!
-//! [`read`] reads and merges the runs; [`findings`] computes what the report shows;
-//! [`markdown`], [`html`], [`junit`] and [`chart`] write it.
+//! `read.rs` reads and merges the runs; `findings.rs` computes what the report shows;
+//! `markdown.rs`, `html.rs`, `junit.rs` and `chart.rs` (the node chart) write it.
 
 mod chart;
 mod findings;
