@@ -1,4 +1,4 @@
-//! What this machine is and can do: the facts a run records, and `limitlab doctor`'s checks.
+//! What this machine is: the facts a run records (`limitlab doctor`'s checks are the CLI's).
 
 use std::path::Path;
 
@@ -38,7 +38,9 @@ pub struct HostFacts {
 }
 
 impl HostFacts {
-    pub fn probe(layout: Option<&Layout>) -> HostFacts {
+    /// Reads this machine's facts: its name, kernel, cgroup mode (from `layout`), CPUs,
+    /// memory, where PSI comes from, who runs limitlab, and the container runtime.
+    pub fn detect(layout: Option<&Layout>) -> HostFacts {
         let uts = nix::sys::utsname::uname().ok();
         let psi_scope = match layout.map(|l| l.mode) {
             Some(Mode::V2 | Mode::Hybrid) => PsiScope::Cgroup,
@@ -68,6 +70,11 @@ impl HostFacts {
             node: None,
             runtime: detect_runtime(),
         }
+    }
+
+    /// The old name of [`HostFacts::detect`], kept until its callers use the new one.
+    pub fn probe(layout: Option<&Layout>) -> HostFacts {
+        HostFacts::detect(layout)
     }
 
     /// The name this run's node goes by in a fleet report: the label it was given, else

@@ -224,11 +224,9 @@ impl Fold {
 
     /// Every metric, in catalogue order, with `record`'s facts (not its samples).
     pub fn finish(mut self, record: &RunRecord) -> Computed {
-        let end = record.workload_end_ms;
         for v in [&mut self.late, &mut self.fork, &mut self.wakeup] {
             v.sort_by(f64::total_cmp);
         }
-        let (late, fork, wakeup) = (&self.late, &self.fork, &self.wakeup);
         // An OOM kill is a charge the limit refused. Where v1's failcnt counters still read 0
         // (Linux 6.18 here: memory.failcnt, memory.memsw.failcnt and memory.kmem.failcnt stay
         // 0 through an OOM kill), they did not count, and 0 would be false.
@@ -239,106 +237,19 @@ impl Fold {
         let memory_hits_uncounted = v1
             && self.memory_events.last() == Some(0.0)
             && self.oom_kills.last().is_some_and(|k| k > 0.0);
-        let ms = |v: Option<f64>| v.map(|us| us / 1000.0);
         let mut m = Metrics::new();
         for def in METRICS {
-            let v = match def.name {
-                "run.duration_ms" => Some(end),
-                "sandbox.start_ms" => record.start_ms,
-                "pids.limit" => self.pids_limit.is_finite().then_some(self.pids_limit),
-                // The kernel's watermark counts only forks that passed the limit check; a
-                // sampled pids.current can read above pids.max for an instant (a fork is
-                // charged, checked, then reverted), so it is only the fallback.
-                "pids.peak" => self
-                    .pids_peak
-                    .last()
-                    .or(self.pids_current_max.map(|v| v as f64)),
-                "pids.limit_hits" => self.pids_events.last(),
-                "pids.time_to_limit_ms" => self.time_to_limit,
-                // As for pids.peak: the kernel's watermark (since the target's cgroup was
-                // made) where there is one.
-                "target.pids_peak" => self
-                    .target_pids_peak
-                    .last()
-                    .or(self.target_pids_current_max.map(|v| v as f64)),
-                "target.pids_limit" => self.target_limit,
-                // Kernels differ in where a fork refused by an ancestor's limit is counted: in
-                // the cgroup whose limit it was, or in the one that forked. Beneath a target,
-                // limitlab's own cgroup has no limit of its own, so what it counts was the
-                // target's too.
-                "target.pids_limit_hits" => {
-                    let at_target = self.target_events.delta();
-                    let own = self
-                        .target_source
-                        .then(|| self.pids_events.last())
-                        .flatten();
-                    match (at_target, own) {
-                        (Some(a), Some(b)) => Some(a.max(b)),
-                        (a, b) => a.or(b),
-                    }
-                }
-                "target.memory_peak_bytes" => self.target_memory_max.map(|v| v as f64),
-                "target.oom_kills" => self.target_oom.delta(),
-                "target.alive" => record
-                    .target
-                    .as_ref()
-                    .and_then(|t| t.alive_after)
-                    .map(|alive| f64::from(u8::from(alive))),
-                "memory.peak_bytes" => self.memory_max.map(|v| v as f64),
-                "memory.limit_hits" if memory_hits_uncounted => None,
-                "memory.limit_hits" => self.memory_events.last(),
-                "memory.oom_kills" => self.oom_kills.last(),
-                "cpu.usage_cores" => self.cpu_usage.rate().map(|r| r / 1000.0),
-                "cpu.throttled_ratio" => {
-                    match (self.cpu_throttled_periods.delta(), self.cpu_periods.delta()) {
-                        (Some(t), Some(p)) if p > 0.0 => Some(t / p),
-                        _ => None,
-                    }
-                }
-                "cpu.throttled_ms" => ms(self.cpu_throttled_us.delta()),
-                "psi.cpu_some_total_ms" => ms(self.psi[0].delta()),
-                "psi.cpu_full_total_ms" => ms(self.psi[1].delta()),
-                "psi.memory_some_total_ms" => ms(self.psi[2].delta()),
-                "psi.memory_full_total_ms" => ms(self.psi[3].delta()),
-                "psi.io_some_total_ms" => ms(self.psi[4].delta()),
-                "psi.io_full_total_ms" => ms(self.psi[5].delta()),
-                "workload.forks_ok" => self.forks_ok.last(),
-                "workload.forks_failed" => self.forks_failed.last(),
-                "workload.bytes_reached" => self.bytes_reached.map(|v| v as f64),
-                "workload.spins" => self.spins.last(),
-                "workload.escape_attempts" => self.escape_attempts.last(),
-                "workload.escapes" => self.escapes.last(),
-                "workload.spins_per_s" => self.spins_phase.rate().map(|r| r * 1000.0),
-                "host.fork_p50_ms" => percentile(fork, 50.0),
-                "host.fork_p99_ms" => percentile(fork, 99.0),
-                "host.fork_max_ms" => fork.last().copied(),
-                "host.fork_failures" => self.host_fork_failures.last(),
-                "host.wakeup_late_p50_ms" => percentile(wakeup, 50.0),
-                "host.wakeup_late_p99_ms" => percentile(wakeup, 99.0),
-                "host.wakeup_late_max_ms" => wakeup.last().copied(),
-                "host.psi_cpu_some_total_ms" => ms(self.host_psi[0].delta()),
-                "host.psi_cpu_full_total_ms" => ms(self.host_psi[1].delta()),
-                "host.psi_memory_some_total_ms" => ms(self.host_psi[2].delta()),
-                "host.psi_memory_full_total_ms" => ms(self.host_psi[3].delta()),
-                "host.psi_io_some_total_ms" => ms(self.host_psi[4].delta()),
-                "host.psi_io_full_total_ms" => ms(self.host_psi[5].delta()),
-                "workload.exit_code" => record
-                    .exits
-                    .iter()
-                    .find(|e| e.index == 0 && e.t_ms <= end)
-                    .and_then(|e| e.code)
-                    .map(f64::from),
-                "sampling.samples" => Some(self.samples as f64),
-                "sampling.missed" => Some(record.missed_samples as f64),
-                "sampling.late_p50_ms" => percentile(late, 50.0),
-                "sampling.late_p99_ms" => percentile(late, 99.0),
-                "sampling.late_max_ms" => late.last().copied(),
-                "teardown.killed" => Some(record.teardown.processes_killed as f64),
-                "teardown.ms" => Some(record.teardown.ms),
-                "teardown.leaked" => Some(record.teardown.leaked() as f64),
-                other => unreachable!("metric {other} has no computation"),
+            let name = def.name;
+            let v = match name.split_once('.').map_or(name, |(family, _)| family) {
+                "pids" => self.pids_metric(name),
+                "target" => self.target_metric(name, record),
+                "memory" if name == "memory.limit_hits" && memory_hits_uncounted => None,
+                "memory" | "cpu" | "psi" => self.resource_metric(name),
+                "workload" => self.workload_metric(name, record),
+                "host" => self.host_metric(name),
+                _ => self.run_metric(name, record),
             };
-            m.insert(def.name.to_string(), v);
+            m.insert(name.to_string(), v);
         }
         Computed {
             metrics: m,
@@ -346,6 +257,148 @@ impl Fold {
             memory_hits_uncounted,
         }
     }
+
+    /// `pids.*`: the limit, the peak, the refusals and when the limit was first reached.
+    fn pids_metric(&self, name: &str) -> Option<f64> {
+        match name {
+            "pids.limit" => self.pids_limit.is_finite().then_some(self.pids_limit),
+            // The kernel's watermark counts only forks that passed the limit check; a
+            // sampled pids.current can read above pids.max for an instant (a fork is
+            // charged, checked, then reverted), so it is only the fallback.
+            "pids.peak" => self
+                .pids_peak
+                .last()
+                .or(self.pids_current_max.map(|v| v as f64)),
+            "pids.limit_hits" => self.pids_events.last(),
+            "pids.time_to_limit_ms" => self.time_to_limit,
+            other => unreachable!("metric {other} has no computation"),
+        }
+    }
+
+    /// `target.*`: what the container or cgroup the run attacked went through.
+    fn target_metric(&self, name: &str, record: &RunRecord) -> Option<f64> {
+        match name {
+            // As for pids.peak: the kernel's watermark (since the target's cgroup was
+            // made) where there is one.
+            "target.pids_peak" => self
+                .target_pids_peak
+                .last()
+                .or(self.target_pids_current_max.map(|v| v as f64)),
+            "target.pids_limit" => self.target_limit,
+            // Kernels differ in where a fork refused by an ancestor's limit is counted: in
+            // the cgroup whose limit it was, or in the one that forked. Beneath a target,
+            // limitlab's own cgroup has no limit of its own, so what it counts was the
+            // target's too.
+            "target.pids_limit_hits" => {
+                let at_target = self.target_events.delta();
+                let own = self
+                    .target_source
+                    .then(|| self.pids_events.last())
+                    .flatten();
+                match (at_target, own) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            "target.memory_peak_bytes" => self.target_memory_max.map(|v| v as f64),
+            "target.oom_kills" => self.target_oom.delta(),
+            "target.alive" => record
+                .target
+                .as_ref()
+                .and_then(|t| t.alive_after)
+                .map(|alive| f64::from(u8::from(alive))),
+            other => unreachable!("metric {other} has no computation"),
+        }
+    }
+
+    /// `memory.*`, `cpu.*` and `psi.*`: the sandbox's use of each resource and its stalls.
+    fn resource_metric(&self, name: &str) -> Option<f64> {
+        match name {
+            "memory.peak_bytes" => self.memory_max.map(|v| v as f64),
+            "memory.limit_hits" => self.memory_events.last(),
+            "memory.oom_kills" => self.oom_kills.last(),
+            "cpu.usage_cores" => self.cpu_usage.rate().map(|r| r / 1000.0),
+            "cpu.throttled_ratio" => {
+                match (self.cpu_throttled_periods.delta(), self.cpu_periods.delta()) {
+                    (Some(t), Some(p)) if p > 0.0 => Some(t / p),
+                    _ => None,
+                }
+            }
+            "cpu.throttled_ms" => ms(self.cpu_throttled_us.delta()),
+            "psi.cpu_some_total_ms" => ms(self.psi[0].delta()),
+            "psi.cpu_full_total_ms" => ms(self.psi[1].delta()),
+            "psi.memory_some_total_ms" => ms(self.psi[2].delta()),
+            "psi.memory_full_total_ms" => ms(self.psi[3].delta()),
+            "psi.io_some_total_ms" => ms(self.psi[4].delta()),
+            "psi.io_full_total_ms" => ms(self.psi[5].delta()),
+            other => unreachable!("metric {other} has no computation"),
+        }
+    }
+
+    /// `workload.*`: the built-in workloads' own counters, and the first workload's exit.
+    fn workload_metric(&self, name: &str, record: &RunRecord) -> Option<f64> {
+        match name {
+            "workload.forks_ok" => self.forks_ok.last(),
+            "workload.forks_failed" => self.forks_failed.last(),
+            "workload.bytes_reached" => self.bytes_reached.map(|v| v as f64),
+            "workload.spins" => self.spins.last(),
+            "workload.escape_attempts" => self.escape_attempts.last(),
+            "workload.escapes" => self.escapes.last(),
+            "workload.spins_per_s" => self.spins_phase.rate().map(|r| r * 1000.0),
+            "workload.exit_code" => record
+                .exits
+                .iter()
+                .find(|e| e.index == 0 && e.t_ms <= record.workload_end_ms)
+                .and_then(|e| e.code)
+                .map(f64::from),
+            other => unreachable!("metric {other} has no computation"),
+        }
+    }
+
+    /// `host.*`: what the host probe felt, and the host's own stalls.
+    fn host_metric(&self, name: &str) -> Option<f64> {
+        let (fork, wakeup) = (&self.fork, &self.wakeup);
+        match name {
+            "host.fork_p50_ms" => percentile(fork, 50.0),
+            "host.fork_p99_ms" => percentile(fork, 99.0),
+            "host.fork_max_ms" => fork.last().copied(),
+            "host.fork_failures" => self.host_fork_failures.last(),
+            "host.wakeup_late_p50_ms" => percentile(wakeup, 50.0),
+            "host.wakeup_late_p99_ms" => percentile(wakeup, 99.0),
+            "host.wakeup_late_max_ms" => wakeup.last().copied(),
+            "host.psi_cpu_some_total_ms" => ms(self.host_psi[0].delta()),
+            "host.psi_cpu_full_total_ms" => ms(self.host_psi[1].delta()),
+            "host.psi_memory_some_total_ms" => ms(self.host_psi[2].delta()),
+            "host.psi_memory_full_total_ms" => ms(self.host_psi[3].delta()),
+            "host.psi_io_some_total_ms" => ms(self.host_psi[4].delta()),
+            "host.psi_io_full_total_ms" => ms(self.host_psi[5].delta()),
+            other => unreachable!("metric {other} has no computation"),
+        }
+    }
+
+    /// `run.*`, `sandbox.*`, `sampling.*` and `teardown.*`: the run's own timing and
+    /// sampling, from the record's facts and the samples' lateness.
+    fn run_metric(&self, name: &str, record: &RunRecord) -> Option<f64> {
+        let late = &self.late;
+        match name {
+            "run.duration_ms" => Some(record.workload_end_ms),
+            "sandbox.start_ms" => record.start_ms,
+            "sampling.samples" => Some(self.samples as f64),
+            "sampling.missed" => Some(record.missed_samples as f64),
+            "sampling.late_p50_ms" => percentile(late, 50.0),
+            "sampling.late_p99_ms" => percentile(late, 99.0),
+            "sampling.late_max_ms" => late.last().copied(),
+            "teardown.killed" => Some(record.teardown.processes_killed as f64),
+            "teardown.ms" => Some(record.teardown.ms),
+            "teardown.leaked" => Some(record.teardown.leaked() as f64),
+            other => unreachable!("metric {other} has no computation"),
+        }
+    }
+}
+
+/// Microseconds to milliseconds.
+fn ms(us: Option<f64>) -> Option<f64> {
+    us.map(|us| us / 1000.0)
 }
 
 fn max(a: Option<u64>, b: Option<u64>) -> Option<u64> {

@@ -111,6 +111,17 @@ pub struct Summary {
     pub notes: Vec<String>,
 }
 
+impl Summary {
+    /// The scenario's label: `forkbomb`, or `coursework [limits.pids=100]` for a sweep's
+    /// cell (the terminal's, JUnit's and the fleet report's name of a run).
+    pub fn scenario_label(&self) -> String {
+        match &self.scenario.cell {
+            Some(cell) => format!("{} [{cell}]", self.scenario.name),
+            None => self.scenario.name.clone(),
+        }
+    }
+}
+
 /// Facts of a run that are neither samples nor events.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RunFacts {

@@ -1,6 +1,6 @@
 //! The metric catalogue: every metric a summary holds and `[expect]` may name, with its
 //! unit, which way is better, and what it means. How each is computed from a run's record
-//! is [`crate::metrics`].
+//! is the `metrics` stage's (src/metrics.rs), which comes after this one.
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};

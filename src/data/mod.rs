@@ -4,7 +4,7 @@
 //!
 //! Samples hold raw cumulative counters exactly as the kernel gave them (every field
 //! optional: `None` means this kernel or cgroup mode does not provide it). Rates and
-//! summaries are computed later by [`crate::metrics`], from these alone.
+//! summaries are computed later, by the `metrics` stage (src/metrics.rs), from these alone.
 
 pub mod metrics;
 pub mod stream;

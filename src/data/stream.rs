@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-use crate::data::{Event, EventKind, Sample};
+use super::{Event, EventKind, Sample};
 
 /// Streams samples to CSV. The header comes from [`Sample`]'s fields, so it cannot drift.
 pub struct SampleWriter {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::summary::sentences;
 use super::terminal::{format_value, verdict_word};
 use crate::data::Event;
+use crate::plan::expect::Outcome;
 use crate::record::{Summary, Verdict};
 use crate::{i18n, t, units};
 
@@ -65,6 +66,45 @@ fn not_measured_line(names: &[String], code: impl Fn(&str) -> String) -> Option<
 /// Builds the document of one run.
 pub fn build(s: &Summary, events: &[Event]) -> Doc {
     let plan = &s.scenario;
+    let expectations = s
+        .expectations
+        .iter()
+        .map(|o| {
+            (
+                o.metric.clone(),
+                expectation_value(o, s),
+                o.expected.clone(),
+                o.held,
+            )
+        })
+        .collect();
+    let numbers = s
+        .metrics
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), format_value(k, (*v)?))))
+        .collect();
+    let not_measured = s
+        .metrics
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.clone())
+        .collect();
+    Doc {
+        title: plan.name.clone(),
+        verdict: s.verdict,
+        description: plan.description_here(),
+        facts: facts(s),
+        expectations,
+        sentences: what_happened(s),
+        events: event_rows(events),
+        numbers,
+        not_measured,
+    }
+}
+
+/// What ran: the scenario, its timing, workloads, limits and sandbox, and the host.
+fn facts(s: &Summary) -> Vec<(String, String)> {
+    let plan = &s.scenario;
     let mut facts = vec![
         (
             t!("fact-scenario"),
@@ -72,45 +112,9 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
         ),
         (t!("fact-started"), s.started_at.clone()),
         (t!("fact-duration"), duration(s)),
-        (
-            t!("fact-workloads"),
-            plan.workloads
-                .iter()
-                .map(|w| {
-                    let after = if w.start_after.is_zero() {
-                        String::new()
-                    } else {
-                        t!(
-                            "fact-start-after",
-                            after = units::format_duration(w.start_after)
-                        )
-                    };
-                    format!("{}{after}", w.spec.describe())
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+        (t!("fact-workloads"), workloads(s)),
+        (t!("fact-limits"), limits(s)),
     ];
-    let limits = if s.limits.is_empty() {
-        t!("fact-limits-none")
-    } else {
-        s.limits
-            .iter()
-            .map(|l| match l.value.parse::<u64>() {
-                Ok(bytes) if l.control.starts_with("memory.") && bytes >= 1 << 20 => {
-                    format!(
-                        "{} = {} ({})",
-                        l.control,
-                        l.value,
-                        units::format_size(bytes)
-                    )
-                }
-                _ => format!("{} = {}", l.control, l.value),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    facts.push((t!("fact-limits"), limits));
     let ns: Vec<&str> = plan.sandbox.namespaces.iter().map(|n| n.name()).collect();
     facts.push((
         t!("fact-sandbox"),
@@ -122,8 +126,58 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
             seccomp = i18n::on_off(plan.sandbox.seccomp)
         ),
     ));
+    facts.extend(host_facts(s));
+    facts.push(("limitlab".into(), s.limitlab_version.clone()));
+    facts
+}
+
+/// Each workload, with how long after the start it was started.
+fn workloads(s: &Summary) -> String {
+    s.scenario
+        .workloads
+        .iter()
+        .map(|w| {
+            let after = if w.start_after.is_zero() {
+                String::new()
+            } else {
+                t!(
+                    "fact-start-after",
+                    after = units::format_duration(w.start_after)
+                )
+            };
+            format!("{}{after}", w.spec.describe())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The limits as written, a memory size also in MiB or GiB.
+fn limits(s: &Summary) -> String {
+    if s.limits.is_empty() {
+        return t!("fact-limits-none");
+    }
+    s.limits
+        .iter()
+        .map(|l| match l.value.parse::<u64>() {
+            Ok(bytes) if l.control.starts_with("memory.") && bytes >= 1 << 20 => {
+                format!(
+                    "{} = {} ({})",
+                    l.control,
+                    l.value,
+                    units::format_size(bytes)
+                )
+            }
+            _ => format!("{} = {}", l.control, l.value),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The host: its name, kernel, cgroups, CPUs and memory; its node, container runtime and
+/// where the cgroups came from, when known; where the PSI figures come from.
+fn host_facts(s: &Summary) -> Vec<(String, String)> {
     let h = &s.host;
-    facts.push((
+    let mut facts = vec![(
         t!("fact-host"),
         t!(
             "fact-host-value",
@@ -139,7 +193,7 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
                 .map(|m| format!(", {}", units::format_size(m)))
                 .unwrap_or_default()
         ),
-    ));
+    )];
     if let Some(node) = &h.node {
         facts.push((t!("fact-node"), node.clone()));
     }
@@ -157,19 +211,12 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
             crate::data::PsiScope::None => t!("fact-psi-none"),
         },
     ));
-    facts.push(("limitlab".into(), s.limitlab_version.clone()));
+    facts
+}
 
-    let expectations = s
-        .expectations
-        .iter()
-        .map(|o| {
-            let v = o
-                .value
-                .map(|v| format_value(&o.metric, v))
-                .unwrap_or_else(|| unmeasured(s));
-            (o.metric.clone(), v, o.expected.clone(), o.held)
-        })
-        .collect();
+/// The sentences of "what happened": why the run was aborted, the notes, what the numbers
+/// say, and what the workload could see of the host.
+fn what_happened(s: &Summary) -> Vec<String> {
     let mut said: Vec<String> = s.notes.clone();
     said.extend(sentences(s));
     if let Some(view) = &s.view {
@@ -178,7 +225,12 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
     if let Some(r) = &s.abort_reason {
         said.insert(0, t!("doc-aborted", reason = r));
     }
-    let events = events
+    said
+}
+
+/// The events as rows: (t, kind as events.csv spells it, detail).
+fn event_rows(events: &[Event]) -> Vec<(String, String, String)> {
+    events
         .iter()
         .map(|e| {
             (
@@ -188,29 +240,14 @@ pub fn build(s: &Summary, events: &[Event]) -> Doc {
             )
         })
         .map(|(t, k, d)| (t, snake(&k), d))
-        .collect();
-    let numbers = s
-        .metrics
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), format_value(k, (*v)?))))
-        .collect();
-    let not_measured = s
-        .metrics
-        .iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(k, _)| k.clone())
-        .collect();
-    Doc {
-        title: plan.name.clone(),
-        verdict: s.verdict,
-        description: plan.description_here(),
-        facts,
-        expectations,
-        sentences: said,
-        events,
-        numbers,
-        not_measured,
-    }
+        .collect()
+}
+
+/// An expectation's value as reports show it, or what its absence means.
+pub fn expectation_value(o: &Outcome, s: &Summary) -> String {
+    o.value
+        .map(|v| format_value(&o.metric, v))
+        .unwrap_or_else(|| unmeasured(s))
 }
 
 /// What an expectation without a value says: a run that did not complete (a workload that
@@ -352,13 +389,18 @@ pub fn html_head(title: &str) -> String {
     )
 }
 
-/// `report.html`: one file, charts inline.
-pub fn html(d: &Doc, figures: &[Figure<'_>]) -> String {
-    let class = match d.verdict {
+/// A verdict's class in [`CSS`]: `held`, `failed`, `error` (its badge's colour).
+pub fn verdict_class(v: Verdict) -> &'static str {
+    match v {
         Verdict::Held => "held",
         Verdict::Failed => "failed",
         Verdict::Error => "error",
-    };
+    }
+}
+
+/// `report.html`: one file, charts inline.
+pub fn html(d: &Doc, figures: &[Figure<'_>]) -> String {
+    let class = verdict_class(d.verdict);
     let mut h = html_head(&format!("{} — {}", d.title, verdict_word(d.verdict)));
     let _ = writeln!(
         h,

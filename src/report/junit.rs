@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::document::esc;
-use super::terminal::format_value;
+use super::document::{esc, expectation_value};
+use crate::plan::expect::Outcome;
 use crate::record::{Summary, Verdict};
 
 /// One run's place in the XML: its summary and where its results are.
@@ -28,7 +28,7 @@ pub fn render(entries: &[Entry<'_>]) -> String {
     );
     for e in entries {
         let s = e.summary;
-        let name = suite_name(s);
+        let name = s.scenario_label();
         let _ = writeln!(
             x,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\" timestamp=\"{}\">",
@@ -55,11 +55,7 @@ pub fn render(entries: &[Entry<'_>]) -> String {
             if o.held {
                 let _ = writeln!(x, "/>");
             } else {
-                let value = o
-                    .value
-                    .map(|v| format_value(&o.metric, v))
-                    .unwrap_or_else(|| super::document::unmeasured(s));
-                let msg = format!("{} = {value}, expected {}", o.metric, o.expected);
+                let msg = failure_message(o, s);
                 let _ = writeln!(
                     x,
                     ">\n      <failure type=\"expectation\" message=\"{}\">{}</failure>\n    </testcase>",
@@ -86,11 +82,15 @@ pub fn render(entries: &[Entry<'_>]) -> String {
     x
 }
 
-fn suite_name(s: &Summary) -> String {
-    match &s.scenario.cell {
-        Some(cell) => format!("{} [{cell}]", s.scenario.name),
-        None => s.scenario.name.clone(),
-    }
+/// What a failed expectation says: `pids.peak = 80, expected <= 50` (the run's and the
+/// fleet's JUnit).
+pub fn failure_message(o: &Outcome, s: &Summary) -> String {
+    format!(
+        "{} = {}, expected {}",
+        o.metric,
+        expectation_value(o, s),
+        o.expected
+    )
 }
 
 fn seconds(s: &Summary) -> f64 {

@@ -1,5 +1,5 @@
 //! Results: the folder a run writes into, and every file in it. Files written during the
-//! run stream ([`stream`]); files written at the end are finished atomically (temp + rename).
+//! run stream ([`crate::data::stream`]); files written at the end are finished atomically (temp + rename).
 
 pub mod charts;
 pub mod compare;

@@ -2,12 +2,15 @@
 //! expectation with its value, and the verdict. Built from a [`RunRecord`] alone.
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::Exit;
 use crate::data::metrics::Metrics;
 use crate::metrics;
 use crate::plan::PidsSource;
 use crate::record::{FORMAT_VERSION, RunRecord, Summary, Verdict};
+use crate::sandbox::lxd::RuntimeLimit;
+use crate::sandbox::target::{TargetReport, TargetState};
 use crate::{t, units};
 
 /// Computes metrics, checks expectations and decides the verdict.
@@ -22,6 +25,7 @@ pub fn build_from(
     computed: metrics::Computed,
     mut notes: Vec<String>,
 ) -> Summary {
+    add_notes(&mut notes, record, &computed);
     let metrics = computed.metrics;
     let expectations: Vec<_> = record
         .plan
@@ -38,11 +42,42 @@ pub fn build_from(
         Verdict::Failed
     };
     let held_by = held_by(record, &metrics);
+    Summary {
+        format: FORMAT_VERSION,
+        limitlab_version: crate::VERSION.to_string(),
+        scenario: record.plan.clone(),
+        host: record.host.clone(),
+        started_at: record.started_at.clone(),
+        limits: record.limits.clone(),
+        cloned_into_cgroup: record.cloned_into_cgroup,
+        run: crate::record::RunFacts {
+            start_ms: record.start_ms,
+            workload_end_ms: record.workload_end_ms,
+            missed_samples: record.missed_samples,
+        },
+        exits: record.exits.clone(),
+        view: record.view.clone(),
+        target: record.target.clone(),
+        teardown: record.teardown.clone(),
+        metrics,
+        held_by,
+        expectations,
+        verdict,
+        aborted: record.aborted.is_some(),
+        abort_reason: record.aborted.clone(),
+        notes,
+    }
+}
+
+/// Adds the notes a run's record calls for: the safety ceilings, what the kernel did not
+/// count or provide, a rootless run's limits, and what teardown left behind.
+fn add_notes(notes: &mut Vec<String>, record: &RunRecord, computed: &metrics::Computed) {
+    let metrics = &computed.metrics;
     if record.plan.limits.pids.source == PidsSource::SafetyCeiling {
         let max = record.plan.limits.pids.max;
         notes.insert(
             0,
-            if metric(&metrics, "pids.limit_hits") > 0.0 {
+            if metric(metrics, "pids.limit_hits") > 0.0 {
                 t!("note-safety-ceiling-held", max = max)
             } else {
                 t!("note-safety-ceiling", max = max)
@@ -50,7 +85,7 @@ pub fn build_from(
         );
     }
     let memory_mattered =
-        metric(&metrics, "memory.limit_hits") > 0.0 || metric(&metrics, "memory.oom_kills") > 0.0;
+        metric(metrics, "memory.limit_hits") > 0.0 || metric(metrics, "memory.oom_kills") > 0.0;
     if let Some(ceiling) = record
         .plan
         .limits
@@ -93,31 +128,6 @@ pub fn build_from(
             "note-left-in-target",
             left = record.teardown.left_in_target.join("; ")
         ));
-    }
-    Summary {
-        format: FORMAT_VERSION,
-        limitlab_version: crate::VERSION.to_string(),
-        scenario: record.plan.clone(),
-        host: record.host.clone(),
-        started_at: record.started_at.clone(),
-        limits: record.limits.clone(),
-        cloned_into_cgroup: record.cloned_into_cgroup,
-        run: crate::record::RunFacts {
-            start_ms: record.start_ms,
-            workload_end_ms: record.workload_end_ms,
-            missed_samples: record.missed_samples,
-        },
-        exits: record.exits.clone(),
-        view: record.view.clone(),
-        target: record.target.clone(),
-        teardown: record.teardown.clone(),
-        metrics,
-        held_by,
-        expectations,
-        verdict,
-        aborted: record.aborted.is_some(),
-        abort_reason: record.aborted.clone(),
-        notes,
     }
 }
 
@@ -176,88 +186,131 @@ pub fn write(path: &Path, s: &Summary) -> std::io::Result<()> {
 
 /// Plain-language sentences about what happened, for the terminal and reports.
 pub fn sentences(s: &Summary) -> Vec<String> {
-    let m = |name: &str| s.metrics.get(name).copied().flatten();
     let mut out = Vec::new();
     if let Some(t) = &s.target {
-        // A container named by its runtime: which process that was (a pid target is one).
-        let pid = t
-            .pid
-            .filter(|_| !matches!(t.spec, crate::plan::TargetSpec::Pid(_)))
-            .map(|p| t!("said-target-init", pid = p))
-            .unwrap_or_default();
-        let limits = if t.limits.is_empty() {
-            t!("said-target-no-limit")
-        } else {
-            t.limits
-                .iter()
-                .map(|l| format!("{} = {}", l.control, l.value))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        out.push(t!(
-            "said-target",
-            target = t.spec,
-            pid = pid,
-            limits = limits
-        ));
-        if let Some(l) = &t.runtime_limit {
-            let runtime = match t.spec {
-                crate::plan::TargetSpec::Incus(_) => "Incus",
-                _ => "LXD",
-            };
-            out.push(t!(
-                "said-runtime-limit",
-                key = l.key,
-                set = l.set,
-                runtime = runtime,
-                previous = l
-                    .previous
-                    .clone()
-                    .unwrap_or_else(|| t!("said-runtime-not-set")),
-                restored = match (&l.restored_by, &l.restore_error) {
-                    (Some(who), _) => t!("said-runtime-restored", who = who),
-                    (None, Some(e)) => t!("said-runtime-not-restored", error = e),
-                    (None, None) => t!("said-runtime-nothing-restored"),
-                }
-            ));
-        }
-        if let Some(hits) = m("target.pids_limit_hits") {
-            out.push(t!(
-                "said-target-refused",
-                refused = group(hits),
-                peak = m("target.pids_peak")
-                    .map(group)
-                    .unwrap_or_else(|| t!("said-unknown-number"))
-            ));
-        }
-        match t.alive_after {
-            Some(true) => out.push(t!("said-target-alive")),
-            Some(false) => out.push(t!("said-target-dead")),
-            None => {}
-        }
-        if let (Some(b), Some(a)) = (&t.before, &t.after) {
-            let tasks = |st: &crate::sandbox::target::TargetState| {
-                st.pids_current
-                    .map(|n| t!("said-tasks-in-cgroup", tasks = group(n as f64)))
-                    .unwrap_or_default()
-            };
-            let left = &s.teardown.left_in_target;
-            out.push(t!(
-                "said-target-before-after",
-                tasks_before = tasks(b),
-                before = b.processes.len(),
-                zombies_before = b.zombies(),
-                tasks_after = tasks(a),
-                after = a.processes.len(),
-                zombies_after = a.zombies(),
-                verdict = if left.is_empty() {
-                    t!("said-as-it-was")
-                } else {
-                    t!("said-not-as-it-was", left = left.join("; "))
-                }
-            ));
-        }
+        target_sentences(s, t, &mut out);
     }
+    out.extend(pids_sentence(s));
+    if let Some(ok) = measured(s, "workload.forks_ok") {
+        out.push(t!(
+            "said-bomb-count",
+            made = group(ok),
+            refused = group(measured(s, "workload.forks_failed").unwrap_or(0.0))
+        ));
+    }
+    out.extend(memory_sentence(s));
+    out.extend(cpu_sentence(s));
+    if let Some(held_by) = &s.held_by {
+        out.push(t!("said-held-by", held_by = held_by));
+    }
+    out.push(teardown_sentence(s));
+    out
+}
+
+/// A metric's value in a summary.
+fn measured(s: &Summary, name: &str) -> Option<f64> {
+    s.metrics.get(name).copied().flatten()
+}
+
+/// What a run against a target says of it: which target, its limits, the runtime limit
+/// set for the run, the forks it refused, whether it survived, and its state before and
+/// after.
+fn target_sentences(s: &Summary, t: &TargetReport, out: &mut Vec<String>) {
+    // A container named by its runtime: which process that was (a pid target is one).
+    let pid = t
+        .pid
+        .filter(|_| !matches!(t.spec, crate::plan::TargetSpec::Pid(_)))
+        .map(|p| t!("said-target-init", pid = p))
+        .unwrap_or_default();
+    let limits = if t.limits.is_empty() {
+        t!("said-target-no-limit")
+    } else {
+        t.limits
+            .iter()
+            .map(|l| format!("{} = {}", l.control, l.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push(t!(
+        "said-target",
+        target = t.spec,
+        pid = pid,
+        limits = limits
+    ));
+    if let Some(l) = &t.runtime_limit {
+        out.push(runtime_limit_sentence(t, l));
+    }
+    if let Some(hits) = measured(s, "target.pids_limit_hits") {
+        out.push(t!(
+            "said-target-refused",
+            refused = group(hits),
+            peak = measured(s, "target.pids_peak")
+                .map(group)
+                .unwrap_or_else(|| t!("said-unknown-number"))
+        ));
+    }
+    match t.alive_after {
+        Some(true) => out.push(t!("said-target-alive")),
+        Some(false) => out.push(t!("said-target-dead")),
+        None => {}
+    }
+    if let (Some(b), Some(a)) = (&t.before, &t.after) {
+        out.push(before_after_sentence(s, b, a));
+    }
+}
+
+/// The limit set through LXD's or Incus's API for the run, and whether it was restored.
+fn runtime_limit_sentence(t: &TargetReport, l: &RuntimeLimit) -> String {
+    let runtime = match t.spec {
+        crate::plan::TargetSpec::Incus(_) => "Incus",
+        _ => "LXD",
+    };
+    t!(
+        "said-runtime-limit",
+        key = l.key,
+        set = l.set,
+        runtime = runtime,
+        previous = l
+            .previous
+            .clone()
+            .unwrap_or_else(|| t!("said-runtime-not-set")),
+        restored = match (&l.restored_by, &l.restore_error) {
+            (Some(who), _) => t!("said-runtime-restored", who = who),
+            (None, Some(e)) => t!("said-runtime-not-restored", error = e),
+            (None, None) => t!("said-runtime-nothing-restored"),
+        }
+    )
+}
+
+/// The target's processes, zombies and tasks before the run and after it, and whether it
+/// was left as it was.
+fn before_after_sentence(s: &Summary, b: &TargetState, a: &TargetState) -> String {
+    let tasks = |st: &TargetState| {
+        st.pids_current
+            .map(|n| t!("said-tasks-in-cgroup", tasks = group(n as f64)))
+            .unwrap_or_default()
+    };
+    let left = &s.teardown.left_in_target;
+    t!(
+        "said-target-before-after",
+        tasks_before = tasks(b),
+        before = b.processes.len(),
+        zombies_before = b.zombies(),
+        tasks_after = tasks(a),
+        after = a.processes.len(),
+        zombies_after = a.zombies(),
+        verdict = if left.is_empty() {
+            t!("said-as-it-was")
+        } else {
+            t!("said-not-as-it-was", left = left.join("; "))
+        }
+    )
+}
+
+/// When the tasks reached the pids limit and for how long it held, or that they never did;
+/// the peak and the forks refused.
+fn pids_sentence(s: &Summary) -> Option<String> {
+    let m = |name: &str| measured(s, name);
     let limit = m("pids.limit")
         .map(group)
         .unwrap_or_else(|| t!("said-its-target"));
@@ -279,68 +332,70 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     match (m("pids.time_to_limit_ms"), peak) {
         (Some(t), Some(peak)) => {
             let held_for = m("run.duration_ms").map(|d| (d - t).max(0.0));
-            out.push(t!(
+            Some(t!(
                 "said-pids-reached",
                 limit = limit,
-                after = units::format_duration(std::time::Duration::from_secs_f64(t / 1000.0)),
+                after = units::format_duration(Duration::from_secs_f64(t / 1000.0)),
                 held_for = held_for
                     .map(|h| t!(
                         "said-held-for",
-                        time =
-                            units::format_duration(std::time::Duration::from_secs_f64(h / 1000.0))
+                        time = units::format_duration(Duration::from_secs_f64(h / 1000.0))
                     ))
                     .unwrap_or_default(),
                 at_once = at_once,
                 peak = group(peak),
                 refused = group(refused),
-            ));
+            ))
         }
-        (None, Some(peak)) => out.push(t!(
+        (None, Some(peak)) => Some(t!(
             "said-pids-never",
             limit = limit,
             at_once = at_once,
             peak = group(peak)
         )),
-        _ => {}
+        _ => None,
     }
-    if let Some(ok) = m("workload.forks_ok") {
-        out.push(t!(
-            "said-bomb-count",
-            made = group(ok),
-            refused = group(m("workload.forks_failed").unwrap_or(0.0))
-        ));
-    }
-    if let (Some(peak), Some(limit)) = (m("memory.peak_bytes"), s.scenario.limits.memory_max()) {
-        let oom = match m("memory.oom_kills") {
-            Some(k) if k > 0.0 => t!("said-oom-killed", count = group(k)),
-            _ => String::new(),
-        };
-        let peak = units::format_size(peak as u64);
-        let limit = units::format_size(limit);
-        out.push(if s.scenario.limits.memory.is_some() {
-            t!("said-memory-limit", peak = peak, limit = limit, oom = oom)
-        } else {
-            t!("said-memory-ceiling", peak = peak, limit = limit, oom = oom)
-        });
-    }
-    if let Some(cores) = m("cpu.usage_cores") {
-        let quota = s
-            .scenario
-            .limits
-            .cpu
-            .map(|q| t!("said-cpu-quota", quota = crate::i18n::number(q.to_string())))
-            .unwrap_or_default();
-        out.push(t!(
-            "said-cpu",
-            cores = crate::i18n::fixed(cores, 2),
-            quota = quota
-        ));
-    }
-    if let Some(held_by) = &s.held_by {
-        out.push(t!("said-held-by", held_by = held_by));
-    }
-    let took = units::format_duration(std::time::Duration::from_secs_f64(s.teardown.ms / 1000.0));
-    out.push(if s.teardown.leaked() == 0 {
+}
+
+/// The memory peak against the limit (or the safety ceiling), and the OOM kills.
+fn memory_sentence(s: &Summary) -> Option<String> {
+    let (peak, limit) = (
+        measured(s, "memory.peak_bytes")?,
+        s.scenario.limits.memory_max()?,
+    );
+    let oom = match measured(s, "memory.oom_kills") {
+        Some(k) if k > 0.0 => t!("said-oom-killed", count = group(k)),
+        _ => String::new(),
+    };
+    let peak = units::format_size(peak as u64);
+    let limit = units::format_size(limit);
+    Some(if s.scenario.limits.memory.is_some() {
+        t!("said-memory-limit", peak = peak, limit = limit, oom = oom)
+    } else {
+        t!("said-memory-ceiling", peak = peak, limit = limit, oom = oom)
+    })
+}
+
+/// The cores used, against the quota when there is one.
+fn cpu_sentence(s: &Summary) -> Option<String> {
+    let cores = measured(s, "cpu.usage_cores")?;
+    let quota = s
+        .scenario
+        .limits
+        .cpu
+        .map(|q| t!("said-cpu-quota", quota = crate::i18n::number(q.to_string())))
+        .unwrap_or_default();
+    Some(t!(
+        "said-cpu",
+        cores = crate::i18n::fixed(cores, 2),
+        quota = quota
+    ))
+}
+
+/// How teardown killed the sandbox, how long it took, and what it left.
+fn teardown_sentence(s: &Summary) -> String {
+    let took = units::format_duration(Duration::from_secs_f64(s.teardown.ms / 1000.0));
+    if s.teardown.leaked() == 0 {
         t!(
             "said-teardown-clean",
             method = s.teardown.method,
@@ -353,8 +408,7 @@ pub fn sentences(s: &Summary) -> Vec<String> {
             took = took,
             count = s.teardown.leaked()
         )
-    });
-    out
+    }
 }
 
 /// `48211.0` → `48,211` (`48.211` in Spanish).

@@ -22,10 +22,7 @@ pub fn format_value(metric: &str, v: f64) -> String {
 }
 
 pub fn print(out: &mut impl Write, s: &Summary, dir: &Path) -> io::Result<()> {
-    let name = match &s.scenario.cell {
-        Some(cell) => format!("{} [{cell}]", s.scenario.name),
-        None => s.scenario.name.clone(),
-    };
+    let name = s.scenario_label();
     let held = s.expectations.iter().filter(|o| o.held).count();
     let total = s.expectations.len();
     match s.verdict {

@@ -3,7 +3,10 @@
 //! process is spawned and `/proc` is not walked. A file that vanishes or a feature the
 //! kernel lacks gives `None`, never an error and never a zero.
 
-pub mod probe;
+pub mod host_probe;
+/// The old name of [`host_probe`] (`host_probe::HostProbe`), kept until its
+/// callers use the new one.
+pub use host_probe as probe;
 
 use std::fs::File;
 use std::io;
@@ -45,8 +48,8 @@ pub fn parse_psi(text: &str) -> (Option<u64>, Option<u64>) {
     (total("some "), total("full "))
 }
 
-/// Fills the fields of `s` that `kind` provides from the file's text.
-pub fn apply(kind: SourceKind, text: &str, s: &mut Sample) {
+/// Parses a stat file's text into the fields of `s` that its `kind` provides.
+pub fn parse_into(kind: SourceKind, text: &str, s: &mut Sample) {
     match kind {
         SourceKind::PidsCurrent => s.pids_current = parse_single(text),
         SourceKind::PidsPeak => s.pids_peak = parse_single(text),
@@ -139,7 +142,7 @@ pub struct Reader {
     sources: Vec<(File, SourceKind)>,
     buf: Vec<u8>,
     counters: Option<CounterSet>,
-    probe: Option<Arc<crate::sampler::probe::HostProbe>>,
+    probe: Option<Arc<host_probe::HostProbe>>,
 }
 
 impl Reader {
@@ -147,7 +150,7 @@ impl Reader {
     pub fn open(
         files: &[StatFile],
         counters: Option<CounterSet>,
-        probe: Option<Arc<crate::sampler::probe::HostProbe>>,
+        probe: Option<Arc<host_probe::HostProbe>>,
     ) -> Reader {
         let sources = files
             .iter()
@@ -166,7 +169,7 @@ impl Reader {
         let mut s = Sample::default();
         for (file, kind) in &self.sources {
             if let Some(text) = pread(file, &mut self.buf) {
-                apply(*kind, text, &mut s);
+                parse_into(*kind, text, &mut s);
             }
         }
         if let Some(c) = &self.counters {
@@ -406,17 +409,17 @@ mod tests {
     fn keyed_files() {
         let v1 = "nr_periods 10\nnr_throttled 7\nthrottled_time 3500000\nnr_bursts 0\n";
         let mut s = Sample::default();
-        apply(SourceKind::CpuStatV1, v1, &mut s);
+        parse_into(SourceKind::CpuStatV1, v1, &mut s);
         assert_eq!(
             (s.cpu_periods, s.cpu_throttled_periods, s.cpu_throttled_us),
             (Some(10), Some(7), Some(3500))
         );
         let v2 = "usage_usec 123\nuser_usec 100\nsystem_usec 23\nnr_periods 4\nnr_throttled 2\nthrottled_usec 900\n";
         let mut s = Sample::default();
-        apply(SourceKind::CpuStatV2, v2, &mut s);
+        parse_into(SourceKind::CpuStatV2, v2, &mut s);
         assert_eq!((s.cpu_usage_us, s.cpu_throttled_us), (Some(123), Some(900)));
         let mut s = Sample::default();
-        apply(
+        parse_into(
             SourceKind::MemoryEvents,
             "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n",
             &mut s,
@@ -426,34 +429,34 @@ mod tests {
             (Some(12), Some(1))
         );
         let mut s = Sample::default();
-        apply(
+        parse_into(
             SourceKind::MemoryOomControl,
             "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n",
             &mut s,
         );
         assert_eq!(s.memory_oom_kills, Some(3));
         // v1: refusals of the memory limit and of the memory+swap limit, together.
-        apply(SourceKind::MemoryFailcnt, "0\n", &mut s);
-        apply(SourceKind::MemswFailcnt, "7\n", &mut s);
+        parse_into(SourceKind::MemoryFailcnt, "0\n", &mut s);
+        parse_into(SourceKind::MemswFailcnt, "7\n", &mut s);
         assert_eq!(s.memory_max_events, Some(7));
-        apply(SourceKind::PidsEvents, "max 4711\n", &mut s);
+        parse_into(SourceKind::PidsEvents, "max 4711\n", &mut s);
         assert_eq!(s.pids_max_events, Some(4711));
-        apply(SourceKind::PidsCurrent, "max\n", &mut s);
+        parse_into(SourceKind::PidsCurrent, "max\n", &mut s);
         assert_eq!(s.pids_current, None, "a limit file's `max` is not a count");
-        apply(SourceKind::CpuacctUsage, "2500000\n", &mut s);
+        parse_into(SourceKind::CpuacctUsage, "2500000\n", &mut s);
         assert_eq!(s.cpu_usage_us, Some(2500));
     }
 
     #[test]
     fn psi_scope_is_recorded_only_with_data() {
         let mut s = Sample::default();
-        apply(
+        parse_into(
             SourceKind::Psi(PsiResource::Io, PsiScope::System),
             "",
             &mut s,
         );
         assert_eq!(s.psi_scope, None);
-        apply(
+        parse_into(
             SourceKind::Psi(PsiResource::Cpu, PsiScope::Cgroup),
             "some avg10=0 total=5\n",
             &mut s,

@@ -121,88 +121,124 @@ impl Figure for Comparison {
             ],
         )?;
 
+        let (labels, column) = self.row_labels(&body)?;
+        let (_, panels) = body.split_horizontally(column + PANEL_GAP);
+        for (p, panel) in panels.split_evenly((1, PANELS.len())).iter().enumerate() {
+            self.draw_panel(root, &panel.margin(0, 0, 0, PANEL_GAP), p, &labels, column)?;
+        }
+        Ok(())
+    }
+}
+
+impl Comparison {
+    /// Each row's label, shortened to fit its column, and the column's width.
+    fn row_labels<DB: DrawingBackend>(
+        &self,
+        body: &DrawingArea<DB, Shift>,
+    ) -> Result<(Vec<String>, u32), DrawError<DB>> {
         let label_font = font(LEGEND_FONT);
         let (body_w, _) = body.dim_in_pixel();
         let widest = (body_w as f64 * LABEL_COLUMN_MAX) as u32;
         let mut labels = Vec::with_capacity(self.rows.len());
         let mut column = 0;
         for r in &self.rows {
-            let label = fit(&body, &r.label, &label_font, widest)?;
+            let label = fit(body, &r.label, &label_font, widest)?;
             column = column.max(body.estimate_text_size(&label, &label_font)?.0);
             labels.push(label);
         }
-        let (_, panels) = body.split_horizontally(column + PANEL_GAP);
+        Ok((labels, column))
+    }
+
+    /// Panel `p`: its axis, a bar per row with its value written at the end (or "n/a"), the
+    /// pids limit marked in the first panel, and the rows' labels left of the first panel.
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        panel: &DrawingArea<DB, Shift>,
+        p: usize,
+        labels: &[String],
+        column: u32,
+    ) -> DrawResult<DB> {
+        let (_, _, color, count) = PANELS[p];
         let n = self.rows.len().max(MIN_ROWS) as f64;
         // Row i (the first cell on top) spans y in [n - i - 1, n - i].
         let centre = |i: usize| n - i as f64 - 0.5;
+        let label_font = font(LEGEND_FONT);
         let value_font = font(VALUE_FONT);
-        for (p, panel) in panels.split_evenly((1, PANELS.len())).iter().enumerate() {
-            let (_, caption, color, count) = PANELS[p];
-            let caption = crate::i18n::tr(caption, &[]);
-            let panel = panel.margin(0, 0, 0, PANEL_GAP);
-            let mut chart = ChartBuilder::on(&panel)
-                .caption(caption, font(PANEL_CAPTION_FONT).color(&TEXT))
-                .x_label_area_size(PANEL_X_LABEL_AREA)
-                .margin_right(PANEL_GAP)
-                .build_cartesian_2d(0.0..self.panel_max(p), 0.0..n)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .y_labels(0)
-                .x_labels(5)
-                .max_light_lines(MAX_LIGHT_LINES)
-                .bold_line_style(GRID)
-                .light_line_style(GRID_LIGHT)
-                .axis_style(MUTED)
-                .label_style(font(TICK_FONT).color(&TEXT))
-                .x_label_formatter(&|v| number(*v))
-                .draw()?;
-            for (i, r) in self.rows.iter().enumerate() {
-                let y = centre(i);
-                if p == 0 {
-                    let (_, py) = chart.backend_coord(&(0.0, y));
-                    root.draw(&Text::new(
-                        labels[i].clone(),
-                        (MARGIN as i32 + column as i32, py),
-                        label_font
-                            .color(&TEXT)
-                            .pos(Pos::new(HPos::Right, VPos::Center)),
-                    ))?;
-                }
-                let (text, at, text_color) = match r.values[p] {
-                    Some(v) => {
-                        chart.draw_series(std::iter::once(Rectangle::new(
-                            [(0.0, y - BAR / 2.0), (v, y + BAR / 2.0)],
-                            color.filled(),
-                        )))?;
-                        let text = if count {
-                            group(v)
-                        } else {
-                            format!("{} ms", number(v))
-                        };
-                        (text, v, TEXT)
-                    }
-                    None => (t!("sweep-na"), 0.0, MUTED),
-                };
-                if p == 0
-                    && let Some(limit) = r.pids_limit
-                {
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(limit, y - 0.45), (limit, y + 0.45)],
-                        TEXT.stroke_width(3),
-                    )))?;
-                }
-                let (px, py) = chart.backend_coord(&(at, y));
+        let mut chart = self.panel_chart(panel, p, n)?;
+        for (i, r) in self.rows.iter().enumerate() {
+            let y = centre(i);
+            if p == 0 {
+                let (_, py) = chart.backend_coord(&(0.0, y));
                 root.draw(&Text::new(
-                    text,
-                    (px + 5, py),
-                    value_font
-                        .color(&text_color)
-                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                    labels[i].clone(),
+                    (MARGIN as i32 + column as i32, py),
+                    label_font
+                        .color(&TEXT)
+                        .pos(Pos::new(HPos::Right, VPos::Center)),
                 ))?;
             }
+            let (text, at, text_color) = match r.values[p] {
+                Some(v) => {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, y - BAR / 2.0), (v, y + BAR / 2.0)],
+                        color.filled(),
+                    )))?;
+                    let text = if count {
+                        group(v)
+                    } else {
+                        format!("{} ms", number(v))
+                    };
+                    (text, v, TEXT)
+                }
+                None => (t!("sweep-na"), 0.0, MUTED),
+            };
+            if p == 0
+                && let Some(limit) = r.pids_limit
+            {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(limit, y - 0.45), (limit, y + 0.45)],
+                    TEXT.stroke_width(3),
+                )))?;
+            }
+            let (px, py) = chart.backend_coord(&(at, y));
+            root.draw(&Text::new(
+                text,
+                (px + 5, py),
+                value_font
+                    .color(&text_color)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
         }
         Ok(())
+    }
+
+    /// Panel `p`'s plot of `n` rows: its caption and value axis, no horizontal grid.
+    fn panel_chart<'a, DB: DrawingBackend>(
+        &self,
+        panel: &'a DrawingArea<DB, Shift>,
+        p: usize,
+        n: f64,
+    ) -> Result<Plot<'a, DB>, DrawError<DB>> {
+        let caption = crate::i18n::tr(PANELS[p].1, &[]);
+        let mut chart = ChartBuilder::on(panel)
+            .caption(caption, font(PANEL_CAPTION_FONT).color(&TEXT))
+            .x_label_area_size(PANEL_X_LABEL_AREA)
+            .margin_right(PANEL_GAP)
+            .build_cartesian_2d(0.0..self.panel_max(p), 0.0..n)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(5)
+            .max_light_lines(MAX_LIGHT_LINES)
+            .bold_line_style(GRID)
+            .light_line_style(GRID_LIGHT)
+            .axis_style(MUTED)
+            .label_style(font(TICK_FONT).color(&TEXT))
+            .x_label_formatter(&|v| number(*v))
+            .draw()?;
+        Ok(chart)
     }
 }
 

@@ -140,10 +140,39 @@ pub fn time_figure<DB: DrawingBackend>(
         return message(&body, text);
     }
     header(root, &fig.title, &legend(fig))?;
+    let mut chart = time_chart(&body, fig)?;
+    // Events first, so the data is drawn over them.
+    let clusters = draw_event_lines(&mut chart, fig)?;
+    label_event_clusters(root, &chart, fig, &clusters)?;
+    for l in fig.limits.iter().filter(|l| fig.in_view(l)) {
+        let (x0, x1) = fig.x_range;
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x0, l.value), (x1, l.value)],
+            10,
+            6,
+            LIMIT.stroke_width(2),
+        ))?;
+    }
+    for d in &fig.lines {
+        for segment in &d.line.segments {
+            let path: Vec<(i32, i32)> = envelope_path(segment)
+                .iter()
+                .map(|p| chart.backend_coord(p))
+                .collect();
+            data_line(root, path, d.color, d.width, target)?;
+        }
+    }
+    Ok(())
+}
 
+/// The plot's axes, grid and tick labels, below the band kept for event labels.
+fn time_chart<'a, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    fig: &TimeFigure,
+) -> Result<Plot<'a, DB>, DrawError<DB>> {
     let (x0, x1) = fig.x_range;
     let y1 = fig.y_max();
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = ChartBuilder::on(body)
         .margin_top(EVENT_ROWS as u32 * EVENT_ROW_HEIGHT + 6)
         .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(Y_LABEL_AREA)
@@ -163,13 +192,17 @@ pub fn time_figure<DB: DrawingBackend>(
         .x_label_formatter(&|v| number(*v))
         .y_label_formatter(&|v| number(*v))
         .draw()?;
+    Ok(chart)
+}
 
-    // Events first, so the data is drawn over them: a vertical line each (one per label and
-    // pixel column: a hundred OOM kills in one column are one line), and one label per
-    // cluster of events a few pixels apart ("teardown, exit"), in the first row of the band
-    // above the plot that has room; where no row has room, the line goes unlabelled.
-    let (plot_left, plot_top) = chart.backend_coord(&(x0, y1));
-    let plot_right = chart.backend_coord(&(x1, y1)).0;
+/// A vertical line per event (one per label and pixel column: a hundred OOM kills in one
+/// column are one line), and the clusters of events a few pixels apart ("teardown, exit")
+/// that share a label.
+fn draw_event_lines<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    fig: &TimeFigure,
+) -> Result<Vec<Cluster>, DrawError<DB>> {
+    let y1 = fig.y_max();
     let mut lines: HashSet<(&str, i32)> = HashSet::new();
     let mut clusters: Vec<Cluster> = Vec::new();
     for ev in &fig.events {
@@ -197,9 +230,24 @@ pub fn time_figure<DB: DrawingBackend>(
             }),
         }
     }
+    Ok(clusters)
+}
+
+/// One label per cluster, in the first row of the band above the plot that has room;
+/// where no row has room, the line goes unlabelled.
+fn label_event_clusters<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Plot<'_, DB>,
+    fig: &TimeFigure,
+    clusters: &[Cluster],
+) -> DrawResult<DB> {
+    let (x0, x1) = fig.x_range;
+    let y1 = fig.y_max();
+    let (plot_left, plot_top) = chart.backend_coord(&(x0, y1));
+    let plot_right = chart.backend_coord(&(x1, y1)).0;
     let label_font = font(EVENT_FONT);
     let mut row_end = [i32::MIN; EVENT_ROWS];
-    for c in &clusters {
+    for c in clusters {
         let text = c.labels.join(", ");
         let (tw, th) = root.estimate_text_size(&text, &label_font)?;
         let tw = tw as i32;
@@ -224,25 +272,6 @@ pub fn time_figure<DB: DrawingBackend>(
                 .color(&c.color)
                 .pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
-    }
-
-    for l in fig.limits.iter().filter(|l| fig.in_view(l)) {
-        chart.draw_series(DashedLineSeries::new(
-            vec![(x0, l.value), (x1, l.value)],
-            10,
-            6,
-            LIMIT.stroke_width(2),
-        ))?;
-    }
-
-    for d in &fig.lines {
-        for segment in &d.line.segments {
-            let path: Vec<(i32, i32)> = envelope_path(segment)
-                .iter()
-                .map(|p| chart.backend_coord(p))
-                .collect();
-            data_line(root, path, d.color, d.width, target)?;
-        }
     }
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! Charts of a run and of a sweep, as SVG (for reports) and PNG (for anything else).
 //!
-//! One function per figure ([`figures`]) turns a [`RunRecord`] into what is drawn, already
+//! One function per figure (`figures.rs`) turns a [`RunRecord`] into what is drawn, already
 //! in display units (seconds, MiB, cores, % of time) and downsampled to min/max envelopes of
 //! about one bucket per pixel column ([`downsample`]), so a run of a million samples draws as
-//! fast as one of a thousand and no peak is lost. [`draw`] paints a figure on any plotters
-//! backend; [`render`] paints it twice, on SVG and on an in-memory bitmap encoded as PNG.
+//! fast as one of a thousand and no peak is lost. `draw.rs` paints a figure on any plotters
+//! backend; `render` paints it twice, on SVG and on an in-memory bitmap encoded as PNG.
 //! Style lives in the constants below.
 //!
 //! Text in PNGs uses DejaVu Sans compiled into the binary, so charts look the same on a
@@ -184,7 +184,19 @@ pub fn write_charts(dir: &Path, charts: &[Chart]) -> io::Result<()> {
     Ok(())
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type DrawResult<DB> = Result<(), DrawError<DB>>;
+type DrawError<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// A plot with numbers on both axes: seconds and a unit (a time figure), or a value and
+/// the rows (a comparison panel).
+type Plot<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
 
 /// Which backend a figure is painted on, for the one thing that differs: thick lines (see
 /// [`draw::data_line`]).

@@ -3,7 +3,7 @@
 
 use crate::data::{Event, EventKind, PsiScope, Sample};
 use crate::host::HostFacts;
-use crate::plan::{PlanOptions, plan};
+use crate::plan::{PlanOptions, RunPlan, plan};
 use crate::record::{RunRecord, TeardownReport};
 use crate::scenario::Source;
 
@@ -21,19 +21,55 @@ pub const PIDS_MAX: u64 = 100;
 pub fn run(samples: usize) -> RunRecord {
     let teardown = (samples / 10).min(3);
     let end_ms = ((samples - teardown) as f64 * INTERVAL_MS).max(1.0);
+    let (samples, limit_hit_ms) = fork_bomb_samples(samples, end_ms);
+    let last_ms = samples.last().map_or(0.0, |s| s.t_ms);
+    RunRecord {
+        plan: scenario_plan(end_ms),
+        host: host_facts(),
+        started_at: "2026-01-01T00:00:00.000Z".into(),
+        limits: Vec::new(),
+        samples,
+        samples_spilled: false,
+        events: events(limit_hit_ms, end_ms, last_ms),
+        exits: Vec::new(),
+        start_ms: Some(3.0),
+        cloned_into_cgroup: true,
+        target: None,
+        workload_end_ms: end_ms,
+        missed_samples: 0,
+        teardown: TeardownReport {
+            method: "cgroup.kill".into(),
+            kill_ms: 2.0,
+            ms: 5.0,
+            processes_killed: PIDS_MAX,
+            leaked_processes: 0,
+            leaked_cgroups: Vec::new(),
+            left_in_target: Vec::new(),
+        },
+        aborted: None,
+        view: None,
+    }
+}
+
+/// The plan of the made-up scenario: a fork bomb of `end_ms` under the pids limit, 256 MiB
+/// and 1.5 cores.
+fn scenario_plan(end_ms: f64) -> RunPlan {
     let text = format!(
         "name = \"synthetic\"\nduration = \"{end_ms}ms\"\n\
          [limits]\npids = {PIDS_MAX}\nmemory = \"256MiB\"\ncpu = 1.5\n\
          [[workload]]\nkind = \"forkbomb\"\n"
     );
     let src = Source::from_text("synthetic.toml", text);
-    let plan = plan(
+    plan(
         &src,
         &src.parse().expect("the synthetic scenario parses"),
         &PlanOptions::default(),
     )
-    .expect("the synthetic scenario plans");
+    .expect("the synthetic scenario plans")
+}
 
+/// The samples (see [`run`]), and when the tasks first reached the limit.
+fn fork_bomb_samples(samples: usize, end_ms: f64) -> (Vec<Sample>, Option<f64>) {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let ramp = (samples / 50).max(3);
     let spike = samples / 3;
@@ -96,8 +132,11 @@ pub fn run(samples: usize) -> RunRecord {
             ..Sample::default()
         });
     }
+    (out, limit_hit_ms)
+}
 
-    let last_ms = out.last().map_or(0.0, |s| s.t_ms);
+/// The workload's start and end, the limit hit, and teardown.
+fn events(limit_hit_ms: Option<f64>, end_ms: f64, last_ms: f64) -> Vec<Event> {
     let mut events = vec![Event {
         t_ms: 0.8,
         kind: EventKind::WorkloadStart,
@@ -127,46 +166,25 @@ pub fn run(samples: usize) -> RunRecord {
             detail: format!("cgroup.kill killed {PIDS_MAX} task(s) in 5.0 ms; 0 left"),
         },
     ]);
+    events
+}
 
-    RunRecord {
-        plan,
-        host: HostFacts {
-            hostname: "synthetic".into(),
-            kernel: "6.1.0".into(),
-            cgroup_mode: None,
-            cpus: 2,
-            memory_bytes: Some(24 << 30),
-            psi_scope: PsiScope::Cgroup,
-            root: true,
-            uid: Some(0),
-            pid_max: Some(4_194_304),
-            autogroup: Some(false),
-            cgroup_source: None,
-            node: None,
-            runtime: None,
-        },
-        started_at: "2026-01-01T00:00:00.000Z".into(),
-        limits: Vec::new(),
-        samples: out,
-        samples_spilled: false,
-        events,
-        exits: Vec::new(),
-        start_ms: Some(3.0),
-        cloned_into_cgroup: true,
-        target: None,
-        workload_end_ms: end_ms,
-        missed_samples: 0,
-        teardown: TeardownReport {
-            method: "cgroup.kill".into(),
-            kill_ms: 2.0,
-            ms: 5.0,
-            processes_killed: PIDS_MAX,
-            leaked_processes: 0,
-            leaked_cgroups: Vec::new(),
-            left_in_target: Vec::new(),
-        },
-        aborted: None,
-        view: None,
+/// A made-up host: 2 CPUs, 24 GiB, cgroup PSI.
+fn host_facts() -> HostFacts {
+    HostFacts {
+        hostname: "synthetic".into(),
+        kernel: "6.1.0".into(),
+        cgroup_mode: None,
+        cpus: 2,
+        memory_bytes: Some(24 << 30),
+        psi_scope: PsiScope::Cgroup,
+        root: true,
+        uid: Some(0),
+        pid_max: Some(4_194_304),
+        autogroup: Some(false),
+        cgroup_source: None,
+        node: None,
+        runtime: None,
     }
 }
 

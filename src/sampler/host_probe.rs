@@ -1,7 +1,7 @@
 //! The host probe: what the rest of the machine feels during an attack, measured from
-//! outside the sandbox. At the start and every interval after, a thread of the harness creates a tiny child that
-//! exits at once and reaps it (the thing a fork bomb takes away from everyone else), and
-//! notes how late its own timer woke it.
+//! outside the sandbox. At the start and every interval after, a thread of the harness
+//! creates a tiny child that exits at once and reaps it (the thing a fork bomb takes away
+//! from everyone else), and notes how late its own timer woke it.
 
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
