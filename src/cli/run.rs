@@ -116,8 +116,8 @@ fn harness(
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, t!("err-signal-handlers", error = e)))?;
     // What an earlier harness killed with SIGKILL left behind goes first.
-    for line in clean_leftovers(&layout) {
-        eprintln!("limitlab: {line}");
+    for cleaned in clean_leftovers(&layout) {
+        eprintln!("limitlab: {}", cleaned.line);
     }
     // The supervisor starts in the harness's leaf with it.
     super::in_harness_leaf(&layout.clone(), || {
