@@ -3,6 +3,7 @@
 pub mod docs;
 mod doctor;
 mod exec;
+mod exit;
 mod info;
 mod report;
 mod run;
@@ -12,12 +13,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::Exit;
 use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
 use crate::sandbox::cgroup::grant::{self, Grant};
 use crate::sandbox::cgroup::{Layout, Leftover, emergency_teardown};
 use crate::sandbox::init;
 use crate::workloads;
-use crate::{Exit, exit_of};
+pub use exit::exit_of;
 
 const EXAMPLES: &str = "\
 Examples:
