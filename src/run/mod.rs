@@ -1,7 +1,7 @@
-//! One run, start to finish, as a pipeline: [`setup`] (sandbox up, sampler on), the
-//! workloads released, [`events`] (the init's news until the duration ends, the workloads
-//! do or a stop signal comes), [`teardown`] (kill, remove, record). A [`watchdog`] makes
-//! sure no run outlives its deadline.
+//! One run, start to finish, as a pipeline: `setup.rs` (sandbox up, sampler on), the
+//! workloads released, `events.rs` (the init's news until the duration ends, the workloads
+//! do or a stop signal comes), `teardown.rs` (kill, remove, record). A watchdog
+//! (`watchdog.rs`) makes sure no run outlives its deadline.
 
 pub(crate) mod events;
 pub mod progress;
