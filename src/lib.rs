@@ -1,8 +1,10 @@
 //! limitlab: proves whether resource limits hold.
 //!
-//! The pipeline, one module per stage: [`scenario`] (TOML as written) → [`plan`] (validated)
-//! → [`runner`] ([`sandbox`] + [`sampler`]) → [`record`] → [`metrics`] and [`expect`] →
-//! [`report`]. [`host`] answers what the machine can do; [`cli`] wires it to commands.
+//! The pipeline, one module per stage, each importing only the ones before it: [`scenario`]
+//! (TOML as written) → [`plan`] (validated) → [`sandbox`] → [`sampler`] → [`record`] →
+//! [`metrics`] → [`report`], and [`run`], which takes one plan through them. Beneath them
+//! all: [`i18n`], [`sys`] (every unsafe call), [`units`], [`data`] (what crosses stages) and
+//! [`workloads`]; [`host`] holds the machine's facts; [`cli`] wires it to commands.
 #![deny(unsafe_code)]
 
 pub mod cli;
@@ -75,26 +77,5 @@ pub fn coded(exit: Exit, message: impl Into<String>) -> anyhow::Error {
     })
 }
 
-/// The exit code an error means: what it says about itself, else internal.
-pub fn exit_of(err: &anyhow::Error) -> Exit {
-    for cause in err.chain() {
-        if let Some(c) = cause.downcast_ref::<Coded>() {
-            return c.exit;
-        }
-        if cause.downcast_ref::<scenario::ScenarioError>().is_some() {
-            return Exit::BadInput;
-        }
-        let cgroup = match cause.downcast_ref::<sandbox::StartError>() {
-            Some(sandbox::StartError::Cgroup(c)) => Some(c),
-            _ => cause.downcast_ref::<sandbox::cgroup::CgroupError>(),
-        };
-        if let Some(c) = cgroup {
-            return if c.is_host_problem() {
-                Exit::Host
-            } else {
-                Exit::Internal
-            };
-        }
-    }
-    Exit::Internal
-}
+/// The exit code an error means (see [`cli::exit_of`], where errors become exit codes).
+pub use cli::exit_of;

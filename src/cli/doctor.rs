@@ -55,18 +55,8 @@ fn check(status: Status, what: &str, detail: impl Into<String>) -> Check {
 
 /// Everything `doctor` looks at, in the order it prints them.
 pub fn checks() -> Vec<Check> {
-    let mut out = Vec::new();
     let root = nix::unistd::geteuid().is_root();
-    out.push(if root {
-        check(Status::Ok, "root", t!("doctor-root"))
-    } else {
-        check(
-            Status::Info,
-            "root",
-            t!("doctor-not-root", uid = nix::unistd::geteuid()),
-        )
-    });
-
+    let mut out = vec![root_check(root)];
     let layout = match Layout::detect() {
         Ok(l) => l,
         Err(e) => {
@@ -78,142 +68,179 @@ pub fn checks() -> Vec<Check> {
     let decision = grant::decide(Some(&layout));
     out.push(cgroup_source(&decision));
     // Where a scope will be asked for, the checks below look at what it will be made from.
-    let seen = match decision.source {
+    let layout = match decision.source {
         Source::Scope(Bus::User) => user_manager_view(&layout),
-        _ => layout.clone(),
+        _ => layout,
     };
-    let layout = seen;
     if !root {
-        // What a typical scenario needs: a pids limit and the memory ceiling.
-        let typical = LimitsPlan {
-            pids: PidsLimit {
-                max: DEFAULT_SAFETY_CEILING,
-                source: PidsSource::Scenario,
-            },
-            memory: None,
-            memory_ceiling: Some(1 << 30),
-            swap: None,
-            cpu: None,
-            cpuset: None,
-        };
-        out.extend(
-            rootless::check(&layout, &[&typical])
-                .into_iter()
-                .map(|p| Check {
-                    status: if p.ok { Status::Ok } else { Status::Missing },
-                    what: p.what,
-                    detail: p.detail,
-                }),
-        );
+        out.extend(rootless_checks(&layout));
     }
-
     match layout.mode {
-        Mode::V1 | Mode::Hybrid => {
-            for (c, need) in [
-                ("pids", Status::Missing),
-                ("memory", Status::Warn),
-                ("cpu", Status::Warn),
-                ("cpuacct", Status::Warn),
-                ("cpuset", Status::Warn),
-                ("freezer", Status::Warn),
-            ] {
-                out.push(match layout.v1.get(c) {
-                    Some(h) => check(
-                        Status::Ok,
-                        &format!("{c} controller"),
-                        t!("doctor-sandboxes-under", dir = h.own_dir().display()),
-                    ),
-                    None => check(need, &format!("{c} controller"), v1_missing_meaning(c)),
-                });
-            }
-        }
+        Mode::V1 | Mode::Hybrid => out.extend(v1_controllers(&layout)),
         Mode::V2 => {
             let own = layout
                 .unified
                 .as_ref()
                 .map(|h| h.own_dir())
                 .unwrap_or_default();
-            let available =
-                std::fs::read_to_string(own.join("cgroup.controllers")).unwrap_or_default();
-            for c in ["pids", "memory", "cpu", "cpuset", "io"] {
-                // Rootless checks named the ones a run needs already.
-                if out.iter().any(|k| k.what == format!("{c} controller")) {
-                    continue;
-                }
-                let ok = available.split_whitespace().any(|a| a == c);
-                out.push(if ok {
-                    check(
-                        Status::Ok,
-                        &format!("{c} controller"),
-                        t!("doctor-available-below", dir = own.display()),
-                    )
-                } else {
-                    check(
-                        if c == "pids" {
-                            Status::Missing
-                        } else {
-                            Status::Warn
-                        },
-                        &format!("{c} controller"),
-                        t!(
-                            "doctor-not-delegated",
-                            dir = own.display(),
-                            meaning = v1_missing_meaning(c)
-                        ),
-                    )
-                });
-            }
-            // The real root cgroup has no cgroup.type and is exempt from "no internal
-            // processes"; any other cgroup (a cgroup namespace's "/" included) is not.
-            if let Source::Scope(_) = decision.source {
-                out.push(check(
-                    Status::Info,
-                    "no internal processes",
-                    t!(
-                        "doctor-alone-in-scope",
-                        prefix = crate::sandbox::cgroup::NAME_PREFIX
-                    ),
-                ));
-            } else if own.join("cgroup.type").exists() {
-                let procs = std::fs::read_to_string(own.join("cgroup.procs")).unwrap_or_default();
-                let me = std::process::id().to_string();
-                let others = procs.lines().filter(|p| p.trim() != me).count();
-                out.push(if others > 0 {
-                    check(
-                        Status::Missing,
-                        "no internal processes",
-                        t!(
-                            "doctor-internal-processes",
-                            dir = own.display(),
-                            others = others
-                        ),
-                    )
-                } else {
-                    check(
-                        Status::Info,
-                        "no internal processes",
-                        t!(
-                            "doctor-alone-in",
-                            dir = own.display(),
-                            prefix = crate::sandbox::cgroup::NAME_PREFIX
-                        ),
-                    )
-                });
-            }
+            let found = v2_controllers(&own, &out);
+            out.extend(found);
+            out.extend(no_internal_processes(&own, &decision));
         }
     }
-
     if root {
         out.extend(probe_unified(&layout));
     }
-
     let facts = HostFacts::probe(Some(&layout));
-    out.push(if Path::new("/proc/pressure/cpu").exists() {
+    out.extend(kernel_checks(&facts));
+    out.extend(process_checks(&facts));
+    out
+}
+
+fn root_check(root: bool) -> Check {
+    if root {
+        check(Status::Ok, "root", t!("doctor-root"))
+    } else {
+        check(
+            Status::Info,
+            "root",
+            t!("doctor-not-root", uid = nix::unistd::geteuid()),
+        )
+    }
+}
+
+/// Without root: what a typical scenario needs (a pids limit and the memory ceiling) in
+/// the delegated subtree and the user namespace.
+fn rootless_checks(layout: &Layout) -> Vec<Check> {
+    let typical = LimitsPlan {
+        pids: PidsLimit {
+            max: DEFAULT_SAFETY_CEILING,
+            source: PidsSource::Scenario,
+        },
+        memory: None,
+        memory_ceiling: Some(1 << 30),
+        swap: None,
+        cpu: None,
+        cpuset: None,
+    };
+    rootless::check(layout, &[&typical])
+        .into_iter()
+        .map(|p| Check {
+            status: if p.ok { Status::Ok } else { Status::Missing },
+            what: p.what,
+            detail: p.detail,
+        })
+        .collect()
+}
+
+/// On v1 and hybrid: each controller's hierarchy; only pids is one a run cannot do without.
+fn v1_controllers(layout: &Layout) -> Vec<Check> {
+    [
+        ("pids", Status::Missing),
+        ("memory", Status::Warn),
+        ("cpu", Status::Warn),
+        ("cpuacct", Status::Warn),
+        ("cpuset", Status::Warn),
+        ("freezer", Status::Warn),
+    ]
+    .into_iter()
+    .map(|(c, need)| match layout.v1.get(c) {
+        Some(h) => check(
+            Status::Ok,
+            &format!("{c} controller"),
+            t!("doctor-sandboxes-under", dir = h.own_dir().display()),
+        ),
+        None => check(need, &format!("{c} controller"), v1_missing_meaning(c)),
+    })
+    .collect()
+}
+
+/// On v2: the controllers available below limitlab's own cgroup `own`, but for those the
+/// checks so far (`earlier`: the rootless ones) named already.
+fn v2_controllers(own: &Path, earlier: &[Check]) -> Vec<Check> {
+    let available = std::fs::read_to_string(own.join("cgroup.controllers")).unwrap_or_default();
+    let mut out = Vec::new();
+    for c in ["pids", "memory", "cpu", "cpuset", "io"] {
+        // Rootless checks named the ones a run needs already.
+        if earlier.iter().any(|k| k.what == format!("{c} controller")) {
+            continue;
+        }
+        let ok = available.split_whitespace().any(|a| a == c);
+        out.push(if ok {
+            check(
+                Status::Ok,
+                &format!("{c} controller"),
+                t!("doctor-available-below", dir = own.display()),
+            )
+        } else {
+            check(
+                if c == "pids" {
+                    Status::Missing
+                } else {
+                    Status::Warn
+                },
+                &format!("{c} controller"),
+                t!(
+                    "doctor-not-delegated",
+                    dir = own.display(),
+                    meaning = v1_missing_meaning(c)
+                ),
+            )
+        });
+    }
+    out
+}
+
+/// On v2: whether the sandboxes' parent `own` would break "no internal processes". The
+/// real root cgroup has no cgroup.type and is exempt from it; any other cgroup (a cgroup
+/// namespace's "/" included) is not.
+fn no_internal_processes(own: &Path, decision: &Decision) -> Option<Check> {
+    if let Source::Scope(_) = decision.source {
+        return Some(check(
+            Status::Info,
+            "no internal processes",
+            t!(
+                "doctor-alone-in-scope",
+                prefix = crate::sandbox::cgroup::NAME_PREFIX
+            ),
+        ));
+    }
+    if !own.join("cgroup.type").exists() {
+        return None;
+    }
+    let procs = std::fs::read_to_string(own.join("cgroup.procs")).unwrap_or_default();
+    let me = std::process::id().to_string();
+    let others = procs.lines().filter(|p| p.trim() != me).count();
+    Some(if others > 0 {
+        check(
+            Status::Missing,
+            "no internal processes",
+            t!(
+                "doctor-internal-processes",
+                dir = own.display(),
+                others = others
+            ),
+        )
+    } else {
+        check(
+            Status::Info,
+            "no internal processes",
+            t!(
+                "doctor-alone-in",
+                dir = own.display(),
+                prefix = crate::sandbox::cgroup::NAME_PREFIX
+            ),
+        )
+    })
+}
+
+/// What the kernel offers: PSI, the namespaces, the sandbox's view, clone3.
+fn kernel_checks(facts: &HostFacts) -> Vec<Check> {
+    let mut out = vec![if Path::new("/proc/pressure/cpu").exists() {
         check(Status::Ok, "PSI", t!("doctor-psi-ok"))
     } else {
         check(Status::Warn, "PSI", t!("doctor-psi-missing"))
-    });
-
+    }];
     let missing_ns: Vec<_> = Namespace::ALL
         .iter()
         .filter(|ns| !Path::new("/proc/self/ns").join(ns.proc_name()).exists())
@@ -228,7 +255,6 @@ pub fn checks() -> Vec<Check> {
             t!("doctor-namespaces-missing", missing = missing_ns.join(", ")),
         )
     });
-
     let (maj, min) = facts.kernel_version();
     let (whole, view) = crate::sandbox::view::host_support((maj, min));
     let status = if whole { Status::Ok } else { Status::Missing };
@@ -246,7 +272,12 @@ pub fn checks() -> Vec<Check> {
             t!("doctor-clone3-missing", kernel = facts.kernel),
         )
     });
+    out
+}
 
+/// How the host's processes fare: pid_max against the safety ceiling, and autogroup.
+fn process_checks(facts: &HostFacts) -> Vec<Check> {
+    let mut out = Vec::new();
     if let Some(pid_max) = facts.pid_max {
         let status = if pid_max <= DEFAULT_SAFETY_CEILING * 2 {
             Status::Warn

@@ -5,16 +5,19 @@
 //! tried under a limit by hand.
 
 use std::os::fd::OwnedFd;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use nix::sys::wait::WaitStatus;
 
 use super::ExecArgs;
 use crate::host::HostFacts;
 use crate::plan::{self, PlanOptions, RunPlan};
+use crate::run::events::{self, Ended, Flow, Waited, WorkloadEnd, WorkloadEvents};
 use crate::sandbox::cgroup::Layout;
 use crate::sandbox::cgroup::grant::Grant;
-use crate::sandbox::proto::{self, InitMsg};
-use crate::sandbox::{Sandbox, SandboxEvent, SandboxIo};
+use crate::sandbox::proto;
+use crate::sandbox::{KillOutcome, Sandbox, SandboxIo};
 use crate::scenario::Source;
 use crate::sys;
 use crate::{Exit, coded};
@@ -80,6 +83,39 @@ fn dup(fd: std::os::fd::BorrowedFd<'_>) -> Option<OwnedFd> {
     fd.try_clone_to_owned().ok()
 }
 
+/// What `exec` makes of the init's news: when the command started, and the status it ends
+/// with.
+#[derive(Default)]
+struct ExecEvents {
+    /// When the command was executing (`proto::mono_ns`).
+    start_ns: Option<u64>,
+    code: Option<u8>,
+}
+
+impl WorkloadEvents for ExecEvents {
+    fn started(&mut self, _index: usize, _pid: i32, mono_ns: u64) {
+        self.start_ns = Some(mono_ns);
+    }
+
+    fn spawn_failed(&mut self, _index: usize, error: String, _mono_ns: u64) {
+        eprintln!("limitlab: the command did not start: {error}");
+        self.code = Some(Exit::BadInput.into());
+    }
+
+    fn exited(&mut self, _index: usize, end: WorkloadEnd, _mono_ns: u64) {
+        self.code = Some(exit_status(end.how));
+    }
+
+    fn idle(&mut self, _mono_ns: u64) {}
+
+    /// The init's last word is `Idle`; its messages and its reaping come from two threads,
+    /// so the messages still in its pipe are read before the wait ends (the channel closes
+    /// once both threads are done).
+    fn init_exited(&mut self, _status: WaitStatus) -> Flow {
+        Flow::Continue
+    }
+}
+
 fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyhow::Result<u8> {
     use std::os::fd::AsFd;
     let (tx, rx) = mpsc::channel();
@@ -107,86 +143,24 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
     sandbox
         .release()
         .map_err(|e| coded(Exit::Internal, format!("release the workload: {e}")))?;
-    let (_, init_spans) = crate::run::wait_ready(&rx)?;
+    let (_, init_spans) = events::wait_ready(&rx)?;
     let ready_mono = proto::mono_ns();
     let deadline = Instant::now() + plan.duration;
-    let mut code: Option<u8> = None;
-    let mut start_ms = None;
-    let mut start_ns = None;
-    let mut timed_out = false;
-    loop {
-        if let Some(sig) = sys::stop_signal() {
-            code = Some(128 + sig as u8);
-            break;
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            timed_out = true;
-            break;
-        }
-        match rx.recv_timeout(left.min(Duration::from_millis(100))) {
-            Ok(SandboxEvent::Msg(InitMsg::Started { mono_ns, .. })) => {
-                start_ns = Some(mono_ns);
-                start_ms = Some(mono_ns.saturating_sub(setup_mono) as f64 / 1e6);
-            }
-            Ok(SandboxEvent::Msg(InitMsg::SpawnFailed { error, .. })) => {
-                eprintln!("limitlab: the command did not start: {error}");
-                code = Some(Exit::BadInput.into());
-            }
-            Ok(SandboxEvent::Msg(InitMsg::Exited {
-                code: c, status, ..
-            })) => {
-                code = Some(match c {
-                    Some(c) => c.clamp(0, 255) as u8,
-                    None => signal_status(&status),
-                });
-            }
-            // The init's last word; its messages and its reaping come from two threads, so
-            // the messages still in its pipe are read before the loop ends (the channel
-            // closes once both threads are done).
-            Ok(SandboxEvent::Msg(InitMsg::Idle { .. })) | Err(RecvTimeoutError::Disconnected) => {
-                break;
-            }
-            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
-        }
-    }
+    let mut seen = ExecEvents::default();
+    let (code, timed_out) = match events::wait_for_workloads(&rx, deadline, &mut seen, || {}) {
+        Waited::Stopped(sig) => (Some(128 + sig as u8), false),
+        Waited::TimeUp => (seen.code, true),
+        Waited::Over => (seen.code, false),
+    };
     let killed = sandbox.kill();
     let stuck = sandbox.remove();
     if args.time {
-        eprintln!(
-            "limitlab exec: cgroups from {} in {:.2} ms; sandbox start to exec {}; teardown {:.2} ms ({})",
-            grant.describe(),
-            grant.took().as_secs_f64() * 1e3,
-            start_ms
-                .map(|m| format!("{m:.2} ms"))
-                .unwrap_or_else(|| "n/a (the command never started)".into()),
-            killed.kill_ms,
-            killed.method
-        );
-        // The start path step by step, from the harness's and the init's own spans: when
-        // each step ended, after the start of setup, and what it took.
-        let mut spans: Vec<(String, u64)> = sandbox
-            .spans
-            .iter()
-            .map(|(n, t)| (n.to_string(), *t))
-            .chain(
-                init_spans
-                    .into_iter()
-                    .map(|(n, t)| (format!("init: {n}"), t)),
-            )
-            .chain([("ready read by the harness".to_string(), ready_mono)])
-            .chain(start_ns.map(|t| ("workload executing".to_string(), t)))
-            .collect();
-        spans.sort_by_key(|(_, t)| *t);
-        let mut prev = setup_mono;
-        for (name, t) in spans {
-            eprintln!(
-                "limitlab exec: span {:8.3} ms {:+8.3} ms  {name}",
-                t.saturating_sub(setup_mono) as f64 / 1e6,
-                t.saturating_sub(prev) as f64 / 1e6
-            );
-            prev = t;
-        }
+        let start = Start {
+            setup_mono,
+            ready_mono,
+            exec_ns: seen.start_ns,
+        };
+        print_times(grant, &killed, &sandbox, init_spans, &start);
     }
     if killed.leaked_processes > 0 || !stuck.is_empty() {
         return Err(coded(
@@ -209,14 +183,72 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
     Ok(code.unwrap_or(Exit::Internal.into()))
 }
 
-/// `killed by SIGKILL` → 128 + 9, as a shell reports it.
-fn signal_status(status: &str) -> u8 {
-    status
-        .rsplit(' ')
-        .next()
-        .and_then(|name| name.parse::<nix::sys::signal::Signal>().ok())
-        .map(|s| 128u8.saturating_add(s as u8))
-        .unwrap_or(Exit::Internal.into())
+/// When the start path's ends were reached (`proto::mono_ns`).
+struct Start {
+    /// The start of the sandbox's setup.
+    setup_mono: u64,
+    /// The init's `Ready` read by the harness.
+    ready_mono: u64,
+    /// The command executing, when it did.
+    exec_ns: Option<u64>,
+}
+
+/// `--time`: where the sandbox's start and teardown went, on stderr.
+fn print_times(
+    grant: &Grant,
+    killed: &KillOutcome,
+    sandbox: &Sandbox,
+    init_spans: events::Spans,
+    start: &Start,
+) {
+    let setup_mono = start.setup_mono;
+    let start_ms = start
+        .exec_ns
+        .map(|t| t.saturating_sub(setup_mono) as f64 / 1e6);
+    eprintln!(
+        "limitlab exec: cgroups from {} in {:.2} ms; sandbox start to exec {}; teardown {:.2} ms ({})",
+        grant.describe(),
+        grant.took().as_secs_f64() * 1e3,
+        start_ms
+            .map(|m| format!("{m:.2} ms"))
+            .unwrap_or_else(|| "n/a (the command never started)".into()),
+        killed.kill_ms,
+        killed.method
+    );
+    // The start path step by step, from the harness's and the init's own spans: when
+    // each step ended, after the start of setup, and what it took.
+    let mut spans: Vec<(String, u64)> = sandbox
+        .spans
+        .iter()
+        .map(|(n, t)| (n.to_string(), *t))
+        .chain(
+            init_spans
+                .into_iter()
+                .map(|(n, t)| (format!("init: {n}"), t)),
+        )
+        .chain([("ready read by the harness".to_string(), start.ready_mono)])
+        .chain(start.exec_ns.map(|t| ("workload executing".to_string(), t)))
+        .collect();
+    spans.sort_by_key(|(_, t)| *t);
+    let mut prev = setup_mono;
+    for (name, t) in spans {
+        eprintln!(
+            "limitlab exec: span {:8.3} ms {:+8.3} ms  {name}",
+            t.saturating_sub(setup_mono) as f64 / 1e6,
+            t.saturating_sub(prev) as f64 / 1e6
+        );
+        prev = t;
+    }
+}
+
+/// The exit status a shell reports for a command that ended so: its code, or 128 + the
+/// signal that killed it (`killed by SIGKILL`: 137).
+fn exit_status(how: Ended) -> u8 {
+    match how {
+        Ended::Exited(c) => c.clamp(0, 255) as u8,
+        Ended::Killed(s) => 128u8.saturating_add(s as u8),
+        Ended::Unknown => Exit::Internal.into(),
+    }
 }
 
 #[cfg(test)]
@@ -225,8 +257,9 @@ mod tests {
 
     #[test]
     fn signals_map_like_a_shell() {
-        assert_eq!(signal_status("killed by SIGKILL"), 137);
-        assert_eq!(signal_status("killed by SIGSEGV"), 139);
-        assert_eq!(signal_status("???"), 4);
+        let status = |text: &str| exit_status(Ended::of(None, text));
+        assert_eq!(status("killed by SIGKILL"), 137);
+        assert_eq!(status("killed by SIGSEGV"), 139);
+        assert_eq!(status("???"), 4);
     }
 }

@@ -3,6 +3,7 @@
 pub mod docs;
 mod doctor;
 mod exec;
+mod exit;
 mod info;
 mod report;
 mod run;
@@ -12,12 +13,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::Exit;
 use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
 use crate::sandbox::cgroup::grant::{self, Grant};
-use crate::sandbox::cgroup::{Layout, emergency_teardown};
+use crate::sandbox::cgroup::{Layout, Leftover, emergency_teardown};
 use crate::sandbox::init;
 use crate::workloads;
-use crate::{Exit, exit_of};
+pub use exit::exit_of;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -374,12 +376,28 @@ fn validate(files: &[PathBuf]) -> anyhow::Result<u8> {
     Ok(Exit::Held.into())
 }
 
-/// Removes leftovers; returns a line per leftover about what was done.
-fn clean_leftovers(layout: &Layout) -> Vec<String> {
-    let mut lines = grant::stale_scopes();
-    // A runtime limit a killed run set on an LXD or Incus container (see crate::sandbox::lxd).
-    lines.extend(crate::sandbox::lxd::restore_pending());
-    lines.extend(layout.leftovers().into_iter().map(|l| {
+/// What `clean` did about one leftover: the line it prints, and whether something stayed.
+struct Cleaned {
+    line: String,
+    stuck: bool,
+}
+
+impl Cleaned {
+    /// A line of [`grant::stale_scopes`], which says `could not remove UNIT: ERROR` when
+    /// systemd would not stop a scope (it reports in text only).
+    fn scope(line: String) -> Cleaned {
+        let stuck = line.starts_with("could not remove");
+        Cleaned { line, stuck }
+    }
+
+    /// A runtime limit put back, or not, on an LXD or Incus container: a limit that could
+    /// not be put back stays recorded for the next try, and is not counted as stuck.
+    fn runtime_limit(line: String) -> Cleaned {
+        Cleaned { line, stuck: false }
+    }
+
+    /// A leftover sandbox's cgroups emptied and removed, or some of them not.
+    fn leftover(l: &Leftover) -> Cleaned {
         let c = emergency_teardown(&l.dirs);
         let mut line = crate::t!(
             "clean-removed",
@@ -391,26 +409,40 @@ fn clean_leftovers(layout: &Layout) -> Vec<String> {
         for (d, e) in &c.stuck {
             line += &crate::t!("clean-could-not-remove", dir = d.display(), error = e);
         }
-        line
-    }));
-    lines
+        Cleaned {
+            line,
+            stuck: !c.stuck.is_empty(),
+        }
+    }
+}
+
+/// Removes leftovers; returns what was done about each.
+fn clean_leftovers(layout: &Layout) -> Vec<Cleaned> {
+    let mut done: Vec<Cleaned> = grant::stale_scopes()
+        .into_iter()
+        .map(Cleaned::scope)
+        .collect();
+    // A runtime limit a killed run set on an LXD or Incus container (see crate::sandbox::lxd).
+    done.extend(
+        crate::sandbox::lxd::restore_pending()
+            .into_iter()
+            .map(Cleaned::runtime_limit),
+    );
+    done.extend(layout.leftovers().iter().map(Cleaned::leftover));
+    done
 }
 
 fn clean() -> anyhow::Result<u8> {
     // Without root this cleans what a rootless harness left in the delegated subtree.
     let layout = Layout::detect()?;
-    let lines = clean_leftovers(&layout);
-    if lines.is_empty() {
+    let done = clean_leftovers(&layout);
+    if done.is_empty() {
         println!("{}", crate::t!("clean-nothing"));
     }
-    for l in &lines {
-        println!("{l}");
+    for c in &done {
+        println!("{}", c.line);
     }
-    // grant::stale_scopes speaks English; the lines made here speak the current language.
-    let marker = crate::t!("clean-stuck-marker");
-    let stuck = lines
-        .iter()
-        .any(|l| l.contains("could not remove") || l.contains(&marker));
+    let stuck = done.iter().any(|c| c.stuck);
     Ok(if stuck { Exit::Internal } else { Exit::Held }.into())
 }
 

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::exit_of;
 use super::{Format, RunArgs, clean_leftovers};
 use crate::host::HostFacts;
 use crate::plan::matrix;
@@ -20,7 +21,7 @@ use crate::sandbox::rootless;
 use crate::sandbox::supervisor::Supervisor;
 use crate::scenario::{ScenarioError, Source};
 use crate::sys;
-use crate::{Exit, coded, exit_of};
+use crate::{Exit, coded};
 
 /// One scenario file, planned: a single run, or the cells of a sweep.
 pub struct Loaded {
@@ -116,8 +117,8 @@ fn harness(
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, t!("err-signal-handlers", error = e)))?;
     // What an earlier harness killed with SIGKILL left behind goes first.
-    for line in clean_leftovers(&layout) {
-        eprintln!("limitlab: {line}");
+    for cleaned in clean_leftovers(&layout) {
+        eprintln!("limitlab: {}", cleaned.line);
     }
     // The supervisor starts in the harness's leaf with it.
     super::in_harness_leaf(&layout.clone(), || {
