@@ -72,11 +72,6 @@ impl HostFacts {
         }
     }
 
-    /// The old name of [`HostFacts::detect`], kept until its callers use the new one.
-    pub fn probe(layout: Option<&Layout>) -> HostFacts {
-        HostFacts::detect(layout)
-    }
-
     /// The name this run's node goes by in a fleet report: the label it was given, else
     /// its hostname.
     pub fn node_name(&self) -> &str {

@@ -91,7 +91,7 @@ pub fn checks() -> Vec<Check> {
     if root {
         out.extend(probe_unified(&layout));
     }
-    let facts = HostFacts::probe(Some(&layout));
+    let facts = HostFacts::detect(Some(&layout));
     out.extend(kernel_checks(&facts));
     out.extend(process_checks(&facts));
     out

@@ -55,7 +55,7 @@ pub fn plan_of(args: &ExecArgs) -> anyhow::Result<RunPlan> {
     let src = Source::from_text("limitlab exec", toml::to_string(&scenario)?);
     let opts = PlanOptions {
         safety_ceiling: args.safety_ceiling,
-        memory_ceiling: HostFacts::probe(None).memory_bytes.map(|m| m / 2),
+        memory_ceiling: HostFacts::detect(None).memory_bytes.map(|m| m / 2),
         ..PlanOptions::default()
     };
     let plan = plan::plan(&src, &src.parse()?, &opts)?;

@@ -70,7 +70,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
         safety_ceiling: args.safety_ceiling,
         memory_ceiling: args
             .memory_ceiling
-            .or_else(|| HostFacts::probe(None).memory_bytes.map(|m| m / 2)),
+            .or_else(|| HostFacts::detect(None).memory_bytes.map(|m| m / 2)),
         target: args.target.clone(),
         ..PlanOptions::default()
     };
@@ -80,7 +80,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     if args.out.is_some() && names.windows(2).any(|w| w[0] == w[1]) {
         return Err(coded(Exit::BadInput, t!("err-shared-name")));
     }
-    let facts = HostFacts::probe(None);
+    let facts = HostFacts::detect(None);
     for p in loaded.iter().flat_map(|l| &l.plans) {
         crate::run::preflight(p, Some(&facts))?;
     }
@@ -111,7 +111,7 @@ fn harness(
             return Err(coded(Exit::Host, why));
         }
     }
-    let mut host = HostFacts::probe(Some(&layout));
+    let mut host = HostFacts::detect(Some(&layout));
     host.cgroup_source = Some(grant.describe());
     host.node = args.node.clone();
     sys::catch_stop_signals()

@@ -17,7 +17,7 @@ use super::{LOG_CAP, RunEnv, samples_in_memory, stall_point};
 use crate::data::stream::{EventLog, LogStats, SampleWriter, capture_log};
 use crate::plan::RunPlan;
 use crate::report::ResultsDir;
-use crate::sampler::probe::{self, HostProbe};
+use crate::sampler::host_probe::{self, HostProbe};
 use crate::sampler::{CounterSet, Latest, Reader, Sampler, SamplerConfig, host_psi_files};
 use crate::sandbox::cgroup::Cgroup;
 use crate::sandbox::proto;
@@ -232,8 +232,8 @@ fn start_sampling(
     counters: Option<Arc<Counters>>,
 ) -> anyhow::Result<Sampling> {
     let counter_set = counters.map(|page| counter_set(plan, page));
-    let probe =
-        HostProbe::start(probe::INTERVAL.max(plan.interval)).context("start the host probe")?;
+    let probe = HostProbe::start(host_probe::INTERVAL.max(plan.interval))
+        .context("start the host probe")?;
     let mut files = sandbox.cgroup.stat_files();
     files.extend(host_psi_files());
     if let Some(t) = &target.target {

@@ -6,8 +6,6 @@
 pub mod host_probe;
 /// The old name of [`host_probe`] (`host_probe::HostProbe`), kept until its
 /// callers use the new one.
-pub use host_probe as probe;
-
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
