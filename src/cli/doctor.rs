@@ -89,7 +89,7 @@ pub fn checks() -> Vec<Check> {
         }
     }
     if root {
-        out.extend(probe_unified(&layout));
+        out.extend(cgroup2_checks(&layout));
     }
     let facts = HostFacts::detect(Some(&layout));
     out.extend(kernel_checks(&facts));
@@ -342,7 +342,7 @@ fn v1_missing_meaning(c: &str) -> String {
 }
 
 /// Creates a throwaway cgroup2 child to see what a sandbox would get there.
-fn probe_unified(layout: &Layout) -> Vec<Check> {
+fn cgroup2_checks(layout: &Layout) -> Vec<Check> {
     let Some(h) = &layout.unified else {
         return vec![check(Status::Info, "cgroup.kill", t!("doctor-no-cgroup2"))];
     };

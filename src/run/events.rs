@@ -81,14 +81,12 @@ pub(crate) enum Ended {
 impl Ended {
     /// Reads the init's `Exited` message: the exit code when it has one, else the signal
     /// named in `killed by SIGKILL` (the protocol carries the signal as that text only).
-    pub(crate) fn of(code: Option<i32>, status: &str) -> Ended {
-        if let Some(c) = code {
-            return Ended::Exited(c);
+    pub(crate) fn of(code: Option<i32>, signal: Option<i32>) -> Ended {
+        match (code, signal.map(Signal::try_from)) {
+            (Some(c), _) => Ended::Exited(c),
+            (None, Some(Ok(sig))) => Ended::Killed(sig),
+            _ => Ended::Unknown,
         }
-        status
-            .strip_prefix("killed by ")
-            .and_then(|name| name.parse::<Signal>().ok())
-            .map_or(Ended::Unknown, Ended::Killed)
     }
 
     /// The exit code, when it exited.
@@ -146,9 +144,10 @@ fn deliver(ev: SandboxEvent, h: &mut impl WorkloadEvents) -> Flow {
             index,
             status,
             code,
+            signal,
             mono_ns,
         }) => {
-            let how = Ended::of(code, &status);
+            let how = Ended::of(code, signal);
             h.exited(index, WorkloadEnd { status, how }, mono_ns);
         }
         SandboxEvent::Msg(InitMsg::Idle { mono_ns }) => {
@@ -359,12 +358,10 @@ mod tests {
 
     #[test]
     fn the_end_of_a_workload_is_read_from_the_init_message() {
-        assert_eq!(Ended::of(Some(3), "exited 3"), Ended::Exited(3));
-        assert_eq!(
-            Ended::of(None, "killed by SIGKILL"),
-            Ended::Killed(Signal::SIGKILL)
-        );
-        assert_eq!(Ended::of(None, "???"), Ended::Unknown);
-        assert_eq!(Ended::of(None, "killed by SIGKILL").code(), None);
+        let kill = Some(Signal::SIGKILL as i32);
+        assert_eq!(Ended::of(Some(3), None), Ended::Exited(3));
+        assert_eq!(Ended::of(None, kill), Ended::Killed(Signal::SIGKILL));
+        assert_eq!(Ended::of(None, None), Ended::Unknown);
+        assert_eq!(Ended::of(None, kill).code(), None);
     }
 }

@@ -93,8 +93,13 @@ pub enum InitMsg {
     /// A workload's first process ended.
     Exited {
         index: usize,
+        /// `exited N` or `killed by SIGNAME`, as events.csv and the record keep it.
         status: String,
+        /// The exit code, when it exited.
         code: Option<i32>,
+        /// The signal's number, when a signal killed it.
+        #[serde(default)]
+        signal: Option<i32>,
         mono_ns: u64,
     },
     /// No process is left in the sandbox but the init; it exits.

@@ -244,9 +244,13 @@ fn reap_ready(status: &mut File, running: &mut HashMap<Pid, usize>) -> bool {
         match waitpid(None::<Pid>, Some(WaitPidFlag::WNOHANG)) {
             Ok(WaitStatus::StillAlive) => return true,
             Ok(ws) => {
-                let (pid, text, code) = match ws {
-                    WaitStatus::Exited(pid, code) => (pid, format!("exited {code}"), Some(code)),
-                    WaitStatus::Signaled(pid, sig, _) => (pid, format!("killed by {sig}"), None),
+                let (pid, text, code, signal) = match ws {
+                    WaitStatus::Exited(pid, code) => {
+                        (pid, format!("exited {code}"), Some(code), None)
+                    }
+                    WaitStatus::Signaled(pid, sig, _) => {
+                        (pid, format!("killed by {sig}"), None, Some(sig as i32))
+                    }
                     _ => continue,
                 };
                 if let Some(index) = running.remove(&pid) {
@@ -254,6 +258,7 @@ fn reap_ready(status: &mut File, running: &mut HashMap<Pid, usize>) -> bool {
                         index,
                         status: text,
                         code,
+                        signal,
                         mono_ns: proto::mono_ns(),
                     };
                     let _ = proto::send(status, &msg);
