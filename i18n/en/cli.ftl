@@ -55,7 +55,6 @@ validate-ok = { $source }: { $name } for { $duration }, { $workloads } workload(
 validate-sweep = , a sweep of { $cells } cells
 clean-removed = removed { $name } (left by harness pid { $owner }): { $killed } process(es) killed, { $dirs } cgroup dir(s)
 clean-could-not-remove = ; could not remove { $dir }: { $error }
-clean-stuck-marker = could not remove
 clean-nothing = nothing to clean: no limitlab cgroups left behind beneath this process's cgroups
 
 ## limitlab report and compare (src/cli/report.rs)

@@ -55,7 +55,6 @@ validate-ok = { $source }: { $name } durante { $duration }, { $workloads } carga
 validate-sweep = , un barrido de { $cells } celdas
 clean-removed = se eliminó { $name } (dejado por el arnés con pid { $owner }): { $killed } proceso(s) matados, { $dirs } carpeta(s) de cgroup
 clean-could-not-remove = ; no se pudo eliminar { $dir }: { $error }
-clean-stuck-marker = no se pudo eliminar
 clean-nothing = nada que limpiar: no quedan cgroups de limitlab bajo los cgroups de este proceso
 
 ## limitlab report y compare (src/cli/report.rs)

@@ -383,11 +383,12 @@ struct Cleaned {
 }
 
 impl Cleaned {
-    /// A line of [`grant::stale_scopes`], which says `could not remove UNIT: ERROR` when
-    /// systemd would not stop a scope (it reports in text only).
-    fn scope(line: String) -> Cleaned {
-        let stuck = line.starts_with("could not remove");
-        Cleaned { line, stuck }
+    /// A systemd scope left by a harness that is gone, stopped or not.
+    fn scope(s: grant::StaleScope) -> Cleaned {
+        Cleaned {
+            line: s.to_string(),
+            stuck: s.error.is_some(),
+        }
     }
 
     /// A runtime limit put back, or not, on an LXD or Incus container: a limit that could

@@ -303,10 +303,33 @@ impl Grant {
     }
 }
 
+/// A scope a harness that is gone left behind, and what `clean` did about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleScope {
+    pub name: String,
+    /// Its state when it was found (`running`, `failed`...).
+    pub state: String,
+    /// Why systemd would not stop or reset it; `None`: it is gone.
+    pub error: Option<String>,
+}
+
+impl std::fmt::Display for StaleScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.error {
+            None => write!(
+                f,
+                "stopped {} ({}), left by a harness that is gone",
+                self.name, self.state
+            ),
+            Some(e) => write!(f, "could not remove {}: {e}", self.name),
+        }
+    }
+}
+
 /// Scopes of harnesses that are gone (killed before they could give theirs back): systemd
 /// removes an empty scope by itself, but one left `failed` lingers until reset. Stops and
 /// resets each; returns a line per scope.
-pub fn stale_scopes() -> Vec<String> {
+pub fn stale_scopes() -> Vec<StaleScope> {
     if !Path::new("/run/systemd/system").exists() {
         return Vec::new();
     }
@@ -326,10 +349,8 @@ pub fn stale_scopes() -> Vec<String> {
         }
         let stopped = systemd::stop(bus, &name);
         let reset = systemd::reset_failed(bus, &name);
-        out.push(match (stopped, reset) {
-            (Ok(()), Ok(())) => format!("stopped {name} ({state}), left by a harness that is gone"),
-            (Err(e), _) | (_, Err(e)) => format!("could not remove {name}: {e}"),
-        });
+        let error = stopped.and(reset).err().map(|e| e.to_string());
+        out.push(StaleScope { name, state, error });
     }
     out
 }
