@@ -313,3 +313,217 @@ fn command_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
         Some(argv) => Some(WorkloadSpec::Command { argv: argv.clone() }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(kind: &str) -> WorkloadTable {
+        WorkloadTable {
+            kind: Some(kind.into()),
+            ..Default::default()
+        }
+    }
+
+    fn spec(t: &WorkloadTable) -> WorkloadSpec {
+        from_table(t, Some(Duration::from_secs(5))).unwrap().spec
+    }
+
+    fn errors(t: &WorkloadTable) -> Vec<OptionError> {
+        from_table(t, Some(Duration::from_secs(5))).unwrap_err()
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(
+            spec(&table("forkbomb")),
+            WorkloadSpec::Forkbomb {
+                style: BombStyle::Classic
+            }
+        );
+        assert_eq!(
+            spec(&table("threadbomb")),
+            WorkloadSpec::Threadbomb {
+                style: BombStyle::Classic
+            }
+        );
+        assert_eq!(
+            spec(&table("cpuspin")),
+            WorkloadSpec::Cpuspin {
+                threads: None,
+                duty: 1.0
+            }
+        );
+        let mut t = table("memhog");
+        t.size = Some(toml::Value::String("1GiB".into()));
+        assert_eq!(
+            spec(&t),
+            WorkloadSpec::Memhog {
+                size: 1 << 30,
+                rate: None,
+                chunk: 4 << 20,
+                backing: Backing::Anon,
+                hold: true
+            }
+        );
+        t.start_after = Some("2s".into());
+        assert_eq!(
+            from_table(&t, None).unwrap().start_after,
+            Duration::from_secs(2)
+        );
+    }
+
+    #[test]
+    fn errors_name_the_key_and_the_allowed_range() {
+        let mut t = table("forkbomb");
+        t.style = Some("nuclear".into());
+        let e = errors(&t);
+        assert_eq!(e[0].key, "style");
+        assert!(e[0].message.contains("\"classic\""));
+
+        let mut t = table("command");
+        t.style = Some("classic".into());
+        let e = errors(&t);
+        assert!(
+            e.iter()
+                .any(|e| e.key == "style" && e.message.contains("not an option"))
+        );
+        assert!(
+            e.iter()
+                .any(|e| e.key == "argv" && e.message.contains("required"))
+        );
+
+        let e = from_table(&table("spoon"), None).unwrap_err();
+        assert!(e[0].message.contains("\"forkbomb\""));
+        let e = from_table(&WorkloadTable::default(), None).unwrap_err();
+        assert_eq!(e[0].key, "kind");
+
+        let cases = memhog_cases()
+            .into_iter()
+            .chain(cpuspin_cases())
+            .chain(foreign_option_cases());
+        for (t, key, hint) in cases {
+            let e = errors(&t);
+            assert!(
+                e.iter().any(|e| e.key == key && e.message.contains(hint)),
+                "{key}: want {hint:?} in {e:?}"
+            );
+        }
+    }
+
+    /// (table, key, hint): memhog options out of range or of the wrong type.
+    fn memhog_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
+        vec![
+            (table("memhog"), "size", "required"),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::String("1KiB".into())),
+                    ..table("memhog")
+                },
+                "size",
+                "at least 4KiB",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::String("2TiB".into())),
+                    ..table("memhog")
+                },
+                "size",
+                "at most 1TiB",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Boolean(true)),
+                    ..table("memhog")
+                },
+                "size",
+                "not a size",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Integer(1 << 20)),
+                    chunk: Some(toml::Value::String("1B".into())),
+                    ..table("memhog")
+                },
+                "chunk",
+                "4KiB to 1GiB",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Integer(1 << 20)),
+                    rate: Some("fast".into()),
+                    ..table("memhog")
+                },
+                "rate",
+                "per second",
+            ),
+            (
+                WorkloadTable {
+                    size: Some(toml::Value::Integer(1 << 20)),
+                    backing: Some("disk".into()),
+                    ..table("memhog")
+                },
+                "backing",
+                "\"shm\"",
+            ),
+        ]
+    }
+
+    /// (table, key, hint): cpuspin options, and `start_after`, out of range.
+    fn cpuspin_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
+        vec![
+            (
+                WorkloadTable {
+                    threads: Some(0),
+                    ..table("cpuspin")
+                },
+                "threads",
+                "1 to 4096",
+            ),
+            (
+                WorkloadTable {
+                    duty: Some(toml::Value::Float(1.5)),
+                    ..table("cpuspin")
+                },
+                "duty",
+                "0 < duty <= 1",
+            ),
+            (
+                WorkloadTable {
+                    duty: Some(toml::Value::Float(0.0)),
+                    ..table("cpuspin")
+                },
+                "duty",
+                "0 < duty <= 1",
+            ),
+            (
+                WorkloadTable {
+                    start_after: Some("9s".into()),
+                    ..table("cpuspin")
+                },
+                "start_after",
+                "before the end",
+            ),
+            (
+                WorkloadTable {
+                    start_after: Some("soon".into()),
+                    ..table("cpuspin")
+                },
+                "start_after",
+                "duration",
+            ),
+        ]
+    }
+
+    /// (table, key, hint): an option of another kind.
+    fn foreign_option_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
+        vec![(
+            WorkloadTable {
+                duty: Some(toml::Value::Float(0.5)),
+                ..table("memhog")
+            },
+            "duty",
+            "not an option of kind \"memhog\"",
+        )]
+    }
+}
