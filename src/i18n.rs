@@ -62,7 +62,16 @@ impl Lang {
 }
 
 /// The Fluent files of each language, in the order they are loaded.
-pub const FILES: [&str; 4] = ["report.ftl", "charts.ftl", "cli.ftl", "errors.ftl"];
+pub const FILES: [&str; 8] = [
+    "report.ftl",
+    "charts.ftl",
+    "cli.ftl",
+    "errors.ftl",
+    "fleet.ftl",
+    "help.ftl",
+    "checks.ftl",
+    "values.ftl",
+];
 
 macro_rules! ftl_files {
     ($lang:literal) => {
@@ -71,17 +80,21 @@ macro_rules! ftl_files {
             include_str!(concat!("../i18n/", $lang, "/charts.ftl")),
             include_str!(concat!("../i18n/", $lang, "/cli.ftl")),
             include_str!(concat!("../i18n/", $lang, "/errors.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/fleet.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/help.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/checks.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/values.ftl")),
         ]
     };
 }
 
 /// The embedded text of every Fluent file of `lang`, with its name.
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); FILES.len()] {
     let texts = match lang {
         Lang::En => ftl_files!("en"),
         Lang::Es => ftl_files!("es"),
     };
-    let mut out = [("", ""); 4];
+    let mut out = [("", ""); FILES.len()];
     for (i, text) in texts.into_iter().enumerate() {
         out[i] = (FILES[i], text);
     }

@@ -1,0 +1,1 @@
+# The fleet report (`limitlab merge`) and what merge prints.

@@ -1,0 +1,1 @@
+# `--help`: the commands' and options' help text.
