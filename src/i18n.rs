@@ -45,21 +45,25 @@ impl Lang {
         }
     }
 
-    /// The language the environment asks for: the first of `LC_ALL`, `LC_MESSAGES` and
-    /// `LANG` that is set and not empty (POSIX's order), English when none is.
+    /// The language the environment asks for: the first of `LIMITLAB_LANG` (what a harness
+    /// run with `--lang` hands its sandbox's processes), `LC_ALL`, `LC_MESSAGES` and `LANG`
+    /// (POSIX's order) that is set and not empty, English when none is.
     pub fn from_env() -> Lang {
         Lang::from_vars(|k| std::env::var(k).ok())
     }
 
     /// [`Lang::from_env`] over any variable lookup.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Lang {
-        ["LC_ALL", "LC_MESSAGES", "LANG"]
+        [LANG_ENV, "LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
             .find_map(|k| var(k).filter(|v| !v.is_empty()))
             .map(|v| Lang::of_locale(&v))
             .unwrap_or(Lang::En)
     }
 }
+
+/// The variable a harness sets for the processes it starts, so that they speak `--lang`.
+pub const LANG_ENV: &str = "LIMITLAB_LANG";
 
 /// The Fluent files of each language, in the order they are loaded.
 pub const FILES: [&str; 8] = [
