@@ -155,6 +155,143 @@ fn merge_reads_kubectl_logs_and_compare_finds_a_missing_node() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("n1: forkbomb:"));
 }
 
+/// `merge` of the fixture's JSON lines with the language picked by `how` (an argument or
+/// the environment), the locale variables of this process taken away first.
+fn merge_in(how: &[(&str, &str)], args: &[&Path], out: &Path) -> Output {
+    let mut c = limitlab();
+    for var in ["LIMITLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        c.env_remove(var);
+    }
+    for (k, v) in how {
+        if k.starts_with("--") {
+            c.args([k, v]);
+        } else {
+            c.env(k, v);
+        }
+    }
+    c.arg("merge")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("limitlab runs")
+}
+
+/// The headings and words of the English fleet report, none of which a Spanish one has.
+const ENGLISH_HEADINGS: &[&str] = &[
+    "Fleet report",
+    "Verdict:",
+    "Verdicts: nodes × scenarios",
+    "Where the nodes differ",
+    "The worst node per metric",
+    "No metric differs between nodes",
+    "<h2>Nodes</h2>",
+    "## Nodes",
+    "node × scenario cells held",
+    "the same on every node",
+    "what held it",
+    "container runtime",
+    "cgroup mode",
+    "no run<",
+    "HELD",
+    "FAILED",
+];
+
+#[test]
+fn merge_writes_the_fleet_report_in_spanish_with_lang_es_or_the_locale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = tmp.path().join("fleet.jsonl");
+    let runs = [
+        fixture_line("n1", "forkbomb", "2026-01-01T00:00:00.000Z"),
+        fixture_line("n2", "forkbomb", "2026-01-01T00:00:01.000Z"),
+        fixture_line("n2", "memhog", "2026-01-01T00:00:02.000Z"),
+    ];
+    std::fs::write(&lines, runs.join("\n") + "\n").unwrap();
+
+    // English, with no language asked for: as it always was.
+    let out = tmp.path().join("en");
+    let o = merge_in(&[("LANG", "C.UTF-8")], &[&lines], &out);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with("HELD: 2 node(s), 2 scenario(s), 3 run(s): 3 held, 0 failed, 0 did not complete\nreport: "),
+        "{stdout}"
+    );
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.starts_with("# Fleet report: 2 nodes, 2 scenarios, 3 runs\n\nVerdict: **HELD**. 3 of 3 node × scenario cells held; 1 cell has no run (a node did not run that scenario).\n"), "{md}");
+    assert!(md.contains("\n## The worst node per metric\n\nNo metric differs between nodes (or fewer than two nodes ran each scenario).\n"), "{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"en\">"), "{html}");
+    assert!(html.contains("<h2>Where the nodes differ</h2>"), "{html}");
+
+    for (how, name) in [
+        (&[("--lang", "es")][..], "lang"),
+        (&[("LANG", "es_CO.UTF-8")][..], "locale"),
+    ] {
+        let out = tmp.path().join(name);
+        let o = merge_in(how, &[&lines], &out);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            stdout.starts_with("CUMPLIDO: 2 nodo(s), 2 escenario(s), 3 ejecución(es): 3 cumplida(s), 0 fallida(s), 0 sin terminar\ninforme: "),
+            "{name}: {stdout}"
+        );
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        for want in [
+            "# Informe de la flota: 2 nodos, 2 escenarios, 3 ejecuciones\n",
+            "Veredicto: **CUMPLIDO**. Se cumplieron 3 de 3 celdas nodo × escenario; 1 celda no tiene ejecución (un nodo no ejecutó ese escenario).\n",
+            "## Veredictos: nodos × escenarios\n",
+            "| n1 | CUMPLIDO | — |",
+            "## En qué difieren los nodos\n",
+            "- kernel: igual en todos los nodos: ",
+            "## El peor nodo por métrica\n\nNinguna métrica difiere entre los nodos",
+            "| nodo | veredicto | qué la contuvo | `pids.limit` |",
+            "## Nodos\n",
+            "![forkbomb en 2 nodos](nodes-1.svg)",
+        ] {
+            assert!(md.contains(want), "{name}: no {want:?} in:\n{md}");
+        }
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        for want in [
+            "<html lang=\"es\">",
+            "<h1>Informe de la flota: 2 nodos, 2 escenarios, 3 ejecuciones <span class=\"badge held\">CUMPLIDO</span></h1>",
+            "<h2>Veredictos: nodos × escenarios</h2>",
+            "<td class=\"cell missing\">sin ejecución</td>",
+            "<h2>En qué difieren los nodos</h2>",
+            "<h2>El peor nodo por métrica</h2>",
+            "<h2>Nodos</h2>",
+            "<small>máximo 50 / límite 50 tareas, fork p99 ",
+        ] {
+            assert!(html.contains(want), "{name}: no {want:?} in:\n{html}");
+        }
+        for english in ENGLISH_HEADINGS {
+            assert!(
+                !md.contains(english),
+                "{name}: English {english:?} in:\n{md}"
+            );
+            assert!(
+                !html.contains(english),
+                "{name}: English {english:?} in:\n{html}"
+            );
+        }
+        let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();
+        assert!(junit.contains("classname=\"limitlab.fleet.n2\" name=\"memhog\""));
+    }
+
+    // An error, in Spanish too.
+    let o = merge_in(
+        &[("--lang", "es")],
+        &[&tmp.path().join("nope.jsonl")],
+        &tmp.path().join("x"),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("nope.jsonl no existe; pasa carpetas de resultados"),
+        "{}",
+        text(&o)
+    );
+}
+
 /// A scenario whose expectation fails: the fork bomb stays under 100, not under 5.
 const TOO_STRICT: &str = r#"
 name = "forkbomb"

@@ -113,7 +113,7 @@ pub fn merge(inputs: &[std::path::PathBuf], out: Option<&Path>) -> anyhow::Resul
             std::fs::create_dir_all(o).map_err(|e| {
                 coded(
                     Exit::BadInput,
-                    format!("cannot create --out {}: {e}", o.display()),
+                    t!("err-out-create", dir = o.display(), error = e),
                 )
             })?;
             o.to_path_buf()
@@ -124,21 +124,33 @@ pub fn merge(inputs: &[std::path::PathBuf], out: Option<&Path>) -> anyhow::Resul
     fleet::write(&dir, &r).map_err(|e| {
         coded(
             Exit::Internal,
-            format!("write the fleet report in {}: {e:#}", dir.display()),
+            t!(
+                "fleet-err-write",
+                dir = dir.display(),
+                error = format!("{e:#}")
+            ),
         )
     })?;
+    print_merged(&fleet, &r, &dir);
+    Ok(match r.verdict() {
+        crate::record::Verdict::Held => Exit::Held,
+        _ => Exit::Failed,
+    }
+    .into())
+}
+
+/// What `merge` prints: the fleet's verdict and counts, each cell that did not hold, and
+/// where the report is.
+fn print_merged(fleet: &Fleet, r: &FleetReport<'_>, dir: &Path) {
     let mut notes = Vec::new();
     if fleet.skipped_lines > 0 {
-        notes.push(format!(
-            "{} line(s) that are not JSON skipped",
-            fleet.skipped_lines
+        notes.push(t!(
+            "fleet-skipped-lines",
+            count = count(fleet.skipped_lines)
         ));
     }
     if fleet.duplicates > 0 {
-        notes.push(format!(
-            "{} run(s) read twice counted once",
-            fleet.duplicates
-        ));
+        notes.push(t!("fleet-duplicates", count = count(fleet.duplicates)));
     }
     let notes = if notes.is_empty() {
         String::new()
@@ -146,14 +158,18 @@ pub fn merge(inputs: &[std::path::PathBuf], out: Option<&Path>) -> anyhow::Resul
         format!(" ({})", notes.join("; "))
     };
     println!(
-        "{}: {} node(s), {} scenario(s), {} run(s){notes}: {} held, {} failed, {} did not complete",
-        fleet::verdict_word(r.verdict()),
-        r.nodes.len(),
-        r.scenarios.len(),
-        fleet.runs.len(),
-        r.held,
-        r.failed,
-        r.errors
+        "{}",
+        t!(
+            "fleet-merge-verdict",
+            verdict = fleet::verdict_word(r.verdict()),
+            nodes = count(r.nodes.len()),
+            scenarios = count(r.scenarios.len()),
+            runs = count(fleet.runs.len()),
+            notes = notes,
+            held = count(r.held),
+            failed = count(r.failed),
+            errors = count(r.errors)
+        )
     );
     for ((node, scenario), (run, _)) in &r.cells {
         if run.summary.verdict != crate::record::Verdict::Held {
@@ -165,14 +181,17 @@ pub fn merge(inputs: &[std::path::PathBuf], out: Option<&Path>) -> anyhow::Resul
         }
     }
     println!(
-        "report: {} (and report.md, junit.xml)",
-        dir.join("report.html").display()
+        "{}",
+        t!(
+            "fleet-merge-report",
+            path = dir.join("report.html").display()
+        )
     );
-    Ok(match r.verdict() {
-        crate::record::Verdict::Held => Exit::Held,
-        _ => Exit::Failed,
-    }
-    .into())
+}
+
+/// A count as the terminal writes it: `1000` in English, `1.000` in Spanish.
+fn count(n: usize) -> String {
+    crate::i18n::fixed(n as f64, 0)
 }
 
 pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Result<u8> {
@@ -200,7 +219,7 @@ pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Resul
             .filter(|n| !now.contains(n))
             .collect();
         for n in gone {
-            println!("node {n}: REGRESSION  in the baseline fleet, missing from the current one");
+            println!("{}", t!("fleet-compare-node-gone", node = n));
         }
     }
     let single =

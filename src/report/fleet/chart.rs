@@ -4,10 +4,11 @@
 
 use std::path::Path;
 
-use super::findings::{FleetReport, plural};
+use super::findings::{FleetReport, count};
 use crate::data::stream::write_atomic;
 use crate::record::Summary;
 use crate::report::charts;
+use crate::t;
 
 /// The most nodes one scenario's chart shows (the worst by the host's fork p99).
 pub const CHART_NODES: usize = 24;
@@ -65,10 +66,18 @@ pub(super) fn write_node_charts(dir: &Path, r: &FleetReport<'_>) -> anyhow::Resu
 }
 
 /// `forkbomb on 5 nodes`, or `forkbomb: the 24 of 30 nodes with the slowest host forks`.
-fn chart_title(scenario: &str, shown: usize, total: usize) -> String {
+pub(super) fn chart_title(scenario: &str, shown: usize, total: usize) -> String {
+    let (n, all) = (count(shown), count(total));
     if shown < total {
-        format!("{scenario}: the {shown} of {total} nodes with the slowest host forks")
+        t!(
+            "fleet-chart-slowest",
+            scenario = scenario,
+            shown = n,
+            total = all
+        )
+    } else if total == 1 {
+        t!("fleet-chart-one", scenario = scenario, total = all)
     } else {
-        format!("{scenario} on {total} node{}", plural(total))
+        t!("fleet-chart", scenario = scenario, total = all)
     }
 }

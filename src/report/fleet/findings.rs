@@ -3,13 +3,14 @@
 //! in; and the words for them that the Markdown and the HTML page share.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 use super::read::{Fleet, NodeFacts, Run};
 use crate::data::metrics::Better;
+use crate::i18n::{self, t_static};
 use crate::metrics;
 use crate::record::{Summary, Verdict};
 use crate::report::terminal::format_value;
+use crate::t;
 
 /// The metrics each scenario's table shows.
 pub const COLUMNS: &[&str] = &[
@@ -51,6 +52,7 @@ pub struct Worst {
 /// A fact on which the nodes differ, or do not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Difference {
+    /// The fact's name, in the language of the report (`kernel`, `cgroup mode`, ...).
     pub fact: &'static str,
     /// Each value with the nodes that have it (one entry: every node agrees).
     pub values: Vec<(String, Vec<String>)>,
@@ -121,37 +123,50 @@ impl<'a> FleetReport<'a> {
     }
 
     pub(super) fn title(&self) -> String {
-        format!(
-            "Fleet report: {} node{}, {} scenario{}, {} run{}",
+        let (nodes, scenarios, runs) = (
             self.nodes.len(),
-            plural(self.nodes.len()),
             self.scenarios.len(),
-            plural(self.scenarios.len()),
             self.fleet.runs.len(),
-            plural(self.fleet.runs.len())
+        );
+        t!(
+            "fleet-title",
+            nodes = if nodes == 1 {
+                t!("fleet-nodes-one", count = count(nodes))
+            } else {
+                t!("fleet-nodes", count = count(nodes))
+            },
+            scenarios = if scenarios == 1 {
+                t!("fleet-scenarios-one", count = count(scenarios))
+            } else {
+                t!("fleet-scenarios", count = count(scenarios))
+            },
+            runs = if runs == 1 {
+                t!("fleet-runs-one", count = count(runs))
+            } else {
+                t!("fleet-runs", count = count(runs))
+            }
         )
     }
 
     pub(super) fn headline(&self) -> String {
         let cells = self.cells.len();
-        let mut h = format!(
-            "{} of {cells} node × scenario cell{} held",
-            self.held,
-            plural(cells)
-        );
+        let (held, all) = (count(self.held), count(cells));
+        let mut h = if cells == 1 {
+            t!("fleet-headline-one", held = held, cells = all)
+        } else {
+            t!("fleet-headline", held = held, cells = all)
+        };
         if self.failed > 0 {
-            let _ = write!(h, ", {} FAILED", self.failed);
+            h.push_str(&t!("fleet-headline-failed", count = count(self.failed)));
         }
         if self.errors > 0 {
-            let _ = write!(h, ", {} did not complete", self.errors);
+            h.push_str(&t!("fleet-headline-errors", count = count(self.errors)));
         }
         let missing = self.nodes.len() * self.scenarios.len() - cells;
-        if missing > 0 {
-            let _ = write!(
-                h,
-                "; {missing} cell{} no run (a node did not run that scenario)",
-                if missing == 1 { " has" } else { "s have" }
-            );
+        if missing == 1 {
+            h.push_str(&t!("fleet-headline-missing-one", count = count(missing)));
+        } else if missing > 1 {
+            h.push_str(&t!("fleet-headline-missing", count = count(missing)));
         }
         h.push('.');
         h
@@ -204,10 +219,14 @@ fn differences(fleet: &Fleet) -> Vec<Difference> {
     let facts = fleet.node_facts();
     type Get = fn(&NodeFacts) -> String;
     let which: [(&'static str, Get); 4] = [
-        ("kernel", |f| f.kernel.clone()),
-        ("cgroup mode", |f| f.cgroup_mode.clone()),
-        ("container runtime", |f| f.runtime.clone()),
-        ("limitlab version", |f| f.limitlab.clone()),
+        (t_static("fleet-fact-kernel"), |f| f.kernel.clone()),
+        (t_static("fleet-fact-cgroup-mode"), |f| {
+            f.cgroup_mode.clone()
+        }),
+        (t_static("fact-container-runtime"), |f| f.runtime.clone()),
+        (t_static("fleet-fact-limitlab-version"), |f| {
+            f.limitlab.clone()
+        }),
     ];
     which
         .into_iter()
@@ -228,14 +247,14 @@ impl Difference {
     /// `the same on every node: 6.1.0`, or `DIFFERS: 5.15 on n4; 6.1.0 on n1, n2`.
     pub(super) fn line(&self) -> String {
         if self.values.len() == 1 {
-            return format!("the same on every node: {}", self.values[0].0);
+            return t!("fleet-same-everywhere", value = self.values[0].0);
         }
         let parts: Vec<String> = self
             .values
             .iter()
-            .map(|(v, nodes)| format!("{v} on {}", nodes.join(", ")))
+            .map(|(v, nodes)| t!("fleet-differs-on", value = v, nodes = nodes.join(", ")))
             .collect();
-        format!("DIFFERS: {}", parts.join("; "))
+        t!("fleet-differs", values = parts.join("; "))
     }
 }
 
@@ -259,16 +278,18 @@ impl Worst {
     }
 }
 
-pub(super) fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+/// A count as the reports write it: `1000` in English (no grouping, as before), `1.000` in
+/// Spanish.
+pub(super) fn count(n: usize) -> String {
+    i18n::fixed(n as f64, 0)
 }
 
-/// A metric of a run as the tables show it, `n/a` without a value.
+/// A metric of a run as the tables show it, `n/a` (`n/d`) without a value.
 pub(super) fn shown_value(s: &Summary, metric: &str) -> String {
     s.metrics
         .get(metric)
         .copied()
         .flatten()
         .map(|v| format_value(metric, v))
-        .unwrap_or_else(|| "n/a".into())
+        .unwrap_or_else(|| t!("sweep-na"))
 }

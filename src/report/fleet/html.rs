@@ -4,10 +4,11 @@
 
 use std::fmt::Write;
 
-use super::findings::{COLUMNS, FleetReport, shown_value};
+use super::findings::{COLUMNS, FleetReport, count, shown_value};
 use super::read::Run;
 use super::verdict_word;
 use crate::report::document::{Figure, esc, html_head, verdict_class};
+use crate::t;
 
 /// `report.html` of a fleet: one file, charts inline.
 pub fn html(r: &FleetReport<'_>, figures: &[Figure<'_>]) -> String {
@@ -40,7 +41,9 @@ pub fn html(r: &FleetReport<'_>, figures: &[Figure<'_>]) -> String {
 fn verdict_matrix(h: &mut String, r: &FleetReport<'_>) {
     let _ = writeln!(
         h,
-        "<h2>Verdicts: nodes × scenarios</h2><table id=\"matrix\"><tr><th>node</th>"
+        "<h2>{}</h2><table id=\"matrix\"><tr><th>{}</th>",
+        esc(&t!("fleet-matrix")),
+        esc(&t!("fact-node"))
     );
     for s in &r.scenarios {
         let _ = write!(h, "<th>{}</th>", esc(s));
@@ -52,7 +55,11 @@ fn verdict_matrix(h: &mut String, r: &FleetReport<'_>) {
             match r.cells.get(&(*n, *s)) {
                 Some((run, k)) => matrix_cell(h, n, s, run, *k),
                 None => {
-                    let _ = write!(h, "<td class=\"cell missing\">no run</td>");
+                    let _ = write!(
+                        h,
+                        "<td class=\"cell missing\">{}</td>",
+                        esc(&t!("fleet-no-run"))
+                    );
                 }
             }
         }
@@ -65,27 +72,37 @@ fn verdict_matrix(h: &mut String, r: &FleetReport<'_>) {
 fn matrix_cell(h: &mut String, node: &str, scenario: &str, run: &Run, runs: usize) {
     let su = &run.summary;
     let more = if runs > 1 {
-        format!(" <small>worst of {runs}</small>")
+        format!(
+            " <small>{}</small>",
+            esc(&t!("fleet-worst-of", runs = count(runs)))
+        )
     } else {
         String::new()
     };
     let _ = write!(
         h,
-        "<td class=\"cell\" data-node=\"{}\" data-scenario=\"{}\" data-verdict=\"{}\"><span class=\"badge {}\">{}</span>{more}<br><small>peak {} / limit {} tasks, fork p99 {}</small></td>",
+        "<td class=\"cell\" data-node=\"{}\" data-scenario=\"{}\" data-verdict=\"{}\"><span class=\"badge {}\">{}</span>{more}<br><small>{}</small></td>",
         esc(node),
         esc(scenario),
         verdict_class(su.verdict),
         verdict_class(su.verdict),
         verdict_word(su.verdict),
-        esc(&shown_value(su, "pids.peak")),
-        esc(&shown_value(su, "pids.limit")),
-        esc(&shown_value(su, "host.fork_p99_ms")),
+        esc(&t!(
+            "fleet-cell-numbers",
+            peak = shown_value(su, "pids.peak"),
+            limit = shown_value(su, "pids.limit"),
+            p99 = shown_value(su, "host.fork_p99_ms")
+        )),
     );
 }
 
 /// The facts the nodes differ in, or agree on.
 fn differences(h: &mut String, r: &FleetReport<'_>) {
-    let _ = writeln!(h, "<h2>Where the nodes differ</h2><ul id=\"differences\">");
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2><ul id=\"differences\">",
+        esc(&t!("fleet-differences"))
+    );
     for d in &r.differences {
         let class = if d.values.len() > 1 { "fail" } else { "ok" };
         let _ = writeln!(
@@ -100,18 +117,24 @@ fn differences(h: &mut String, r: &FleetReport<'_>) {
 
 /// The worst node per scenario and metric, against the median and the best.
 fn worst_nodes(h: &mut String, r: &FleetReport<'_>) {
-    let _ = writeln!(h, "<h2>The worst node per metric</h2>");
+    let _ = writeln!(h, "<h2>{}</h2>", esc(&t!("fleet-worst")));
     if r.worst.is_empty() {
-        let _ = writeln!(
-            h,
-            "<p>No metric differs between nodes (or fewer than two nodes ran each scenario).</p>"
-        );
+        let _ = writeln!(h, "<p>{}</p>", esc(&t!("fleet-worst-none")));
         return;
     }
-    let _ = writeln!(
+    let _ = write!(h, "<table id=\"worst\"><tr>");
+    header_cells(
         h,
-        "<table id=\"worst\"><tr><th>scenario</th><th>metric</th><th>worst node</th><th>fleet median</th><th>best node</th><th>what it measures</th></tr>"
+        &[
+            t!("fact-scenario"),
+            t!("col-metric"),
+            t!("fleet-col-worst-node"),
+            t!("fleet-col-median"),
+            t!("fleet-col-best-node"),
+            t!("fleet-col-measures"),
+        ],
     );
+    let _ = writeln!(h, "</tr>");
     for w in &r.worst {
         let [worst, median, best, help] = w.cells();
         let _ = writeln!(
@@ -130,11 +153,16 @@ fn worst_nodes(h: &mut String, r: &FleetReport<'_>) {
 
 /// One scenario's table: a row per node that ran it.
 fn scenario_table(h: &mut String, r: &FleetReport<'_>, s: &str) {
-    let _ = writeln!(
+    let _ = write!(h, "<h2>{}</h2><table><tr>", esc(s));
+    header_cells(
         h,
-        "<h2>{}</h2><table><tr><th>node</th><th>verdict</th><th>what held it</th>",
-        esc(s)
+        &[
+            t!("fact-node"),
+            t!("sweep-col-verdict"),
+            t!("sweep-col-held-by"),
+        ],
     );
+    let _ = writeln!(h);
     for c in COLUMNS {
         let _ = write!(h, "<th><code>{}</code></th>", esc(c));
     }
@@ -150,7 +178,10 @@ fn scenario_table(h: &mut String, r: &FleetReport<'_>, s: &str) {
             esc(n),
             verdict_class(su.verdict),
             verdict_word(su.verdict),
-            esc(su.held_by.as_deref().unwrap_or("nothing had to"))
+            esc(&su
+                .held_by
+                .clone()
+                .unwrap_or_else(|| t!("sweep-nothing-had-to")))
         );
         for c in COLUMNS {
             let _ = write!(h, "<td>{}</td>", esc(&shown_value(su, c)));
@@ -162,10 +193,23 @@ fn scenario_table(h: &mut String, r: &FleetReport<'_>, s: &str) {
 
 /// Each node's facts, from its latest run.
 fn nodes_table(h: &mut String, r: &FleetReport<'_>) {
-    let _ = writeln!(
+    let _ = write!(
         h,
-        "<h2>Nodes</h2><table id=\"nodes\"><tr><th>node</th><th>kernel</th><th>cgroup mode</th><th>container runtime</th><th>CPUs</th><th>limitlab</th></tr>"
+        "<h2>{}</h2><table id=\"nodes\"><tr>",
+        esc(&t!("fleet-nodes-heading"))
     );
+    header_cells(
+        h,
+        &[
+            t!("fact-node"),
+            t!("fleet-fact-kernel"),
+            t!("fleet-fact-cgroup-mode"),
+            t!("fact-container-runtime"),
+            t!("fleet-col-cpus"),
+            "limitlab".into(),
+        ],
+    );
+    let _ = writeln!(h, "</tr>");
     for (n, f) in r.fleet.node_facts() {
         let _ = writeln!(
             h,
@@ -179,4 +223,11 @@ fn nodes_table(h: &mut String, r: &FleetReport<'_>) {
         );
     }
     h.push_str("</table>");
+}
+
+/// `<th>` cells of a table's header row.
+fn header_cells(h: &mut String, names: &[String]) {
+    for n in names {
+        let _ = write!(h, "<th>{}</th>", esc(n));
+    }
 }

@@ -7,6 +7,7 @@ use super::read::Run;
 use crate::record::Verdict;
 use crate::report::document::esc;
 use crate::report::junit::failure_message;
+use crate::t;
 
 /// JUnit XML of a fleet: a test suite per node, a test case per node × scenario (its latest
 /// run among the worst); a failed expectation is a failure, a run that did not complete an
@@ -74,20 +75,24 @@ fn test_case(x: &mut String, node: &str, scenario: &str, run: &Run) {
                 .filter(|o| !o.held)
                 .map(|o| failure_message(o, su))
                 .collect();
-            let msg = format!("on {node}: {}", msg.join("; "));
+            let msg = t!(
+                "fleet-junit-failure",
+                node = node,
+                failures = msg.join("; ")
+            );
+            let text = t!("fleet-junit-from", message = msg, from = run.from);
             let _ = writeln!(
                 x,
-                ">\n      <failure type=\"expectation\" message=\"{}\">{} (from {})</failure>\n    </testcase>",
+                ">\n      <failure type=\"expectation\" message=\"{}\">{}</failure>\n    </testcase>",
                 esc(&msg),
-                esc(&msg),
-                esc(&run.from)
+                esc(&text)
             );
         }
         Verdict::Error => {
             let why = su
                 .abort_reason
                 .clone()
-                .unwrap_or_else(|| "the run did not complete".into());
+                .unwrap_or_else(|| t!("sweep-incomplete"));
             let _ = writeln!(
                 x,
                 ">\n      <error type=\"run\" message=\"{}\">{}</error>\n    </testcase>",

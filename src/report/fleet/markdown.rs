@@ -3,8 +3,9 @@
 
 use std::fmt::Write;
 
-use super::findings::{COLUMNS, FleetReport, shown_value};
+use super::findings::{COLUMNS, FleetReport, count, shown_value};
 use super::verdict_word;
+use crate::t;
 
 /// `report.md` of a fleet. `charts` are (file stem, title) of the charts beside it.
 pub fn markdown(r: &FleetReport<'_>, charts: &[(String, String)]) -> String {
@@ -12,12 +13,13 @@ pub fn markdown(r: &FleetReport<'_>, charts: &[(String, String)]) -> String {
     let _ = writeln!(m, "# {}\n", r.title());
     let _ = writeln!(
         m,
-        "Verdict: **{}**. {}\n",
+        "{}: **{}**. {}\n",
+        t!("doc-verdict"),
         verdict_word(r.verdict()),
         r.headline()
     );
     verdict_matrix(&mut m, r);
-    let _ = writeln!(m, "\n## Where the nodes differ\n");
+    let _ = writeln!(m, "\n## {}\n", t!("fleet-differences"));
     for d in &r.differences {
         let _ = writeln!(m, "- {}: {}", d.fact, d.line());
     }
@@ -34,8 +36,8 @@ pub fn markdown(r: &FleetReport<'_>, charts: &[(String, String)]) -> String {
 
 /// The verdict of every node × scenario cell.
 fn verdict_matrix(m: &mut String, r: &FleetReport<'_>) {
-    let _ = writeln!(m, "## Verdicts: nodes × scenarios\n");
-    let _ = write!(m, "| node |");
+    let _ = writeln!(m, "## {}\n", t!("fleet-matrix"));
+    let _ = write!(m, "| {} |", t!("fact-node"));
     for s in &r.scenarios {
         let _ = write!(m, " {s} |");
     }
@@ -48,8 +50,12 @@ fn verdict_matrix(m: &mut String, r: &FleetReport<'_>) {
         let _ = write!(m, "| {n} |");
         for s in &r.scenarios {
             let cell = match r.cells.get(&(*n, *s)) {
-                Some((run, 1)) => verdict_word(run.summary.verdict).to_string(),
-                Some((run, k)) => format!("{} (worst of {k})", verdict_word(run.summary.verdict)),
+                Some((run, 1)) => verdict_word(run.summary.verdict),
+                Some((run, k)) => format!(
+                    "{} ({})",
+                    verdict_word(run.summary.verdict),
+                    t!("fleet-worst-of", runs = count(*k))
+                ),
                 None => "—".into(),
             };
             let _ = write!(m, " {cell} |");
@@ -60,17 +66,19 @@ fn verdict_matrix(m: &mut String, r: &FleetReport<'_>) {
 
 /// The worst node per scenario and metric, against the median and the best.
 fn worst_nodes(m: &mut String, r: &FleetReport<'_>) {
-    let _ = writeln!(m, "\n## The worst node per metric\n");
+    let _ = writeln!(m, "\n## {}\n", t!("fleet-worst"));
     if r.worst.is_empty() {
-        let _ = writeln!(
-            m,
-            "No metric differs between nodes (or fewer than two nodes ran each scenario)."
-        );
+        let _ = writeln!(m, "{}", t!("fleet-worst-none"));
         return;
     }
     let _ = writeln!(
         m,
-        "| scenario | metric | worst node | fleet median | best node |\n|---|---|---|---|---|"
+        "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
+        t!("fact-scenario"),
+        t!("col-metric"),
+        t!("fleet-col-worst-node"),
+        t!("fleet-col-median"),
+        t!("fleet-col-best-node")
     );
     for w in &r.worst {
         let [worst, median, best, _] = w.cells();
@@ -85,7 +93,13 @@ fn worst_nodes(m: &mut String, r: &FleetReport<'_>) {
 /// One scenario's table: a row per node that ran it.
 fn scenario_table(m: &mut String, r: &FleetReport<'_>, s: &str) {
     let _ = writeln!(m, "\n## {s}\n");
-    let _ = write!(m, "| node | verdict | what held it |");
+    let _ = write!(
+        m,
+        "| {} | {} | {} |",
+        t!("fact-node"),
+        t!("sweep-col-verdict"),
+        t!("sweep-col-held-by")
+    );
     for c in COLUMNS {
         let _ = write!(m, " `{c}` |");
     }
@@ -103,7 +117,9 @@ fn scenario_table(m: &mut String, r: &FleetReport<'_>, s: &str) {
             m,
             "| {n} | {} | {} |",
             verdict_word(su.verdict),
-            su.held_by.as_deref().unwrap_or("nothing had to")
+            su.held_by
+                .clone()
+                .unwrap_or_else(|| t!("sweep-nothing-had-to"))
         );
         for c in COLUMNS {
             let _ = write!(m, " {} |", shown_value(su, c));
@@ -114,10 +130,15 @@ fn scenario_table(m: &mut String, r: &FleetReport<'_>, s: &str) {
 
 /// Each node's facts, from its latest run.
 fn nodes_table(m: &mut String, r: &FleetReport<'_>) {
-    let _ = writeln!(m, "\n## Nodes\n");
+    let _ = writeln!(m, "\n## {}\n", t!("fleet-nodes-heading"));
     let _ = writeln!(
         m,
-        "| node | kernel | cgroup mode | container runtime | CPUs | limitlab |\n|---|---|---|---|---|---|"
+        "| {} | {} | {} | {} | {} | limitlab |\n|---|---|---|---|---|---|",
+        t!("fact-node"),
+        t!("fleet-fact-kernel"),
+        t!("fleet-fact-cgroup-mode"),
+        t!("fact-container-runtime"),
+        t!("fleet-col-cpus")
     );
     for (n, f) in r.fleet.node_facts() {
         let _ = writeln!(

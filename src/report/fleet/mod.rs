@@ -4,7 +4,8 @@
 //! compare` compares two fleets node by node.
 //!
 //! `read.rs` reads and merges the runs; `findings.rs` computes what the report shows;
-//! `markdown.rs`, `html.rs`, `junit.rs` and `chart.rs` (the node chart) write it.
+//! `markdown.rs`, `html.rs`, `junit.rs` and `chart.rs` (the node chart) write it, in the
+//! language of [`crate::i18n::current`] (`i18n/*/fleet.ftl`); `tests.rs` renders both.
 
 mod chart;
 mod findings;
@@ -12,6 +13,8 @@ mod html;
 mod junit;
 mod markdown;
 mod read;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
@@ -26,13 +29,9 @@ use crate::data::stream::write_atomic;
 use crate::record::Verdict;
 use crate::report::document::Figure;
 
-/// HELD, FAILED, ERROR: the fleet report's words (always English).
-pub fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Held => "HELD",
-        Verdict::Failed => "FAILED",
-        Verdict::Error => "ERROR",
-    }
+/// HELD, FAILED, ERROR (CUMPLIDO, FALLIDO, ERROR): the words of a run's verdict.
+pub fn verdict_word(v: Verdict) -> String {
+    crate::report::terminal::verdict_word(v)
 }
 
 /// Writes the fleet report into `dir`: `report.md`, `report.html`, `junit.xml`, and a

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::record::{Summary, Verdict};
 use crate::report::load;
-use crate::{Exit, coded};
+use crate::{Exit, coded, t};
 
 /// How deep beneath a folder given to `merge` summaries are looked for.
 const MAX_DEPTH: usize = 8;
@@ -73,7 +73,7 @@ impl Fleet {
             walk(input, 0, &mut files).map_err(|e| {
                 coded(
                     Exit::BadInput,
-                    format!("cannot read folder {}: {e}", input.display()),
+                    t!("fleet-err-read-folder", dir = input.display(), error = e),
                 )
             })?;
             files.sort();
@@ -83,9 +83,10 @@ impl Fleet {
             if self.runs.len() == before {
                 return Err(coded(
                     Exit::BadInput,
-                    format!(
-                        "{} holds no summary.json and no .jsonl file beneath it (searched {MAX_DEPTH} levels deep); give results folders of `limitlab run` or files of its --format json lines",
-                        input.display()
+                    t!(
+                        "fleet-err-no-summaries",
+                        dir = input.display(),
+                        depth = MAX_DEPTH
                     ),
                 ));
             }
@@ -94,20 +95,20 @@ impl Fleet {
             if self.runs.len() == before {
                 return Err(coded(
                     Exit::BadInput,
-                    format!(
-                        "{} holds no run summary ({} line(s) that are not JSON skipped); expected one JSON line per run, as `limitlab run --format json` prints",
-                        input.display(),
-                        self.skipped_lines
+                    t!(
+                        "fleet-err-no-run-summary",
+                        file = input.display(),
+                        skipped = t!(
+                            "fleet-skipped-lines",
+                            count = super::findings::count(self.skipped_lines)
+                        )
                     ),
                 ));
             }
         } else {
             return Err(coded(
                 Exit::BadInput,
-                format!(
-                    "{} does not exist; give results folders (with summary.json beneath) or files of JSON lines",
-                    input.display()
-                ),
+                t!("fleet-err-missing", path = input.display()),
             ));
         }
         Ok(())
@@ -209,8 +210,11 @@ impl Fleet {
                 cgroup_mode: h
                     .cgroup_mode
                     .map(|m| m.to_string())
-                    .unwrap_or_else(|| "unknown".into()),
-                runtime: h.runtime.clone().unwrap_or_else(|| "none (host)".into()),
+                    .unwrap_or_else(|| t!("fleet-cgroup-unknown")),
+                runtime: h
+                    .runtime
+                    .clone()
+                    .unwrap_or_else(|| t!("fleet-runtime-none")),
                 limitlab: r.summary.limitlab_version.clone(),
                 cpus: h.cpus,
             };
