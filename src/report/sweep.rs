@@ -132,17 +132,14 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
             None => t!("sweep-no-limit-had-to"),
         }];
         if let Some(peak) = m("pids.peak") {
-            let peak = format_value("pids.peak", peak);
+            let peak = i18n::count(peak);
             parts.push(match m("pids.time_to_limit_ms") {
                 Some(ms) => t!("sweep-peak-reached", peak = peak, ms = i18n::fixed(ms, 0)),
                 None => t!("sweep-peak", peak = peak),
             });
         }
         if let Some(f) = m("workload.forks_failed").filter(|f| *f > 0.0) {
-            parts.push(t!(
-                "sweep-forks-refused",
-                count = format_value("workload.forks_failed", f)
-            ));
+            parts.push(t!("sweep-forks-refused", count = i18n::count(f)));
         }
         if let Some(p99) = m("host.fork_p99_ms") {
             let p99 = i18n::fixed(p99, 1);
@@ -150,7 +147,7 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
                 Some(f) => t!(
                     "sweep-host-forks-failed",
                     p99 = p99,
-                    failed = format_value("host.fork_failures", f)
+                    failed = i18n::count(f)
                 ),
                 None => t!("sweep-host-forks-ok", p99 = p99),
             });
@@ -176,7 +173,10 @@ pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
         m,
         "# {} — {}\n",
         i.name,
-        t!("sweep-of-cells", cells = i.cells.len())
+        t!(
+            "sweep-of-cells",
+            cells = i18n::count(i.cells.len()).ungrouped()
+        )
     );
     if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(m, "{d}\n");
@@ -252,7 +252,10 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
         h,
         "<h1>{} <small>{}</small></h1>",
         esc(&i.name),
-        t!("sweep-of-cells", cells = i.cells.len())
+        t!(
+            "sweep-of-cells",
+            cells = i18n::count(i.cells.len()).ungrouped()
+        )
     );
     if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(h, "<p>{}</p>", esc(d));
