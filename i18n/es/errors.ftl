@@ -66,7 +66,7 @@ units-too-large = { $text } es demasiado grande
 units-duration-no-unit = { $text } no tiene unidad; se esperaba { $help }
 units-unknown-duration-unit = unidad de duración desconocida { $unit } en { $text }; se esperaba { $help }
 units-too-long = { $text } es demasiado largo
-units-rate-zero = { $text } es cero; un ritmo debe ser positivo
+units-rate-zero = { $text } es cero; una tasa debe ser positiva
 
 ## Carpetas de resultados (src/cli/report.rs)
 
