@@ -59,3 +59,5 @@ chart-comparison-title = Comparison of { $runs } { $runs ->
 chart-no-runs = no runs to compare
 chart-comparison-limit = the pids limit of the run
 chart-comparison-na = n/a: no value (not available on that kernel, or the limit was never reached)
+chart-cannot-draw = cannot draw the { $name } chart as { $format }: { $error }
+chart-font-missing = the embedded DejaVu Sans font could not be loaded

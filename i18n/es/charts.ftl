@@ -59,3 +59,5 @@ chart-comparison-title = Comparación de { $runs } { $runs ->
 chart-no-runs = no hay ejecuciones que comparar
 chart-comparison-limit = el límite de pids de la ejecución
 chart-comparison-na = n/d: sin valor (no disponible en ese kernel, o nunca se alcanzó el límite)
+chart-cannot-draw = no se puede dibujar la gráfica { $name } como { $format }: { $error }
+chart-font-missing = no se pudo cargar la fuente DejaVu Sans incorporada

@@ -59,18 +59,19 @@ impl SweepIndex {
         let index: SweepIndex = serde_json::from_str(&text).map_err(|e| {
             crate::coded(
                 crate::Exit::BadInput,
-                format!("{} is not a limitlab sweep index: {e}", path.display()),
+                t!("sweep-not-an-index", path = path.display(), error = e),
             )
         })?;
         if index.format != FORMAT_VERSION {
             return Err(crate::coded(
                 crate::Exit::BadInput,
-                format!(
-                    "{} holds results format {} (written by limitlab {}); this limitlab {} reads format {FORMAT_VERSION} only",
-                    path.display(),
-                    index.format,
-                    index.limitlab_version,
-                    env!("CARGO_PKG_VERSION")
+                t!(
+                    "sweep-format",
+                    path = path.display(),
+                    format = index.format,
+                    writer = index.limitlab_version,
+                    version = env!("CARGO_PKG_VERSION"),
+                    reads = FORMAT_VERSION
                 ),
             ));
         }
@@ -326,4 +327,41 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     }
     h.push_str("</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn a_bad_index_is_said_in_both_languages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("sweep.json");
+        std::fs::write(
+            &path,
+            r#"{"format":99,"limitlab_version":"9.9","name":"x","description":null,"source":"x.toml","cells":[]}"#,
+        )
+        .unwrap();
+        let err = |lang| with(lang, || SweepIndex::load(&path).unwrap_err().to_string());
+        let p = path.display();
+        let v = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            err(Lang::En),
+            format!(
+                "{p} holds results format 99 (written by limitlab 9.9); this limitlab {v} reads format {FORMAT_VERSION} only"
+            )
+        );
+        assert_eq!(
+            err(Lang::Es),
+            format!(
+                "{p} tiene resultados en el formato 99 (escritos por limitlab 9.9); este limitlab {v} solo lee el formato {FORMAT_VERSION}"
+            )
+        );
+        std::fs::write(&path, "{}").unwrap();
+        assert!(err(Lang::En).starts_with(&format!("{p} is not a limitlab sweep index: ")));
+        assert!(
+            err(Lang::Es).starts_with(&format!("{p} no es un índice de barrido de limitlab: "))
+        );
+    }
 }
