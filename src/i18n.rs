@@ -5,13 +5,16 @@
 //! `LC_MESSAGES`, then `LANG`: `es_CO.UTF-8` → Spanish), else English. Numbers follow it:
 //! `1,000.5` in English, `1.000,5` in Spanish. Metric names, keys and file names are never
 //! translated. Arguments are passed as text, already formatted by the helpers here, so an
-//! English message reads byte for byte as it did before Fluent.
+//! English message reads byte for byte as it did before Fluent; a count is passed as a
+//! number ([`count`]), so that a message picks its plural form (`{ $n -> [one] … *[other] … }`)
+//! by the language's plural rules, and shows it as [`group`] would.
 
 use std::cell::Cell;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::types::{FluentNumber, FluentNumberOptions};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 /// A language limitlab speaks.
@@ -116,6 +119,11 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     // No Unicode isolation marks around arguments: the text goes to terminals, Markdown,
     // HTML and SVG, where they would show as stray characters.
     b.set_use_isolating(false);
+    // Counts show in the language's digit grouping (`3,610`, `3.610`), as `group` writes them.
+    b.set_formatter(Some(match lang {
+        Lang::En => |v, _| show_count(Lang::En, v),
+        Lang::Es => |v, _| show_count(Lang::Es, v),
+    }));
     for (name, text) in sources(lang) {
         let res = FluentResource::try_new(text.to_string())
             .unwrap_or_else(|(_, e)| panic!("i18n/{}/{name} does not parse: {e:?}", lang.code()));
@@ -160,22 +168,22 @@ pub fn with<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// The message `id` in the current language with its arguments (all text). A message
-/// missing from a translation falls back to English; one missing from English is its id
-/// (the tests in this module make both impossible for the ids the code uses).
-pub fn tr(id: &str, args: &[(&str, String)]) -> String {
+/// The message `id` in the current language with its arguments. A message missing from a
+/// translation falls back to English; one missing from English is its id (the tests in this
+/// module make both impossible for the ids the code uses).
+pub fn tr(id: &str, args: &[(&str, Arg)]) -> String {
     message(current(), id, args)
         .or_else(|| message(Lang::En, id, args))
         .unwrap_or_else(|| id.to_string())
 }
 
 /// The message `id` in `lang`, if that language has it.
-pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> Option<String> {
+pub fn message(lang: Lang, id: &str, args: &[(&str, Arg)]) -> Option<String> {
     let b = &bundles()[lang as usize];
     let pattern = b.get_message(id)?.value()?;
     let mut fa = FluentArgs::new();
     for (k, v) in args {
-        fa.set(*k, FluentValue::from(v.as_str()));
+        fa.set(*k, v.value());
     }
     let mut errors = Vec::new();
     let text = b
@@ -189,15 +197,121 @@ pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> Option<String> 
     Some(text)
 }
 
-/// A message in the current language: `t!("verdict-held")`, `t!("term-results", dir = d)`.
-/// Arguments are anything `Display`, passed as text.
+/// An argument of a message: text, or a [`Count`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Count(Count),
+}
+
+impl Arg {
+    fn value(&self) -> FluentValue<'_> {
+        match self {
+            Arg::Text(t) => FluentValue::from(t.as_str()),
+            Arg::Count(c) => FluentValue::Number(FluentNumber::new(
+                c.n,
+                FluentNumberOptions {
+                    use_grouping: c.grouped,
+                    ..Default::default()
+                },
+            )),
+        }
+    }
+}
+
+/// What [`t!`](crate::t) makes of a value: a [`Count`] stays a number, anything else that
+/// is `Display` becomes its text.
+pub trait ToArg {
+    fn to_arg(&self) -> Arg;
+}
+
+impl<T: std::fmt::Display + ?Sized> ToArg for T {
+    fn to_arg(&self) -> Arg {
+        Arg::Text(self.to_string())
+    }
+}
+
+impl ToArg for Count {
+    fn to_arg(&self) -> Arg {
+        Arg::Count(*self)
+    }
+}
+
+impl ToArg for Arg {
+    fn to_arg(&self) -> Arg {
+        self.clone()
+    }
+}
+
+/// A whole number a message counts things with: `t!("sweep-peak", peak = count(50))`.
+/// Fluent picks the plural form from it (`1 task`, `2 tasks`; `1 tarea`, `2 tareas`), and
+/// it shows as [`group`] writes it (`3,610`, `3.610` in Spanish), or, [`Count::ungrouped`],
+/// as plain digits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Count {
+    n: f64,
+    grouped: bool,
+}
+
+/// A [`Count`] of `n` (rounded to a whole number, as [`group`] rounds it).
+pub fn count(n: impl Into<Counted>) -> Count {
+    Count {
+        n: n.into().0.round(),
+        grouped: true,
+    }
+}
+
+impl Count {
+    /// The count shown as plain digits (`1000`), as `format!` writes an integer.
+    pub fn ungrouped(self) -> Count {
+        Count {
+            grouped: false,
+            ..self
+        }
+    }
+}
+
+/// What [`count`] takes: a metric's value (`f64`) or a number of things.
+pub struct Counted(f64);
+
+macro_rules! counted_from {
+    ($($t:ty),*) => {
+        $(impl From<$t> for Counted {
+            fn from(n: $t) -> Counted {
+                Counted(n as f64)
+            }
+        })*
+    };
+}
+counted_from!(f64, u32, u64, usize, i32, i64);
+
+/// How a bundle shows a number: a count as [`group`] would in `lang` (or as plain digits);
+/// anything else as Fluent does.
+fn show_count(lang: Lang, v: &FluentValue) -> Option<String> {
+    let FluentValue::Number(n) = v else {
+        return None;
+    };
+    if n.value.fract() != 0.0 || n.options.minimum_fraction_digits.is_some() {
+        return None;
+    }
+    let whole = n.value as i64;
+    Some(if n.options.use_grouping {
+        group_in(lang, whole)
+    } else {
+        whole.to_string()
+    })
+}
+
+/// A message in the current language: `t!("verdict-held")`, `t!("term-results", dir = d)`,
+/// `t!("sweep-peak", peak = i18n::count(50))`. Arguments are anything `Display`, passed as
+/// text, or a [`Count`], passed as a number.
 #[macro_export]
 macro_rules! t {
     ($id:literal) => {
         $crate::i18n::tr($id, &[])
     };
     ($id:literal, $($k:ident = $v:expr),+ $(,)?) => {
-        $crate::i18n::tr($id, &[$((stringify!($k), ($v).to_string())),+])
+        $crate::i18n::tr($id, &[$((stringify!($k), $crate::i18n::ToArg::to_arg(&$v))),+])
     };
 }
 
@@ -257,8 +371,11 @@ pub fn fixed(v: f64, decimals: usize) -> String {
 
 /// `48211.0` → `48,211` (English), `48.211` (Spanish).
 pub fn group(v: f64) -> String {
-    let n = v.round() as i64;
-    let sep = match current() {
+    group_in(current(), v.round() as i64)
+}
+
+fn group_in(lang: Lang, n: i64) -> String {
+    let sep = match lang {
         Lang::En => ',',
         Lang::Es => '.',
     };
@@ -291,219 +408,4 @@ pub fn on_off(on: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::{BTreeMap, BTreeSet};
-
-    use fluent_syntax::ast;
-
-    use super::*;
-
-    /// Every message of a language with the variables it uses (in its value and its
-    /// variants, with the file it is in).
-    fn catalogue(lang: Lang) -> BTreeMap<String, (String, BTreeSet<String>)> {
-        let mut out = BTreeMap::new();
-        for (file, text) in sources(lang) {
-            let res = fluent_syntax::parser::parse(text).unwrap_or_else(|(_, errors)| {
-                panic!("i18n/{}/{file} does not parse: {errors:?}", lang.code())
-            });
-            for entry in res.body {
-                if let ast::Entry::Message(m) = entry {
-                    let mut vars = BTreeSet::new();
-                    if let Some(p) = &m.value {
-                        pattern_vars(p, &mut vars);
-                    }
-                    let prev = out.insert(m.id.name.to_string(), (file.to_string(), vars));
-                    assert!(
-                        prev.is_none(),
-                        "i18n/{}: message {} is defined twice",
-                        lang.code(),
-                        m.id.name
-                    );
-                }
-            }
-        }
-        out
-    }
-
-    fn pattern_vars(p: &ast::Pattern<&str>, vars: &mut BTreeSet<String>) {
-        for el in &p.elements {
-            if let ast::PatternElement::Placeable { expression } = el {
-                expression_vars(expression, vars);
-            }
-        }
-    }
-
-    fn expression_vars(e: &ast::Expression<&str>, vars: &mut BTreeSet<String>) {
-        match e {
-            ast::Expression::Inline(i) => inline_vars(i, vars),
-            ast::Expression::Select { selector, variants } => {
-                inline_vars(selector, vars);
-                for v in variants {
-                    pattern_vars(&v.value, vars);
-                }
-            }
-        }
-    }
-
-    fn inline_vars(i: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>) {
-        match i {
-            ast::InlineExpression::VariableReference { id } => {
-                vars.insert(id.name.to_string());
-            }
-            ast::InlineExpression::Placeable { expression } => expression_vars(expression, vars),
-            _ => {}
-        }
-    }
-
-    /// The ids the code asks for: every `t!` and `t_static` call with a literal id in src/.
-    fn used_ids() -> BTreeSet<String> {
-        fn walk(dir: &std::path::Path, out: &mut BTreeSet<String>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    let bytes = text.as_bytes();
-                    let calls = text
-                        .match_indices("t!(")
-                        .chain(text.match_indices("t_static("));
-                    for (at, call) in calls {
-                        let before = at.checked_sub(1).map(|i| bytes[i]);
-                        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                            continue;
-                        }
-                        let rest = text[at + call.len()..].trim_start();
-                        if let Some(lit) = rest.strip_prefix('"')
-                            && let Some((id, _)) = lit.split_once('"')
-                            && !id.is_empty()
-                            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                        {
-                            out.insert(id.to_string());
-                        }
-                    }
-                }
-            }
-        }
-        let mut out = BTreeSet::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut out,
-        );
-        out
-    }
-
-    #[test]
-    fn every_message_is_translated_with_the_same_variables() {
-        let en = catalogue(Lang::En);
-        let es = catalogue(Lang::Es);
-        let mut problems = Vec::new();
-        for (id, (file, vars)) in &en {
-            match es.get(id) {
-                None => problems.push(format!("{id} (i18n/en/{file}) has no Spanish translation")),
-                Some((es_file, es_vars)) if es_vars != vars => problems.push(format!(
-                    "{id}: English uses {vars:?}, Spanish (i18n/es/{es_file}) {es_vars:?}"
-                )),
-                Some((es_file, _)) if es_file != file => problems.push(format!(
-                    "{id} is in i18n/en/{file} but in i18n/es/{es_file}"
-                )),
-                _ => {}
-            }
-        }
-        for id in es.keys().filter(|id| !en.contains_key(*id)) {
-            problems.push(format!("{id} is in Spanish but not in English"));
-        }
-        assert!(problems.is_empty(), "{}", problems.join("\n"));
-        assert!(en.len() > 100, "only {} messages", en.len());
-    }
-
-    #[test]
-    fn every_message_the_code_uses_exists() {
-        let en = catalogue(Lang::En);
-        let used = used_ids();
-        let missing: Vec<_> = used.iter().filter(|id| !en.contains_key(*id)).collect();
-        assert!(missing.is_empty(), "no message for {missing:?}");
-        assert!(used.len() > 100, "only {} ids found in src/", used.len());
-    }
-
-    #[test]
-    fn the_ftl_folders_hold_exactly_the_embedded_files() {
-        for lang in Lang::ALL {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("i18n")
-                .join(lang.code());
-            let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
-            on_disk.sort();
-            let mut embedded: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
-            embedded.sort();
-            assert_eq!(on_disk, embedded, "{}", dir.display());
-        }
-    }
-
-    #[test]
-    fn both_bundles_load_and_format() {
-        for lang in Lang::ALL {
-            with(lang, || {
-                let s = t!("word-on");
-                assert!(!s.is_empty() && s != "word-on", "{lang:?}: {s}");
-            });
-        }
-        assert_eq!(with(Lang::En, || t!("word-on")), "on");
-        assert_eq!(with(Lang::Es, || t!("word-on")), "activado");
-    }
-
-    #[test]
-    fn locale_picks_the_language() {
-        assert_eq!(Lang::of_locale("es_CO.UTF-8"), Lang::Es);
-        assert_eq!(Lang::of_locale("es"), Lang::Es);
-        assert_eq!(Lang::of_locale("es_ES@euro"), Lang::Es);
-        assert_eq!(Lang::of_locale("en_US.UTF-8"), Lang::En);
-        assert_eq!(Lang::of_locale("C"), Lang::En);
-        assert_eq!(Lang::of_locale("C.UTF-8"), Lang::En);
-        assert_eq!(Lang::of_locale("fr_FR.UTF-8"), Lang::En);
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
-        assert_eq!(Lang::from_vars(env(&[])), Lang::En);
-        assert_eq!(Lang::from_vars(env(&[("LANG", "es_CO.UTF-8")])), Lang::Es);
-        assert_eq!(
-            Lang::from_vars(env(&[("LANG", "es_CO.UTF-8"), ("LC_MESSAGES", "C")])),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_vars(env(&[("LC_ALL", "es_CO.UTF-8"), ("LC_MESSAGES", "C")])),
-            Lang::Es
-        );
-        assert_eq!(
-            Lang::from_vars(env(&[("LC_ALL", ""), ("LANG", "es_CO.UTF-8")])),
-            Lang::Es
-        );
-    }
-
-    #[test]
-    fn numbers_follow_the_language() {
-        with(Lang::En, || {
-            assert_eq!(fixed(1000.5, 1), "1000.5");
-            assert_eq!(group(48211.0), "48,211");
-            assert_eq!(number("5.0 s".into()), "5.0 s");
-        });
-        with(Lang::Es, || {
-            assert_eq!(fixed(1000.5, 1), "1.000,5");
-            assert_eq!(fixed(-1234567.25, 2), "-1.234.567,25");
-            assert_eq!(fixed(12.0, 0), "12");
-            assert_eq!(fixed(0.5, 3), "0,500");
-            assert_eq!(group(48211.0), "48.211");
-            assert_eq!(group(100.0), "100");
-            assert_eq!(number("5.0 s".into()), "5,0 s");
-            assert_eq!(number("1,234.5".into()), "1.234,5");
-        });
-    }
-}
+mod tests;

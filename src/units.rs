@@ -34,11 +34,28 @@ const DURATION_UNITS: &[(&str, u64)] = &[
     ("h", 3_600_000_000_000),
 ];
 
-/// What a size string may look like, for error messages.
+/// What a size string may look like, in English; error messages say it in the current
+/// language with [`size_help`].
 pub const SIZE_HELP: &str = "a size such as \"256MiB\", \"1GiB\", \"512KB\" or \"0B\" (units: B, KiB, MiB, GiB, TiB, KB, MB, GB, TB, K, M, G, T)";
-/// What a duration string may look like, for error messages.
+/// What a duration string may look like, in English; error messages say it in the current
+/// language with [`duration_help`].
 pub const DURATION_HELP: &str =
     "a duration such as \"5s\", \"50ms\" or \"1.5s\" (units: ns, us, ms, s, m, h)";
+
+/// [`SIZE_HELP`] in the current language, for error messages.
+pub fn size_help() -> String {
+    t!("units-size-help")
+}
+
+/// [`DURATION_HELP`] in the current language, for error messages.
+pub fn duration_help() -> String {
+    t!("units-duration-help")
+}
+
+/// [`RATE_HELP`] in the current language, for error messages.
+pub fn rate_help() -> String {
+    t!("units-rate-help")
+}
 
 fn split_number(text: &str) -> Option<(f64, &str)> {
     let text = text.trim();
@@ -63,7 +80,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let (num, unit) = split_number(text).ok_or_else(|| {
         t!(
             "units-expected",
-            help = SIZE_HELP,
+            help = size_help(),
             got = format!("{text:?}")
         )
     })?;
@@ -71,7 +88,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         return Err(t!(
             "units-size-no-unit",
             text = format!("{text:?}"),
-            help = SIZE_HELP
+            help = size_help()
         ));
     }
     let factor = SIZE_UNITS
@@ -83,7 +100,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
                 "units-unknown-size-unit",
                 unit = format!("{unit:?}"),
                 text = format!("{text:?}"),
-                help = SIZE_HELP
+                help = size_help()
             )
         })?;
     scaled(num, factor).ok_or_else(|| t!("units-too-large", text = format!("{text:?}")))
@@ -94,7 +111,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let (num, unit) = split_number(text).ok_or_else(|| {
         t!(
             "units-expected",
-            help = DURATION_HELP,
+            help = duration_help(),
             got = format!("{text:?}")
         )
     })?;
@@ -102,7 +119,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(t!(
             "units-duration-no-unit",
             text = format!("{text:?}"),
-            help = DURATION_HELP
+            help = duration_help()
         ));
     }
     let factor = DURATION_UNITS
@@ -114,7 +131,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
                 "units-unknown-duration-unit",
                 unit = format!("{unit:?}"),
                 text = format!("{text:?}"),
-                help = DURATION_HELP
+                help = duration_help()
             )
         })?;
     scaled(num, factor)
@@ -136,7 +153,8 @@ pub fn size_value(
     }
 }
 
-/// What a rate string may look like, for error messages.
+/// What a rate string may look like, in English; error messages say it in the current
+/// language with [`rate_help`].
 pub const RATE_HELP: &str = "a rate such as \"256MiB/s\" or \"1GiB/s\" (a size per second)";
 
 /// Parses a rate (`256MiB/s`) into bytes per second.
@@ -144,7 +162,7 @@ pub fn parse_rate(text: &str) -> Result<u64, String> {
     let size = text.trim().strip_suffix("/s").ok_or_else(|| {
         t!(
             "units-expected",
-            help = RATE_HELP,
+            help = rate_help(),
             got = format!("{text:?}")
         )
     })?;
@@ -296,5 +314,37 @@ mod tests {
         assert_eq!(format_size(256 << 20), "256.0 MiB");
         assert_eq!(format_duration(Duration::from_millis(62)), "62 ms");
         assert_eq!(format_duration(Duration::from_millis(4900)), "4.9 s");
+    }
+
+    #[test]
+    fn the_help_texts_are_translated_and_english_is_the_consts() {
+        use crate::i18n::{Lang, with};
+        with(Lang::En, || {
+            assert_eq!(size_help(), SIZE_HELP);
+            assert_eq!(duration_help(), DURATION_HELP);
+            assert_eq!(rate_help(), RATE_HELP);
+            assert_eq!(
+                parse_size("10 parsecs").unwrap_err(),
+                format!("unknown size unit \"parsecs\" in \"10 parsecs\"; expected {SIZE_HELP}")
+            );
+        });
+        with(Lang::Es, || {
+            let e = parse_size("10 parsecs").unwrap_err();
+            assert_eq!(
+                e,
+                "unidad de tamaño desconocida \"parsecs\" en \"10 parsecs\"; se esperaba un \
+                 tamaño como \"256MiB\", \"1GiB\", \"512KB\" o \"0B\" (unidades: B, KiB, MiB, \
+                 GiB, TiB, KB, MB, GB, TB, K, M, G, T)"
+            );
+            assert!(parse_size("10").unwrap_err().contains("no tiene unidad"));
+            let e = parse_duration("5 fortnights").unwrap_err();
+            assert!(e.contains("una duración como \"5s\""), "{e}");
+            let e = parse_rate("256MiB").unwrap_err();
+            assert!(
+                e.contains("una tasa como") && e.contains("por segundo"),
+                "{e}"
+            );
+            assert!(parse_rate("0B/s").unwrap_err().contains("positiva"));
+        });
     }
 }

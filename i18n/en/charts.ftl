@@ -52,8 +52,12 @@ chart-probe-fork-failed = probe fork failed
 chart-panel-peak = peak tasks (pids.peak)
 chart-panel-time-to-limit = time to the pids limit (ms)
 chart-panel-host-fork = host fork p99 (ms)
-chart-comparison-title-one = Comparison of 1 run
-chart-comparison-title = Comparison of { $runs } runs
+chart-comparison-title = Comparison of { $runs } { $runs ->
+        [one] run
+       *[other] runs
+    }
 chart-no-runs = no runs to compare
 chart-comparison-limit = the pids limit of the run
 chart-comparison-na = n/a: no value (not available on that kernel, or the limit was never reached)
+chart-cannot-draw = cannot draw the { $name } chart as { $format }: { $error }
+chart-font-missing = the embedded DejaVu Sans font could not be loaded

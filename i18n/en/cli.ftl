@@ -47,18 +47,27 @@ doctor-can-run = limitlab can run scenarios here.
 ## limitlab run, validate and clean (src/cli/, src/progress.rs)
 
 run-safety-ceiling = { $name }: no pids limit in the scenario; limitlab's safety ceiling pids.max = { $max } applies
-run-sweep-done = { $name }: sweep of { $cells } cells: report in { $report }
+run-sweep-done = { $name }: sweep of { $cells } { $cells ->
+        [one] cell
+       *[other] cells
+    }: report in { $report }
 progress-target-pids = target pids { $pids }
 progress-memory = memory { $memory }
 progress-forks-refused = forks refused { $count }
 validate-ok = { $source }: { $name } for { $duration }, { $workloads } workload(s), { $expectations } expectation(s){ $cells }
-validate-sweep = , a sweep of { $cells } cells
+validate-sweep = , a sweep of { $cells } { $cells ->
+        [one] cell
+       *[other] cells
+    }
 clean-removed = removed { $name } (left by harness pid { $owner }): { $killed } process(es) killed, { $dirs } cgroup dir(s)
 clean-could-not-remove = ; could not remove { $dir }: { $error }
 clean-nothing = nothing to clean: no limitlab cgroups left behind beneath this process's cgroups
 
 ## limitlab report and compare (src/cli/report.rs)
 
-report-sweep-written = { $dir }: the sweep report and its { $cells } cells' reports
+report-sweep-written = { $dir }: the sweep report and its { $cells } { $cells ->
+        [one] cell's report
+       *[other] cells' reports
+    }
 report-run-written = { $dir }: report.md, report.html and charts
 compare-not-in-baseline = { $label }: not in the baseline, not compared

@@ -72,6 +72,8 @@ units-rate-zero = { $text } is zero; a rate must be positive
 
 err-not-results-folder = { $dir } is not a results folder
 err-neither-run-nor-sweep = { $dir } holds neither summary.json (a run) nor sweep.json (a sweep)
+sweep-not-an-index = { $path } is not a limitlab sweep index: { $error }
+sweep-format = { $path } holds results format { $format } (written by limitlab { $writer }); this limitlab { $version } reads format { $reads } only
 err-tolerance = --tolerance { $tolerance } is out of range; use 0 to 10000 (percent)
 
 ## Sweeps and expectations (src/matrix.rs, src/expect.rs)

@@ -3,7 +3,10 @@
 verdict-held = HELD
 verdict-failed = FAILED
 verdict-error = ERROR
-term-verdict = { $name }: { $verdict } — { $held }/{ $total } expectations held
+term-verdict = { $name }: { $verdict } — { $held }/{ $total } { $total ->
+        [one] expectation
+       *[other] expectations
+    } held
 term-error = { $name }: { $verdict } — { $reason }
 term-teardown-left = teardown left something behind
 term-not-available = not available on this kernel or run
@@ -44,7 +47,10 @@ fact-limits-none = none written
 fact-sandbox = sandbox
 fact-sandbox-value = namespaces { $namespaces }; uid { $uid } gid { $gid }; syscall filter { $seccomp }
 fact-host = host
-fact-host-value = { $hostname }, Linux { $kernel }, { $cgroups }, { $cpus } CPUs{ $memory }
+fact-host-value = { $hostname }, Linux { $kernel }, { $cgroups }, { $cpus } { $cpus ->
+        [one] CPU
+       *[other] CPUs
+    }{ $memory }
 fact-node = node
 fact-container-runtime = container runtime
 fact-cgroups-unknown = cgroups unknown
@@ -62,7 +68,13 @@ note-safety-ceiling-held = The scenario sets no pids limit; limitlab's safety ce
 note-memory-ceiling = The scenario sets no memory limit; limitlab's memory ceiling ({ $ceiling }) applied and was reached.
 note-no-kernel-pids-peak = This kernel keeps no pids.peak, so pids.peak is the sampled maximum of pids.current, which can read a few above pids.max for an instant (the kernel charges a fork before it compares with the limit, then reverts).
 note-rootless = Ran without root{ $who }: the sandbox had a user namespace of its own (the workload was uid { $uid } inside, the harness's uid outside) and its cgroups were made beneath the cgroup delegated to that user.
-note-leaked = Teardown left { $processes } process(es) and { $cgroups } cgroup(s) behind: { $which }
+note-leaked = Teardown left { $processes } { $processes ->
+        [one] process
+       *[other] processes
+    } and { $cgroups } { $cgroups ->
+        [one] cgroup
+       *[other] cgroups
+    } behind: { $which }
 held-by-target = the target's own pids.max = { $value } ({ $path })
 held-by-ceiling = limitlab's safety ceiling (pids.max = { $max }), not the scenario
 held-by-own-cgroup = limitlab's own cgroup beneath the target
@@ -70,23 +82,41 @@ held-by-memory = the memory limit ({ $limit }) via the OOM killer
 said-target-init = { " " }(its init is pid { $pid })
 said-target-no-limit = no limit of its own
 said-target = The workload ran inside { $target }{ $pid }, in a cgroup of limitlab's beneath the target's, which is under { $limits }.
-said-target-refused = The target's pids limit refused { $refused } forks; its cgroup held at most { $peak } tasks.
+said-target-refused = The target's pids limit refused { $refused } { $refused ->
+        [one] fork
+       *[other] forks
+    }; its cgroup held at most { $peak } { $peak ->
+        [one] task
+       *[other] tasks
+    }.
 said-unknown-number = an unknown number of
 said-target-alive = The target's own process was still alive after teardown.
 said-target-dead = The target's own process did NOT survive the run.
 said-its-target = its target
-said-pids-reached = The workload reached the pids limit of { $limit } after { $after }{ $held_for }; { $at_once } was { $peak }, and { $refused } forks were refused.
+said-pids-reached = The workload reached the pids limit of { $limit } after { $after }{ $held_for }; { $at_once } was { $peak }, and { $refused } { $refused ->
+        [one] fork was
+       *[other] forks were
+    } refused.
 said-held-for = { " " }and was held there for { $time }
 said-pids-never = The workload never reached the pids limit of { $limit }; { $at_once } was { $peak }.
-said-bomb-count = The built-in bomb's own count: { $made } forks made, { $refused } refused by the kernel.
-said-oom-killed = ; the OOM killer killed { $count } process(es)
+said-bomb-count = The built-in bomb's own count: { $made } { $made ->
+        [one] fork
+       *[other] forks
+    } made, { $refused } refused by the kernel.
+said-oom-killed = ; the OOM killer killed { $count } { $count ->
+        [one] process
+       *[other] processes
+    }
 said-memory-limit = Memory peaked at { $peak } against a limit of { $limit }{ $oom }.
 said-memory-ceiling = Memory peaked at { $peak } against limitlab's memory ceiling of { $limit }{ $oom }.
 said-cpu-quota = { " " }(quota { $quota } cores)
 said-cpu = The sandbox used { $cores } CPU cores on average{ $quota }.
 said-held-by = What held it: { $held_by }.
 said-teardown-clean = Teardown ({ $method }) took { $took }; nothing was left behind.
-said-teardown-leaked = Teardown ({ $method }) took { $took }; { $count } things were left behind.
+said-teardown-leaked = Teardown ({ $method }) took { $took }; { $count } { $count ->
+        [one] thing was
+       *[other] things were
+    } left behind.
 
 ## The combined report of a sweep (src/report/sweep.rs)
 
@@ -96,16 +126,28 @@ sweep-no-summary = no summary was written
 sweep-did-not-run = did not run ({ $why }).
 sweep-held-by = held by { $held_by }
 sweep-no-limit-had-to = no limit had to hold it
-sweep-peak = at most { $peak } tasks at once
-sweep-peak-reached = at most { $peak } tasks at once, the limit reached after { $ms } ms
-sweep-forks-refused = { $count } forks refused
+sweep-peak = at most { $peak } { $peak ->
+        [one] task
+       *[other] tasks
+    } at once
+sweep-peak-reached = at most { $peak } { $peak ->
+        [one] task
+       *[other] tasks
+    } at once, the limit reached after { $ms } ms
+sweep-forks-refused = { $count } { $count ->
+        [one] fork
+       *[other] forks
+    } refused
 sweep-host-forks-failed = the host's own forks took { $p99 } ms at p99, and { $failed } of them failed
 sweep-host-forks-ok = the host's own forks kept working ({ $p99 } ms at p99)
 sweep-every-held = every expectation held
 sweep-one-failed = an expectation FAILED
 sweep-incomplete = the run did not complete
 sweep-finding = { $parts }; { $verdict }.
-sweep-of-cells = a sweep of { $cells } cells
+sweep-of-cells = a sweep of { $cells } { $cells ->
+        [one] cell
+       *[other] cells
+    }
 sweep-a-sweep = a sweep
 sweep-scenario = Scenario: { $source }
 sweep-col-cell = cell
@@ -133,7 +175,16 @@ said-runtime-not-set = not set
 said-runtime-restored = { $who } put it back afterwards
 said-runtime-not-restored = it could NOT be put back: { $error }
 said-runtime-nothing-restored = nothing put it back
-said-tasks-in-cgroup = { $tasks } task(s) in its cgroup,{ " " }
-said-target-before-after = Before the attack the target had { $tasks_before }{ $before } process(es) ({ $zombies_before } zombie(s)); after teardown { $tasks_after }{ $after } ({ $zombies_after }): { $verdict }.
+said-tasks-in-cgroup = { $tasks } { $tasks ->
+        [one] task
+       *[other] tasks
+    } in its cgroup,{ " " }
+said-target-before-after = Before the attack the target had { $tasks_before }{ $before } { $before ->
+        [one] process
+       *[other] processes
+    } ({ $zombies_before } { $zombies_before ->
+        [one] zombie
+       *[other] zombies
+    }); after teardown { $tasks_after }{ $after } ({ $zombies_after }): { $verdict }.
 said-as-it-was = as it was
 said-not-as-it-was = NOT as it was ({ $left })

@@ -52,8 +52,12 @@ chart-probe-fork-failed = falló el fork de la sonda
 chart-panel-peak = máximo de tareas (pids.peak)
 chart-panel-time-to-limit = tiempo hasta el límite de pids (ms)
 chart-panel-host-fork = fork de la máquina, p99 (ms)
-chart-comparison-title-one = Comparación de 1 ejecución
-chart-comparison-title = Comparación de { $runs } ejecuciones
+chart-comparison-title = Comparación de { $runs } { $runs ->
+        [one] ejecución
+       *[other] ejecuciones
+    }
 chart-no-runs = no hay ejecuciones que comparar
 chart-comparison-limit = el límite de pids de la ejecución
 chart-comparison-na = n/d: sin valor (no disponible en ese kernel, o nunca se alcanzó el límite)
+chart-cannot-draw = no se puede dibujar la gráfica { $name } como { $format }: { $error }
+chart-font-missing = no se pudo cargar la fuente DejaVu Sans incorporada

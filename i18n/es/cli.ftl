@@ -47,18 +47,27 @@ doctor-can-run = limitlab puede ejecutar escenarios aquí.
 ## limitlab run, validate y clean (src/cli/, src/progress.rs)
 
 run-safety-ceiling = { $name }: el escenario no fija un límite de pids; se aplica el techo de seguridad de limitlab pids.max = { $max }
-run-sweep-done = { $name }: barrido de { $cells } celdas: informe en { $report }
+run-sweep-done = { $name }: barrido de { $cells } { $cells ->
+        [one] celda
+       *[other] celdas
+    }: informe en { $report }
 progress-target-pids = pids del objetivo { $pids }
 progress-memory = memoria { $memory }
 progress-forks-refused = forks rechazados { $count }
 validate-ok = { $source }: { $name } durante { $duration }, { $workloads } carga(s), { $expectations } expectativa(s){ $cells }
-validate-sweep = , un barrido de { $cells } celdas
+validate-sweep = , un barrido de { $cells } { $cells ->
+        [one] celda
+       *[other] celdas
+    }
 clean-removed = se eliminó { $name } (dejado por el arnés con pid { $owner }): { $killed } proceso(s) matados, { $dirs } carpeta(s) de cgroup
 clean-could-not-remove = ; no se pudo eliminar { $dir }: { $error }
 clean-nothing = nada que limpiar: no quedan cgroups de limitlab bajo los cgroups de este proceso
 
 ## limitlab report y compare (src/cli/report.rs)
 
-report-sweep-written = { $dir }: el informe del barrido y los informes de sus { $cells } celdas
+report-sweep-written = { $dir }: el informe del barrido y { $cells ->
+        [one] el informe de su única celda
+       *[other] los informes de sus { $cells } celdas
+    }
 report-run-written = { $dir }: report.md, report.html y gráficas
 compare-not-in-baseline = { $label }: no está en la referencia, no se compara

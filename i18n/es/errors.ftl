@@ -66,12 +66,14 @@ units-too-large = { $text } es demasiado grande
 units-duration-no-unit = { $text } no tiene unidad; se esperaba { $help }
 units-unknown-duration-unit = unidad de duración desconocida { $unit } en { $text }; se esperaba { $help }
 units-too-long = { $text } es demasiado largo
-units-rate-zero = { $text } es cero; un ritmo debe ser positivo
+units-rate-zero = { $text } es cero; una tasa debe ser positiva
 
 ## Carpetas de resultados (src/cli/report.rs)
 
 err-not-results-folder = { $dir } no es una carpeta de resultados
 err-neither-run-nor-sweep = { $dir } no tiene ni summary.json (una ejecución) ni sweep.json (un barrido)
+sweep-not-an-index = { $path } no es un índice de barrido de limitlab: { $error }
+sweep-format = { $path } tiene resultados en el formato { $format } (escritos por limitlab { $writer }); este limitlab { $version } solo lee el formato { $reads }
 err-tolerance = --tolerance { $tolerance } está fuera de rango; usa de 0 a 10000 (por ciento)
 
 ## Barridos y expectativas (src/matrix.rs, src/expect.rs)

@@ -3,7 +3,13 @@
 verdict-held = CUMPLIDO
 verdict-failed = FALLIDO
 verdict-error = ERROR
-term-verdict = { $name }: { $verdict } — se cumplieron { $held } de { $total } expectativas
+term-verdict = { $name }: { $verdict } — { $held ->
+        [one] se cumplió
+       *[other] se cumplieron
+    } { $held } de { $total } { $total ->
+        [one] expectativa
+       *[other] expectativas
+    }
 term-error = { $name }: { $verdict } — { $reason }
 term-teardown-left = el desmontaje dejó algo atrás
 term-not-available = no disponible en este kernel o en esta ejecución
@@ -63,7 +69,13 @@ note-memory-ceiling = El escenario no fija un límite de memoria; se aplicó el 
 note-memory-hits-uncounted = memory.limit_hits no se puede saber en este kernel: el OOM killer actuó en el límite de memoria, pero memory.failcnt y memory.memsw.failcnt de cgroup v1 siguen en 0 (este kernel no cuenta ahí las cargas rechazadas); memory.oom_kills cuenta lo que hizo el límite.
 note-no-kernel-pids-peak = Este kernel no lleva pids.peak, así que pids.peak es el máximo muestreado de pids.current, que por un instante puede quedar unos pocos por encima de pids.max (el kernel carga un fork antes de compararlo con el límite, y luego lo revierte).
 note-rootless = Se ejecutó sin root{ $who }: el sandbox tuvo su propio espacio de nombres de usuario (la carga era el uid { $uid } dentro, el uid del arnés fuera) y sus cgroups se crearon bajo el cgroup delegado a ese usuario.
-note-leaked = El desmontaje dejó atrás { $processes } proceso(s) y { $cgroups } cgroup(s): { $which }
+note-leaked = El desmontaje dejó atrás { $processes } { $processes ->
+        [one] proceso
+       *[other] procesos
+    } y { $cgroups } { $cgroups ->
+        [one] cgroup
+       *[other] cgroups
+    }: { $which }
 held-by-target = el propio pids.max del objetivo = { $value } ({ $path })
 held-by-ceiling = el techo de seguridad de limitlab (pids.max = { $max }), no el escenario
 held-by-own-cgroup = el propio cgroup de limitlab bajo el objetivo
@@ -71,23 +83,44 @@ held-by-memory = el límite de memoria ({ $limit }), mediante el OOM killer
 said-target-init = { " " }(su init es el pid { $pid })
 said-target-no-limit = ningún límite propio
 said-target = La carga se ejecutó en { $target }{ $pid }, en un cgroup de limitlab bajo el del objetivo, que tiene { $limits }.
-said-target-refused = El límite de pids del objetivo rechazó { $refused } forks; su cgroup tuvo como mucho { $peak } tareas.
+said-target-refused = El límite de pids del objetivo rechazó { $refused } { $refused ->
+        [one] fork
+       *[other] forks
+    }; su cgroup tuvo como mucho { $peak } { $peak ->
+        [one] tarea
+       *[other] tareas
+    }.
 said-unknown-number = un número desconocido de
 said-target-alive = El proceso propio del objetivo seguía vivo después del desmontaje.
 said-target-dead = El proceso propio del objetivo NO sobrevivió a la ejecución.
 said-its-target = su objetivo
-said-pids-reached = La carga alcanzó el límite de pids de { $limit } a los { $after }{ $held_for }; { $at_once } fue { $peak }, y se rechazaron { $refused } forks.
+said-pids-reached = La carga alcanzó el límite de pids de { $limit } a los { $after }{ $held_for }; { $at_once } fue { $peak }, y { $refused ->
+        [one] se rechazó { $refused } fork
+       *[other] se rechazaron { $refused } forks
+    }.
 said-held-for = { " " }y quedó contenida ahí durante { $time }
 said-pids-never = La carga nunca alcanzó el límite de pids de { $limit }; { $at_once } fue { $peak }.
-said-bomb-count = La cuenta de la propia bomba integrada: { $made } forks hechos, { $refused } rechazados por el kernel.
-said-oom-killed = ; el OOM killer mató { $count } proceso(s)
+said-bomb-count = La cuenta de la propia bomba integrada: { $made } { $made ->
+        [one] fork hecho
+       *[other] forks hechos
+    }, { $refused } { $refused ->
+        [one] rechazado
+       *[other] rechazados
+    } por el kernel.
+said-oom-killed = ; el OOM killer mató { $count } { $count ->
+        [one] proceso
+       *[other] procesos
+    }
 said-memory-limit = La memoria llegó como máximo a { $peak } frente a un límite de { $limit }{ $oom }.
 said-memory-ceiling = La memoria llegó como máximo a { $peak } frente al techo de memoria de limitlab de { $limit }{ $oom }.
 said-cpu-quota = { " " }(cuota de { $quota } núcleos)
 said-cpu = El sandbox usó en promedio { $cores } núcleos de CPU{ $quota }.
 said-held-by = Qué la contuvo: { $held_by }.
 said-teardown-clean = El desmontaje ({ $method }) tardó { $took }; no quedó nada atrás.
-said-teardown-leaked = El desmontaje ({ $method }) tardó { $took }; quedaron { $count } cosas atrás.
+said-teardown-leaked = El desmontaje ({ $method }) tardó { $took }; { $count ->
+        [one] quedó { $count } cosa
+       *[other] quedaron { $count } cosas
+    } atrás.
 
 ## El informe combinado de un barrido (src/report/sweep.rs)
 
@@ -97,16 +130,31 @@ sweep-no-summary = no se escribió ningún resumen
 sweep-did-not-run = no se ejecutó ({ $why }).
 sweep-held-by = la contuvo { $held_by }
 sweep-no-limit-had-to = ningún límite tuvo que contenerla
-sweep-peak = como mucho { $peak } tareas a la vez
-sweep-peak-reached = como mucho { $peak } tareas a la vez, el límite se alcanzó a los { $ms } ms
-sweep-forks-refused = { $count } forks rechazados
-sweep-host-forks-failed = los forks de la propia máquina tardaron { $p99 } ms en el p99, y { $failed } de ellos fallaron
+sweep-peak = como mucho { $peak } { $peak ->
+        [one] tarea
+       *[other] tareas
+    } a la vez
+sweep-peak-reached = como mucho { $peak } { $peak ->
+        [one] tarea
+       *[other] tareas
+    } a la vez, el límite se alcanzó a los { $ms } ms
+sweep-forks-refused = { $count } { $count ->
+        [one] fork rechazado
+       *[other] forks rechazados
+    }
+sweep-host-forks-failed = los forks de la propia máquina tardaron { $p99 } ms en el p99, y { $failed } de ellos { $failed ->
+        [one] falló
+       *[other] fallaron
+    }
 sweep-host-forks-ok = los forks de la propia máquina siguieron funcionando ({ $p99 } ms en el p99)
 sweep-every-held = se cumplieron todas las expectativas
 sweep-one-failed = una expectativa FALLÓ
 sweep-incomplete = la ejecución no terminó
 sweep-finding = { $parts }; { $verdict }.
-sweep-of-cells = un barrido de { $cells } celdas
+sweep-of-cells = un barrido de { $cells } { $cells ->
+        [one] celda
+       *[other] celdas
+    }
 sweep-a-sweep = un barrido
 sweep-scenario = Escenario: { $source }
 sweep-col-cell = celda
@@ -133,7 +181,16 @@ said-runtime-not-set = sin fijar
 said-runtime-restored = { $who } lo devolvió a su valor después
 said-runtime-not-restored = NO se pudo devolver a su valor: { $error }
 said-runtime-nothing-restored = nada lo devolvió a su valor
-said-tasks-in-cgroup = { $tasks } tarea(s) en su cgroup,{ " " }
-said-target-before-after = Antes del ataque el objetivo tenía { $tasks_before }{ $before } proceso(s) ({ $zombies_before } zombi(s)); después del desmontaje { $tasks_after }{ $after } ({ $zombies_after }): { $verdict }.
+said-tasks-in-cgroup = { $tasks } { $tasks ->
+        [one] tarea
+       *[other] tareas
+    } en su cgroup,{ " " }
+said-target-before-after = Antes del ataque el objetivo tenía { $tasks_before }{ $before } { $before ->
+        [one] proceso
+       *[other] procesos
+    } ({ $zombies_before } { $zombies_before ->
+        [one] zombi
+       *[other] zombis
+    }); después del desmontaje { $tasks_after }{ $after } ({ $zombies_after }): { $verdict }.
 said-as-it-was = como estaba
 said-not-as-it-was = NO como estaba ({ $left })

@@ -31,16 +31,14 @@ impl TargetSpec {
     /// Parses `--target`: `pid:1234`, `cgroup:/system.slice/x`, `lxc:NAME`, `docker:NAME`,
     /// `podman:NAME`, `lxd:NAME`, `incus:NAME`.
     pub fn parse(text: &str) -> Result<TargetSpec, String> {
-        let (kind, value) = text.split_once(':').ok_or_else(|| {
-            format!(
-                "{text:?}: expected KIND:VALUE, e.g. pid:1234, lxc:NAME, cgroup:/system.slice/x"
-            )
-        })?;
+        let (kind, value) = text
+            .split_once(':')
+            .ok_or_else(|| t!("target-expected-kind-value", text = format!("{text:?}")))?;
         let spec = match kind {
             "pid" => TargetSpec::Pid(
                 value
                     .parse()
-                    .map_err(|_| format!("{value:?} is not a pid"))?,
+                    .map_err(|_| t!("target-not-a-pid", value = format!("{value:?}")))?,
             ),
             "cgroup" => TargetSpec::Cgroup(value.into()),
             "lxc" => TargetSpec::Lxc(value.into()),
@@ -49,8 +47,10 @@ impl TargetSpec {
             "lxd" => TargetSpec::Lxd(value.into()),
             "incus" => TargetSpec::Incus(value.into()),
             other => {
-                return Err(format!(
-                    "unknown target kind {other:?}; one of {TARGET_KINDS}"
+                return Err(t!(
+                    "target-unknown-kind",
+                    kind = format!("{other:?}"),
+                    kinds = TARGET_KINDS
                 ));
             }
         };
@@ -60,21 +60,19 @@ impl TargetSpec {
     /// Checks the value: a positive pid, a clean absolute cgroup path, a plain name.
     pub fn check(&self) -> Result<(), String> {
         match self {
-            TargetSpec::Pid(0) => Err("pid 0 is not a process".into()),
-            TargetSpec::Pid(p) if *p > i32::MAX as u32 => Err(format!("{p} is not a pid")),
+            TargetSpec::Pid(0) => Err(t!("target-pid-zero")),
+            TargetSpec::Pid(p) if *p > i32::MAX as u32 => Err(t!("target-not-a-pid", value = p)),
             TargetSpec::Pid(_) => Ok(()),
             TargetSpec::Cgroup(path) if path == SELF => Ok(()),
             TargetSpec::Cgroup(path) => {
                 if !path.starts_with('/') {
-                    return Err(format!(
-                        "{path:?} must be absolute within the hierarchy, e.g. \"/system.slice/x.slice\", or \"self\" (limitlab's own cgroups, e.g. a Kubernetes pod's)"
-                    ));
+                    return Err(t!("target-cgroup-relative", path = format!("{path:?}")));
                 }
                 if path.split('/').any(|c| c == ".." || c == ".") {
-                    return Err(format!("{path:?} may not contain \".\" or \"..\""));
+                    return Err(t!("target-cgroup-dots", path = format!("{path:?}")));
                 }
                 if path.contains('\0') || path.contains("//") {
-                    return Err(format!("{path:?} is not a clean cgroup path"));
+                    return Err(t!("target-cgroup-unclean", path = format!("{path:?}")));
                 }
                 Ok(())
             }
@@ -90,9 +88,7 @@ impl TargetSpec {
                 if ok {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "{n:?} is not a container name (letters, digits, '.', '_', '-')"
-                    ))
+                    Err(t!("target-bad-name", name = format!("{n:?}")))
                 }
             }
         }
@@ -183,15 +179,113 @@ pub fn processes(
     let n = table.and_then(|t| t.limits_processes)?;
     let key = path(&["target", "limits_processes"]);
     if n < 1 {
-        d.push(
-            &key,
-            format!("{n} is not allowed; use a positive number of processes, e.g. 1000"),
-        );
+        d.push(&key, t!("target-limits-processes-small", value = n));
         None
     } else if let Some(target) = target.filter(|t| !t.is_lxd_api()) {
         d.push(&key, t!("plan-limits-processes-lxd-only", target = target));
         None
     } else {
         Some(n as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn parses_each_kind() {
+        assert_eq!(TargetSpec::parse("pid:1234"), Ok(TargetSpec::Pid(1234)));
+        assert_eq!(
+            TargetSpec::parse("cgroup:/system.slice/x"),
+            Ok(TargetSpec::Cgroup("/system.slice/x".into()))
+        );
+        assert_eq!(
+            TargetSpec::parse("lxd:web-1"),
+            Ok(TargetSpec::Lxd("web-1".into()))
+        );
+        assert_eq!(
+            TargetSpec::parse("cgroup:self"),
+            Ok(TargetSpec::Cgroup(SELF.into()))
+        );
+    }
+
+    #[test]
+    fn bad_targets_are_english_by_default() {
+        with(Lang::En, || {
+            assert_eq!(
+                TargetSpec::parse("web").unwrap_err(),
+                "\"web\": expected KIND:VALUE, e.g. pid:1234, lxc:NAME, cgroup:/system.slice/x"
+            );
+            assert_eq!(
+                TargetSpec::parse("vm:web").unwrap_err(),
+                format!("unknown target kind \"vm\"; one of {TARGET_KINDS}")
+            );
+            assert_eq!(
+                TargetSpec::parse("pid:x").unwrap_err(),
+                "\"x\" is not a pid"
+            );
+            assert_eq!(
+                TargetSpec::parse("pid:0").unwrap_err(),
+                "pid 0 is not a process"
+            );
+            assert_eq!(
+                TargetSpec::parse("pid:4294967295").unwrap_err(),
+                "4294967295 is not a pid"
+            );
+            assert_eq!(
+                TargetSpec::parse("lxc:a b").unwrap_err(),
+                "\"a b\" is not a container name (letters, digits, '.', '_', '-')"
+            );
+            assert_eq!(
+                TargetSpec::parse("cgroup:x").unwrap_err(),
+                "\"x\" must be absolute within the hierarchy, e.g. \"/system.slice/x.slice\", or \"self\" (limitlab's own cgroups, e.g. a Kubernetes pod's)"
+            );
+            assert_eq!(
+                TargetSpec::parse("cgroup:/a/../b").unwrap_err(),
+                "\"/a/../b\" may not contain \".\" or \"..\""
+            );
+            assert_eq!(
+                TargetSpec::parse("cgroup:/a//b").unwrap_err(),
+                "\"/a//b\" is not a clean cgroup path"
+            );
+        });
+    }
+
+    #[test]
+    fn bad_targets_are_spanish_in_spanish() {
+        with(Lang::Es, || {
+            assert_eq!(
+                TargetSpec::parse("web").unwrap_err(),
+                "\"web\": se esperaba TIPO:VALOR, p. ej. pid:1234, lxc:NOMBRE, cgroup:/system.slice/x"
+            );
+            assert_eq!(
+                TargetSpec::parse("vm:web").unwrap_err(),
+                format!("tipo de objetivo desconocido \"vm\"; debe ser uno de {TARGET_KINDS}")
+            );
+            assert_eq!(
+                TargetSpec::parse("pid:x").unwrap_err(),
+                "\"x\" no es un pid"
+            );
+            assert_eq!(
+                TargetSpec::parse("pid:0").unwrap_err(),
+                "el pid 0 no es un proceso"
+            );
+            assert_eq!(
+                TargetSpec::parse("docker:a/b").unwrap_err(),
+                "\"a/b\" no es un nombre de contenedor (letras, dígitos, '.', '_', '-')"
+            );
+            assert!(
+                TargetSpec::parse("cgroup:x")
+                    .unwrap_err()
+                    .contains("debe ser una ruta absoluta dentro de la jerarquía")
+            );
+            assert!(
+                TargetSpec::parse("cgroup:/a/./b")
+                    .unwrap_err()
+                    .contains("no puede contener")
+            );
+        });
     }
 }

@@ -187,7 +187,7 @@ fn host_facts(s: &Summary) -> Vec<(String, String)> {
                 .cgroup_mode
                 .map(|m| m.to_string())
                 .unwrap_or_else(|| t!("fact-cgroups-unknown")),
-            cpus = h.cpus,
+            cpus = crate::i18n::count(h.cpus).ungrouped(),
             memory = h
                 .memory_bytes
                 .map(|m| format!(", {}", units::format_size(m)))

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::Exit;
 use crate::data::metrics::Metrics;
+use crate::i18n::{Arg, count};
 use crate::metrics;
 use crate::plan::PidsSource;
 use crate::record::{FORMAT_VERSION, RunRecord, Summary, Verdict};
@@ -118,8 +119,8 @@ fn add_notes(notes: &mut Vec<String>, record: &RunRecord, computed: &metrics::Co
     if record.teardown.leaked_processes > 0 || !record.teardown.leaked_cgroups.is_empty() {
         notes.push(t!(
             "note-leaked",
-            processes = record.teardown.leaked_processes,
-            cgroups = record.teardown.leaked_cgroups.len(),
+            processes = count(record.teardown.leaked_processes).ungrouped(),
+            cgroups = count(record.teardown.leaked_cgroups.len()).ungrouped(),
             which = record.teardown.leaked_cgroups.join("; ")
         ));
     }
@@ -194,8 +195,8 @@ pub fn sentences(s: &Summary) -> Vec<String> {
     if let Some(ok) = measured(s, "workload.forks_ok") {
         out.push(t!(
             "said-bomb-count",
-            made = group(ok),
-            refused = group(measured(s, "workload.forks_failed").unwrap_or(0.0))
+            made = count(ok),
+            refused = count(measured(s, "workload.forks_failed").unwrap_or(0.0))
         ));
     }
     out.extend(memory_sentence(s));
@@ -243,10 +244,10 @@ fn target_sentences(s: &Summary, t: &TargetReport, out: &mut Vec<String>) {
     if let Some(hits) = measured(s, "target.pids_limit_hits") {
         out.push(t!(
             "said-target-refused",
-            refused = group(hits),
+            refused = count(hits),
             peak = measured(s, "target.pids_peak")
-                .map(group)
-                .unwrap_or_else(|| t!("said-unknown-number"))
+                .map(|p| Arg::Count(count(p)))
+                .unwrap_or_else(|| Arg::Text(t!("said-unknown-number")))
         ));
     }
     match t.alive_after {
@@ -287,15 +288,15 @@ fn runtime_limit_sentence(t: &TargetReport, l: &RuntimeLimit) -> String {
 fn before_after_sentence(s: &Summary, b: &TargetState, a: &TargetState) -> String {
     let tasks = |st: &TargetState| {
         st.pids_current
-            .map(|n| t!("said-tasks-in-cgroup", tasks = group(n as f64)))
+            .map(|n| t!("said-tasks-in-cgroup", tasks = count(n)))
             .unwrap_or_default()
     };
     let left = &s.teardown.left_in_target;
     t!(
         "said-target-before-after",
         tasks_before = tasks(b),
-        before = b.processes.len(),
-        zombies_before = b.zombies(),
+        before = count(b.processes.len()).ungrouped(),
+        zombies_before = count(b.zombies()).ungrouped(),
         tasks_after = tasks(a),
         after = a.processes.len(),
         zombies_after = a.zombies(),
@@ -344,7 +345,7 @@ fn pids_sentence(s: &Summary) -> Option<String> {
                     .unwrap_or_default(),
                 at_once = at_once,
                 peak = group(peak),
-                refused = group(refused),
+                refused = count(refused),
             ))
         }
         (None, Some(peak)) => Some(t!(
@@ -364,7 +365,7 @@ fn memory_sentence(s: &Summary) -> Option<String> {
         s.scenario.limits.memory_max()?,
     );
     let oom = match measured(s, "memory.oom_kills") {
-        Some(k) if k > 0.0 => t!("said-oom-killed", count = group(k)),
+        Some(k) if k > 0.0 => t!("said-oom-killed", count = count(k)),
         _ => String::new(),
     };
     let peak = units::format_size(peak as u64);
@@ -406,7 +407,7 @@ fn teardown_sentence(s: &Summary) -> String {
             "said-teardown-leaked",
             method = s.teardown.method,
             took = took,
-            count = s.teardown.leaked()
+            count = count(s.teardown.leaked()).ungrouped()
         )
     }
 }
@@ -426,5 +427,61 @@ mod tests {
         assert_eq!(group(100.0), "100");
         assert_eq!(group(1234567.0), "1,234,567");
         assert_eq!(group(0.0), "0");
+    }
+
+    /// The fixture run's summary with one fork made, one refused and one process left.
+    fn one_of_each() -> Summary {
+        let mut s: Summary = serde_json::from_str(include_str!(
+            "../../tests/fixtures/forkbomb-run/summary.json"
+        ))
+        .unwrap();
+        for (name, v) in [
+            ("pids.limit_hits", 1.0),
+            ("workload.forks_ok", 1.0),
+            ("workload.forks_failed", 1.0),
+        ] {
+            s.metrics.insert(name.into(), Some(v));
+        }
+        s.teardown.leaked_processes = 1;
+        s
+    }
+
+    #[test]
+    fn one_is_singular_in_both_languages() {
+        let s = one_of_each();
+        let en = crate::i18n::with(crate::i18n::Lang::En, || sentences(&s)).join("\n");
+        assert!(en.contains(", and 1 fork was refused."), "{en}");
+        assert!(
+            en.contains("count: 1 fork made, 1 refused by the kernel."),
+            "{en}"
+        );
+        assert!(en.contains("; 1 thing was left behind."), "{en}");
+        let es = crate::i18n::with(crate::i18n::Lang::Es, || sentences(&s)).join("\n");
+        assert!(es.contains(", y se rechazó 1 fork."), "{es}");
+        assert!(
+            es.contains("integrada: 1 fork hecho, 1 rechazado por el kernel."),
+            "{es}"
+        );
+        assert!(es.contains("; quedó 1 cosa atrás."), "{es}");
+    }
+
+    #[test]
+    fn many_are_plural_and_grouped_in_both_languages() {
+        let s: Summary = serde_json::from_str(include_str!(
+            "../../tests/fixtures/forkbomb-run/summary.json"
+        ))
+        .unwrap();
+        let en = crate::i18n::with(crate::i18n::Lang::En, || sentences(&s)).join("\n");
+        assert!(en.contains(", and 3,610 forks were refused."), "{en}");
+        assert!(
+            en.contains("48 forks made, 3,587 refused by the kernel."),
+            "{en}"
+        );
+        let es = crate::i18n::with(crate::i18n::Lang::Es, || sentences(&s)).join("\n");
+        assert!(es.contains(", y se rechazaron 3.610 forks."), "{es}");
+        assert!(
+            es.contains("48 forks hechos, 3.587 rechazados por el kernel."),
+            "{es}"
+        );
     }
 }

@@ -59,18 +59,19 @@ impl SweepIndex {
         let index: SweepIndex = serde_json::from_str(&text).map_err(|e| {
             crate::coded(
                 crate::Exit::BadInput,
-                format!("{} is not a limitlab sweep index: {e}", path.display()),
+                t!("sweep-not-an-index", path = path.display(), error = e),
             )
         })?;
         if index.format != FORMAT_VERSION {
             return Err(crate::coded(
                 crate::Exit::BadInput,
-                format!(
-                    "{} holds results format {} (written by limitlab {}); this limitlab {} reads format {FORMAT_VERSION} only",
-                    path.display(),
-                    index.format,
-                    index.limitlab_version,
-                    env!("CARGO_PKG_VERSION")
+                t!(
+                    "sweep-format",
+                    path = path.display(),
+                    format = index.format,
+                    writer = index.limitlab_version,
+                    version = env!("CARGO_PKG_VERSION"),
+                    reads = FORMAT_VERSION
                 ),
             ));
         }
@@ -132,17 +133,14 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
             None => t!("sweep-no-limit-had-to"),
         }];
         if let Some(peak) = m("pids.peak") {
-            let peak = format_value("pids.peak", peak);
+            let peak = i18n::count(peak);
             parts.push(match m("pids.time_to_limit_ms") {
                 Some(ms) => t!("sweep-peak-reached", peak = peak, ms = i18n::fixed(ms, 0)),
                 None => t!("sweep-peak", peak = peak),
             });
         }
         if let Some(f) = m("workload.forks_failed").filter(|f| *f > 0.0) {
-            parts.push(t!(
-                "sweep-forks-refused",
-                count = format_value("workload.forks_failed", f)
-            ));
+            parts.push(t!("sweep-forks-refused", count = i18n::count(f)));
         }
         if let Some(p99) = m("host.fork_p99_ms") {
             let p99 = i18n::fixed(p99, 1);
@@ -150,7 +148,7 @@ pub fn findings(c: &Cells<'_>) -> Vec<(String, String)> {
                 Some(f) => t!(
                     "sweep-host-forks-failed",
                     p99 = p99,
-                    failed = format_value("host.fork_failures", f)
+                    failed = i18n::count(f)
                 ),
                 None => t!("sweep-host-forks-ok", p99 = p99),
             });
@@ -176,7 +174,10 @@ pub fn markdown(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
         m,
         "# {} — {}\n",
         i.name,
-        t!("sweep-of-cells", cells = i.cells.len())
+        t!(
+            "sweep-of-cells",
+            cells = i18n::count(i.cells.len()).ungrouped()
+        )
     );
     if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(m, "{d}\n");
@@ -252,7 +253,10 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
         h,
         "<h1>{} <small>{}</small></h1>",
         esc(&i.name),
-        t!("sweep-of-cells", cells = i.cells.len())
+        t!(
+            "sweep-of-cells",
+            cells = i18n::count(i.cells.len()).ungrouped()
+        )
     );
     if let Some(d) = &crate::i18n::pick(&i.description, &i.description_es) {
         let _ = writeln!(h, "<p>{}</p>", esc(d));
@@ -323,4 +327,41 @@ pub fn html(c: &Cells<'_>, comparison: Option<&Figure<'_>>) -> String {
     }
     h.push_str("</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn a_bad_index_is_said_in_both_languages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("sweep.json");
+        std::fs::write(
+            &path,
+            r#"{"format":99,"limitlab_version":"9.9","name":"x","description":null,"source":"x.toml","cells":[]}"#,
+        )
+        .unwrap();
+        let err = |lang| with(lang, || SweepIndex::load(&path).unwrap_err().to_string());
+        let p = path.display();
+        let v = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            err(Lang::En),
+            format!(
+                "{p} holds results format 99 (written by limitlab 9.9); this limitlab {v} reads format {FORMAT_VERSION} only"
+            )
+        );
+        assert_eq!(
+            err(Lang::Es),
+            format!(
+                "{p} tiene resultados en el formato 99 (escritos por limitlab 9.9); este limitlab {v} solo lee el formato {FORMAT_VERSION}"
+            )
+        );
+        std::fs::write(&path, "{}").unwrap();
+        assert!(err(Lang::En).starts_with(&format!("{p} is not a limitlab sweep index: ")));
+        assert!(
+            err(Lang::Es).starts_with(&format!("{p} no es un índice de barrido de limitlab: "))
+        );
+    }
 }

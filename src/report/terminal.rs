@@ -33,8 +33,8 @@ pub fn print(out: &mut impl Write, s: &Summary, dir: &Path) -> io::Result<()> {
                 "term-verdict",
                 name = name,
                 verdict = verdict_word(s.verdict),
-                held = held,
-                total = total
+                held = i18n::count(held).ungrouped(),
+                total = i18n::count(total).ungrouped()
             )
         )?,
         Verdict::Error => writeln!(
@@ -86,5 +86,49 @@ pub fn verdict_word(v: Verdict) -> String {
         Verdict::Held => t!("verdict-held"),
         Verdict::Failed => t!("verdict-failed"),
         Verdict::Error => t!("verdict-error"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    fn first_line(s: &Summary) -> String {
+        let mut out = Vec::new();
+        print(&mut out, s, Path::new("results/x")).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn the_verdict_counts_expectations_in_both_languages() {
+        let mut s: Summary = serde_json::from_str(include_str!(
+            "../../tests/fixtures/forkbomb-run/summary.json"
+        ))
+        .unwrap();
+        with(Lang::En, || {
+            assert_eq!(first_line(&s), "forkbomb: HELD — 3/3 expectations held");
+        });
+        with(Lang::Es, || {
+            assert_eq!(
+                first_line(&s),
+                "forkbomb: CUMPLIDO — se cumplieron 3 de 3 expectativas"
+            );
+        });
+        s.expectations.truncate(1);
+        with(Lang::En, || {
+            assert_eq!(first_line(&s), "forkbomb: HELD — 1/1 expectation held");
+        });
+        with(Lang::Es, || {
+            assert_eq!(
+                first_line(&s),
+                "forkbomb: CUMPLIDO — se cumplió 1 de 1 expectativa"
+            );
+        });
     }
 }

@@ -65,11 +65,10 @@ impl Comparison {
             })
             .collect();
         Comparison {
-            title: if cells.len() == 1 {
-                t!("chart-comparison-title-one")
-            } else {
-                t!("chart-comparison-title", runs = cells.len())
-            },
+            title: t!(
+                "chart-comparison-title",
+                runs = crate::i18n::count(cells.len()).ungrouped()
+            ),
             rows,
         }
     }

@@ -31,6 +31,7 @@ use plotters::style::{FontStyle, register_font};
 pub use figures::SampleSpan;
 
 use crate::record::{RunRecord, Summary};
+use crate::t;
 
 use crate::data::Sample;
 
@@ -222,7 +223,12 @@ fn render(fig: &impl Figure) -> anyhow::Result<Chart> {
     embed_font()?;
     let name = fig.name();
     let failed = |what: &str, e: &dyn std::fmt::Display| {
-        anyhow::anyhow!("cannot draw the {name} chart as {what}: {e}")
+        anyhow::anyhow!(t!(
+            "chart-cannot-draw",
+            name = name,
+            format = what,
+            error = e
+        ))
     };
     let mut svg = String::new();
     {
@@ -253,7 +259,7 @@ fn embed_font() -> anyhow::Result<()> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED
         .get_or_init(|| register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok());
-    anyhow::ensure!(ok, "the embedded DejaVu Sans font could not be loaded");
+    anyhow::ensure!(ok, t!("chart-font-missing"));
     Ok(())
 }
 

@@ -385,3 +385,21 @@ fn a_million_samples() {
     assert_eq!(charts.len(), 5);
     assert!(long_lines(&chart(&charts, "host").svg, 100) >= 2);
 }
+
+#[test]
+fn the_comparison_title_counts_runs_in_both_languages() {
+    use crate::i18n::{Lang, with};
+    let s = summary::build(&synthetic::run(300), Vec::new());
+    let one = [("a".to_string(), &s)];
+    let two = [("a".to_string(), &s), ("b".to_string(), &s)];
+    let title =
+        |cells: &[(String, &crate::record::Summary)]| comparison::Comparison::of(cells).title;
+    with(Lang::En, || {
+        assert_eq!(title(&one), "Comparison of 1 run");
+        assert_eq!(title(&two), "Comparison of 2 runs");
+    });
+    with(Lang::Es, || {
+        assert_eq!(title(&one), "Comparación de 1 ejecución");
+        assert_eq!(title(&two), "Comparación de 2 ejecuciones");
+    });
+}
