@@ -101,7 +101,8 @@ impl Ended {
 /// A workload's end as the init reported it.
 #[derive(Debug, Clone)]
 pub(crate) struct WorkloadEnd {
-    /// `exited 0` or `killed by SIGKILL`, as events.csv and the record keep it.
+    /// `exited 0` or `killed by SIGKILL`, as the record keeps it (events.csv says it in the
+    /// run's language: [`WorkloadEnd::detail`]).
     pub status: String,
     pub how: Ended,
 }
