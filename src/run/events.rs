@@ -101,9 +101,26 @@ impl Ended {
 /// A workload's end as the init reported it.
 #[derive(Debug, Clone)]
 pub(crate) struct WorkloadEnd {
-    /// `exited 0` or `killed by SIGKILL`, as events.csv and the record keep it.
+    /// `exited 0` or `killed by SIGKILL`, as the record keeps it (events.csv says it in the
+    /// run's language: [`WorkloadEnd::detail`]).
     pub status: String,
     pub how: Ended,
+}
+
+impl WorkloadEnd {
+    /// The event of workload `index`'s end, in the run's language (the status stays as the
+    /// init wrote it, for the record).
+    fn detail(&self, index: usize) -> String {
+        match self.how {
+            Ended::Exited(code) => crate::t!("event-detail-exited", index = index, code = code),
+            Ended::Killed(sig) => {
+                crate::t!("event-detail-killed", index = index, signal = sig.as_str())
+            }
+            Ended::Unknown => {
+                crate::t!("event-detail-workload", index = index, what = &self.status)
+            }
+        }
+    }
 }
 
 /// Whether the wait goes on after an event.
@@ -301,7 +318,7 @@ impl WorkloadEvents for RunEvents<'_> {
         self.events.record_at(
             self.at(mono_ns),
             EventKind::WorkloadStart,
-            format!("workload {index}: {what} (pid {pid} in the sandbox)"),
+            crate::t!("event-detail-start", index = index, what = what, pid = pid),
         );
     }
 
@@ -310,7 +327,7 @@ impl WorkloadEvents for RunEvents<'_> {
         self.events.record_at(
             t_ms,
             EventKind::WorkloadError,
-            format!("workload {index}: {error}"),
+            crate::t!("event-detail-workload", index = index, what = &error),
         );
         self.exits.push(WorkloadExit {
             index,
@@ -326,11 +343,8 @@ impl WorkloadEvents for RunEvents<'_> {
 
     fn exited(&mut self, index: usize, end: WorkloadEnd, mono_ns: u64) {
         let t_ms = self.at(mono_ns);
-        self.events.record_at(
-            t_ms,
-            EventKind::WorkloadExit,
-            format!("workload {index}: {}", end.status),
-        );
+        self.events
+            .record_at(t_ms, EventKind::WorkloadExit, end.detail(index));
         self.exits.push(WorkloadExit {
             index,
             t_ms,
@@ -343,7 +357,7 @@ impl WorkloadEvents for RunEvents<'_> {
         self.events.record_at(
             self.at(mono_ns),
             EventKind::WorkloadExit,
-            "every workload process has ended".into(),
+            crate::t!("event-detail-idle"),
         );
     }
 
@@ -363,5 +377,37 @@ mod tests {
         assert_eq!(Ended::of(None, kill), Ended::Killed(Signal::SIGKILL));
         assert_eq!(Ended::of(None, None), Ended::Unknown);
         assert_eq!(Ended::of(None, kill).code(), None);
+    }
+
+    #[test]
+    fn a_workload_end_is_said_in_the_run_language_and_its_status_kept() {
+        use crate::i18n::{Lang, with};
+        let exited = WorkloadEnd {
+            status: "exited 7".into(),
+            how: Ended::Exited(7),
+        };
+        let killed = WorkloadEnd {
+            status: "killed by SIGKILL".into(),
+            how: Ended::Killed(Signal::SIGKILL),
+        };
+        assert_eq!(with(Lang::En, || exited.detail(0)), "workload 0: exited 7");
+        assert_eq!(
+            with(Lang::En, || killed.detail(1)),
+            "workload 1: killed by SIGKILL"
+        );
+        assert_eq!(
+            with(Lang::Es, || exited.detail(0)),
+            "carga 0: terminó con código 7"
+        );
+        assert_eq!(
+            with(Lang::Es, || killed.detail(1)),
+            "carga 1: la mató SIGKILL"
+        );
+        let odd = WorkloadEnd {
+            status: "stopped".into(),
+            how: Ended::Unknown,
+        };
+        assert_eq!(with(Lang::Es, || odd.detail(2)), "carga 2: stopped");
+        assert_eq!(killed.status, "killed by SIGKILL");
     }
 }

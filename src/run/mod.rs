@@ -140,7 +140,10 @@ fn watch(
     match events::wait_for_workloads(&setup.sandbox.rx, *t0 + plan.duration, seen, tick) {
         Waited::Stopped(sig) => {
             let events = &setup.out.events;
-            events.record(EventKind::Abort, format!("{sig} received; tearing down"));
+            events.record(
+                EventKind::Abort,
+                crate::t!("event-detail-abort", signal = sig),
+            );
             Some(format!("stopped by {sig}"))
         }
         Waited::TimeUp | Waited::Over => None,

@@ -90,7 +90,7 @@ fn empty_and_remove(
     let teardown_start = Instant::now();
     events.record(
         EventKind::TeardownStart,
-        "killing every process in the sandbox".into(),
+        crate::t!("event-detail-teardown-start"),
     );
     stall_point("teardown");
     let killed = run.sandbox.kill();
@@ -112,12 +112,12 @@ fn empty_and_remove(
     };
     events.record(
         EventKind::TeardownEnd,
-        format!(
-            "{} killed {} task(s) in {:.1} ms; {} left",
-            teardown.method,
-            teardown.processes_killed,
-            teardown.ms,
-            teardown.leaked()
+        crate::t!(
+            "event-detail-teardown-end",
+            method = teardown.method,
+            count = crate::i18n::fixed(teardown.processes_killed as f64, 0),
+            ms = crate::i18n::fixed(teardown.ms, 1),
+            left = crate::i18n::fixed(teardown.leaked() as f64, 0)
         ),
     );
     (teardown, sampled, target)

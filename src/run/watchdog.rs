@@ -35,10 +35,7 @@ impl Watchdog {
                 if !matches!(wait.recv_timeout(left), Err(RecvTimeoutError::Timeout)) {
                     return;
                 }
-                events.record(
-                    EventKind::Deadline,
-                    "the run passed its deadline; the watchdog kills the sandbox".into(),
-                );
+                events.record(EventKind::Deadline, crate::t!("event-detail-deadline"));
                 let _ = cgroup.kill_all();
                 if matches!(wait.recv_timeout(PATIENCE), Err(RecvTimeoutError::Timeout)) {
                     give_up(&*cgroup);

@@ -356,12 +356,17 @@ impl EventWatch {
             self.pids_hit = true;
             let at = s
                 .pids_current
-                .map(|n| format!(" at {n} tasks"))
+                .map(|n| {
+                    crate::t!(
+                        "event-detail-pids-at",
+                        tasks = crate::i18n::fixed(n as f64, 0)
+                    )
+                })
                 .unwrap_or_default();
             events.record_at(
                 s.t_ms,
                 EventKind::LimitHit,
-                format!("pids: the pids limit refused a fork{at}"),
+                crate::t!("event-detail-pids-hit", at = at),
             );
         }
         if !self.memory_hit && s.memory_max_events.is_some_and(|n| n > 0) {
@@ -369,7 +374,7 @@ impl EventWatch {
             events.record_at(
                 s.t_ms,
                 EventKind::LimitHit,
-                "memory: usage reached the memory limit".into(),
+                crate::t!("event-detail-memory-hit"),
             );
         }
         if let Some(k) = s.memory_oom_kills
@@ -378,9 +383,10 @@ impl EventWatch {
             events.record_at(
                 s.t_ms,
                 EventKind::OomKill,
-                format!(
-                    "the OOM killer killed {} process(es) in the sandbox ({k} so far)",
-                    k - self.oom_kills
+                crate::t!(
+                    "event-detail-oom",
+                    count = crate::i18n::fixed((k - self.oom_kills) as f64, 0),
+                    total = crate::i18n::fixed(k as f64, 0)
                 ),
             );
             self.oom_kills = k;
@@ -392,6 +398,48 @@ impl EventWatch {
 mod tests {
     use super::*;
     use crate::data::PsiScope;
+
+    #[test]
+    fn limit_hits_and_oom_kills_are_said_in_the_run_language_name_first() {
+        use crate::i18n::{Lang, with};
+        let sample = Sample {
+            t_ms: 12.0,
+            pids_current: Some(1000),
+            pids_max_events: Some(3),
+            memory_max_events: Some(1),
+            memory_oom_kills: Some(2),
+            ..Sample::default()
+        };
+        let details = |lang| {
+            with(lang, || {
+                let log = EventLog::create(None).unwrap();
+                EventWatch::default().check(&sample, &log);
+                log.events()
+                    .into_iter()
+                    .map(|e| e.detail)
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            details(Lang::En),
+            [
+                "pids: the pids limit refused a fork at 1000 tasks",
+                "memory: usage reached the memory limit",
+                "the OOM killer killed 2 process(es) in the sandbox (2 so far)",
+            ]
+        );
+        let es = details(Lang::Es);
+        assert_eq!(
+            es,
+            [
+                "pids: el límite de pids rechazó un fork con 1.000 tareas",
+                "memory: el uso llegó al límite de memoria",
+                "el OOM killer mató 2 proceso(s) en el sandbox (2 hasta ahora)",
+            ]
+        );
+        // The charts tell a limit hit by its first word.
+        assert!(es[0].starts_with("pids") && es[1].starts_with("memory"));
+    }
 
     #[test]
     fn psi_files() {

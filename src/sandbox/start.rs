@@ -155,6 +155,7 @@ pub(super) fn clone_init(
     let high = files.child_fds(&io)?;
     let high_fds: Vec<_> = high.iter().map(|f| f.as_fd()).collect();
     let argv = [CString::from(c"limitlab"), CString::from(c"__init")];
+    let env = init_env();
     let join = v1_tasks_files(cgroup)?;
     // Joining a target's namespaces, the init makes none of its own.
     let mut flags = if io.target.is_some() {
@@ -168,7 +169,7 @@ pub(super) fn clone_init(
         cgroup: files.into_dir.as_ref().map(|d| d.as_fd()),
         exe: files.exe.as_fd(),
         argv: &argv,
-        env: &[],
+        env: &env,
         fds: &high_fds,
         exe_at: proto::FD_EXE,
         join: &join,
@@ -181,6 +182,18 @@ pub(super) fn clone_init(
         sync: files.sync_w,
         status: files.status_r,
     })
+}
+
+/// The init's whole environment: the run's language ([`crate::i18n::LANG_ENV`]), so that
+/// what the init and the workloads it starts say (they read it first, and the init hands
+/// it on) follows `--lang` and not only the locale.
+fn init_env() -> Vec<CString> {
+    let lang = format!(
+        "{}={}",
+        crate::i18n::LANG_ENV,
+        crate::i18n::current().code()
+    );
+    vec![CString::new(lang).expect("no NUL byte")]
 }
 
 /// The held init becomes root of its user namespace: the harness's ids, mapped.
@@ -242,4 +255,15 @@ fn clone_flags(plan: &RunPlan) -> CloneFlags {
         };
     }
     flags
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn the_init_is_handed_the_run_language() {
+        assert_eq!(with(Lang::Es, super::init_env), [c"LIMITLAB_LANG=es"]);
+        assert_eq!(with(Lang::En, super::init_env), [c"LIMITLAB_LANG=en"]);
+    }
 }

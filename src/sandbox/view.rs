@@ -31,6 +31,80 @@ pub const DEV_LINKS: &[(&str, &str)] = &[
     ("stderr", "/proc/self/fd/2"),
 ];
 
+/// The words the init describes a view in (`ViewReport`'s `root`, `dev`, `proc` and `sys`),
+/// as summary.json keeps them: in English, as data. The report says them in its own
+/// language ([`words`]).
+pub mod words {
+    pub const ROOT_HOST_READ_ONLY: &str = "the host's root, read-only";
+    pub const ROOT_TARGET: &str = "the target's own root";
+    pub const ROOT_HOST: &str = "the host's root as it is (no mount namespace)";
+    pub const DEV_MINIMAL: &str = "minimal, as bubblewrap's --dev (private devpts and shm)";
+    /// The target's own `/dev` or `/sys`.
+    pub const TARGET_OWN: &str = "the target's own";
+    /// The host's `/dev`, `/proc` or `/sys`, as they are.
+    pub const HOST: &str = "the host's";
+    pub const PROC_FRESH: &str = "fresh, of the sandbox's pid namespace";
+    pub const PROC_HOST_READ_ONLY: &str = "the host's, read-only (no pid namespace)";
+    pub const PROC_NESTED: &str =
+        "fresh, of the attack's own pid namespace (nested in the target's)";
+    pub const PROC_TARGET: &str =
+        "the target's (its pid namespace; another proc mount was refused)";
+    pub const SYS_FRESH: &str = "fresh, read-only, of the sandbox's network namespace";
+    pub const SYS_HOST_READ_ONLY: &str = "the host's, read-only (no network namespace)";
+
+    /// Every one of them.
+    pub const ALL: [&str; 12] = [
+        ROOT_HOST_READ_ONLY,
+        ROOT_TARGET,
+        ROOT_HOST,
+        DEV_MINIMAL,
+        TARGET_OWN,
+        HOST,
+        PROC_FRESH,
+        PROC_HOST_READ_ONLY,
+        PROC_NESTED,
+        PROC_TARGET,
+        SYS_FRESH,
+        SYS_HOST_READ_ONLY,
+    ];
+}
+
+/// One of [`words`] in the current language; any other text (a record of another
+/// version) as it is.
+pub fn said(english: &str) -> String {
+    use crate::t;
+    match english {
+        words::ROOT_HOST_READ_ONLY => t!("view-root-host-read-only"),
+        words::ROOT_TARGET => t!("view-root-target"),
+        words::ROOT_HOST => t!("view-root-host"),
+        words::DEV_MINIMAL => t!("view-dev-minimal"),
+        words::TARGET_OWN => t!("view-target-own"),
+        words::HOST => t!("view-host"),
+        words::PROC_FRESH => t!("view-proc-fresh"),
+        words::PROC_HOST_READ_ONLY => t!("view-proc-host-read-only"),
+        words::PROC_NESTED => t!("view-proc-nested"),
+        words::PROC_TARGET => t!("view-proc-target"),
+        words::SYS_FRESH => t!("view-sys-fresh"),
+        words::SYS_HOST_READ_ONLY => t!("view-sys-host-read-only"),
+        other => other.to_string(),
+    }
+}
+
+/// Why a command workload's program is bound in, as summary.json keeps it.
+fn program_bind_why(index: usize) -> String {
+    format!("workload[{index}]'s program")
+}
+
+/// A bind's `why` in the current language: a program's bind is translated, a scenario's
+/// (`[sandbox] bind`, its keys) stays as it is.
+fn bind_why(why: &str) -> String {
+    why.strip_prefix("workload[")
+        .and_then(|rest| rest.strip_suffix("]'s program"))
+        .filter(|i| i.parse::<usize>().is_ok())
+        .map(|i| crate::t!("view-bind-program", index = i))
+        .unwrap_or_else(|| why.to_string())
+}
+
 /// A writable mount of the view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WritableMount {
@@ -102,19 +176,19 @@ impl ViewReport {
                     "{} {} ({})",
                     b.target.display(),
                     if b.writable { "rw" } else { "ro" },
-                    b.why
+                    bind_why(&b.why)
                 )
             })
             .collect();
         crate::t!(
             "view-sentence",
-            root = self.root,
+            root = said(&self.root),
             writable = list_or_none(&writable),
             binds = list_or_none(&binds),
-            dev = self.dev,
+            dev = said(&self.dev),
             devices = list_or_none(&self.devices),
-            proc = self.proc,
-            sys = self.sys,
+            proc = said(&self.proc),
+            sys = said(&self.sys),
             masked = list_or_none(&self.masked),
             read_only = list_or_none(&self.read_only),
         )
@@ -131,28 +205,27 @@ fn list_or_none(items: &[String]) -> String {
 
 /// What the workload sees, in paragraphs (for `limitlab list` and docs/scenario.md).
 pub fn describe() -> Vec<String> {
+    use crate::t;
     let tmpfs: Vec<String> = PRIVATE_TMPFS
         .iter()
         .map(|p| p.to_string())
         .chain(["/dev/shm".to_string()])
         .collect();
+    let links: Vec<&str> = DEV_LINKS.iter().map(|(n, _)| *n).collect();
     vec![
-        format!(
-            "By default (with the mount namespace) the sandbox's view is as tight as `bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp`: the host's root and every mount beneath it read-only; private tmpfs mounts at {} (those that exist on the host), writable, charged to the sandbox's memory cgroup (a tmpfs hog meets the memory limit) and gone with the run.",
-            tmpfs.join(", ")
+        t!("view-describe-default", tmpfs = tmpfs.join(", ")),
+        t!(
+            "view-describe-dev",
+            devices = DEVICES.join(", "),
+            links = links.join(", ")
         ),
-        format!(
-            "A minimal /dev: {} bound from the host, a private devpts (pts/ptmx, with the ptmx link), shm, and the links {}. A fresh /proc of the sandbox's pid namespace, and a fresh read-only sysfs of its network namespace (only lo), with the cgroupfs bound back beneath it read-only.",
-            DEVICES.join(", "),
-            DEV_LINKS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        t!(
+            "view-describe-masked",
+            masked = MASKED.join(", "),
+            read_only = READ_ONLY.join(", ")
         ),
-        format!(
-            "Masked (runc's maskedPaths: /dev/null over a file, an empty read-only tmpfs over a directory): {}. Read-only (runc's readonlyPaths): {}.",
-            MASKED.join(", "),
-            READ_ONLY.join(", ")
-        ),
-        "A command workload whose program lies under a path the view hides (a test binary in a checkout under /tmp) is bound read-only at its own path; one that cannot be (missing, or under /dev, /proc or /sys) is refused before anything starts (exit 2). `[sandbox] writable`, `bind` and `devices` add to the view; nothing else does. Without the mount namespace the workload sees the host's filesystems as they are; without the network namespace /sys stays the host's (read-only); without the pid namespace /proc does.".into(),
-        "A `[target]` run that joins a container (pid, lxc, docker, podman, lxd, incus) runs in a pid namespace of its own nested inside the target's (limitlab's init is its PID 1 and reaps everything the attack starts, so nothing is left to the target's own init), and sees the target's own root, /dev, /proc and /sys, as the target's processes do, in a copy of its mount namespace where runc's masked and read-only paths are applied wherever the target has not already covered them, and its cgroupfs (where it is a mount of its own) is read-only; nothing changes for the target itself. A `cgroup` target gets the default view. summary.json's `view` and the report say what the run's view was.".into(),
+        t!("view-describe-command"),
+        t!("view-describe-target"),
     ]
 }
 
@@ -167,11 +240,11 @@ pub fn host_support(kernel: (u32, u32)) -> (bool, String) {
     };
     let mut missing = Vec::new();
     if kernel < (5, 12) {
-        missing.push("mount_setattr (Linux 5.12) for the read-only root".to_string());
+        missing.push(crate::t!("view-support-no-mount-setattr"));
     }
     for fs in ["tmpfs", "devpts", "sysfs", "proc"] {
         if !has_fs(fs) {
-            missing.push(format!("{fs} in /proc/filesystems"));
+            missing.push(crate::t!("view-support-no-fs", fs = fs));
         }
     }
     let exists = |p: &&str| Path::new(p).exists();
@@ -183,17 +256,17 @@ pub fn host_support(kernel: (u32, u32)) -> (bool, String) {
         .collect();
     let masks: Vec<&str> = MASKED.iter().copied().filter(exists).collect();
     let ro: Vec<&str> = READ_ONLY.iter().copied().filter(exists).collect();
-    let detail = format!(
-        "{}host root read-only; private tmpfs at {} and /dev/shm; /dev: {} and a private devpts; a fresh sysfs per network namespace; masks here: {}; read-only here: {} (the other runc paths do not exist on this host)",
-        if missing.is_empty() {
+    let detail = crate::t!(
+        "view-support",
+        missing = if missing.is_empty() {
             String::new()
         } else {
-            format!("missing {}; ", missing.join(", "))
+            crate::t!("view-support-missing", missing = missing.join(", "))
         },
-        tmpfs.join(", "),
-        nodes.join(" "),
-        masks.join(", "),
-        ro.join(", "),
+        tmpfs = tmpfs.join(", "),
+        nodes = nodes.join(" "),
+        masks = masks.join(", "),
+        read_only = ro.join(", "),
     );
     (missing.is_empty(), detail)
 }
@@ -209,11 +282,11 @@ pub fn hidden_by(path: &Path) -> Option<&'static str> {
 }
 
 /// What a mount that hides a path is, in words.
-pub fn describe_mount(mount: &str) -> &'static str {
+pub fn describe_mount(mount: &str) -> String {
     match mount {
-        "/dev" => "a minimal /dev",
-        "/proc" | "/sys" => "a procfs or sysfs of its own",
-        _ => "a private tmpfs",
+        "/dev" => crate::t!("view-mount-dev"),
+        "/proc" | "/sys" => crate::t!("view-mount-proc-sys"),
+        _ => crate::t!("view-mount-tmpfs"),
     }
 }
 
@@ -225,10 +298,10 @@ pub fn config_for(plan: &RunPlan) -> Result<ViewConfig, String> {
     let mut cfg = plan.sandbox.view.clone();
     for b in &cfg.binds {
         if !b.source.exists() {
-            return Err(format!(
-                "{}: {} does not exist on the host",
-                b.why,
-                b.source.display()
+            return Err(crate::t!(
+                "view-bind-source-missing",
+                why = b.why,
+                path = b.source.display()
             ));
         }
     }
@@ -236,10 +309,7 @@ pub fn config_for(plan: &RunPlan) -> Result<ViewConfig, String> {
         use std::os::unix::fs::FileTypeExt;
         let kind = std::fs::metadata(d).map(|m| m.file_type());
         if !kind.is_ok_and(|t| t.is_char_device() || t.is_block_device()) {
-            return Err(format!(
-                "[sandbox] devices: {} is not a device node on this host",
-                d.display()
-            ));
+            return Err(crate::t!("view-not-a-device", path = d.display()));
         }
     }
     let joins = plan.target.as_ref().is_some_and(|t| t.joins_namespaces());
@@ -259,27 +329,27 @@ pub fn config_for(plan: &RunPlan) -> Result<ViewConfig, String> {
         if cfg.binds.iter().any(|b| program.starts_with(&b.target)) {
             continue;
         }
-        let whose = format!("workload[{i}]'s program");
-        let refuse = |why: &str| {
-            format!(
-                "workload[{i}]: {} is under {mount}, which is {} in the sandbox: {why}",
-                program.display(),
-                describe_mount(mount)
+        let refuse = |why: String| {
+            crate::t!(
+                "view-program-hidden",
+                index = i,
+                program = program.display(),
+                mount = mount,
+                what = describe_mount(mount),
+                why = why
             )
         };
         if matches!(mount, "/dev" | "/proc" | "/sys") {
-            return Err(refuse("name the program by a path outside it"));
+            return Err(refuse(crate::t!("view-program-outside")));
         }
         if !program.is_file() {
-            return Err(refuse(
-                "there is no such file on the host to bind there (give a path that exists)",
-            ));
+            return Err(refuse(crate::t!("view-program-no-file")));
         }
         cfg.binds.push(Bind {
             source: program.clone(),
             target: program,
             writable: false,
-            why: whose,
+            why: program_bind_why(i),
         });
     }
     Ok(cfg)
@@ -335,5 +405,109 @@ mod tests {
         );
         assert!(s.contains("bound from the host: none"), "{s}");
         assert!(s.contains("masked: /proc/kcore"), "{s}");
+    }
+
+    /// A default view as the init reports it, with a program bound in.
+    fn default_view() -> ViewReport {
+        ViewReport {
+            root: words::ROOT_HOST_READ_ONLY.into(),
+            root_read_only: true,
+            writable: vec![WritableMount {
+                path: "/tmp".into(),
+                kind: "tmpfs".into(),
+                size_cap: None,
+            }],
+            binds: vec![Bind {
+                source: "/tmp/x/prog".into(),
+                target: "/tmp/x/prog".into(),
+                writable: false,
+                why: program_bind_why(0),
+            }],
+            dev: words::DEV_MINIMAL.into(),
+            devices: vec!["null".into()],
+            proc: words::PROC_FRESH.into(),
+            sys: words::SYS_FRESH.into(),
+            masked: vec!["/proc/kcore".into()],
+            read_only: vec!["/proc/sys".into()],
+        }
+    }
+
+    #[test]
+    fn the_sentence_is_in_the_report_language_and_english_is_unchanged() {
+        use crate::i18n::{Lang, with};
+        let r = default_view();
+        assert_eq!(
+            with(Lang::En, || r.sentence()),
+            "The sandbox saw the host's root, read-only; writable: private tmpfs at /tmp (no cap of their own: the memory limit holds them); bound from the host: /tmp/x/prog ro (workload[0]'s program); /dev: minimal, as bubblewrap's --dev (private devpts and shm) (null); /proc: fresh, of the sandbox's pid namespace; /sys: fresh, read-only, of the sandbox's network namespace; masked: /proc/kcore; read-only: /proc/sys."
+        );
+        assert_eq!(
+            with(Lang::Es, || r.sentence()),
+            "El sandbox vio la raíz de la máquina, de solo lectura; con escritura: tmpfs privados en /tmp (sin tope propio: los contiene el límite de memoria); montado desde la máquina: /tmp/x/prog ro (el programa de workload[0]); /dev: mínimo, como el --dev de bubblewrap (devpts y shm privados) (null); /proc: nuevo, del espacio de nombres pid del sandbox; /sys: nuevo, de solo lectura, del espacio de nombres de red del sandbox; enmascarado: /proc/kcore; de solo lectura: /proc/sys."
+        );
+        // summary.json keeps the view's words as data, in English, whatever the language.
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["root"], "the host's root, read-only");
+        assert_eq!(json["binds"][0]["why"], "workload[0]'s program");
+    }
+
+    #[test]
+    fn every_word_of_a_view_has_its_spanish() {
+        use crate::i18n::{Lang, with};
+        for w in words::ALL {
+            assert_eq!(with(Lang::En, || said(w)), w);
+            let es = with(Lang::Es, || said(w));
+            assert!(es != w && !es.is_empty(), "{w}: {es}");
+        }
+        // A text of another version passes through; a scenario's own bind keeps its key.
+        assert_eq!(with(Lang::Es, || said("something else")), "something else");
+        assert_eq!(
+            with(Lang::Es, || bind_why("[sandbox] bind")),
+            "[sandbox] bind"
+        );
+        assert_eq!(
+            with(Lang::Es, || bind_why("workload[x]'s program")),
+            "workload[x]'s program"
+        );
+    }
+
+    #[test]
+    fn what_the_view_is_said_in_both_languages() {
+        use crate::i18n::{Lang, with};
+        assert_eq!(with(Lang::Es, || describe_mount("/dev")), "un /dev mínimo");
+        assert_eq!(
+            with(Lang::Es, || describe_mount("/proc")),
+            "un procfs o sysfs propio"
+        );
+        let en = with(Lang::En, describe);
+        assert!(
+            en[0].starts_with(
+                "By default (with the mount namespace) the sandbox's view is as tight as `bwrap"
+            ),
+            "{}",
+            en[0]
+        );
+        assert!(en[0].contains("private tmpfs mounts at /tmp, /var/tmp, /run, /dev/shm (those"));
+        assert!(en[1].contains(
+            "A minimal /dev: null, zero, full, random, urandom, tty bound from the host"
+        ));
+        let es = with(Lang::Es, describe);
+        assert_eq!(es.len(), en.len());
+        assert!(
+            es[0].starts_with("Por defecto (con el espacio de nombres mount)"),
+            "{}",
+            es[0]
+        );
+        assert!(es[0].contains("tmpfs privados en /tmp, /var/tmp, /run, /dev/shm (los que"));
+        assert!(es[2].contains("/proc/kcore"), "{}", es[2]);
+        let (_, en) = with(Lang::En, || host_support((6, 1)));
+        assert!(
+            en.contains("host root read-only; private tmpfs at "),
+            "{en}"
+        );
+        let (_, es) = with(Lang::Es, || host_support((5, 4)));
+        assert!(
+            es.starts_with("falta: mount_setattr (Linux 5.12) para la raíz de solo lectura; raíz de la máquina de solo lectura; tmpfs privados en "),
+            "{es}"
+        );
     }
 }

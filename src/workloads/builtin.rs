@@ -54,7 +54,7 @@ pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
     match builtin {
         Builtin::Forkbomb(args) => {
             let proof = crate::sys::SingleThreaded::check()
-                .ok_or_else(|| anyhow::anyhow!("the fork bomb must start single-threaded"))?;
+                .ok_or_else(|| anyhow::anyhow!(crate::t!("child-bomb-threads")))?;
             forkbomb::run(args.style, counters.as_ref(), io.slot, &proof)
         }
         Builtin::Threadbomb(args) => threadbomb::run(args.style, counters, io.slot),
@@ -62,7 +62,7 @@ pub fn main(builtin: Builtin) -> anyhow::Result<u8> {
         Builtin::Cpuspin(args) => cpuspin::run(args.threads, args.duty, counters, io.slot),
         Builtin::Escape(args) => {
             let proof = crate::sys::SingleThreaded::check()
-                .ok_or_else(|| anyhow::anyhow!("the escape workload must start single-threaded"))?;
+                .ok_or_else(|| anyhow::anyhow!(crate::t!("child-escape-threads")))?;
             Ok(escape::run(&args.tries, counters, io.slot, &proof))
         }
     }

@@ -33,12 +33,19 @@ pub(super) fn describe(argv: &[String]) -> String {
 /// The search path and the only environment a workload gets.
 pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/// The environment of every workload, `KEY=value`.
+/// The environment of every workload, `KEY=value`: with the language of the run
+/// ([`crate::i18n::LANG_ENV`], which the init was given), so that a workload's own messages
+/// (limitlab's built-in ones) follow `--lang`.
 pub fn environment() -> Vec<String> {
     vec![
         format!("PATH={PATH}"),
         "HOME=/tmp".into(),
         "LANG=C.UTF-8".into(),
+        format!(
+            "{}={}",
+            crate::i18n::LANG_ENV,
+            crate::i18n::current().code()
+        ),
     ]
 }
 
@@ -51,7 +58,7 @@ pub fn resolve(program: &str) -> Result<PathBuf, String> {
     PATH.split(':')
         .map(|dir| Path::new(dir).join(program))
         .find(|p| p.is_file() && nix::unistd::access(p, nix::unistd::AccessFlags::X_OK).is_ok())
-        .ok_or_else(|| format!("{program}: command not found in PATH={PATH}"))
+        .ok_or_else(|| crate::t!("child-command-not-found", program = program, path = PATH))
 }
 
 #[cfg(test)]
@@ -67,5 +74,18 @@ mod tests {
                 .unwrap_err()
                 .contains("command not found")
         );
+    }
+
+    #[test]
+    fn a_workload_is_handed_the_run_language() {
+        use crate::i18n::{LANG_ENV, Lang, with};
+        for lang in Lang::ALL {
+            let env = with(lang, environment);
+            assert!(
+                env.contains(&format!("{LANG_ENV}={}", lang.code())),
+                "{env:?}"
+            );
+            assert!(env.contains(&"LANG=C.UTF-8".to_string()), "{env:?}");
+        }
     }
 }

@@ -53,11 +53,12 @@ pub(super) fn options(threads: Option<usize>, duty: f64) -> Vec<(&'static str, S
 
 /// `cpuspin 2 thread(s) at duty 0.5`, `cpuspin one per CPU thread(s) at duty 1`.
 pub(super) fn describe(threads: Option<usize>, duty: f64) -> String {
-    format!(
-        "cpuspin {} thread(s) at duty {duty}",
-        threads
+    crate::t!(
+        "child-cpuspin",
+        threads = threads
             .map(|t| t.to_string())
-            .unwrap_or_else(|| "one per CPU".into())
+            .unwrap_or_else(|| crate::t!("child-cpuspin-per-cpu")),
+        duty = crate::i18n::number(duty.to_string())
     )
 }
 

@@ -115,7 +115,7 @@ impl Hog {
             units::format_size(self.size),
             self.backing.name(),
             self.rate
-                .map(|r| format!(" at {}/s", units::format_size(r)))
+                .map(|r| crate::t!("child-memhog-rate", rate = units::format_size(r)))
                 .unwrap_or_default()
         )
     }
@@ -176,13 +176,20 @@ pub fn run(h: &Hog, counters: Option<Counters>, slot: usize) -> anyhow::Result<u
     }
     match &refused {
         Some(e) => eprintln!(
-            "memhog: allocation refused after {}: {e}",
-            units::format_size(reached)
+            "{}",
+            crate::t!(
+                "child-memhog-refused",
+                reached = units::format_size(reached),
+                error = e
+            )
         ),
         None => eprintln!(
-            "memhog: reached {} in {:.0} ms",
-            units::format_size(reached),
-            start.elapsed().as_secs_f64() * 1000.0
+            "{}",
+            crate::t!(
+                "child-memhog-reached",
+                size = units::format_size(reached),
+                ms = crate::i18n::fixed(start.elapsed().as_secs_f64() * 1000.0, 0)
+            )
         ),
     }
     if h.hold || refused.is_some() {

@@ -25,7 +25,7 @@ use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid};
 
 use super::proto::{self, FD_COUNTERS, FD_EXE, FD_STATUS, FD_SYNC, GO, InitConfig, InitMsg};
-use super::view::ViewReport;
+use super::view::{ViewReport, words};
 use crate::data::Namespace;
 use crate::sys;
 
@@ -65,7 +65,7 @@ pub fn main() -> i32 {
         exe,
     }) = Inherited::take()
     else {
-        eprintln!("limitlab __init is started by `limitlab run`, not by hand");
+        eprintln!("{}", crate::t!("child-init-by-hand"));
         return 2;
     };
     span("init running");
@@ -77,11 +77,7 @@ pub fn main() -> i32 {
     // The init never starts a thread; the proof is taken now, while /proc is still the
     // host's (inside a joined container /proc/self would not be this process).
     let Some(proof) = sys::SingleThreaded::check() else {
-        return fail(
-            &mut status,
-            "start",
-            "the init is not single-threaded".into(),
-        );
+        return fail(&mut status, "start", crate::t!("child-init-threads"));
     };
     if let Some(join) = cfg.join
         && let Some(code) = nest::join_target(join, &proof, &mut status)
@@ -217,10 +213,10 @@ fn view(cfg: &InitConfig) -> Result<ViewReport, Step> {
         return mounts::target_view();
     }
     Ok(ViewReport {
-        root: "the host's root as it is (no mount namespace)".into(),
-        dev: "the host's".into(),
-        proc: "the host's".into(),
-        sys: "the host's".into(),
+        root: words::ROOT_HOST.into(),
+        dev: words::HOST.into(),
+        proc: words::HOST.into(),
+        sys: words::HOST.into(),
         ..ViewReport::default()
     })
 }
@@ -242,8 +238,11 @@ fn set_rlimits(cfg: &InitConfig) -> Result<(), Step> {
                         .unwrap_or(0);
                     return Err((
                         "setrlimit",
-                        format!(
-                            "{res:?} = {v} is above this user's hard limit ({hard}), which only root can raise"
+                        crate::t!(
+                            "child-rlimit-above-hard",
+                            resource = format!("{res:?}"),
+                            value = v,
+                            hard = hard
                         ),
                     ));
                 }

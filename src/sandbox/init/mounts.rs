@@ -12,7 +12,7 @@ use nix::sched::CloneFlags;
 
 use super::{Step, step};
 use crate::sandbox::proto::InitConfig;
-use crate::sandbox::view::{self, ViewReport, WritableMount};
+use crate::sandbox::view::{self, ViewReport, WritableMount, words};
 use crate::sys;
 
 /// Makes every mount private, so nothing mounted from here on propagates back to the host
@@ -82,22 +82,24 @@ pub(super) fn build_view(cfg: &InitConfig, pid: bool, net: bool) -> Result<ViewR
     // 10. What container runtimes hide: runc's masked paths and read-only paths.
     let (masked, read_only) = step("masked and read-only paths", mask_paths(true))?;
     Ok(ViewReport {
-        root: "the host's root, read-only".into(),
+        root: words::ROOT_HOST_READ_ONLY.into(),
         root_read_only: true,
         writable,
         binds: cfg.view.binds.clone(),
-        dev: "minimal, as bubblewrap's --dev (private devpts and shm)".into(),
+        dev: words::DEV_MINIMAL.into(),
         devices,
         proc: if pid {
-            "fresh, of the sandbox's pid namespace".into()
+            words::PROC_FRESH
         } else {
-            "the host's, read-only (no pid namespace)".into()
-        },
+            words::PROC_HOST_READ_ONLY
+        }
+        .into(),
         sys: if net {
-            "fresh, read-only, of the sandbox's network namespace".into()
+            words::SYS_FRESH
         } else {
-            "the host's, read-only (no network namespace)".into()
-        },
+            words::SYS_HOST_READ_ONLY
+        }
+        .into(),
         masked,
         read_only,
     })
@@ -207,15 +209,16 @@ pub(super) fn target_view() -> Result<ViewReport, Step> {
     let root_read_only = nix::sys::statvfs::statvfs("/")
         .is_ok_and(|s| s.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY));
     Ok(ViewReport {
-        root: "the target's own root".into(),
+        root: words::ROOT_TARGET.into(),
         root_read_only,
-        dev: "the target's own".into(),
+        dev: words::TARGET_OWN.into(),
         proc: if own_proc {
-            "fresh, of the attack's own pid namespace (nested in the target's)".into()
+            words::PROC_NESTED
         } else {
-            "the target's (its pid namespace; another proc mount was refused)".into()
-        },
-        sys: "the target's own".into(),
+            words::PROC_TARGET
+        }
+        .into(),
+        sys: words::TARGET_OWN.into(),
         masked,
         read_only,
         ..ViewReport::default()
@@ -334,9 +337,9 @@ fn bind_host_path(b: &crate::plan::Bind, fd: &OwnedFd) -> io::Result<()> {
     if !b.target.exists() {
         // Only inside a mount the view made can a mount point be made: the root is read-only.
         if view::hidden_by(&b.target).is_none() {
-            return Err(io::Error::other(format!(
-                "{} does not exist in the sandbox, and its root is read-only",
-                b.target.display()
+            return Err(io::Error::other(crate::t!(
+                "child-bind-target-missing",
+                path = b.target.display()
             )));
         }
         mount_point(&b.target, dir)?;

@@ -43,7 +43,7 @@ pub(super) fn join_target(
         return Some(fail(
             status,
             "join the target's namespaces",
-            format!("{e} (setns on a pidfd needs Linux 5.8)"),
+            crate::t!("child-setns-needs", error = e),
         ));
     }
     drop(target);

@@ -151,7 +151,7 @@ impl Launcher<'_> {
                 let _ = File::from(err_r).read_to_end(&mut reply);
                 match parse_exec_reply(&reply) {
                     (Some(exec_ns), "") => Ok((child, exec_ns)),
-                    (None, "") => Err("the workload's process ended before it could exec".into()),
+                    (None, "") => Err(crate::t!("child-exec-ended")),
                     (_, error) => {
                         let _ = waitpid(child, None);
                         Err(error.to_string())
@@ -215,14 +215,14 @@ fn exec_workload(
     }
     if builtin {
         let (Some(counters), Some(exe)) = (counters, exe) else {
-            return "the init has no counter page or binary for a built-in workload".into();
+            return crate::t!("child-no-counter-page");
         };
         if let Err(e) = sys::place_fd(counters.as_fd(), WORKLOAD_FD) {
             return format!("place counter page: {e}");
         }
         exec_stamp(stamp);
         match nix::unistd::fexecve(exe.as_fd(), argv, env) {
-            Err(Errno::EACCES) => "exec limitlab: permission denied (the binary must be executable by the sandbox's uid)".into(),
+            Err(Errno::EACCES) => crate::t!("child-exec-denied"),
             Err(e) => format!("exec limitlab: {e}"),
         }
     } else {

@@ -50,7 +50,7 @@ pub(super) fn options(tries: &[String]) -> Vec<(&'static str, String)> {
 /// `escape (every attempt)`, `escape (network, setuid)`.
 pub(super) fn describe(tries: &[String]) -> String {
     if tries.is_empty() {
-        "escape (every attempt)".into()
+        crate::t!("child-escape-every")
     } else {
         format!("escape ({})", tries.join(", "))
     }
