@@ -31,6 +31,8 @@ use std::path::Path;
 
 use super::systemd::{self, Bus, ScopeSpec, UnitInfo};
 use super::{CgroupError, Layout, Mode};
+use crate::i18n::Lang;
+use crate::t;
 
 /// Set to `no` to never ask systemd for a scope (work beneath the harness's own cgroup as on
 /// a host without systemd); anything else, or unset, asks where needed.
@@ -111,21 +113,11 @@ pub fn decide_with(
         unit,
     };
     if !facts.systemd_owns {
-        return own(
-            format!(
-                "systemd does not manage this cgroup tree (no /run/systemd/system), so limitlab creates its cgroups beneath its own ({})",
-                facts.own
-            ),
-            None,
-            None,
-        );
+        return own(t!("grant-no-systemd", own = facts.own), None, None);
     }
     if facts.opted_out {
         return own(
-            format!(
-                "{SYSTEMD_ENV}=no: limitlab does not ask systemd and creates its cgroups beneath its own ({})",
-                facts.own
-            ),
+            t!("grant-opted-out", var = SYSTEMD_ENV, own = facts.own),
             None,
             None,
         );
@@ -135,10 +127,7 @@ pub fn decide_with(
         Ok(u) => u,
         Err(e) => {
             return own(
-                format!(
-                    "systemd owns the cgroup tree but could not be asked for a cgroup ({e}), so limitlab works beneath its own ({}) as on a host without systemd",
-                    facts.own
-                ),
+                t!("grant-unreachable", error = e, own = facts.own),
                 Some(e.to_string()),
                 None,
             );
@@ -149,48 +138,46 @@ pub fn decide_with(
     let shared = facts.others > 0 && matches!(facts.mode, Some(Mode::V2) | None);
     let scope = |why: String, unit: Option<UnitInfo>| Decision {
         source: Source::Scope(bus),
-        why: format!(
-            "{why}, so limitlab asks {} for a delegated scope of its own (limitlab-<pid>.scope in {})",
-            bus.name(),
-            bus.slice()
+        why: t!(
+            "grant-scope",
+            why = why,
+            manager = bus.name(),
+            slice = bus.slice()
         ),
         unreachable: None,
         unit,
     };
     match unit {
         Some(u) if u.delegate && !shared => own(
-            format!(
-                "limitlab's cgroup {} belongs to {}, which systemd delegates (Delegate=yes), and limitlab is alone in it",
-                facts.own, u.name
-            ),
+            t!("grant-delegated-alone", own = facts.own, unit = u.name),
             None,
             Some(u),
         ),
         Some(u) if u.delegate => {
-            let why = format!(
-                "limitlab's cgroup {} belongs to {}, which is delegated but shared with {} other process(es) (cgroup v2 gives a cgroup with processes no child controllers)",
-                facts.own, u.name, facts.others
+            let why = t!(
+                "grant-delegated-shared",
+                own = facts.own,
+                unit = u.name,
+                others = facts.others
             );
             scope(why, Some(u))
         }
         Some(u) => {
-            let shared_text = if facts.others > 0 {
-                format!(", and shared with {} other process(es)", facts.others)
+            let shared = if facts.others > 0 {
+                t!("grant-and-shared", others = facts.others)
             } else {
                 String::new()
             };
-            let why = format!(
-                "limitlab's cgroup {} belongs to {}, which systemd owns and did not delegate{shared_text}",
-                facts.own, u.name
+            let why = t!(
+                "grant-not-delegated",
+                own = facts.own,
+                unit = u.name,
+                shared = shared
             );
             scope(why, Some(u))
         }
         None => scope(
-            format!(
-                "{} has no unit for limitlab's cgroup {}",
-                bus.name(),
-                facts.own
-            ),
+            t!("grant-no-unit", manager = bus.name(), own = facts.own),
             None,
         ),
     }
@@ -242,10 +229,7 @@ impl Grant {
             pid,
         };
         systemd::start_scope(bus, &spec).map_err(|e| {
-            CgroupError::Unsupported(format!(
-                "{}; but systemd did not give it: {e}",
-                decision.why
-            ))
+            CgroupError::Unsupported(t!("grant-not-given", why = decision.why, error = e))
         })?;
         Ok(Grant {
             decision,
@@ -285,13 +269,24 @@ impl Grant {
         self.scope.as_ref().map(|s| s.name.as_str())
     }
 
-    /// One line for the run's record: `systemd scope limitlab-812.scope (system manager)`.
+    /// One line for the run's record: `systemd scope limitlab-812.scope (the system
+    /// manager)`. It is recorded (`host.cgroup_source`), so it is English whatever the
+    /// language; [`source_text`] says it in the current one.
     pub fn describe(&self) -> String {
+        crate::i18n::with(Lang::En, || self.describe_here())
+    }
+
+    /// [`Grant::describe`] in the current language.
+    fn describe_here(&self) -> String {
         match &self.scope {
-            Some(s) => format!("systemd scope {} ({})", s.name, s.bus.name()),
+            Some(s) => t!(
+                "grant-systemd-scope",
+                scope = s.name,
+                manager = s.bus.name()
+            ),
             None => match &self.decision.unreachable {
-                Some(e) => format!("own cgroup (systemd could not be asked: {e})"),
-                None => "own cgroup".to_string(),
+                Some(e) => t!("grant-own-cgroup-unreachable", error = e),
+                None => t!("grant-own-cgroup"),
             },
         }
     }
@@ -299,8 +294,41 @@ impl Grant {
     /// What to add to a host error that happened beneath this grant: why the cgroup came
     /// from where it did (the D-Bus failure included).
     pub fn context(&self) -> String {
-        format!("where limitlab's cgroups come from: {}", self.decision.why)
+        t!("grant-context", why = self.decision.why)
     }
+}
+
+/// A recorded [`Grant::describe`] (`host.cgroup_source`, always English) in the current
+/// language: `systemd scope limitlab-812.scope (the system manager)` is `scope de systemd
+/// limitlab-812.scope (el gestor del sistema)` in Spanish. A line of another form (an older
+/// limitlab's) is returned as it is.
+pub fn source_text(recorded: &str) -> String {
+    // The English message with a marker where the variable goes, split around it.
+    let unfill = |id: &str, var: &'static str, args: &[(&str, String)]| -> Option<String> {
+        let mut all = args.to_vec();
+        all.push((var, "\u{1}".to_string()));
+        let english = crate::i18n::message(Lang::En, id, &all)?;
+        let (before, after) = english.split_once('\u{1}')?;
+        let inner = recorded.strip_prefix(before)?.strip_suffix(after)?;
+        Some(inner.to_string())
+    };
+    if crate::i18n::message(Lang::En, "grant-own-cgroup", &[]).as_deref() == Some(recorded) {
+        return t!("grant-own-cgroup");
+    }
+    if let Some(e) = unfill("grant-own-cgroup-unreachable", "error", &[]) {
+        return t!("grant-own-cgroup-unreachable", error = e);
+    }
+    for bus in [Bus::System, Bus::User] {
+        let manager = crate::i18n::with(Lang::En, || bus.name());
+        if let Some(scope) = unfill(
+            "grant-systemd-scope",
+            "scope",
+            &[("manager", manager.into())],
+        ) {
+            return t!("grant-systemd-scope", scope = scope, manager = bus.name());
+        }
+    }
+    recorded.to_string()
 }
 
 /// A scope a harness that is gone left behind, and what `clean` did about it.
@@ -315,14 +343,10 @@ pub struct StaleScope {
 
 impl std::fmt::Display for StaleScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.error {
-            None => write!(
-                f,
-                "stopped {} ({}), left by a harness that is gone",
-                self.name, self.state
-            ),
-            Some(e) => write!(f, "could not remove {}: {e}", self.name),
-        }
+        f.write_str(&match &self.error {
+            None => t!("grant-stale-stopped", scope = self.name, state = self.state),
+            Some(e) => t!("grant-stale-not-removed", scope = self.name, error = e),
+        })
     }
 }
 
