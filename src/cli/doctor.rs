@@ -449,3 +449,53 @@ pub fn run() -> u8 {
         Exit::Held.into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    fn sample() -> Vec<Check> {
+        vec![
+            check(Status::Ok, t!("check-root"), "r"),
+            check(Status::Missing, controller("pids"), "p"),
+            check(Status::Warn, t!("check-cgroup2-tree-unified"), "t"),
+            check(Status::Info, "pid_max", "m"),
+        ]
+    }
+
+    #[test]
+    fn english_lines_read_as_they_did() {
+        assert_eq!(
+            lines(&sample()),
+            [
+                "ok      root                    r",
+                "MISSING pids controller         p",
+                "warn    cgroup2 tree (unified)  t",
+                "info    pid_max                 m",
+            ]
+        );
+    }
+
+    #[test]
+    fn spanish_lines_are_as_wide_as_their_words() {
+        assert_eq!(
+            with(Lang::Es, || lines(&sample())),
+            [
+                "ok    privilegios                r",
+                "FALTA controlador pids           p",
+                "aviso árbol cgroup2 (unificado)  t",
+                "info  pid_max                    m",
+            ]
+        );
+        assert_eq!(
+            with(Lang::Es, || t!("doctor-cannot-run-until")),
+            "limitlab no puede ejecutar escenarios aquí hasta que se arreglen las líneas marcadas FALTA."
+        );
+        assert_eq!(
+            t!("doctor-cannot-run-until"),
+            t!("doctor-cannot-run"),
+            "English reads as it did"
+        );
+    }
+}

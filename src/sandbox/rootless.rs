@@ -345,4 +345,112 @@ mod tests {
         let text = explain_user_namespace_error(&err, |_| None);
         assert!(text.contains("check the sysctls"), "{text}");
     }
+
+    #[test]
+    fn why_userns_fails_is_said_in_spanish() {
+        let es = |f: &dyn Fn() -> String| crate::i18n::with(crate::i18n::Lang::Es, f);
+        let err = io::Error::from_raw_os_error(libc::ENOSPC);
+        let sysctl = |n: &str| match n {
+            "kernel/unprivileged_userns_clone" => Some("0".to_string()),
+            "user/max_user_namespaces" => Some("10".to_string()),
+            _ => None,
+        };
+        let english = format!(
+            "this user cannot make a user namespace ({err}): kernel.unprivileged_userns_clone = 0 turns them off for users (`sysctl -w kernel.unprivileged_userns_clone=1`); user.max_user_namespaces = 10 are in use already"
+        );
+        assert_eq!(explain_user_namespace_error(&err, sysctl), english);
+        assert_eq!(
+            es(&|| explain_user_namespace_error(&err, sysctl)),
+            format!(
+                "este usuario no puede crear un espacio de nombres de usuario ({err}): kernel.unprivileged_userns_clone = 0 los desactiva para los usuarios (`sysctl -w kernel.unprivileged_userns_clone=1`); user.max_user_namespaces = 10: ya están todos en uso"
+            )
+        );
+        let text = es(&|| explain_user_namespace_error(&err, |_| None));
+        assert!(
+            text.contains(": revisa los sysctl kernel.unprivileged_userns_clone"),
+            "{text}"
+        );
+        let text = es(&|| {
+            explain_user_namespace_error(&err, |n| {
+                (n == "kernel/apparmor_restrict_unprivileged_userns").then(|| "1".to_string())
+            })
+        });
+        assert!(
+            text.contains("AppArmor los permite solo a los programas"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn delegation_is_said_in_either_language() {
+        use crate::plan::{PidsLimit, PidsSource};
+        use crate::sandbox::cgroup::Hierarchy;
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("cg")).unwrap();
+        for (f, text) in [
+            ("cgroup.controllers", "pids cpu\n"),
+            ("cgroup.procs", ""),
+            ("cgroup.subtree_control", ""),
+        ] {
+            std::fs::write(tmp.path().join("cg").join(f), text).unwrap();
+        }
+        let v2 = |mount: &Path| Layout {
+            mode: Mode::V2,
+            v1: Default::default(),
+            unified: Some(Hierarchy {
+                mount: mount.to_path_buf(),
+                own: "/cg".into(),
+            }),
+        };
+        let typical = LimitsPlan {
+            pids: PidsLimit {
+                max: 100,
+                source: PidsSource::Scenario,
+            },
+            memory: None,
+            memory_ceiling: Some(1 << 30),
+            swap: None,
+            cpu: None,
+            cpuset: None,
+        };
+        let said = |layout: &Layout, lang| {
+            crate::i18n::with(lang, || delegation(layout, &[&typical]))
+                .into_iter()
+                .map(|p| format!("{} {}: {}", p.ok, p.what, p.detail))
+                .collect::<Vec<_>>()
+        };
+        let dir = tmp.path().join("cg");
+        let dir = dir.display();
+        let en = said(&v2(tmp.path()), crate::i18n::Lang::En);
+        assert_eq!(
+            en[0],
+            format!("true cgroup2 tree: sandboxes go beneath {dir}")
+        );
+        assert_eq!(en[1], "true pids controller: delegated");
+        assert!(en[2].starts_with(&format!("false memory controller: not delegated to {dir} (its cgroup.controllers: \"pids cpu\"), and the memory ceiling (--memory-ceiling, half the host's memory by default) needs it; systemd's user manager")), "{}", en[2]);
+        let es = said(&v2(tmp.path()), crate::i18n::Lang::Es);
+        assert_eq!(
+            es[0],
+            format!("true árbol cgroup2: los sandboxes van bajo {dir}")
+        );
+        assert_eq!(es[1], "true controlador pids: delegado");
+        assert!(es[2].starts_with(&format!("false controlador memory: no delegado a {dir} (su cgroup.controllers: \"pids cpu\"), y el techo de memoria (--memory-ceiling, por omisión la mitad de la memoria de la máquina) lo necesita; el gestor de usuario de systemd")), "{}", es[2]);
+
+        let nowhere = v2(&tmp.path().join("cg/gone"));
+        let en = said(&nowhere, crate::i18n::Lang::En);
+        assert!(en[0].starts_with(&format!("false cgroup delegation: no cgroup here is delegated to you: {dir}/gone/cg is not yours (")), "{}", en[0]);
+        assert!(
+            en[0].contains("; where systemd runs, limitlab asks the user manager"),
+            "{}",
+            en[0]
+        );
+        let es = said(&nowhere, crate::i18n::Lang::Es);
+        assert!(es[0].starts_with(&format!("false delegación de cgroups: aquí no hay ningún cgroup delegado a ti: {dir}/gone/cg no es tuyo (")), "{}", es[0]);
+        assert!(
+            es[0]
+                .contains("; donde corre systemd, limitlab le pide por sí mismo un scope delegado"),
+            "{}",
+            es[0]
+        );
+    }
 }

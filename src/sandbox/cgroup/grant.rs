@@ -273,12 +273,7 @@ impl Grant {
     /// manager)`. It is recorded (`host.cgroup_source`), so it is English whatever the
     /// language; [`source_text`] says it in the current one.
     pub fn describe(&self) -> String {
-        crate::i18n::with(Lang::En, || self.describe_here())
-    }
-
-    /// [`Grant::describe`] in the current language.
-    fn describe_here(&self) -> String {
-        match &self.scope {
+        crate::i18n::with(Lang::En, || match &self.scope {
             Some(s) => t!(
                 "grant-systemd-scope",
                 scope = s.name,
@@ -288,7 +283,7 @@ impl Grant {
                 Some(e) => t!("grant-own-cgroup-unreachable", error = e),
                 None => t!("grant-own-cgroup"),
             },
-        }
+        })
     }
 
     /// What to add to a host error that happened beneath this grant: why the cgroup came
@@ -303,27 +298,29 @@ impl Grant {
 /// limitlab-812.scope (el gestor del sistema)` in Spanish. A line of another form (an older
 /// limitlab's) is returned as it is.
 pub fn source_text(recorded: &str) -> String {
-    // The English message with a marker where the variable goes, split around it.
-    let unfill = |id: &str, var: &'static str, args: &[(&str, String)]| -> Option<String> {
-        let mut all = args.to_vec();
-        all.push((var, "\u{1}".to_string()));
-        let english = crate::i18n::message(Lang::En, id, &all)?;
+    // The variable of a recorded line: what the English message has around a marker for it.
+    let unfill = |id: &str, args: &[(&str, String)]| -> Option<String> {
+        let english = crate::i18n::message(Lang::En, id, args)?;
         let (before, after) = english.split_once('\u{1}')?;
-        let inner = recorded.strip_prefix(before)?.strip_suffix(after)?;
-        Some(inner.to_string())
+        Some(
+            recorded
+                .strip_prefix(before)?
+                .strip_suffix(after)?
+                .to_string(),
+        )
     };
+    let mark = || "\u{1}".to_string();
     if crate::i18n::message(Lang::En, "grant-own-cgroup", &[]).as_deref() == Some(recorded) {
         return t!("grant-own-cgroup");
     }
-    if let Some(e) = unfill("grant-own-cgroup-unreachable", "error", &[]) {
+    if let Some(e) = unfill("grant-own-cgroup-unreachable", &[("error", mark())]) {
         return t!("grant-own-cgroup-unreachable", error = e);
     }
     for bus in [Bus::System, Bus::User] {
-        let manager = crate::i18n::with(Lang::En, || bus.name());
+        let manager = crate::i18n::with(Lang::En, || bus.name()).to_string();
         if let Some(scope) = unfill(
             "grant-systemd-scope",
-            "scope",
-            &[("manager", manager.into())],
+            &[("scope", mark()), ("manager", manager)],
         ) {
             return t!("grant-systemd-scope", scope = scope, manager = bus.name());
         }
@@ -456,12 +453,7 @@ mod tests {
 
     #[test]
     fn an_unreachable_systemd_means_the_own_cgroup_and_says_why() {
-        let d = decide_with(&facts(true, 2), |bus| {
-            Err(systemd::SystemdError::Unreachable {
-                which: bus.name(),
-                source: zbus::Error::Failure("no socket".into()),
-            })
-        });
+        let d = decide_with(&facts(true, 2), unreachable);
         assert_eq!(d.source, Source::Own);
         assert!(d.why.contains("could not be asked"), "{}", d.why);
         assert!(d.unreachable.unwrap().contains("no socket"));
@@ -474,5 +466,135 @@ mod tests {
         let d = decide_with(&f, |_| panic!("systemd is not asked"));
         assert_eq!(d.source, Source::Own);
         assert!(d.why.contains("LIMITLAB_SYSTEMD=no"), "{}", d.why);
+    }
+
+    fn es<R>(f: impl FnOnce() -> R) -> R {
+        crate::i18n::with(Lang::Es, f)
+    }
+
+    fn unreachable(bus: Bus) -> Result<Option<UnitInfo>, systemd::SystemdError> {
+        Err(systemd::SystemdError::Unreachable {
+            which: bus.name(),
+            source: zbus::Error::Failure("no socket".into()),
+        })
+    }
+
+    #[test]
+    fn why_is_said_in_either_language() {
+        let session = |_: Bus| Ok(unit("session-3.scope", false));
+        assert_eq!(
+            decide_with(&facts(true, 2), session).why,
+            "limitlab's cgroup /user.slice/user-0.slice/session-3.scope belongs to session-3.scope, which systemd owns and did not delegate, and shared with 2 other process(es), so limitlab asks the system manager for a delegated scope of its own (limitlab-<pid>.scope in system.slice)"
+        );
+        assert_eq!(
+            decide_with(&facts(true, 2), unreachable)
+                .unreachable
+                .as_deref(),
+            Some("cannot reach the system manager over D-Bus: no socket")
+        );
+        assert_eq!(
+            es(|| decide_with(&facts(true, 2), session)).why,
+            "el cgroup /user.slice/user-0.slice/session-3.scope de limitlab pertenece a session-3.scope, que es de systemd y no está delegado, y lo comparte con 2 proceso(s) más, así que limitlab le pide a systemd (el gestor del sistema) un scope delegado propio (limitlab-<pid>.scope en system.slice)"
+        );
+        let (mut user, mut out) = (facts(true, 1), facts(true, 1));
+        (user.root, out.opted_out) = (false, true);
+        let cases: [(Decision, &str); 5] = [
+            (
+                es(|| decide_with(&facts(false, 3), |_| unreachable(Bus::System))),
+                "systemd no gestiona este árbol de cgroups (no hay /run/systemd/system), así que limitlab crea sus cgroups bajo el suyo propio (/user.slice/",
+            ),
+            (
+                es(|| decide_with(&facts(true, 1), |_| Ok(unit("r.scope", true)))),
+                "delegado pero lo comparte con 1 proceso(s) más",
+            ),
+            (
+                es(|| decide_with(&user, |_| Ok(None))),
+                "el gestor de usuario no tiene ninguna unidad para el cgroup",
+            ),
+            (
+                es(|| decide_with(&facts(true, 2), unreachable)),
+                "no se le pudo pedir un cgroup (no se puede contactar por D-Bus con el gestor del sistema: no socket)",
+            ),
+            (
+                es(|| decide_with(&out, |_| unreachable(Bus::System))),
+                "LIMITLAB_SYSTEMD=no: limitlab no le pregunta a systemd",
+            ),
+        ];
+        for (d, says) in cases {
+            assert!(d.why.contains(says), "{}", d.why);
+        }
+    }
+
+    fn grant(scope: Option<Bus>, unreachable: Option<&str>) -> Grant {
+        let mut g = Grant::own("why");
+        g.decision.unreachable = unreachable.map(String::from);
+        g.scope = scope.map(|bus| Scope {
+            bus,
+            name: "limitlab-812.scope".into(),
+        });
+        g
+    }
+
+    #[test]
+    fn the_recorded_source_is_english_and_said_in_either_language() {
+        let cases = [
+            (grant(None, None), "own cgroup", "cgroup propio"),
+            (
+                grant(None, Some("no socket")),
+                "own cgroup (systemd could not be asked: no socket)",
+                "cgroup propio (no se le pudo preguntar a systemd: no socket)",
+            ),
+            (
+                grant(Some(Bus::System), None),
+                "systemd scope limitlab-812.scope (the system manager)",
+                "scope de systemd limitlab-812.scope (el gestor del sistema)",
+            ),
+            (
+                grant(Some(Bus::User), None),
+                "systemd scope limitlab-812.scope (the user manager)",
+                "scope de systemd limitlab-812.scope (el gestor de usuario)",
+            ),
+        ];
+        for (g, en, spanish) in cases {
+            assert_eq!(g.describe(), en);
+            assert_eq!(es(|| g.describe()), en, "the record stays English");
+            assert_eq!(source_text(en), en);
+            assert_eq!(es(|| source_text(en)), spanish);
+        }
+        assert_eq!(es(|| source_text("something else")), "something else");
+        let g = grant(None, None);
+        assert_eq!(g.context(), "where limitlab's cgroups come from: why");
+        assert_eq!(
+            es(|| g.context()),
+            "de dónde vienen los cgroups de limitlab: why"
+        );
+    }
+
+    #[test]
+    fn stale_scopes_are_said_in_either_language() {
+        let gone = StaleScope {
+            name: "limitlab-9.scope".into(),
+            state: "failed".into(),
+            error: None,
+        };
+        let stuck = StaleScope {
+            error: Some("access denied".into()),
+            ..gone.clone()
+        };
+        for (s, en, spanish) in [
+            (
+                gone,
+                "stopped limitlab-9.scope (failed), left by a harness that is gone",
+                "se detuvo limitlab-9.scope (failed), que dejó un arnés que ya no existe",
+            ),
+            (
+                stuck,
+                "could not remove limitlab-9.scope: access denied",
+                "no se pudo eliminar limitlab-9.scope: access denied",
+            ),
+        ] {
+            assert_eq!(s.to_string(), en);
+            assert_eq!(es(|| s.to_string()), spanish);
+        }
     }
 }
