@@ -26,13 +26,18 @@ pub enum Status {
     Info,
 }
 
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Ok, Status::Missing, Status::Warn, Status::Info];
+}
+
+/// The status word in the current language: `ok`, `MISSING`, `warn`, `info`.
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Status::Ok => "ok",
-            Status::Missing => "MISSING",
-            Status::Warn => "warn",
-            Status::Info => "info",
+        f.write_str(&match self {
+            Status::Ok => t!("status-ok"),
+            Status::Missing => t!("status-missing"),
+            Status::Warn => t!("status-warn"),
+            Status::Info => t!("status-info"),
         })
     }
 }
@@ -45,12 +50,19 @@ pub struct Check {
     pub detail: String,
 }
 
-fn check(status: Status, what: &str, detail: impl Into<String>) -> Check {
+/// `what` is the check's name in the current language (a message), or the kernel's own name
+/// for the thing (PSI, clone3, pid_max, autogroup, cgroup.kill).
+fn check(status: Status, what: impl Into<String>, detail: impl Into<String>) -> Check {
     Check {
         status,
-        what: what.to_string(),
+        what: what.into(),
         detail: detail.into(),
     }
+}
+
+/// The name of the check of controller `c`: `pids controller`.
+fn controller(c: &str) -> String {
+    t!("check-controller", controller = c)
 }
 
 /// Everything `doctor` looks at, in the order it prints them.
@@ -64,7 +76,11 @@ pub fn checks() -> Vec<Check> {
             return out;
         }
     };
-    out.push(check(Status::Ok, "cgroup mode", layout.mode.to_string()));
+    out.push(check(
+        Status::Ok,
+        t!("check-cgroup-mode"),
+        layout.mode.to_string(),
+    ));
     let decision = grant::decide(Some(&layout));
     out.push(cgroup_source(&decision));
     // Where a scope will be asked for, the checks below look at what it will be made from.
@@ -99,11 +115,11 @@ pub fn checks() -> Vec<Check> {
 
 fn root_check(root: bool) -> Check {
     if root {
-        check(Status::Ok, "root", t!("doctor-root"))
+        check(Status::Ok, t!("check-root"), t!("doctor-root"))
     } else {
         check(
             Status::Info,
-            "root",
+            t!("check-root"),
             t!("doctor-not-root", uid = nix::unistd::geteuid()),
         )
     }
@@ -147,10 +163,10 @@ fn v1_controllers(layout: &Layout) -> Vec<Check> {
     .map(|(c, need)| match layout.v1.get(c) {
         Some(h) => check(
             Status::Ok,
-            &format!("{c} controller"),
+            controller(c),
             t!("doctor-sandboxes-under", dir = h.own_dir().display()),
         ),
-        None => check(need, &format!("{c} controller"), v1_missing_meaning(c)),
+        None => check(need, controller(c), v1_missing_meaning(c)),
     })
     .collect()
 }
@@ -162,14 +178,14 @@ fn v2_controllers(own: &Path, earlier: &[Check]) -> Vec<Check> {
     let mut out = Vec::new();
     for c in ["pids", "memory", "cpu", "cpuset", "io"] {
         // Rootless checks named the ones a run needs already.
-        if earlier.iter().any(|k| k.what == format!("{c} controller")) {
+        if earlier.iter().any(|k| k.what == controller(c)) {
             continue;
         }
         let ok = available.split_whitespace().any(|a| a == c);
         out.push(if ok {
             check(
                 Status::Ok,
-                &format!("{c} controller"),
+                controller(c),
                 t!("doctor-available-below", dir = own.display()),
             )
         } else {
@@ -179,7 +195,7 @@ fn v2_controllers(own: &Path, earlier: &[Check]) -> Vec<Check> {
                 } else {
                     Status::Warn
                 },
-                &format!("{c} controller"),
+                controller(c),
                 t!(
                     "doctor-not-delegated",
                     dir = own.display(),
@@ -198,7 +214,7 @@ fn no_internal_processes(own: &Path, decision: &Decision) -> Option<Check> {
     if let Source::Scope(_) = decision.source {
         return Some(check(
             Status::Info,
-            "no internal processes",
+            t!("check-no-internal-processes"),
             t!(
                 "doctor-alone-in-scope",
                 prefix = crate::sandbox::cgroup::NAME_PREFIX
@@ -214,7 +230,7 @@ fn no_internal_processes(own: &Path, decision: &Decision) -> Option<Check> {
     Some(if others > 0 {
         check(
             Status::Missing,
-            "no internal processes",
+            t!("check-no-internal-processes"),
             t!(
                 "doctor-internal-processes",
                 dir = own.display(),
@@ -224,7 +240,7 @@ fn no_internal_processes(own: &Path, decision: &Decision) -> Option<Check> {
     } else {
         check(
             Status::Info,
-            "no internal processes",
+            t!("check-no-internal-processes"),
             t!(
                 "doctor-alone-in",
                 dir = own.display(),
@@ -247,18 +263,22 @@ fn kernel_checks(facts: &HostFacts) -> Vec<Check> {
         .map(|ns| ns.name())
         .collect();
     out.push(if missing_ns.is_empty() {
-        check(Status::Ok, "namespaces", t!("doctor-namespaces-ok"))
+        check(
+            Status::Ok,
+            t!("check-namespaces"),
+            t!("doctor-namespaces-ok"),
+        )
     } else {
         check(
             Status::Missing,
-            "namespaces",
+            t!("check-namespaces"),
             t!("doctor-namespaces-missing", missing = missing_ns.join(", ")),
         )
     });
     let (maj, min) = facts.kernel_version();
     let (whole, view) = crate::sandbox::view::host_support((maj, min));
     let status = if whole { Status::Ok } else { Status::Missing };
-    out.push(check(status, "sandbox view", view));
+    out.push(check(status, t!("check-sandbox-view"), view));
     out.push(if (maj, min) >= (5, 7) {
         check(
             Status::Ok,
@@ -312,7 +332,11 @@ fn cgroup_source(d: &Decision) -> Check {
         (Source::Scope(Bus::System), _) => (Status::Ok, t!("doctor-source-system")),
         (Source::Scope(Bus::User), _) => (Status::Ok, t!("doctor-source-user")),
     };
-    check(status, "cgroups from", format!("{way}: {}", d.why))
+    check(
+        status,
+        t!("check-cgroups-from"),
+        format!("{way}: {}", d.why),
+    )
 }
 
 /// The layout as a scope from the user manager will see it: beneath the user manager's own
@@ -352,7 +376,7 @@ fn cgroup2_checks(layout: &Layout) -> Vec<Check> {
     if let Err(e) = std::fs::create_dir(&dir) {
         return vec![check(
             Status::Warn,
-            "cgroup2 probe",
+            t!("check-cgroup2-probe"),
             t!("doctor-cannot-create", dir = dir.display(), error = e),
         )];
     }
@@ -365,11 +389,15 @@ fn cgroup2_checks(layout: &Layout) -> Vec<Check> {
             check(Status::Warn, "cgroup.kill", t!("doctor-kill-missing"))
         },
         if psi {
-            check(Status::Ok, "PSI per sandbox", t!("doctor-psi-cgroup-ok"))
+            check(
+                Status::Ok,
+                t!("check-psi-per-sandbox"),
+                t!("doctor-psi-cgroup-ok"),
+            )
         } else {
             check(
                 Status::Warn,
-                "PSI per sandbox",
+                t!("check-psi-per-sandbox"),
                 t!("doctor-psi-cgroup-missing"),
             )
         },
@@ -377,30 +405,97 @@ fn cgroup2_checks(layout: &Layout) -> Vec<Check> {
     if let Err(e) = std::fs::remove_dir(&dir) {
         out.push(check(
             Status::Warn,
-            "cgroup2 probe",
+            t!("check-cgroup2-probe"),
             t!("doctor-cannot-remove", dir = dir.display(), error = e),
         ));
     }
     out
 }
 
+/// The lines of `doctor`, `STATUS NAME  DETAIL`, the first two columns as wide as their widest
+/// word in the current language (the status one as wide as the widest status word).
+pub fn lines(checks: &[Check]) -> Vec<String> {
+    let words = |s: &str| s.chars().count();
+    let status_width = Status::ALL
+        .iter()
+        .map(|s| words(&s.to_string()))
+        .max()
+        .unwrap_or(0);
+    let width = checks.iter().map(|c| words(&c.what)).max().unwrap_or(0);
+    checks
+        .iter()
+        .map(|c| {
+            format!(
+                "{:<status_width$} {:<width$}  {}",
+                c.status.to_string(),
+                c.what,
+                c.detail
+            )
+        })
+        .collect()
+}
+
 /// Prints every check; exit 3 when one that a run needs is missing.
 pub fn run() -> u8 {
     let checks = checks();
-    let width = checks.iter().map(|c| c.what.len()).max().unwrap_or(0);
-    for c in &checks {
-        println!(
-            "{:<7} {:<width$}  {}",
-            c.status.to_string(),
-            c.what,
-            c.detail
-        );
+    for line in lines(&checks) {
+        println!("{line}");
     }
     if checks.iter().any(|c| c.status == Status::Missing) {
-        println!("\n{}", crate::t!("doctor-cannot-run"));
+        println!("\n{}", crate::t!("doctor-cannot-run-until"));
         Exit::Host.into()
     } else {
         println!("\n{}", crate::t!("doctor-can-run"));
         Exit::Held.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    fn sample() -> Vec<Check> {
+        vec![
+            check(Status::Ok, t!("check-root"), "r"),
+            check(Status::Missing, controller("pids"), "p"),
+            check(Status::Warn, t!("check-cgroup2-tree-unified"), "t"),
+            check(Status::Info, "pid_max", "m"),
+        ]
+    }
+
+    #[test]
+    fn english_lines_read_as_they_did() {
+        assert_eq!(
+            lines(&sample()),
+            [
+                "ok      root                    r",
+                "MISSING pids controller         p",
+                "warn    cgroup2 tree (unified)  t",
+                "info    pid_max                 m",
+            ]
+        );
+    }
+
+    #[test]
+    fn spanish_lines_are_as_wide_as_their_words() {
+        assert_eq!(
+            with(Lang::Es, || lines(&sample())),
+            [
+                "ok    privilegios                r",
+                "FALTA controlador pids           p",
+                "aviso árbol cgroup2 (unificado)  t",
+                "info  pid_max                    m",
+            ]
+        );
+        assert_eq!(
+            with(Lang::Es, || t!("doctor-cannot-run-until")),
+            "limitlab no puede ejecutar escenarios aquí hasta que se arreglen las líneas marcadas FALTA."
+        );
+        assert_eq!(
+            t!("doctor-cannot-run-until"),
+            t!("doctor-cannot-run"),
+            "English reads as it did"
+        );
     }
 }

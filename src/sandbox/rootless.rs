@@ -19,6 +19,7 @@ use nix::unistd::{AccessFlags, access};
 use super::cgroup::{Layout, Mode};
 use crate::plan::LimitsPlan;
 use crate::sys;
+use crate::t;
 
 /// Runs happen without root (the effective uid is not 0).
 pub fn active() -> bool {
@@ -58,8 +59,10 @@ pub fn problems(layout: &Layout, limits: &[&LimitsPlan]) -> Option<String> {
         .collect();
     (!missing.is_empty()).then(|| {
         format!(
-            "not root, and a run without root is not possible here:\n  - {}\n(`limitlab doctor` shows every check; or run limitlab as root)",
-            missing.join("\n  - ")
+            "{}\n  - {}\n{}",
+            t!("rootless-cannot-head"),
+            missing.join("\n  - "),
+            t!("rootless-cannot-tail")
         )
     })
 }
@@ -77,13 +80,9 @@ fn sandbox_namespaces() -> CloneFlags {
 
 fn user_namespaces() -> Piece {
     match sys::spawn_tiny_child_in_namespaces(sandbox_namespaces()) {
-        Ok(()) => piece(
-            "user namespaces",
-            true,
-            "this user can make a user namespace with the sandbox's others",
-        ),
+        Ok(()) => piece(t!("check-user-namespaces"), true, t!("rootless-userns-ok")),
         Err(e) => piece(
-            "user namespaces",
+            t!("check-user-namespaces"),
             false,
             explain_user_namespace_error(&e, |name| {
                 std::fs::read_to_string(Path::new("/proc/sys").join(name))
@@ -101,34 +100,22 @@ pub fn explain_user_namespace_error(
 ) -> String {
     let mut why = Vec::new();
     if sysctl("kernel/unprivileged_userns_clone").as_deref() == Some("0") {
-        why.push(
-            "kernel.unprivileged_userns_clone = 0 turns them off for users (`sysctl -w kernel.unprivileged_userns_clone=1`)".to_string(),
-        );
+        why.push(t!("rootless-userns-clone-off"));
     }
     match sysctl("user/max_user_namespaces") {
-        Some(n) if n == "0" => why.push(
-            "user.max_user_namespaces = 0 turns them off (`sysctl -w user.max_user_namespaces=15000`)"
-                .to_string(),
-        ),
-        Some(n) if err.raw_os_error() == Some(libc::ENOSPC) => why.push(format!(
-            "user.max_user_namespaces = {n} are in use already"
-        )),
+        Some(n) if n == "0" => why.push(t!("rootless-max-userns-off")),
+        Some(n) if err.raw_os_error() == Some(libc::ENOSPC) => {
+            why.push(t!("rootless-max-userns-used", max = n));
+        }
         _ => {}
     }
     if sysctl("kernel/apparmor_restrict_unprivileged_userns").as_deref() == Some("1") {
-        why.push(
-            "kernel.apparmor_restrict_unprivileged_userns = 1: AppArmor allows them only to programs whose profile says `userns,` (give limitlab one, or set it to 0)".to_string(),
-        );
+        why.push(t!("rootless-apparmor"));
     }
     if why.is_empty() {
-        why.push(
-            "check the sysctls kernel.unprivileged_userns_clone (Debian), user.max_user_namespaces and kernel.apparmor_restrict_unprivileged_userns (Ubuntu), and any seccomp filter this shell runs under".to_string(),
-        );
+        why.push(t!("rootless-userns-what-to-check"));
     }
-    format!(
-        "this user cannot make a user namespace ({err}): {}",
-        why.join("; ")
-    )
+    t!("rootless-userns-failed", error = err, why = why.join("; "))
 }
 
 /// A cgroup directory the sandboxes are made beneath, and which controllers it carries.
@@ -174,16 +161,24 @@ fn places(layout: &Layout, limits: &[&LimitsPlan]) -> Vec<Place> {
 fn writable(dir: &Path, files: &[&str]) -> Result<(), String> {
     let owner = |p: &Path| {
         std::fs::metadata(p)
-            .map(|m| format!("owned by uid {}", m.uid()))
+            .map(|m| t!("rootless-owned-by", uid = m.uid()))
             .unwrap_or_else(|e| e.to_string())
     };
     if access(dir, AccessFlags::W_OK | AccessFlags::X_OK).is_err() {
-        return Err(format!("{} is not yours ({})", dir.display(), owner(dir)));
+        return Err(t!(
+            "rootless-not-yours",
+            path = dir.display(),
+            owner = owner(dir)
+        ));
     }
     for f in files {
         let p = dir.join(f);
         if p.exists() && access(&p, AccessFlags::W_OK).is_err() {
-            return Err(format!("{} is not yours ({})", p.display(), owner(&p)));
+            return Err(t!(
+                "rootless-not-yours",
+                path = p.display(),
+                owner = owner(&p)
+            ));
         }
     }
     Ok(())
@@ -205,17 +200,13 @@ fn delegation(layout: &Layout, limits: &[&LimitsPlan]) -> Vec<Piece> {
         })
         .collect();
     let unified_name = if layout.mode == Mode::V2 {
-        "cgroup2 tree"
+        t!("check-cgroup2-tree")
     } else {
-        "cgroup2 tree (unified)"
+        t!("check-cgroup2-tree-unified")
     };
     let how = match layout.mode {
-        Mode::V2 => {
-            "where systemd runs, limitlab asks the user manager for a delegated scope by itself (is the user manager running? `loginctl enable-linger` or a login session starts it); elsewhere run limitlab in a delegated cgroup of its own, e.g. `systemd-run --user --scope -p Delegate=yes limitlab run ...`"
-        }
-        _ => {
-            "cgroup v1 has no delegation of its own: an administrator makes a cgroup for you in each hierarchy listed, chowns it and its cgroup.procs and tasks (cgroup.procs and cgroup.subtree_control on cgroup2) to you, and moves your shell into it (README: Running without root)"
-        }
+        Mode::V2 => t!("rootless-how-v2"),
+        _ => t!("rootless-how-v1"),
     };
     if results.iter().all(|(_, r)| r.is_err()) {
         let dirs: Vec<String> = results
@@ -223,26 +214,23 @@ fn delegation(layout: &Layout, limits: &[&LimitsPlan]) -> Vec<Piece> {
             .map(|(_, r)| r.clone().unwrap_err())
             .collect();
         return vec![piece(
-            "cgroup delegation",
+            t!("check-cgroup-delegation"),
             false,
-            format!(
-                "no cgroup here is delegated to you: {}; {how}",
-                dirs.join(", ")
-            ),
+            t!("rootless-none-delegated", dirs = dirs.join(", "), how = how),
         )];
     }
     let mut out = Vec::new();
     for (place, result) in &results {
         let what = if place.controllers.is_empty() {
-            unified_name.to_string()
+            unified_name.clone()
         } else {
-            format!("{} delegated", place.controllers.join(","))
+            t!("check-delegated", controllers = place.controllers.join(","))
         };
         out.push(match result {
             Ok(()) => piece(
                 what,
                 true,
-                format!("sandboxes go beneath {}", place.dir.display()),
+                t!("rootless-sandboxes-beneath", dir = place.dir.display()),
             ),
             Err(e) => piece(what, false, format!("{e}; {how}")),
         });
@@ -263,37 +251,35 @@ pub const DELEGATE_DROPIN: &str = "/etc/systemd/system/user@.service.d/delegate.
 /// enabled for it.
 fn v2_controllers(dir: &Path, limits: &[&LimitsPlan]) -> Vec<Piece> {
     let available = std::fs::read_to_string(dir.join("cgroup.controllers")).unwrap_or_default();
-    let mut wanted = vec![(
-        "pids",
-        "every run needs it (limits.pids, and the safety ceiling: a fork bomb cannot be capped without it)",
-    )];
+    let key_needs = |key: &str| t!("rootless-key-needs", key = key);
+    let mut wanted = vec![("pids", t!("rootless-pids-needed"))];
     if limits.iter().any(|l| l.memory.is_some()) {
-        wanted.push(("memory", "the scenario key limits.memory needs it"));
+        wanted.push(("memory", key_needs("limits.memory")));
     } else if limits.iter().any(|l| l.memory_max().is_some()) {
-        wanted.push((
-            "memory",
-            "the memory ceiling (--memory-ceiling, half the host's memory by default) needs it",
-        ));
+        wanted.push(("memory", t!("rootless-ceiling-needs")));
     }
     if limits.iter().any(|l| l.cpu.is_some()) {
-        wanted.push(("cpu", "the scenario key limits.cpu needs it"));
+        wanted.push(("cpu", key_needs("limits.cpu")));
     }
     if limits.iter().any(|l| l.cpuset.is_some()) {
-        wanted.push(("cpuset", "the scenario key limits.cpuset needs it"));
+        wanted.push(("cpuset", key_needs("limits.cpuset")));
     }
     wanted
         .into_iter()
         .map(|(c, why)| {
+            let what = t!("check-controller", controller = c);
             if available.split_whitespace().any(|a| a == c) {
-                piece(format!("{c} controller"), true, "delegated")
+                piece(what, true, t!("rootless-delegated"))
             } else {
                 piece(
-                    format!("{c} controller"),
+                    what,
                     false,
-                    format!(
-                        "not delegated to {} (its cgroup.controllers: {:?}), and {why}; systemd's user manager delegates to users only the controllers user@.service names (pids and memory everywhere, cpu since systemd 252): as root, create {DELEGATE_DROPIN} with the two lines `[Service]` and `Delegate=pids memory cpu cpuset io`, run `systemctl daemon-reload`, and log in again",
-                        dir.display(),
-                        available.trim()
+                    t!(
+                        "rootless-not-delegated",
+                        dir = dir.display(),
+                        available = format!("{:?}", available.trim()),
+                        why = why,
+                        dropin = DELEGATE_DROPIN
                     ),
                 )
             }
@@ -311,7 +297,13 @@ pub fn write_maps(pid: &str, uid: (u32, u32), gid: (u32, u32)) -> io::Result<()>
         std::fs::write(proc.join(file), &text).map_err(|e| {
             io::Error::new(
                 e.kind(),
-                format!("write {:?} to /proc/{pid}/{file}: {e}", text.trim_end()),
+                t!(
+                    "rootless-write-map",
+                    text = format!("{:?}", text.trim_end()),
+                    pid = pid,
+                    file = file,
+                    error = e
+                ),
             )
         })
     };
@@ -352,5 +344,113 @@ mod tests {
 
         let text = explain_user_namespace_error(&err, |_| None);
         assert!(text.contains("check the sysctls"), "{text}");
+    }
+
+    #[test]
+    fn why_userns_fails_is_said_in_spanish() {
+        let es = |f: &dyn Fn() -> String| crate::i18n::with(crate::i18n::Lang::Es, f);
+        let err = io::Error::from_raw_os_error(libc::ENOSPC);
+        let sysctl = |n: &str| match n {
+            "kernel/unprivileged_userns_clone" => Some("0".to_string()),
+            "user/max_user_namespaces" => Some("10".to_string()),
+            _ => None,
+        };
+        let english = format!(
+            "this user cannot make a user namespace ({err}): kernel.unprivileged_userns_clone = 0 turns them off for users (`sysctl -w kernel.unprivileged_userns_clone=1`); user.max_user_namespaces = 10 are in use already"
+        );
+        assert_eq!(explain_user_namespace_error(&err, sysctl), english);
+        assert_eq!(
+            es(&|| explain_user_namespace_error(&err, sysctl)),
+            format!(
+                "este usuario no puede crear un espacio de nombres de usuario ({err}): kernel.unprivileged_userns_clone = 0 los desactiva para los usuarios (`sysctl -w kernel.unprivileged_userns_clone=1`); user.max_user_namespaces = 10: ya están todos en uso"
+            )
+        );
+        let text = es(&|| explain_user_namespace_error(&err, |_| None));
+        assert!(
+            text.contains(": revisa los sysctl kernel.unprivileged_userns_clone"),
+            "{text}"
+        );
+        let text = es(&|| {
+            explain_user_namespace_error(&err, |n| {
+                (n == "kernel/apparmor_restrict_unprivileged_userns").then(|| "1".to_string())
+            })
+        });
+        assert!(
+            text.contains("AppArmor los permite solo a los programas"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn delegation_is_said_in_either_language() {
+        use crate::plan::{PidsLimit, PidsSource};
+        use crate::sandbox::cgroup::Hierarchy;
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("cg")).unwrap();
+        for (f, text) in [
+            ("cgroup.controllers", "pids cpu\n"),
+            ("cgroup.procs", ""),
+            ("cgroup.subtree_control", ""),
+        ] {
+            std::fs::write(tmp.path().join("cg").join(f), text).unwrap();
+        }
+        let v2 = |mount: &Path| Layout {
+            mode: Mode::V2,
+            v1: Default::default(),
+            unified: Some(Hierarchy {
+                mount: mount.to_path_buf(),
+                own: "/cg".into(),
+            }),
+        };
+        let typical = LimitsPlan {
+            pids: PidsLimit {
+                max: 100,
+                source: PidsSource::Scenario,
+            },
+            memory: None,
+            memory_ceiling: Some(1 << 30),
+            swap: None,
+            cpu: None,
+            cpuset: None,
+        };
+        let said = |layout: &Layout, lang| {
+            crate::i18n::with(lang, || delegation(layout, &[&typical]))
+                .into_iter()
+                .map(|p| format!("{} {}: {}", p.ok, p.what, p.detail))
+                .collect::<Vec<_>>()
+        };
+        let dir = tmp.path().join("cg");
+        let dir = dir.display();
+        let en = said(&v2(tmp.path()), crate::i18n::Lang::En);
+        assert_eq!(
+            en[0],
+            format!("true cgroup2 tree: sandboxes go beneath {dir}")
+        );
+        assert_eq!(en[1], "true pids controller: delegated");
+        assert!(en[2].starts_with(&format!("false memory controller: not delegated to {dir} (its cgroup.controllers: \"pids cpu\"), and the memory ceiling (--memory-ceiling, half the host's memory by default) needs it; systemd's user manager")), "{}", en[2]);
+        let es = said(&v2(tmp.path()), crate::i18n::Lang::Es);
+        assert_eq!(
+            es[0],
+            format!("true árbol cgroup2: los sandboxes van bajo {dir}")
+        );
+        assert_eq!(es[1], "true controlador pids: delegado");
+        assert!(es[2].starts_with(&format!("false controlador memory: no delegado a {dir} (su cgroup.controllers: \"pids cpu\"), y el techo de memoria (--memory-ceiling, por omisión la mitad de la memoria de la máquina) lo necesita; el gestor de usuario de systemd")), "{}", es[2]);
+
+        let nowhere = v2(&tmp.path().join("cg/gone"));
+        let en = said(&nowhere, crate::i18n::Lang::En);
+        assert!(en[0].starts_with(&format!("false cgroup delegation: no cgroup here is delegated to you: {dir}/gone/cg is not yours (")), "{}", en[0]);
+        assert!(
+            en[0].contains("; where systemd runs, limitlab asks the user manager"),
+            "{}",
+            en[0]
+        );
+        let es = said(&nowhere, crate::i18n::Lang::Es);
+        assert!(es[0].starts_with(&format!("false delegación de cgroups: aquí no hay ningún cgroup delegado a ti: {dir}/gone/cg no es tuyo (")), "{}", es[0]);
+        assert!(
+            es[0]
+                .contains("; donde corre systemd, limitlab le pide por sí mismo un scope delegado"),
+            "{}",
+            es[0]
+        );
     }
 }

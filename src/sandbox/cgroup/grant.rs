@@ -31,6 +31,8 @@ use std::path::Path;
 
 use super::systemd::{self, Bus, ScopeSpec, UnitInfo};
 use super::{CgroupError, Layout, Mode};
+use crate::i18n::Lang;
+use crate::t;
 
 /// Set to `no` to never ask systemd for a scope (work beneath the harness's own cgroup as on
 /// a host without systemd); anything else, or unset, asks where needed.
@@ -111,21 +113,11 @@ pub fn decide_with(
         unit,
     };
     if !facts.systemd_owns {
-        return own(
-            format!(
-                "systemd does not manage this cgroup tree (no /run/systemd/system), so limitlab creates its cgroups beneath its own ({})",
-                facts.own
-            ),
-            None,
-            None,
-        );
+        return own(t!("grant-no-systemd", own = facts.own), None, None);
     }
     if facts.opted_out {
         return own(
-            format!(
-                "{SYSTEMD_ENV}=no: limitlab does not ask systemd and creates its cgroups beneath its own ({})",
-                facts.own
-            ),
+            t!("grant-opted-out", var = SYSTEMD_ENV, own = facts.own),
             None,
             None,
         );
@@ -135,10 +127,7 @@ pub fn decide_with(
         Ok(u) => u,
         Err(e) => {
             return own(
-                format!(
-                    "systemd owns the cgroup tree but could not be asked for a cgroup ({e}), so limitlab works beneath its own ({}) as on a host without systemd",
-                    facts.own
-                ),
+                t!("grant-unreachable", error = e, own = facts.own),
                 Some(e.to_string()),
                 None,
             );
@@ -149,48 +138,46 @@ pub fn decide_with(
     let shared = facts.others > 0 && matches!(facts.mode, Some(Mode::V2) | None);
     let scope = |why: String, unit: Option<UnitInfo>| Decision {
         source: Source::Scope(bus),
-        why: format!(
-            "{why}, so limitlab asks {} for a delegated scope of its own (limitlab-<pid>.scope in {})",
-            bus.name(),
-            bus.slice()
+        why: t!(
+            "grant-scope",
+            why = why,
+            manager = bus.name(),
+            slice = bus.slice()
         ),
         unreachable: None,
         unit,
     };
     match unit {
         Some(u) if u.delegate && !shared => own(
-            format!(
-                "limitlab's cgroup {} belongs to {}, which systemd delegates (Delegate=yes), and limitlab is alone in it",
-                facts.own, u.name
-            ),
+            t!("grant-delegated-alone", own = facts.own, unit = u.name),
             None,
             Some(u),
         ),
         Some(u) if u.delegate => {
-            let why = format!(
-                "limitlab's cgroup {} belongs to {}, which is delegated but shared with {} other process(es) (cgroup v2 gives a cgroup with processes no child controllers)",
-                facts.own, u.name, facts.others
+            let why = t!(
+                "grant-delegated-shared",
+                own = facts.own,
+                unit = u.name,
+                others = facts.others
             );
             scope(why, Some(u))
         }
         Some(u) => {
-            let shared_text = if facts.others > 0 {
-                format!(", and shared with {} other process(es)", facts.others)
+            let shared = if facts.others > 0 {
+                t!("grant-and-shared", others = facts.others)
             } else {
                 String::new()
             };
-            let why = format!(
-                "limitlab's cgroup {} belongs to {}, which systemd owns and did not delegate{shared_text}",
-                facts.own, u.name
+            let why = t!(
+                "grant-not-delegated",
+                own = facts.own,
+                unit = u.name,
+                shared = shared
             );
             scope(why, Some(u))
         }
         None => scope(
-            format!(
-                "{} has no unit for limitlab's cgroup {}",
-                bus.name(),
-                facts.own
-            ),
+            t!("grant-no-unit", manager = bus.name(), own = facts.own),
             None,
         ),
     }
@@ -242,10 +229,7 @@ impl Grant {
             pid,
         };
         systemd::start_scope(bus, &spec).map_err(|e| {
-            CgroupError::Unsupported(format!(
-                "{}; but systemd did not give it: {e}",
-                decision.why
-            ))
+            CgroupError::Unsupported(t!("grant-not-given", why = decision.why, error = e))
         })?;
         Ok(Grant {
             decision,
@@ -285,22 +269,63 @@ impl Grant {
         self.scope.as_ref().map(|s| s.name.as_str())
     }
 
-    /// One line for the run's record: `systemd scope limitlab-812.scope (system manager)`.
+    /// One line for the run's record: `systemd scope limitlab-812.scope (the system
+    /// manager)`. It is recorded (`host.cgroup_source`), so it is English whatever the
+    /// language; [`source_text`] says it in the current one.
     pub fn describe(&self) -> String {
-        match &self.scope {
-            Some(s) => format!("systemd scope {} ({})", s.name, s.bus.name()),
+        crate::i18n::with(Lang::En, || match &self.scope {
+            Some(s) => t!(
+                "grant-systemd-scope",
+                scope = s.name,
+                manager = s.bus.name()
+            ),
             None => match &self.decision.unreachable {
-                Some(e) => format!("own cgroup (systemd could not be asked: {e})"),
-                None => "own cgroup".to_string(),
+                Some(e) => t!("grant-own-cgroup-unreachable", error = e),
+                None => t!("grant-own-cgroup"),
             },
-        }
+        })
     }
 
     /// What to add to a host error that happened beneath this grant: why the cgroup came
     /// from where it did (the D-Bus failure included).
     pub fn context(&self) -> String {
-        format!("where limitlab's cgroups come from: {}", self.decision.why)
+        t!("grant-context", why = self.decision.why)
     }
+}
+
+/// A recorded [`Grant::describe`] (`host.cgroup_source`, always English) in the current
+/// language: `systemd scope limitlab-812.scope (the system manager)` is `scope de systemd
+/// limitlab-812.scope (el gestor del sistema)` in Spanish. A line of another form (an older
+/// limitlab's) is returned as it is.
+pub fn source_text(recorded: &str) -> String {
+    // The variable of a recorded line: what the English message has around a marker for it.
+    let unfill = |id: &str, args: &[(&str, String)]| -> Option<String> {
+        let english = crate::i18n::message(Lang::En, id, args)?;
+        let (before, after) = english.split_once('\u{1}')?;
+        Some(
+            recorded
+                .strip_prefix(before)?
+                .strip_suffix(after)?
+                .to_string(),
+        )
+    };
+    let mark = || "\u{1}".to_string();
+    if crate::i18n::message(Lang::En, "grant-own-cgroup", &[]).as_deref() == Some(recorded) {
+        return t!("grant-own-cgroup");
+    }
+    if let Some(e) = unfill("grant-own-cgroup-unreachable", &[("error", mark())]) {
+        return t!("grant-own-cgroup-unreachable", error = e);
+    }
+    for bus in [Bus::System, Bus::User] {
+        let manager = crate::i18n::with(Lang::En, || bus.name()).to_string();
+        if let Some(scope) = unfill(
+            "grant-systemd-scope",
+            &[("scope", mark()), ("manager", manager)],
+        ) {
+            return t!("grant-systemd-scope", scope = scope, manager = bus.name());
+        }
+    }
+    recorded.to_string()
 }
 
 /// A scope a harness that is gone left behind, and what `clean` did about it.
@@ -315,14 +340,10 @@ pub struct StaleScope {
 
 impl std::fmt::Display for StaleScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.error {
-            None => write!(
-                f,
-                "stopped {} ({}), left by a harness that is gone",
-                self.name, self.state
-            ),
-            Some(e) => write!(f, "could not remove {}: {e}", self.name),
-        }
+        f.write_str(&match &self.error {
+            None => t!("grant-stale-stopped", scope = self.name, state = self.state),
+            Some(e) => t!("grant-stale-not-removed", scope = self.name, error = e),
+        })
     }
 }
 
@@ -432,12 +453,7 @@ mod tests {
 
     #[test]
     fn an_unreachable_systemd_means_the_own_cgroup_and_says_why() {
-        let d = decide_with(&facts(true, 2), |bus| {
-            Err(systemd::SystemdError::Unreachable {
-                which: bus.name(),
-                source: zbus::Error::Failure("no socket".into()),
-            })
-        });
+        let d = decide_with(&facts(true, 2), unreachable);
         assert_eq!(d.source, Source::Own);
         assert!(d.why.contains("could not be asked"), "{}", d.why);
         assert!(d.unreachable.unwrap().contains("no socket"));
@@ -450,5 +466,135 @@ mod tests {
         let d = decide_with(&f, |_| panic!("systemd is not asked"));
         assert_eq!(d.source, Source::Own);
         assert!(d.why.contains("LIMITLAB_SYSTEMD=no"), "{}", d.why);
+    }
+
+    fn es<R>(f: impl FnOnce() -> R) -> R {
+        crate::i18n::with(Lang::Es, f)
+    }
+
+    fn unreachable(bus: Bus) -> Result<Option<UnitInfo>, systemd::SystemdError> {
+        Err(systemd::SystemdError::Unreachable {
+            which: bus.name(),
+            source: zbus::Error::Failure("no socket".into()),
+        })
+    }
+
+    #[test]
+    fn why_is_said_in_either_language() {
+        let session = |_: Bus| Ok(unit("session-3.scope", false));
+        assert_eq!(
+            decide_with(&facts(true, 2), session).why,
+            "limitlab's cgroup /user.slice/user-0.slice/session-3.scope belongs to session-3.scope, which systemd owns and did not delegate, and shared with 2 other process(es), so limitlab asks the system manager for a delegated scope of its own (limitlab-<pid>.scope in system.slice)"
+        );
+        assert_eq!(
+            decide_with(&facts(true, 2), unreachable)
+                .unreachable
+                .as_deref(),
+            Some("cannot reach the system manager over D-Bus: no socket")
+        );
+        assert_eq!(
+            es(|| decide_with(&facts(true, 2), session)).why,
+            "el cgroup /user.slice/user-0.slice/session-3.scope de limitlab pertenece a session-3.scope, que es de systemd y no está delegado, y lo comparte con 2 proceso(s) más, así que limitlab le pide a systemd (el gestor del sistema) un scope delegado propio (limitlab-<pid>.scope en system.slice)"
+        );
+        let (mut user, mut out) = (facts(true, 1), facts(true, 1));
+        (user.root, out.opted_out) = (false, true);
+        let cases: [(Decision, &str); 5] = [
+            (
+                es(|| decide_with(&facts(false, 3), |_| unreachable(Bus::System))),
+                "systemd no gestiona este árbol de cgroups (no hay /run/systemd/system), así que limitlab crea sus cgroups bajo el suyo propio (/user.slice/",
+            ),
+            (
+                es(|| decide_with(&facts(true, 1), |_| Ok(unit("r.scope", true)))),
+                "delegado pero lo comparte con 1 proceso(s) más",
+            ),
+            (
+                es(|| decide_with(&user, |_| Ok(None))),
+                "el gestor de usuario no tiene ninguna unidad para el cgroup",
+            ),
+            (
+                es(|| decide_with(&facts(true, 2), unreachable)),
+                "no se le pudo pedir un cgroup (no se puede contactar por D-Bus con el gestor del sistema: no socket)",
+            ),
+            (
+                es(|| decide_with(&out, |_| unreachable(Bus::System))),
+                "LIMITLAB_SYSTEMD=no: limitlab no le pregunta a systemd",
+            ),
+        ];
+        for (d, says) in cases {
+            assert!(d.why.contains(says), "{}", d.why);
+        }
+    }
+
+    fn grant(scope: Option<Bus>, unreachable: Option<&str>) -> Grant {
+        let mut g = Grant::own("why");
+        g.decision.unreachable = unreachable.map(String::from);
+        g.scope = scope.map(|bus| Scope {
+            bus,
+            name: "limitlab-812.scope".into(),
+        });
+        g
+    }
+
+    #[test]
+    fn the_recorded_source_is_english_and_said_in_either_language() {
+        let cases = [
+            (grant(None, None), "own cgroup", "cgroup propio"),
+            (
+                grant(None, Some("no socket")),
+                "own cgroup (systemd could not be asked: no socket)",
+                "cgroup propio (no se le pudo preguntar a systemd: no socket)",
+            ),
+            (
+                grant(Some(Bus::System), None),
+                "systemd scope limitlab-812.scope (the system manager)",
+                "scope de systemd limitlab-812.scope (el gestor del sistema)",
+            ),
+            (
+                grant(Some(Bus::User), None),
+                "systemd scope limitlab-812.scope (the user manager)",
+                "scope de systemd limitlab-812.scope (el gestor de usuario)",
+            ),
+        ];
+        for (g, en, spanish) in cases {
+            assert_eq!(g.describe(), en);
+            assert_eq!(es(|| g.describe()), en, "the record stays English");
+            assert_eq!(source_text(en), en);
+            assert_eq!(es(|| source_text(en)), spanish);
+        }
+        assert_eq!(es(|| source_text("something else")), "something else");
+        let g = grant(None, None);
+        assert_eq!(g.context(), "where limitlab's cgroups come from: why");
+        assert_eq!(
+            es(|| g.context()),
+            "de dónde vienen los cgroups de limitlab: why"
+        );
+    }
+
+    #[test]
+    fn stale_scopes_are_said_in_either_language() {
+        let gone = StaleScope {
+            name: "limitlab-9.scope".into(),
+            state: "failed".into(),
+            error: None,
+        };
+        let stuck = StaleScope {
+            error: Some("access denied".into()),
+            ..gone.clone()
+        };
+        for (s, en, spanish) in [
+            (
+                gone,
+                "stopped limitlab-9.scope (failed), left by a harness that is gone",
+                "se detuvo limitlab-9.scope (failed), que dejó un arnés que ya no existe",
+            ),
+            (
+                stuck,
+                "could not remove limitlab-9.scope: access denied",
+                "no se pudo eliminar limitlab-9.scope: access denied",
+            ),
+        ] {
+            assert_eq!(s.to_string(), en);
+            assert_eq!(es(|| s.to_string()), spanish);
+        }
     }
 }

@@ -33,10 +33,11 @@ impl Bus {
         if root { Bus::System } else { Bus::User }
     }
 
+    /// `the system manager`, `the user manager`, in the current language.
     pub fn name(self) -> &'static str {
         match self {
-            Bus::System => "the system manager",
-            Bus::User => "the user manager",
+            Bus::System => crate::i18n::t_static("bus-system"),
+            Bus::User => crate::i18n::t_static("bus-user"),
         }
     }
 
@@ -67,12 +68,8 @@ impl Bus {
     /// name", seen in the systemd VM).
     fn hint(self) -> &'static str {
         match self {
-            Bus::System => {
-                "; systemd runs, but the system bus does not: install and start dbus (Debian, Ubuntu: the dbus package)"
-            }
-            Bus::User => {
-                "; your user manager runs, but it has no D-Bus socket: install dbus-user-session (Debian, Ubuntu) and log in again"
-            }
+            Bus::System => crate::i18n::t_static("systemd-hint-system"),
+            Bus::User => crate::i18n::t_static("systemd-hint-user"),
         }
     }
 
@@ -111,7 +108,7 @@ const JOB_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Debug, thiserror::Error)]
 pub enum SystemdError {
     /// The bus could not be reached (no socket, no permission, no systemd on it).
-    #[error("cannot reach {which} over D-Bus: {source}")]
+    #[error("{}", crate::t!("systemd-unreachable", manager = .which, error = .source))]
     Unreachable {
         which: &'static str,
         source: zbus::Error,
@@ -120,9 +117,9 @@ pub enum SystemdError {
     #[error("{what}: {source}")]
     Call { what: String, source: zbus::Error },
     /// The job ended with another result than `done`.
-    #[error("{what}: the job ended with result {result:?}")]
+    #[error("{}", crate::t!("systemd-job-result", what = .what, result = format!("{:?}", .result)))]
     Job { what: String, result: String },
-    #[error("{what}: systemd did not answer within {secs} s")]
+    #[error("{}", crate::t!("systemd-timeout", what = .what, secs = .secs))]
     Timeout { what: String, secs: u64 },
 }
 
@@ -443,7 +440,7 @@ async fn wait_job(
     }
     Err(SystemdError::Job {
         what: what.to_string(),
-        result: "(the bus connection closed)".into(),
+        result: crate::t!("systemd-connection-closed"),
     })
 }
 
