@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::Exit;
 use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
-use crate::sandbox::cgroup::grant::{self, Grant};
+use crate::sandbox::cgroup::grant::Grant;
+use crate::sandbox::cgroup::scopes;
 use crate::sandbox::cgroup::{Layout, Leftover, emergency_teardown};
 use crate::sandbox::init;
 use crate::workloads;
@@ -384,7 +385,7 @@ struct Cleaned {
 
 impl Cleaned {
     /// A systemd scope left by a harness that is gone, stopped or not.
-    fn scope(s: grant::StaleScope) -> Cleaned {
+    fn scope(s: scopes::StaleScope) -> Cleaned {
         Cleaned {
             line: s.to_string(),
             stuck: s.error.is_some(),
@@ -419,7 +420,7 @@ impl Cleaned {
 
 /// Removes leftovers; returns what was done about each.
 fn clean_leftovers(layout: &Layout) -> Vec<Cleaned> {
-    let mut done: Vec<Cleaned> = grant::stale_scopes()
+    let mut done: Vec<Cleaned> = scopes::stale_scopes()
         .into_iter()
         .map(Cleaned::scope)
         .collect();

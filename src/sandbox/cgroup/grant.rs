@@ -24,7 +24,7 @@
 //! scope or a service that is not delegated with "Process migration not available on
 //! non-delegated units". The sandboxes' cgroups inside it are gone before the harness
 //! exits (teardown), so nothing but the harness's own empty leaf is left for systemd to
-//! remove with the scope. [`stale_scopes`] stops and resets any scope whose harness is gone
+//! remove with the scope. [`super::scopes::stale_scopes`] stops and resets any scope whose harness is gone
 //! but which lingers anyway (at the start of every run, and in `limitlab clean`).
 
 use std::path::Path;
@@ -300,7 +300,11 @@ impl Grant {
 pub fn source_text(recorded: &str) -> String {
     // The variable of a recorded line: what the English message has around a marker for it.
     let unfill = |id: &str, args: &[(&str, String)]| -> Option<String> {
-        let english = crate::i18n::message(Lang::En, id, args)?;
+        let args: Vec<(&str, crate::i18n::Arg)> = args
+            .iter()
+            .map(|(k, v)| (*k, crate::i18n::Arg::Text(v.clone())))
+            .collect();
+        let english = crate::i18n::message(Lang::En, id, &args)?;
         let (before, after) = english.split_once('\u{1}')?;
         Some(
             recorded
@@ -328,57 +332,10 @@ pub fn source_text(recorded: &str) -> String {
     recorded.to_string()
 }
 
-/// A scope a harness that is gone left behind, and what `clean` did about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaleScope {
-    pub name: String,
-    /// Its state when it was found (`running`, `failed`...).
-    pub state: String,
-    /// Why systemd would not stop or reset it; `None`: it is gone.
-    pub error: Option<String>,
-}
-
-impl std::fmt::Display for StaleScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&match &self.error {
-            None => t!("grant-stale-stopped", scope = self.name, state = self.state),
-            Some(e) => t!("grant-stale-not-removed", scope = self.name, error = e),
-        })
-    }
-}
-
-/// Scopes of harnesses that are gone (killed before they could give theirs back): systemd
-/// removes an empty scope by itself, but one left `failed` lingers until reset. Stops and
-/// resets each; returns a line per scope.
-pub fn stale_scopes() -> Vec<StaleScope> {
-    if !Path::new("/run/systemd/system").exists() {
-        return Vec::new();
-    }
-    let bus = Bus::for_euid(nix::unistd::geteuid().is_root());
-    let Ok(units) = systemd::units_matching(bus, "limitlab-*.scope") else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (name, state) in units {
-        let owner = name
-            .strip_prefix("limitlab-")
-            .and_then(|r| r.strip_suffix(".scope"))
-            .and_then(|p| p.parse::<u32>().ok());
-        let alive = owner.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
-        if alive {
-            continue;
-        }
-        let stopped = systemd::stop(bus, &name);
-        let reset = systemd::reset_failed(bus, &name);
-        let error = stopped.and(reset).err().map(|e| e.to_string());
-        out.push(StaleScope { name, state, error });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::cgroup::scopes::StaleScope;
 
     fn facts(systemd_owns: bool, others: usize) -> Facts {
         Facts {

@@ -17,6 +17,7 @@ pub mod files;
 pub mod grant;
 pub mod hybrid;
 pub mod layout;
+pub mod scopes;
 pub mod systemd;
 pub mod teardown;
 pub mod v1;
