@@ -14,6 +14,11 @@ fn md(s: &str) -> String {
 
 /// `docs/scenario.md`.
 pub fn scenario_markdown() -> String {
+    // docs/scenario.md is English, whatever the locale of whoever regenerates it.
+    crate::i18n::with(crate::i18n::Lang::En, english_markdown)
+}
+
+fn english_markdown() -> String {
     let mut m = String::from(
         "# The scenario format\n\n\
          Generated from the Rust types that parse it (`limitlab __docs > docs/scenario.md`);\n\

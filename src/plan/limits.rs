@@ -163,7 +163,7 @@ fn valid_cpuset(text: &str) -> bool {
 /// A size of at least `min` bytes; `why` says what goes wrong below it.
 pub(super) fn size_at_least(value: &toml::Value, min: u64, why: &str) -> Result<u64, String> {
     let bytes = units::size_value(value, |other| {
-        t!("plan-not-a-size", value = other, help = units::SIZE_HELP)
+        t!("plan-not-a-size", value = other, help = units::size_help())
     })?;
     if bytes < min {
         return Err(t!(

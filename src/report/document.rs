@@ -201,7 +201,11 @@ fn host_facts(s: &Summary) -> Vec<(String, String)> {
         facts.push((t!("fact-container-runtime"), runtime.clone()));
     }
     if let Some(from) = &h.cgroup_source {
-        facts.push((t!("fact-cgroups-from"), from.clone()));
+        // Recorded in English; said in the report's language.
+        facts.push((
+            t!("fact-cgroups-from"),
+            crate::sandbox::cgroup::grant::source_text(from),
+        ));
     }
     facts.push((
         t!("fact-psi"),

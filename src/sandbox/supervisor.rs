@@ -47,6 +47,8 @@ impl Supervisor {
         let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
         let child = Command::new("/proc/self/exe")
             .arg("__supervise")
+            // It speaks the harness's language (`--lang`), not only the locale's.
+            .env(crate::i18n::LANG_ENV, crate::i18n::current().code())
             .stdin(Stdio::from(r))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
