@@ -150,6 +150,10 @@ help-man-after =
       limitlab man > /usr/local/share/man/man1/limitlab.1
 help-clean = Remove what runs left behind (a harness killed with SIGKILL): limitlab's own cgroups beneath this process's cgroups whose harness is gone, and any process still in them
 
+## What the options accept (clap prints it after "invalid value … for '--node <NAME>':")
+
+arg-bad-node = { $text } is not a node name; use 1 to 253 printable characters, e.g. worker-1
+
 ## What clap writes itself: headings, the notes after an option's help, the built-in flags
 ## and the help subcommand, and its error messages (word for word in English)
 

@@ -155,6 +155,10 @@ help-man-after =
       limitlab man > /usr/local/share/man/man1/limitlab.1
 help-clean = Elimina lo que dejaron las ejecuciones (un arnés matado con SIGKILL): los cgroups propios de limitlab bajo los cgroups de este proceso cuyo arnés ya no existe, y cualquier proceso que siga en ellos
 
+## Lo que aceptan las opciones (clap lo imprime tras "valor no válido … para '--node <NAME>':")
+
+arg-bad-node = { $text } no es un nombre de nodo; usa de 1 a 253 caracteres imprimibles, p. ej. worker-1
+
 ## Lo que clap escribe por su cuenta: encabezados, las notas tras la ayuda de una opción,
 ## las opciones y el subcomando de ayuda que añade, y sus mensajes de error
 
@@ -186,8 +190,8 @@ help-clap-err-unknown-subcommand = subcomando desconocido '{ $name }'
 help-clap-err-missing = faltan estos argumentos obligatorios:
 help-clap-err-missing-subcommand = '{ $name }' necesita un subcomando, pero no se dio ninguno
 help-clap-err-too-many = valor inesperado '{ $value }' para '{ $arg }'; no se esperaban más
-help-clap-err-too-few = '{ $arg }' necesita { $min } valores; solo { $actual } { $provided }
-help-clap-err-wrong-number = '{ $arg }' necesita { $expected } valores, pero { $actual } { $provided }
+help-clap-err-too-few = '{ $arg }' necesita { $min } valores; solo { $provided } { $actual }
+help-clap-err-wrong-number = '{ $arg }' necesita { $expected } valores, pero { $provided } { $actual }
 help-clap-was-provided = se dio
 help-clap-were-provided = se dieron
 help-clap-err-unknown-argument = argumento inesperado '{ $arg }'

@@ -321,9 +321,7 @@ fn parse_target_arg(text: &str) -> Result<crate::plan::TargetSpec, String> {
 fn parse_node_arg(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() || t.len() > 253 || t.chars().any(|c| c.is_control()) {
-        return Err(format!(
-            "{text:?} is not a node name; use 1 to 253 printable characters, e.g. worker-1"
-        ));
+        return Err(crate::t!("arg-bad-node", text = format!("{text:?}")));
     }
     Ok(t.to_string())
 }
