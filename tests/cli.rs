@@ -294,3 +294,156 @@ fn the_language_follows_the_locale_and_lang_overrides_it() {
         "{out}"
     );
 }
+
+/// `limitlab` with no locale in its environment (English unless the arguments say otherwise).
+fn plain_limitlab() -> std::process::Command {
+    let mut c = limitlab();
+    for var in ["LIMITLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        c.env_remove(var);
+    }
+    c
+}
+
+fn stdout_of(c: &mut std::process::Command) -> String {
+    let o = c.output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn every_visible_command_and_option_has_its_help_in_spanish() {
+    use clap::CommandFactory;
+    use limitlab::i18n::{Lang, message};
+    // The arguments that show no help in English either (a bare <BASELINE>): nothing to
+    // translate. Any other visible argument needs a doc comment, and that doc comment its
+    // message in i18n/en/help.ftl (word for word) and in i18n/es/help.ftl.
+    const WITHOUT_HELP: [&str; 3] = [
+        "help-compare-baseline",
+        "help-compare-current",
+        "help-completions-shell",
+    ];
+    let texts = limitlab::cli::help::texts(&limitlab::cli::Cli::command());
+    let mut problems = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for t in &texts {
+        if !ids.insert(t.id.as_str()) {
+            problems.push(format!("{}: two texts have this id", t.id));
+        }
+        let Some(english) = &t.english else {
+            if !WITHOUT_HELP.contains(&t.id.as_str()) {
+                problems.push(format!("{}: a visible argument without help", t.id));
+            }
+            continue;
+        };
+        match message(Lang::Es, &t.id, &[]) {
+            None => problems.push(format!("{}: no Spanish in i18n/es/help.ftl", t.id)),
+            Some(es) if es == *english => {
+                problems.push(format!("{}: the Spanish is the English", t.id))
+            }
+            Some(_) => {}
+        }
+        if message(Lang::En, &t.id, &[]).as_ref() != Some(english) {
+            problems.push(format!(
+                "{}: i18n/en/help.ftl does not say what the doc comment says:\n{english}",
+                t.id
+            ));
+        }
+    }
+    // And no message for a text that is gone.
+    let ftl = std::fs::read_to_string(root().join("i18n/es/help.ftl")).unwrap();
+    for line in ftl.lines() {
+        let Some((id, _)) = line.split_once(" =") else {
+            continue;
+        };
+        if id.starts_with("help-") && !id.starts_with("help-clap-") && !ids.contains(id) {
+            problems.push(format!("{id}: in help.ftl, but no help text has this id"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(texts.len() > 50, "only {} texts", texts.len());
+}
+
+#[test]
+fn help_speaks_spanish_when_asked_and_english_as_before() {
+    use clap::CommandFactory;
+    // English: exactly what the derive renders.
+    let english = stdout_of(plain_limitlab().args(["run", "--help"]));
+    let derive = limitlab::cli::Cli::command()
+        .try_get_matches_from(["limitlab", "run", "--help"])
+        .unwrap_err()
+        .render()
+        .to_string();
+    assert_eq!(english, derive);
+    assert!(english.contains("Options:") && english.contains("[default: 2048]"));
+    // --lang es anywhere on the command line.
+    let es = stdout_of(plain_limitlab().args(["--lang", "es", "run", "--help"]));
+    for words in [
+        "Ejecuta escenarios y comprueba sus expectativas",
+        "Uso: limitlab run [OPTIONS] <SCENARIO>...",
+        "Argumentos:",
+        "Opciones:",
+        "El tope de pids para los escenarios que no fijan ninguno",
+        "[predeterminado: 2048]",
+        "Imprime la ayuda",
+        "Cada ejecución escribe results/<name>/",
+        "Ejemplos:",
+    ] {
+        assert!(es.contains(words), "{words:?} in\n{es}");
+    }
+    assert!(
+        !es.contains("Options:") && !es.contains("Print help"),
+        "{es}"
+    );
+    assert_eq!(
+        stdout_of(plain_limitlab().args(["run", "--help", "--lang=es"])),
+        es
+    );
+    assert_eq!(
+        stdout_of(plain_limitlab().args(["--lang", "es", "help", "run"])),
+        es
+    );
+    // The locale, when --lang is not given; --lang en wins over it.
+    let top = stdout_of(plain_limitlab().arg("--help").env("LANG", "es_CO.UTF-8"));
+    for words in [
+        "limitlab inicia un sandbox aislado",
+        "Comandos:",
+        "Códigos de salida",
+    ] {
+        assert!(top.contains(words), "{words:?} in\n{top}");
+    }
+    let short = stdout_of(plain_limitlab().arg("-h").env("LANG", "es_CO.UTF-8"));
+    assert!(
+        short.contains("Demuestra que los límites de recursos se mantienen"),
+        "{short}"
+    );
+    let en = stdout_of(
+        plain_limitlab()
+            .args(["--lang", "en", "--help"])
+            .env("LC_ALL", "es_CO.UTF-8"),
+    );
+    assert_eq!(en, stdout_of(plain_limitlab().arg("--help")));
+    // clap's errors too, with the usage line and exit code 2.
+    let o = plain_limitlab()
+        .arg("run")
+        .env("LANG", "es_CO.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("faltan estos argumentos obligatorios")
+            && err.contains("Uso: limitlab run <SCENARIO>...")
+            && err.contains("Para más información, prueba '--help'."),
+        "{err}"
+    );
+    // The man page and the completions stay English in every language.
+    for what in [
+        &["man"][..],
+        &["completions", "bash"],
+        &["completions", "fish"],
+    ] {
+        let en = stdout_of(plain_limitlab().args(what));
+        let es = stdout_of(plain_limitlab().args(what).env("LANG", "es_CO.UTF-8"));
+        assert!(en == es, "{what:?}");
+    }
+}

@@ -163,7 +163,9 @@ pub fn init(kind: &str, file: &Path) -> anyhow::Result<u8> {
     Ok(Exit::Held.into())
 }
 
-/// `limitlab completions SHELL`.
+/// `limitlab completions SHELL`. Like the man page, in English whatever the language: both
+/// come from the derive's command, not from the Spanish one `--help` shows
+/// ([`super::help::localized`]), so that a package built under any locale ships the same.
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<u8> {
     let mut text = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "limitlab", &mut text);

@@ -4,6 +4,7 @@ pub mod docs;
 mod doctor;
 mod exec;
 mod exit;
+pub mod help;
 mod info;
 mod report;
 mod run;
@@ -11,7 +12,7 @@ mod workload;
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::Exit;
 use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
@@ -43,7 +44,7 @@ Exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input or us
 3 the host cannot run it (a controller missing; without root, no user namespaces or no
 delegated cgroup), 4 internal error or a leak.";
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Args)]
 #[command(
     name = "limitlab",
     version = crate::VERSION,
@@ -61,6 +62,26 @@ pub struct Cli {
     pub lang: Option<crate::i18n::Lang>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+// What `#[derive(Parser)]` writes, but for `parse`: `main`'s `Cli::parse()` speaks the
+// language of the command line ([`help::parse`]). The other ways to parse are clap's own.
+impl CommandFactory for Cli {
+    fn command() -> clap::Command {
+        <Cli as Args>::augment_args(clap::Command::new("limitlab"))
+    }
+
+    fn command_for_update() -> clap::Command {
+        <Cli as Args>::augment_args_for_update(clap::Command::new("limitlab"))
+    }
+}
+
+impl Parser for Cli {
+    /// This process's command line, with `--help` and clap's errors in the language it asks
+    /// for; sets that language for the process.
+    fn parse() -> Cli {
+        help::parse(std::env::args_os().collect())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -301,9 +322,7 @@ fn parse_target_arg(text: &str) -> Result<crate::plan::TargetSpec, String> {
 fn parse_node_arg(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() || t.len() > 253 || t.chars().any(|c| c.is_control()) {
-        return Err(format!(
-            "{text:?} is not a node name; use 1 to 253 printable characters, e.g. worker-1"
-        ));
+        return Err(crate::t!("arg-bad-node", text = format!("{text:?}")));
     }
     Ok(t.to_string())
 }
@@ -495,7 +514,6 @@ fn in_harness_leaf(layout: &Layout, f: impl FnOnce() -> anyhow::Result<u8>) -> a
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_consistent() {
