@@ -71,7 +71,10 @@ event-detail-oom = the OOM killer killed { $count } process(es) in the sandbox (
 event-detail-deadline = the run passed its deadline; the watchdog kills the sandbox
 event-detail-abort = { $signal } received; tearing down
 event-detail-teardown-start = killing every process in the sandbox
-event-detail-teardown-end = { $method } killed { $count } task(s) in { $ms } ms; { $left } left
+event-detail-teardown-end = { $method } killed { $count ->
+        [one] { $count } task
+       *[other] { $count } tasks
+    } in { $ms } ms; { $left } left
 
 ## What the sandbox's own processes say (the init, src/sandbox/init/; the workloads,
 ## src/workloads/): in the language the harness hands them (LIMITLAB_LANG)

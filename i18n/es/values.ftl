@@ -71,7 +71,10 @@ event-detail-oom = el OOM killer mató { $count } proceso(s) en el sandbox ({ $t
 event-detail-deadline = la ejecución pasó su plazo; el watchdog mata el sandbox
 event-detail-abort = se recibió { $signal }; desmontando
 event-detail-teardown-start = matando todos los procesos del sandbox
-event-detail-teardown-end = { $method } mató { $count } tarea(s) en { $ms } ms; quedaron { $left }
+event-detail-teardown-end = { $method } mató { $count ->
+        [one] { $count } tarea
+       *[other] { $count } tareas
+    } en { $ms } ms; quedaron { $left }
 
 ## Lo que dicen los propios procesos del sandbox (el init, src/sandbox/init/; las cargas,
 ## src/workloads/): en el idioma que les pasa el arnés (LIMITLAB_LANG)

@@ -140,7 +140,13 @@ impl LiveStatus {
                 }
             }
             if let Some(f) = s.forks_failed {
-                text += &format!("  {}", crate::t!("progress-forks-refused", count = f));
+                text += &format!(
+                    "  {}",
+                    crate::t!(
+                        "progress-forks-refused",
+                        count = crate::i18n::group(f as f64)
+                    )
+                );
             }
         }
         text

@@ -115,7 +115,7 @@ fn empty_and_remove(
         crate::t!(
             "event-detail-teardown-end",
             method = teardown.method,
-            count = crate::i18n::fixed(teardown.processes_killed as f64, 0),
+            count = crate::i18n::count(teardown.processes_killed).ungrouped(),
             ms = crate::i18n::fixed(teardown.ms, 1),
             left = crate::i18n::fixed(teardown.leaked() as f64, 0)
         ),
