@@ -1,6 +1,4 @@
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let cli = limitlab::cli::Cli::parse();
+    let cli = limitlab::cli::parse();
     std::process::ExitCode::from(limitlab::cli::dispatch(cli))
 }

@@ -12,7 +12,7 @@ mod workload;
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::Exit;
 use crate::plan::{DEFAULT_SAFETY_CEILING, PlanOptions};
@@ -44,7 +44,7 @@ Exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input or us
 3 the host cannot run it (a controller missing; without root, no user namespaces or no
 delegated cgroup), 4 internal error or a leak.";
 
-#[derive(Debug, Args)]
+#[derive(Debug, Parser)]
 #[command(
     name = "limitlab",
     version = crate::VERSION,
@@ -64,24 +64,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-// What `#[derive(Parser)]` writes, but for `parse`: `main`'s `Cli::parse()` speaks the
-// language of the command line ([`help::parse`]). The other ways to parse are clap's own.
-impl CommandFactory for Cli {
-    fn command() -> clap::Command {
-        <Cli as Args>::augment_args(clap::Command::new("limitlab"))
-    }
-
-    fn command_for_update() -> clap::Command {
-        <Cli as Args>::augment_args_for_update(clap::Command::new("limitlab"))
-    }
-}
-
-impl Parser for Cli {
-    /// This process's command line, with `--help` and clap's errors in the language it asks
-    /// for; sets that language for the process.
-    fn parse() -> Cli {
-        help::parse(std::env::args_os().collect())
-    }
+/// This process's command line, with `--help` and clap's errors in the language it asks
+/// for ([`help::parse`]); sets that language for the process.
+pub fn parse() -> Cli {
+    help::parse(std::env::args_os().collect())
 }
 
 #[derive(Debug, Subcommand)]
@@ -514,6 +500,7 @@ fn in_harness_leaf(layout: &Layout, f: impl FnOnce() -> anyhow::Result<u8>) -> a
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     #[test]
     fn cli_is_consistent() {
