@@ -26,6 +26,9 @@ pub struct HostFacts {
     /// limitlab-812.scope (system manager)` (recorded since limitlab asks systemd).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cgroup_source: Option<String>,
+    /// The same, as data (absent from an older limitlab's record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup_grant: Option<crate::sandbox::cgroup::grant::Granted>,
     /// The node the run is labelled with in a fleet (`--node`, or the `NODE_NAME` the
     /// Kubernetes Downward API gives); absent means the hostname is the node's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +70,7 @@ impl HostFacts {
             pid_max: read_number("/proc/sys/kernel/pid_max"),
             autogroup: read_number("/proc/sys/kernel/sched_autogroup_enabled").map(|n| n == 1),
             cgroup_source: None,
+            cgroup_grant: None,
             node: None,
             runtime: detect_runtime(),
         }

@@ -113,6 +113,7 @@ fn harness(
     }
     let mut host = HostFacts::detect(Some(&layout));
     host.cgroup_source = Some(grant.describe());
+    host.cgroup_grant = Some(grant.granted());
     host.node = args.node.clone();
     sys::catch_stop_signals()
         .map_err(|e| coded(Exit::Internal, t!("err-signal-handlers", error = e)))?;

@@ -200,12 +200,11 @@ fn host_facts(s: &Summary) -> Vec<(String, String)> {
     if let Some(runtime) = &h.runtime {
         facts.push((t!("fact-container-runtime"), runtime.clone()));
     }
-    if let Some(from) = &h.cgroup_source {
-        // Recorded in English; said in the report's language.
-        facts.push((
-            t!("fact-cgroups-from"),
-            crate::sandbox::cgroup::grant::source_text(from),
-        ));
+    let granted = h.cgroup_grant.as_ref();
+    if let Some(from) =
+        crate::sandbox::cgroup::grant::source_line(granted, h.cgroup_source.as_deref())
+    {
+        facts.push((t!("fact-cgroups-from"), from));
     }
     facts.push((
         t!("fact-psi"),

@@ -175,6 +175,7 @@ mod tests {
             pid_max: None,
             autogroup: None,
             cgroup_source: None,
+            cgroup_grant: None,
             node: None,
             runtime: None,
         }

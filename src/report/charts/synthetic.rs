@@ -183,6 +183,7 @@ fn host_facts() -> HostFacts {
         pid_max: Some(4_194_304),
         autogroup: Some(false),
         cgroup_source: None,
+        cgroup_grant: None,
         node: None,
         runtime: None,
     }

@@ -269,21 +269,23 @@ impl Grant {
         self.scope.as_ref().map(|s| s.name.as_str())
     }
 
+    /// Where the run's cgroups came from, as the record keeps it (`host.cgroup_grant`).
+    pub fn granted(&self) -> Granted {
+        match (&self.scope, &self.decision.unreachable) {
+            (Some(s), _) => Granted::SystemdScope {
+                scope: s.name.clone(),
+                bus: s.bus,
+            },
+            (None, Some(e)) => Granted::OwnCgroupUnreachable { error: e.clone() },
+            (None, None) => Granted::OwnCgroup,
+        }
+    }
+
     /// One line for the run's record: `systemd scope limitlab-812.scope (the system
     /// manager)`. It is recorded (`host.cgroup_source`), so it is English whatever the
-    /// language; [`source_text`] says it in the current one.
+    /// language; the report says [`Grant::granted`] in its own.
     pub fn describe(&self) -> String {
-        crate::i18n::with(Lang::En, || match &self.scope {
-            Some(s) => t!(
-                "grant-systemd-scope",
-                scope = s.name,
-                manager = s.bus.name()
-            ),
-            None => match &self.decision.unreachable {
-                Some(e) => t!("grant-own-cgroup-unreachable", error = e),
-                None => t!("grant-own-cgroup"),
-            },
-        })
+        crate::i18n::with(Lang::En, || self.granted().text())
     }
 
     /// What to add to a host error that happened beneath this grant: why the cgroup came
@@ -293,43 +295,40 @@ impl Grant {
     }
 }
 
-/// A recorded [`Grant::describe`] (`host.cgroup_source`, always English) in the current
-/// language: `systemd scope limitlab-812.scope (the system manager)` is `scope de systemd
-/// limitlab-812.scope (el gestor del sistema)` in Spanish. A line of another form (an older
-/// limitlab's) is returned as it is.
-pub fn source_text(recorded: &str) -> String {
-    // The variable of a recorded line: what the English message has around a marker for it.
-    let unfill = |id: &str, args: &[(&str, String)]| -> Option<String> {
-        let args: Vec<(&str, crate::i18n::Arg)> = args
-            .iter()
-            .map(|(k, v)| (*k, crate::i18n::Arg::Text(v.clone())))
-            .collect();
-        let english = crate::i18n::message(Lang::En, id, &args)?;
-        let (before, after) = english.split_once('\u{1}')?;
-        Some(
-            recorded
-                .strip_prefix(before)?
-                .strip_suffix(after)?
-                .to_string(),
-        )
-    };
-    let mark = || "\u{1}".to_string();
-    if crate::i18n::message(Lang::En, "grant-own-cgroup", &[]).as_deref() == Some(recorded) {
-        return t!("grant-own-cgroup");
-    }
-    if let Some(e) = unfill("grant-own-cgroup-unreachable", &[("error", mark())]) {
-        return t!("grant-own-cgroup-unreachable", error = e);
-    }
-    for bus in [Bus::System, Bus::User] {
-        let manager = crate::i18n::with(Lang::En, || bus.name()).to_string();
-        if let Some(scope) = unfill(
-            "grant-systemd-scope",
-            &[("scope", mark()), ("manager", manager)],
-        ) {
-            return t!("grant-systemd-scope", scope = scope, manager = bus.name());
+/// Where a run's cgroups came from, recorded as data (`host.cgroup_grant`) so that a report
+/// can say it in any language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Granted {
+    /// The cgroup limitlab is in.
+    OwnCgroup,
+    /// The cgroup limitlab is in, because systemd could not be asked.
+    OwnCgroupUnreachable { error: String },
+    /// A delegated scope systemd gave it.
+    SystemdScope { scope: String, bus: Bus },
+}
+
+impl Granted {
+    /// The line, in the current language.
+    pub fn text(&self) -> String {
+        match self {
+            Granted::OwnCgroup => t!("grant-own-cgroup"),
+            Granted::OwnCgroupUnreachable { error } => {
+                t!("grant-own-cgroup-unreachable", error = error)
+            }
+            Granted::SystemdScope { scope, bus } => {
+                t!("grant-systemd-scope", scope = scope, manager = bus.name())
+            }
         }
     }
-    recorded.to_string()
+}
+
+/// What a report says about where a run's cgroups came from: the recorded [`Granted`] in
+/// the current language, else (an older limitlab's record) the recorded line as it is.
+pub fn source_line(granted: Option<&Granted>, recorded: Option<&str>) -> Option<String> {
+    granted
+        .map(Granted::text)
+        .or_else(|| recorded.map(str::to_string))
 }
 
 #[cfg(test)]
@@ -515,10 +514,16 @@ mod tests {
         for (g, en, spanish) in cases {
             assert_eq!(g.describe(), en);
             assert_eq!(es(|| g.describe()), en, "the record stays English");
-            assert_eq!(source_text(en), en);
-            assert_eq!(es(|| source_text(en)), spanish);
+            assert_eq!(source_line(Some(&g.granted()), Some(en)).unwrap(), en);
+            assert_eq!(
+                es(|| source_line(Some(&g.granted()), Some(en))).unwrap(),
+                spanish
+            );
         }
-        assert_eq!(es(|| source_text("something else")), "something else");
+        assert_eq!(
+            es(|| source_line(None, Some("something else"))).unwrap(),
+            "something else"
+        );
         let g = grant(None, None);
         assert_eq!(g.context(), "where limitlab's cgroups come from: why");
         assert_eq!(
