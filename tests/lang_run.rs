@@ -91,7 +91,7 @@ fn a_spanish_forkbomb_run_says_what_it_saw_and_what_happened_in_spanish() {
     );
     assert!(
         d.iter()
-            .any(|x| x.contains(" tarea(s) en ") && x.ends_with("; quedaron 0")),
+            .any(|x| x.contains(" tareas en ") && x.ends_with("; quedaron 0")),
         "{events}"
     );
     for english in ["workload 0", "refused a fork", "killing every", "left"] {
