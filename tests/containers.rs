@@ -192,8 +192,18 @@ fn remove_cgroups_made_since(before: &BTreeSet<PathBuf>) {
         }
         let _ = std::fs::remove_dir(dir);
     }
-    for d in top_cgroups().difference(before) {
-        rm(d);
+    // A runtime's last process (conmon, a shim) can still be leaving its cgroup when the
+    // test's containers are gone: try again for a while, until what it made is removed.
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let made: Vec<PathBuf> = top_cgroups().difference(before).cloned().collect();
+        for d in &made {
+            rm(d);
+        }
+        if made.iter().all(|d| !d.exists()) || Instant::now() > until {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

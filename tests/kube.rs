@@ -130,8 +130,17 @@ impl Drop for Podman {
         }
         let _ = self.run(&["rm", "--all", "--force", "--time", "0"]);
         let _ = self.run(&["system", "reset", "--force"]);
+        // What podman made beneath the cgroups it created (a pod's own), deepest first.
+        fn rm(dir: &Path) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    rm(&e.path());
+                }
+            }
+            let _ = std::fs::remove_dir(dir);
+        }
         for d in &self.made {
-            let _ = std::fs::remove_dir(d);
+            rm(d);
         }
     }
 }
