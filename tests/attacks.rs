@@ -258,3 +258,57 @@ fn a_hog_without_a_memory_limit_meets_the_memory_ceiling() {
     );
     assert_nothing_left();
 }
+
+/// `RLIMIT_NPROC` counts every process of the workload's uid on the machine. With processes
+/// of nobody (the default uid) already running beside it, a bomb under `nproc = 6` could
+/// not fork once (the soak's coursework cell failed so beside other runs); the run's own
+/// leased uid counts only the sandbox.
+#[test]
+fn rlimit_nproc_counts_only_the_sandbox_beside_other_processes_of_nobody() {
+    let test = "rlimit_nproc_counts_only_the_sandbox_beside_other_processes_of_nobody";
+    let Some(_lock) = exclusive(test) else {
+        return;
+    };
+    let mut nobodies: Vec<std::process::Child> = (0..6)
+        .map(|_| {
+            std::process::Command::new("setpriv")
+                .args([
+                    "--reuid=65534",
+                    "--regid=65534",
+                    "--clear-groups",
+                    "sleep",
+                    "60",
+                ])
+                .spawn()
+                .expect("setpriv (util-linux) starts a process of nobody")
+        })
+        .collect();
+    let ran = run_text(
+        "nproc",
+        "duration = \"1s\"\n[limits]\npids = 64\n[sandbox]\nrlimits = { nproc = 6 }\n[[workload]]\nkind = \"forkbomb\"\nstyle = \"classic\"\n",
+    );
+    for n in &mut nobodies {
+        let _ = n.kill();
+        let _ = n.wait();
+    }
+    ran.expect_exit(0);
+    let summary = ran.summary();
+    let uid = summary["scenario"]["sandbox"]["uid"].as_u64().unwrap();
+    let leased = limitlab::sandbox::uid::PRIVATE_UIDS;
+    assert!(
+        (u64::from(leased.start)..u64::from(leased.end)).contains(&uid),
+        "the workload ran as a uid of the run's own, not {uid}"
+    );
+    let peak = ran.metric("pids.peak").unwrap();
+    assert!(
+        (5.0..=7.0).contains(&peak),
+        "the bomb forked up to its own RLIMIT_NPROC = 6 (the init and 5 more), not {peak}"
+    );
+    assert!(ran.metric("workload.forks_failed").unwrap() >= 1.0);
+    let notes = summary["notes"].to_string();
+    assert!(
+        notes.contains(&format!("uid {uid}, leased for this run alone")),
+        "{notes}"
+    );
+    assert_nothing_left();
+}

@@ -68,6 +68,7 @@ note-safety-ceiling-held = The scenario sets no pids limit; limitlab's safety ce
 note-memory-ceiling = The scenario sets no memory limit; limitlab's memory ceiling ({ $ceiling }) applied and was reached.
 note-no-kernel-pids-peak = This kernel keeps no pids.peak, so pids.peak is the sampled maximum of pids.current, which can read a few above pids.max for an instant (the kernel charges a fork before it compares with the limit, then reverts).
 note-rootless = Ran without root{ $who }: the sandbox had a user namespace of its own (the workload was uid { $uid } inside, the harness's uid outside) and its cgroups were made beneath the cgroup delegated to that user.
+note-private-uid = RLIMIT_NPROC counts every process of a uid on the whole machine: the workload ran as uid { $uid }, leased for this run alone, so only the sandbox's own processes counted against it.
 note-leaked = Teardown left { $processes } { $processes ->
         [one] process
        *[other] processes

@@ -69,6 +69,7 @@ note-memory-ceiling = El escenario no fija un límite de memoria; se aplicó el 
 note-memory-hits-uncounted = memory.limit_hits no se puede saber en este kernel: el OOM killer actuó en el límite de memoria, pero memory.failcnt y memory.memsw.failcnt de cgroup v1 siguen en 0 (este kernel no cuenta ahí las cargas rechazadas); memory.oom_kills cuenta lo que hizo el límite.
 note-no-kernel-pids-peak = Este kernel no lleva pids.peak, así que pids.peak es el máximo muestreado de pids.current, que por un instante puede quedar unos pocos por encima de pids.max (el kernel carga un fork antes de compararlo con el límite, y luego lo revierte).
 note-rootless = Se ejecutó sin root{ $who }: el sandbox tuvo su propio espacio de nombres de usuario (la carga era el uid { $uid } dentro, el uid del arnés fuera) y sus cgroups se crearon bajo el cgroup delegado a ese usuario.
+note-private-uid = RLIMIT_NPROC cuenta todos los procesos de un uid en toda la máquina: la carga se ejecutó como el uid { $uid }, reservado solo para esta ejecución, así que solo contaron los procesos del propio sandbox.
 note-leaked = El desmontaje dejó atrás { $processes } { $processes ->
         [one] proceso
        *[other] procesos

@@ -20,6 +20,11 @@ pub struct SandboxPlan {
     pub namespaces: Vec<Namespace>,
     pub hostname: String,
     pub uid: u32,
+    /// The scenario sets `rlimits.nproc` and no `uid`: the workload runs as a uid leased
+    /// for the run alone (see `src/sandbox/uid.rs`), so that only the sandbox's own
+    /// processes count against `RLIMIT_NPROC`. A run's record has the uid it leased.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private_uid: bool,
     pub gid: u32,
     pub rlimits: RlimitsPlan,
     /// The syscall filter: no new namespaces, no mounts, no keyrings inside.
@@ -83,6 +88,7 @@ pub fn plan(sb: &SandboxTable, d: &mut Diagnostics) -> SandboxPlan {
         hostname,
         uid,
         gid,
+        private_uid: sb.uid.is_none() && rlimits.nproc.is_some(),
         rlimits,
         seccomp: sb.seccomp.unwrap_or(true),
         view,

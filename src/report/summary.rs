@@ -115,6 +115,12 @@ fn add_notes(notes: &mut Vec<String>, record: &RunRecord, computed: &metrics::Co
             uid = record.plan.sandbox.uid
         ));
     }
+    if record.plan.sandbox.private_uid && record.host.root && record.target.is_none() {
+        notes.push(t!(
+            "note-private-uid",
+            uid = record.plan.sandbox.uid.to_string()
+        ));
+    }
     // What is left in a target has a note of its own (below).
     if record.teardown.leaked_processes > 0 || !record.teardown.leaked_cgroups.is_empty() {
         notes.push(t!(

@@ -49,6 +49,9 @@ pub(crate) fn teardown(
         ..
     } = sandbox;
     watchdog.disarm();
+    // The record says whom the workloads ran as: the uid leased for the run, if it was.
+    let mut plan = plan.clone();
+    plan.sandbox.uid = sandbox.uid();
     drop(sandbox);
     let log = out.log.join().unwrap_or_default();
     warn_incomplete(&out.events, &sampled, &log, status);
@@ -58,7 +61,7 @@ pub(crate) fn teardown(
     let start_ms = seen.start_ms;
     let exits = seen.exits_at_end(workload_end_ms, &mut aborted);
     RunRecord {
-        plan: plan.clone(),
+        plan,
         host: host.clone(),
         started_at: out.started_at,
         limits: cgroup.limits().to_vec(),

@@ -20,6 +20,7 @@ pub mod proto;
 pub mod rootless;
 pub mod supervisor;
 pub mod target;
+pub mod uid;
 pub mod view;
 
 mod start;
@@ -116,6 +117,10 @@ pub struct Sandbox {
     /// The workloads run in a pid namespace nested in a target's, whose PID 1 is the init's
     /// child (see `init::nest::nest_pid_namespace`).
     nested: bool,
+    /// The uid the workloads run as, and its lease when it is the run's own: given back
+    /// when the sandbox is dropped, after everything in it is killed.
+    uid: u32,
+    _uid_lease: Option<uid::Lease>,
     killed: bool,
     removed: bool,
 }
@@ -137,6 +142,8 @@ impl Sandbox {
         let join = io.target.as_ref().map(|t| JoinSpec { user: t.user });
         // Without root, the namespaces come with a user namespace of their own.
         let user_namespace = join.is_none() && rootless::active();
+        let lease = private_uid(plan, join.is_some() || user_namespace)?;
+        let uid = lease.as_ref().map_or(plan.sandbox.uid, uid::Lease::uid);
         let held = clone_init(plan, &*cgroup, io, user_namespace)?;
         spans.push(("init cloned", proto::mono_ns()));
 
@@ -150,6 +157,8 @@ impl Sandbox {
             spans,
             supervisor,
             nested: join.is_some(),
+            uid,
+            _uid_lease: lease,
             killed: false,
             removed: false,
         };
@@ -158,7 +167,7 @@ impl Sandbox {
             map_ids(sandbox.init)?;
         }
         sandbox.join_cgroup2()?;
-        let config = init_config(plan, join, user_namespace)?;
+        let config = init_config(plan, join, user_namespace, uid)?;
         sandbox.send_config(&config)?;
         Ok(sandbox)
     }
@@ -230,6 +239,16 @@ impl Sandbox {
             let _ = all_read.recv_timeout(Duration::from_secs(2));
             let _ = events.send(SandboxEvent::InitExited(status));
         });
+    }
+
+    /// The sandbox init's pid.
+    pub fn init_pid(&self) -> i32 {
+        self.init.as_raw()
+    }
+
+    /// The uid the workloads run as: the plan's, or the one leased for this run.
+    pub fn uid(&self) -> u32 {
+        self.uid
     }
 
     pub fn cgroup(&self) -> Arc<dyn Cgroup> {
@@ -335,6 +354,22 @@ impl Drop for Sandbox {
             self.remove();
         }
     }
+}
+
+/// A uid of the run's own when the plan asks for one (`private_uid`). Not in a user
+/// namespace of its own (rootless: only the harness's uid is mapped, and it is what
+/// `RLIMIT_NPROC` counts) nor in a target's namespaces (the container's user namespace may
+/// not map it): there the plan's uid stays, and the report says what the limit counted.
+fn private_uid(plan: &RunPlan, mapped: bool) -> Result<Option<uid::Lease>, StartError> {
+    if !plan.sandbox.private_uid || mapped {
+        return Ok(None);
+    }
+    uid::lease().map(Some).map_err(|e| {
+        StartError::Spawn(format!(
+            "lease a uid of the run's own in {}: {e}",
+            uid::LEASE_DIR
+        ))
+    })
 }
 
 /// How long teardown waits, after the first kill, for the init to be reaped and then for the

@@ -212,6 +212,7 @@ pub(super) fn init_config(
     plan: &RunPlan,
     join: Option<JoinSpec>,
     user_namespace: bool,
+    uid: u32,
 ) -> Result<InitConfig, StartError> {
     Ok(InitConfig {
         view: view::config_for(plan).map_err(StartError::Spawn)?,
@@ -223,7 +224,7 @@ pub(super) fn init_config(
         join,
         user_namespace,
         hostname: plan.sandbox.hostname.clone(),
-        uid: plan.sandbox.uid,
+        uid,
         gid: plan.sandbox.gid,
         rlimits: plan.sandbox.rlimits.clone(),
         seccomp: plan.sandbox.seccomp,

@@ -171,7 +171,8 @@ fn namespace_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 #[serde(deny_unknown_fields)]
 pub struct RlimitsTable {
     /// RLIMIT_NPROC: processes of the workload's uid on the whole machine (not enforced
-    /// for uid 0).
+    /// for uid 0). Without a `uid`, the workload runs as a uid leased for the run alone
+    /// (from 1879048192 up), so that only the sandbox's processes count.
     #[schemars(range(min = 1), extend("x-unit" = "processes", "examples" = [500]))]
     pub nproc: Option<i64>,
     /// RLIMIT_NOFILE: open files per process.
