@@ -143,7 +143,7 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
     sandbox
         .release()
         .map_err(|e| coded(Exit::Internal, format!("release the workload: {e}")))?;
-    let (_, init_spans) = events::wait_ready(&rx)?;
+    let (_, init_spans) = events::wait_ready(&rx, sandbox.init_pid())?;
     let ready_mono = proto::mono_ns();
     let deadline = Instant::now() + plan.duration;
     let mut seen = ExecEvents::default();

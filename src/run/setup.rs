@@ -188,7 +188,7 @@ fn start_sandbox(
     let setup_mono = proto::mono_ns() - sandbox.setup_started.elapsed().as_nanos() as u64;
     let deadline = Instant::now() + plan.duration + plan.grace;
     let watchdog = Watchdog::arm(deadline, cgroup.clone(), events.clone());
-    let (view, _) = wait_ready(&rx).inspect_err(|_e| {
+    let (view, _) = wait_ready(&rx, sandbox.init_pid()).inspect_err(|_e| {
         let _ = sandbox.kill();
     })?;
     Ok(SandboxRun {

@@ -9,11 +9,16 @@ use std::time::{Duration, Instant};
 use crate::Exit;
 use crate::data::EventKind;
 use crate::data::stream::EventLog;
-use crate::sandbox::cgroup::Cgroup;
+use crate::sandbox::cgroup::{Cgroup, teardown};
 
-/// How long past the deadline the watchdog waits, after killing the sandbox, before it
-/// gives up on the run and ends the harness.
+/// How long the watchdog waits, after killing the sandbox at the deadline, for the run to
+/// finish without progress (no fewer processes left in the sandbox: see
+/// [`teardown::Progress`]) before it gives up on the run and ends the harness. While the
+/// killed processes are still leaving (slowly, on a starved machine) it waits on, up to
+/// [`teardown::PROGRESS_CAP`].
 const PATIENCE: Duration = Duration::from_secs(10);
+/// How often it looks at what is left meanwhile.
+const LOOK: Duration = Duration::from_millis(500);
 
 /// Kills the sandbox if the run is still going at its deadline, and ends the harness if even
 /// that does not let it finish. Dropped or disarmed, it does nothing.
@@ -37,8 +42,12 @@ impl Watchdog {
                 }
                 events.record(EventKind::Deadline, crate::t!("event-detail-deadline"));
                 let _ = cgroup.kill_all();
-                if matches!(wait.recv_timeout(PATIENCE), Err(RecvTimeoutError::Timeout)) {
-                    give_up(&*cgroup);
+                let mut progress = teardown::Progress::new(PATIENCE);
+                let dirs = cgroup.dirs();
+                while matches!(wait.recv_timeout(LOOK), Err(RecvTimeoutError::Timeout)) {
+                    if !progress.go_on(teardown::listed(&dirs).len()) {
+                        give_up(&*cgroup);
+                    }
                 }
             });
         Watchdog { cancel }
@@ -55,7 +64,7 @@ impl Watchdog {
 fn give_up(cgroup: &dyn Cgroup) -> ! {
     let cleanup = crate::sandbox::cgroup::emergency_teardown(&cgroup.dirs());
     eprintln!(
-        "limitlab: the run is stuck 10 s past its deadline after the watchdog killed the sandbox; giving up ({} process(es) killed, {} cgroup(s) could not be removed)",
+        "limitlab: the run is stuck past its deadline: 10 s after the watchdog killed the sandbox, nothing is moving; giving up ({} process(es) killed, {} cgroup(s) could not be removed)",
         cleanup.killed,
         cleanup.stuck.len()
     );

@@ -300,7 +300,7 @@ impl Sandbox {
         let empty = || cg.is_empty();
         let method = teardown::kill_everything(&dirs, cg.at_once().as_ref(), &empty, || {
             self.wait_init(SETTLE_PATIENCE);
-            teardown::wait_until_empty(&empty, SETTLE_PATIENCE)
+            teardown::wait_until_empty(&dirs, &empty, SETTLE_PATIENCE)
         });
         self.killed = true;
         KillOutcome {
@@ -373,5 +373,5 @@ fn private_uid(plan: &RunPlan, mapped: bool) -> Result<Option<uid::Lease>, Start
 }
 
 /// How long teardown waits, after the first kill, for the init to be reaped and then for the
-/// cgroups to be empty, before the kill loop.
+/// cgroups to be empty (without progress: see [`teardown::Progress`]), before the kill loop.
 const SETTLE_PATIENCE: Duration = Duration::from_secs(5);

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use super::CgroupError;
 use super::files::{procs, read, remove_dirs, write};
 
-/// How long the kill loop keeps at it.
+/// How long the kill loop keeps at it without progress ([`Progress`]).
 pub const KILL_LOOP_PATIENCE: Duration = Duration::from_secs(5);
 /// How long a sandbox's teardown waits for the v1 freezer to report `FROZEN`.
 pub const FREEZE_PATIENCE: Duration = Duration::from_secs(2);
@@ -153,23 +153,76 @@ pub fn kill_listed(dirs: &[PathBuf]) -> usize {
 }
 
 /// The kill loop: SIGKILL each listed process every millisecond until `empty` says no
-/// process is left, or `patience` passed.
+/// process is left, or `patience` passed without progress ([`Progress`]).
 pub fn kill_until_empty(dirs: &[PathBuf], empty: &dyn Fn() -> bool, patience: Duration) {
-    let until = Instant::now() + patience;
-    while !empty() && Instant::now() < until {
-        kill_listed(dirs);
+    let mut progress = Progress::new(patience);
+    while !empty() {
+        let listed = kill_listed(dirs);
+        if !progress.go_on(listed) {
+            break;
+        }
         std::thread::sleep(Duration::from_millis(1));
     }
 }
 
-/// Waits (looking every 500 µs) until `empty` says no process is left, or `patience`
-/// passed; returns whether none is.
-pub fn wait_until_empty(empty: &dyn Fn() -> bool, patience: Duration) -> bool {
-    let until = Instant::now() + patience;
-    while !empty() && Instant::now() < until {
+/// Waits (looking every 500 µs) until `empty` says no process is left in `dirs`, or
+/// `patience` passed without progress ([`Progress`]); returns whether none is.
+pub fn wait_until_empty(dirs: &[PathBuf], empty: &dyn Fn() -> bool, patience: Duration) -> bool {
+    let mut progress = Progress::new(patience);
+    let mut next_count = Instant::now();
+    while !empty() {
+        // Counting the listed processes costs more than `empty`: every 10 ms is enough.
+        if Instant::now() >= next_count {
+            if !progress.go_on(listed(dirs).len()) {
+                break;
+            }
+            next_count = Instant::now() + Duration::from_millis(10);
+        }
         std::thread::sleep(Duration::from_micros(500));
     }
     empty()
+}
+
+/// The most any teardown wait goes on while its processes are still leaving.
+pub const PROGRESS_CAP: Duration = Duration::from_secs(60);
+
+/// When a wait for processes to leave gives up: after its patience passed with no fewer
+/// processes listed than before, or after [`PROGRESS_CAP`] whatever happens. A fixed bound
+/// was wrong on a starved machine: killed tasks need a CPU to exit, and with both cores
+/// taken by other work 1,000 of them took longer than the bound while leaving steadily, so
+/// teardown reported as leaked processes that were on their way out (the load test saw it).
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    start: Instant,
+    last: Instant,
+    fewest: usize,
+    patience: Duration,
+}
+
+impl Progress {
+    pub fn new(patience: Duration) -> Progress {
+        let now = Instant::now();
+        Progress {
+            start: now,
+            last: now,
+            fewest: usize::MAX,
+            patience,
+        }
+    }
+
+    /// Whether to go on waiting, now that `left` processes are listed.
+    pub fn go_on(&mut self, left: usize) -> bool {
+        self.go_on_at(left, Instant::now())
+    }
+
+    fn go_on_at(&mut self, left: usize, now: Instant) -> bool {
+        if left < self.fewest {
+            self.fewest = left;
+            self.last = now;
+        }
+        now.duration_since(self.last) < self.patience
+            && now.duration_since(self.start) < PROGRESS_CAP
+    }
 }
 
 /// The first step: kills at once where `at_once` says how, else runs the kill loop.
@@ -237,6 +290,26 @@ pub fn emergency_teardown(dirs: &[PathBuf]) -> Cleanup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_goes_on_while_processes_leave_and_stops_when_they_stop_or_at_the_cap() {
+        let p = Duration::from_secs(5);
+        let mut w = Progress::new(p);
+        let t0 = w.start;
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        assert!(w.go_on_at(1000, at(0)));
+        // Fewer every 4 s: past the patience of 5 s from the start, still going on.
+        assert!(w.go_on_at(900, at(4)));
+        assert!(w.go_on_at(800, at(8)));
+        assert!(w.go_on_at(800, at(12)));
+        // No fewer for 5 s: given up.
+        assert!(!w.go_on_at(800, at(13)));
+        let mut w = Progress::new(p);
+        let t0 = w.start;
+        let gone = (0..60).all(|s| w.go_on_at(10_000 - s as usize, t0 + Duration::from_secs(s)));
+        assert!(gone, "steady progress is waited for up to the cap");
+        assert!(!w.go_on_at(1, t0 + PROGRESS_CAP));
+    }
 
     #[test]
     fn bare_directories_offer_cgroup_kill_first_then_the_v1_freezer() {
