@@ -115,7 +115,10 @@ fn add_notes(notes: &mut Vec<String>, record: &RunRecord, computed: &metrics::Co
             uid = record.plan.sandbox.uid
         ));
     }
-    if record.plan.sandbox.private_uid && record.host.root && record.target.is_none() {
+    // From the uid the run recorded, not from the sandbox's rule for when it leases one.
+    if record.plan.sandbox.private_uid
+        && crate::sandbox::uid::PRIVATE_UIDS.contains(&record.plan.sandbox.uid)
+    {
         notes.push(t!(
             "note-private-uid",
             uid = record.plan.sandbox.uid.to_string()

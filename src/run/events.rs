@@ -81,14 +81,14 @@ pub(crate) fn wait_ready(
 /// the machine: on a starved host (a bomb beside the run on both cores) the init got well
 /// under 1 % of a core and a fixed 10 s setup bound failed runs that were merely waiting
 /// their turn (tests/load.rs saw "did not finish its setup within 10s").
-pub(crate) struct GivenClock {
+struct GivenClock {
     schedstat: String,
     start: Instant,
     delay_at_start: Duration,
 }
 
 impl GivenClock {
-    pub(crate) fn of(pid: i32) -> GivenClock {
+    fn of(pid: i32) -> GivenClock {
         let schedstat = format!("/proc/{pid}/schedstat");
         let delay_at_start = run_delay(&schedstat).unwrap_or_default();
         GivenClock {
@@ -98,19 +98,19 @@ impl GivenClock {
         }
     }
 
-    pub(crate) fn wall(&self) -> Duration {
+    fn wall(&self) -> Duration {
         self.start.elapsed()
     }
 
     /// How long the process waited for a CPU since the start (0 once it is gone).
-    pub(crate) fn waited(&self) -> Duration {
+    fn waited(&self) -> Duration {
         run_delay(&self.schedstat)
             .map(|d| d.saturating_sub(self.delay_at_start))
             .unwrap_or_default()
     }
 
     /// Whether `timeout` of given time, or `cap` of wall-clock time, has passed.
-    pub(crate) fn past(&self, timeout: Duration, cap: Duration) -> bool {
+    fn past(&self, timeout: Duration, cap: Duration) -> bool {
         let wall = self.wall();
         wall >= cap || wall.saturating_sub(self.waited()) >= timeout
     }
@@ -424,8 +424,7 @@ impl WorkloadEvents for RunEvents<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::GivenClock;
-    use std::time::Duration;
+    use super::*;
 
     #[test]
     fn the_given_clock_counts_wall_time_less_the_wait_for_a_cpu() {
@@ -445,8 +444,6 @@ mod tests {
         let gone = GivenClock::of(i32::MAX);
         assert_eq!(gone.waited(), Duration::ZERO);
     }
-
-    use super::*;
 
     #[test]
     fn the_end_of_a_workload_is_read_from_the_init_message() {
