@@ -295,6 +295,38 @@ fn the_language_follows_the_locale_and_lang_overrides_it() {
     );
 }
 
+#[test]
+fn list_frames_its_catalogue_in_the_language() {
+    let en = stdout_of(plain_limitlab().arg("list"));
+    for words in [
+        "Workload kinds ([[workload]] kind = \"...\"):\n\n  forkbomb: ",
+        "    style (default: classic)\n",
+        "    size (required)\n",
+        "\nThe sandbox ([sandbox] keys):\n\n  ",
+        "\nWhat the workload sees:\n\n  ",
+        "\nMetrics ([expect] \"metric\" = \"comparison\"):\n\n  run.duration_ms ",
+        "\nComparisons: < <= == != >= > and a number, or an inclusive range low..high; byte and ms\nmetrics take units (\"< 128MiB\", \"< 2s\"). Escape attempts (kind = \"escape\", tries = [...]):\n",
+    ] {
+        assert!(en.contains(words), "{words:?} in\n{en}");
+    }
+    let es = stdout_of(plain_limitlab().args(["--lang", "es", "list"]));
+    for words in [
+        "Tipos de carga ([[workload]] kind = \"...\"):\n\n  forkbomb: ",
+        "    style (predeterminado: classic)\n",
+        "    size (obligatorio)\n",
+        "\nEl sandbox (claves de [sandbox]):\n\n  ",
+        "\nLo que ve la carga:\n\n  ",
+        "\nMétricas ([expect] \"métrica\" = \"comparación\"):\n\n  run.duration_ms ",
+        "\nComparaciones: < <= == != >= > y un número, o un rango inclusivo bajo..alto;",
+        "Intentos de escape (kind = \"escape\", tries = [...]):\n",
+    ] {
+        assert!(es.contains(words), "{words:?} in\n{es}");
+    }
+    for english in ["Workload kinds", "(default:", "(required)", "Comparisons:"] {
+        assert!(!es.contains(english), "{english:?} in\n{es}");
+    }
+}
+
 /// `limitlab` with no locale in its environment (English unless the arguments say otherwise).
 fn plain_limitlab() -> std::process::Command {
     let mut c = limitlab();
