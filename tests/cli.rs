@@ -411,7 +411,7 @@ fn help_speaks_spanish_when_asked_and_english_as_before() {
     let es = stdout_of(plain_limitlab().args(["--lang", "es", "run", "--help"]));
     for words in [
         "Ejecuta escenarios y comprueba sus expectativas",
-        "Uso: limitlab run [OPTIONS] <SCENARIO>...",
+        "Uso: limitlab run [OPCIONES] <SCENARIO>...",
         "Argumentos:",
         "Opciones:",
         "El tope de pids para los escenarios que no fijan ninguno",
