@@ -162,6 +162,29 @@ fn a_standalone_bomb_refuses_to_run_uncapped() {
 }
 
 #[test]
+fn a_standalone_bomb_refuses_in_the_run_language() {
+    // As above, in a run made in Spanish: the workload is handed the run's language.
+    let Some(_lock) = exclusive("a_standalone_bomb_refuses_in_the_run_language") else {
+        return;
+    };
+    let ran = run_text_with(
+        "standalone-es",
+        &format!(
+            "duration = \"30s\"\n[sandbox]\nuid = 0\ngid = 0\n[limits]\npids = 50\n[[workload]]\nkind = \"command\"\nargv = [\"{BIN}\", \"__workload\", \"forkbomb\"]\n[expect]\n\"workload.exit_code\" = \"== 2\"\n\"pids.limit_hits\" = \"== 0\"\n"
+        ),
+        &[("LC_ALL", "es_CO.UTF-8")],
+    );
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
+    assert!(
+        log.contains("no se arranca una bomba sin nada que le ponga tope: ningún límite de pids de un cgroup se aplica a este proceso y RLIMIT_NPROC es ilimitado (o eres root). Ejecuta la carga con `limitlab run`"),
+        "{log}"
+    );
+    assert!(!log.contains("refusing"), "{log}");
+    assert_nothing_left();
+}
+
+#[test]
 fn special_files_and_huge_files_are_refused_without_blocking() {
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("fifo.toml");

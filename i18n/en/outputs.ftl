@@ -46,6 +46,7 @@ exec-time = limitlab exec: cgroups from { $from } in { $grant } ms; sandbox star
 exec-time-start = { $ms } ms
 exec-time-never-started = n/a (the command never started)
 exec-span = limitlab exec: span { $at } ms { $took } ms  { $step }
+exec-step-setup-started = setup started
 exec-step-cgroups = cgroups made, limits written
 exec-step-init-cloned = init cloned
 exec-step-config-sent = config sent

@@ -52,6 +52,7 @@ exec-time = limitlab exec: cgroups desde { $from } en { $grant } ms; del inicio 
 exec-time-start = { $ms } ms
 exec-time-never-started = n/d (el comando nunca arrancó)
 exec-span = limitlab exec: tramo { $at } ms { $took } ms  { $step }
+exec-step-setup-started = inicio de la preparación
 exec-step-cgroups = cgroups creados, límites escritos
 exec-step-init-cloned = init clonado
 exec-step-config-sent = configuración enviada

@@ -252,6 +252,7 @@ fn span_line(at_ns: u64, took_ns: u64, step: &str) -> String {
 /// A step of the harness's own (`Sandbox::spans`) as `--time` names it; another as it is.
 fn harness_step(name: &str) -> String {
     match name {
+        "setup started" => t!("exec-step-setup-started"),
         "cgroups made, limits written" => t!("exec-step-cgroups"),
         "init cloned" => t!("exec-step-init-cloned"),
         "config sent" => t!("exec-step-config-sent"),
