@@ -162,6 +162,29 @@ fn a_standalone_bomb_refuses_to_run_uncapped() {
 }
 
 #[test]
+fn a_standalone_bomb_refuses_in_the_run_language() {
+    // As above, in a run made in Spanish: the workload is handed the run's language.
+    let Some(_lock) = exclusive("a_standalone_bomb_refuses_in_the_run_language") else {
+        return;
+    };
+    let ran = run_text_with(
+        "standalone-es",
+        &format!(
+            "duration = \"30s\"\n[sandbox]\nuid = 0\ngid = 0\n[limits]\npids = 50\n[[workload]]\nkind = \"command\"\nargv = [\"{BIN}\", \"__workload\", \"forkbomb\"]\n[expect]\n\"workload.exit_code\" = \"== 2\"\n\"pids.limit_hits\" = \"== 0\"\n"
+        ),
+        &[("LC_ALL", "es_CO.UTF-8")],
+    );
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
+    assert!(
+        log.contains("no se arranca una bomba sin nada que le ponga tope: ningún límite de pids de un cgroup se aplica a este proceso y RLIMIT_NPROC es ilimitado (o eres root). Ejecuta la carga con `limitlab run`"),
+        "{log}"
+    );
+    assert!(!log.contains("refusing"), "{log}");
+    assert_nothing_left();
+}
+
+#[test]
 fn special_files_and_huge_files_are_refused_without_blocking() {
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("fifo.toml");
@@ -295,6 +318,38 @@ fn the_language_follows_the_locale_and_lang_overrides_it() {
     );
 }
 
+#[test]
+fn list_frames_its_catalogue_in_the_language() {
+    let en = stdout_of(plain_limitlab().arg("list"));
+    for words in [
+        "Workload kinds ([[workload]] kind = \"...\"):\n\n  forkbomb: ",
+        "    style (default: classic)\n",
+        "    size (required)\n",
+        "\nThe sandbox ([sandbox] keys):\n\n  ",
+        "\nWhat the workload sees:\n\n  ",
+        "\nMetrics ([expect] \"metric\" = \"comparison\"):\n\n  run.duration_ms ",
+        "\nComparisons: < <= == != >= > and a number, or an inclusive range low..high; byte and ms\nmetrics take units (\"< 128MiB\", \"< 2s\"). Escape attempts (kind = \"escape\", tries = [...]):\n",
+    ] {
+        assert!(en.contains(words), "{words:?} in\n{en}");
+    }
+    let es = stdout_of(plain_limitlab().args(["--lang", "es", "list"]));
+    for words in [
+        "Tipos de carga ([[workload]] kind = \"...\"):\n\n  forkbomb: ",
+        "    style (predeterminado: classic)\n",
+        "    size (obligatorio)\n",
+        "\nEl sandbox (claves de [sandbox]):\n\n  ",
+        "\nLo que ve la carga:\n\n  ",
+        "\nMétricas ([expect] \"métrica\" = \"comparación\"):\n\n  run.duration_ms ",
+        "\nComparaciones: < <= == != >= > y un número, o un rango inclusivo bajo..alto;",
+        "Intentos de escape (kind = \"escape\", tries = [...]):\n",
+    ] {
+        assert!(es.contains(words), "{words:?} in\n{es}");
+    }
+    for english in ["Workload kinds", "(default:", "(required)", "Comparisons:"] {
+        assert!(!es.contains(english), "{english:?} in\n{es}");
+    }
+}
+
 /// `limitlab` with no locale in its environment (English unless the arguments say otherwise).
 fn plain_limitlab() -> std::process::Command {
     let mut c = limitlab();
@@ -379,7 +434,7 @@ fn help_speaks_spanish_when_asked_and_english_as_before() {
     let es = stdout_of(plain_limitlab().args(["--lang", "es", "run", "--help"]));
     for words in [
         "Ejecuta escenarios y comprueba sus expectativas",
-        "Uso: limitlab run [OPTIONS] <SCENARIO>...",
+        "Uso: limitlab run [OPCIONES] <SCENARIO>...",
         "Argumentos:",
         "Opciones:",
         "El tope de pids para los escenarios que no fijan ninguno",

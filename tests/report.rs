@@ -210,6 +210,42 @@ fn sweep_of_fixture(edit: impl Fn(&mut serde_json::Value), drop_second: bool) ->
 }
 
 #[test]
+fn report_and_compare_speak_spanish_when_asked() {
+    // The host line says the cgroup mode in Spanish; summary.json keeps "hybrid".
+    let tmp = copy_fixture();
+    let o = limitlab()
+        .args(["--lang", "es", "report"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let md = std::fs::read_to_string(tmp.path().join("report.md")).unwrap();
+    assert!(
+        md.contains("cgroup v1 híbrido (controladores v1 + árbol cgroup2), 2 CPU"),
+        "{md}"
+    );
+    let json = std::fs::read_to_string(tmp.path().join("summary.json")).unwrap();
+    assert!(json.contains("\"cgroup_mode\": \"hybrid\""), "{json}");
+    // compare's table: its words, lines and total; the metric names stay.
+    let (code, out) = compare(&fixture(), &fixture(), &["--lang", "es"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("  ninguna métrica se movió más de 10 %\nninguna regresión\n"),
+        "{out}"
+    );
+    let slow = edited(|v| {
+        let t = v["metrics"]["teardown.ms"].as_f64().unwrap();
+        v["metrics"]["teardown.ms"] = serde_json::json!(t * 3.0 + 50.0);
+    });
+    let (code, out) = compare(&fixture(), slow.path(), &["--lang", "es"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("  REGRESIÓN   teardown.ms") && out.ends_with("\n1 regresión\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn compare_of_sweeps_matches_cells_and_counts_a_lost_cell() {
     let base = sweep_of_fixture(|_| {}, false);
     let (code, out) = compare(base.path(), base.path(), &[]);
@@ -284,6 +320,59 @@ fn junit_has_one_case_per_expectation() {
     assert_eq!(cases.len(), 3);
     assert!(cases[1].children().any(|n| n.has_tag_name("failure")));
     assert_eq!(cases[0].attribute("name"), Some("pids.peak <= 50"));
+}
+
+#[test]
+fn junit_texts_follow_the_language_and_its_xml_does_not() {
+    use limitlab::i18n::{Lang, with};
+    let mut failing = load::summary(&fixture().join("summary.json")).unwrap();
+    failing.expectations[1].held = false;
+    failing.verdict = limitlab::record::Verdict::Failed;
+    let mut leaked = failing.clone();
+    leaked.verdict = limitlab::record::Verdict::Error;
+    leaked.abort_reason = None;
+    leaked.teardown.leaked_processes = 2;
+    let xml = |lang| {
+        with(lang, || {
+            junit::render(&[
+                junit::Entry {
+                    summary: &failing,
+                    results: "a".into(),
+                },
+                junit::Entry {
+                    summary: &leaked,
+                    results: "b".into(),
+                },
+            ])
+        })
+    };
+    let en = xml(Lang::En);
+    for text in [
+        "<failure type=\"expectation\" message=\"pids.limit_hits = 3,610, expected &gt;= 1\">pids.limit_hits = 3,610, expected &gt;= 1</failure>",
+        "<error type=\"run\" message=\"teardown left 2 thing(s) behind\">",
+    ] {
+        assert!(en.contains(text), "{text} in\n{en}");
+    }
+    let es = xml(Lang::Es);
+    for text in [
+        "<failure type=\"expectation\" message=\"pids.limit_hits = 3.610, se esperaba &gt;= 1\">pids.limit_hits = 3.610, se esperaba &gt;= 1</failure>",
+        "<error type=\"run\" message=\"el desmontaje dejó atrás 2 cosas\">",
+        // The names CI reads stay as they are.
+        "<testcase classname=\"limitlab.forkbomb\" name=\"pids.limit_hits &gt;= 1\">",
+    ] {
+        assert!(es.contains(text), "{text} in\n{es}");
+    }
+    leaked.teardown.leaked_processes = 1;
+    let one = with(Lang::Es, || {
+        junit::render(&[junit::Entry {
+            summary: &leaked,
+            results: "c".into(),
+        }])
+    });
+    assert!(
+        one.contains("message=\"el desmontaje dejó atrás 1 cosa\""),
+        "{one}"
+    );
 }
 
 #[test]

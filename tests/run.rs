@@ -625,3 +625,49 @@ fn exec_time_breaks_the_start_path_into_the_sandboxs_own_spans() {
     assert!(spans.windows(2).all(|w| w[0].0 <= w[1].0), "{err}");
     assert_nothing_left();
 }
+
+#[test]
+fn exec_speaks_the_language_of_its_command_line() {
+    let Some(_lock) = exclusive("exec_speaks_the_language_of_its_command_line") else {
+        return;
+    };
+    let exec = |args: &[&str]| {
+        limitlab()
+            .args(["--lang", "es", "exec"])
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("limitlab exec runs")
+    };
+    let o = exec(&["--time", "--", "/bin/true"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for words in [
+        "limitlab exec: cgroups desde ",
+        "; del inicio del sandbox al exec ",
+        "; desmontaje ",
+        "limitlab exec: tramo ",
+        " ms  inicio de la preparación\n",
+        " ms  cgroups creados, límites escritos\n",
+        " ms  init clonado\n",
+        " ms  init: no_new_privs\n",
+        " ms  Ready leído por el arnés\n",
+        " ms  carga en ejecución\n",
+    ] {
+        assert!(err.contains(words), "{words:?} in\n{err}");
+    }
+    assert!(
+        !err.contains("sandbox start to exec") && !err.contains(": span "),
+        "{err}"
+    );
+    let o = exec(&["--timeout", "300ms", "--", "sleep", "30"]);
+    assert_eq!(o.status.code(), Some(124), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(
+            "limitlab: el comando seguía en ejecución después de --timeout 300ms; se mató"
+        ),
+        "{}",
+        text(&o)
+    );
+    assert_nothing_left();
+}

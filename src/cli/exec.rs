@@ -20,7 +20,7 @@ use crate::sandbox::proto;
 use crate::sandbox::{KillOutcome, Sandbox, SandboxIo};
 use crate::scenario::Source;
 use crate::sys;
-use crate::{Exit, coded};
+use crate::{Exit, coded, i18n, t};
 
 /// The exit status when the command outlived `--timeout` (as `timeout(1)` does).
 pub const TIMED_OUT: u8 = 124;
@@ -66,13 +66,10 @@ pub fn plan_of(args: &ExecArgs) -> anyhow::Result<RunPlan> {
 pub fn exec(args: &ExecArgs) -> anyhow::Result<u8> {
     let plan = plan_of(args)?;
     if !nix::unistd::geteuid().is_root() {
-        return Err(coded(
-            Exit::Host,
-            "limitlab exec needs root to create cgroups and namespaces; run it with sudo",
-        ));
+        return Err(coded(Exit::Host, t!("exec-needs-root")));
     }
     sys::catch_stop_signals()
-        .map_err(|e| coded(Exit::Internal, format!("install signal handlers: {e}")))?;
+        .map_err(|e| coded(Exit::Internal, t!("exec-signal-handlers", error = e)))?;
     super::as_harness("limitlab exec", |layout, grant| {
         super::in_harness_leaf(layout, || run(&plan, layout, args, grant))
     })
@@ -98,7 +95,7 @@ impl WorkloadEvents for ExecEvents {
     }
 
     fn spawn_failed(&mut self, _index: usize, error: String, _mono_ns: u64) {
-        eprintln!("limitlab: the command did not start: {error}");
+        eprintln!("{}", t!("exec-did-not-start", error = error));
         self.code = Some(Exit::BadInput.into());
     }
 
@@ -142,7 +139,7 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
     // so the go is sent at once and the init does not wait for a round trip.
     sandbox
         .release()
-        .map_err(|e| coded(Exit::Internal, format!("release the workload: {e}")))?;
+        .map_err(|e| coded(Exit::Internal, t!("exec-release", error = e)))?;
     let (_, init_spans) = events::wait_ready(&rx, sandbox.init_pid())?;
     let ready_mono = proto::mono_ns();
     let deadline = Instant::now() + plan.duration;
@@ -165,19 +162,16 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
     if killed.leaked_processes > 0 || !stuck.is_empty() {
         return Err(coded(
             Exit::Internal,
-            format!(
-                "teardown left {} process(es) and {} cgroup(s) behind: {}",
-                killed.leaked_processes,
-                stuck.len(),
-                stuck.join("; ")
+            t!(
+                "exec-teardown-left",
+                processes = killed.leaked_processes,
+                cgroups = stuck.len(),
+                stuck = stuck.join("; ")
             ),
         ));
     }
     if timed_out {
-        eprintln!(
-            "limitlab: the command was still running after --timeout {}; killed",
-            args.timeout
-        );
+        eprintln!("{}", t!("exec-timed-out", timeout = args.timeout));
         return Ok(TIMED_OUT);
     }
     Ok(code.unwrap_or(Exit::Internal.into()))
@@ -206,38 +200,63 @@ fn print_times(
         .exec_ns
         .map(|t| t.saturating_sub(setup_mono) as f64 / 1e6);
     eprintln!(
-        "limitlab exec: cgroups from {} in {:.2} ms; sandbox start to exec {}; teardown {:.2} ms ({})",
-        grant.describe(),
-        grant.took().as_secs_f64() * 1e3,
-        start_ms
-            .map(|m| format!("{m:.2} ms"))
-            .unwrap_or_else(|| "n/a (the command never started)".into()),
-        killed.kill_ms,
-        killed.method
+        "{}",
+        t!(
+            "exec-time",
+            from = grant.granted().text(),
+            grant = i18n::fixed(grant.took().as_secs_f64() * 1e3, 2),
+            start = start_ms
+                .map(|m| t!("exec-time-start", ms = i18n::fixed(m, 2)))
+                .unwrap_or_else(|| t!("exec-time-never-started")),
+            teardown = i18n::fixed(killed.kill_ms, 2),
+            method = killed.method
+        )
     );
     // The start path step by step, from the harness's and the init's own spans: when
     // each step ended, after the start of setup, and what it took.
     let mut spans: Vec<(String, u64)> = sandbox
         .spans
         .iter()
-        .map(|(n, t)| (n.to_string(), *t))
+        .map(|(n, t)| (harness_step(n), *t))
         .chain(
             init_spans
                 .into_iter()
                 .map(|(n, t)| (format!("init: {n}"), t)),
         )
-        .chain([("ready read by the harness".to_string(), start.ready_mono)])
-        .chain(start.exec_ns.map(|t| ("workload executing".to_string(), t)))
+        .chain([(t!("exec-step-ready"), start.ready_mono)])
+        .chain(start.exec_ns.map(|t| (t!("exec-step-executing"), t)))
         .collect();
     spans.sort_by_key(|(_, t)| *t);
     let mut prev = setup_mono;
     for (name, t) in spans {
         eprintln!(
-            "limitlab exec: span {:8.3} ms {:+8.3} ms  {name}",
-            t.saturating_sub(setup_mono) as f64 / 1e6,
-            t.saturating_sub(prev) as f64 / 1e6
+            "{}",
+            span_line(t.saturating_sub(setup_mono), t.saturating_sub(prev), &name)
         );
         prev = t;
+    }
+}
+
+/// A line of `--time`'s start path: when a step ended after the start of setup, and what it
+/// took (`limitlab exec: span    1.234 ms   +0.500 ms  init cloned`), nanoseconds given.
+fn span_line(at_ns: u64, took_ns: u64, step: &str) -> String {
+    let ms = |ns: u64| i18n::fixed(ns as f64 / 1e6, 3);
+    t!(
+        "exec-span",
+        at = format!("{:>8}", ms(at_ns)),
+        took = format!("{:>8}", format!("+{}", ms(took_ns))),
+        step = step
+    )
+}
+
+/// A step of the harness's own (`Sandbox::spans`) as `--time` names it; another as it is.
+fn harness_step(name: &str) -> String {
+    match name {
+        "setup started" => t!("exec-step-setup-started"),
+        "cgroups made, limits written" => t!("exec-step-cgroups"),
+        "init cloned" => t!("exec-step-init-cloned"),
+        "config sent" => t!("exec-step-config-sent"),
+        other => other.to_string(),
     }
 }
 
@@ -254,6 +273,38 @@ fn exit_status(how: Ended) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_lines_read_as_before_in_english_and_speak_spanish() {
+        use crate::i18n::{Lang, with};
+        let line = |lang| {
+            with(lang, || {
+                let step = harness_step("init cloned");
+                span_line(1_234_567, 500_000, &step)
+            })
+        };
+        assert_eq!(
+            line(Lang::En),
+            format!(
+                "limitlab exec: span {:8.3} ms {:+8.3} ms  init cloned",
+                1.234567, 0.5
+            )
+        );
+        assert_eq!(
+            line(Lang::Es),
+            "limitlab exec: tramo    1,235 ms   +0,500 ms  init clonado"
+        );
+        let slow = with(Lang::Es, || span_line(12_345_678_900, 0, "init: setsid"));
+        assert_eq!(
+            slow,
+            "limitlab exec: tramo 12.345,679 ms   +0,000 ms  init: setsid"
+        );
+        assert_eq!(
+            with(Lang::Es, || harness_step("cgroups made, limits written")),
+            "cgroups creados, límites escritos"
+        );
+        assert_eq!(with(Lang::Es, || harness_step("setsid")), "setsid");
+    }
 
     #[test]
     fn signals_map_like_a_shell() {

@@ -24,6 +24,7 @@ use crate::i18n::{self, Lang};
 use crate::t;
 
 mod errors;
+mod usage;
 pub use errors::Errors;
 
 /// The id of the top-level command's texts.
@@ -62,7 +63,7 @@ fn internal(args: &[OsString]) -> bool {
 /// [`parse`] without exiting, in `lang`: a help page or a usage error is the `Err`, rendered
 /// in `lang` (in English exactly as the derive would, except for the error's formatter).
 pub fn try_parse_from(args: Vec<OsString>, lang: Lang) -> Result<Cli, clap::error::Error<Errors>> {
-    let mut cmd = localized(Cli::command(), lang);
+    let mut cmd = usage::command(&args, lang);
     let mut matches = cmd
         .try_get_matches_from_mut(help_as_flag(&Cli::command(), args))
         .map_err(|e| e.apply::<Errors>())?;
@@ -254,13 +255,13 @@ fn localize(mut cmd: Command, base: &str, lang: Lang, styles: &Styles, inherited
         || cmd
             .get_arguments()
             .any(|a| a.is_global_set() && wants_long(a));
-    cmd = cmd.mut_args(|a| localize_arg(a, base, lang, styles));
+    cmd = cmd.mut_args(|a| localize_arg(usage::value_names(a), base, lang, styles));
     cmd = cmd.mut_subcommands(|sc| {
         let id = child_id(base, sc.get_name());
         localize(sc, &id, lang, styles, global_long)
     });
     if cmd.has_subcommands() {
-        cmd = cmd.subcommand(help_subcommand(styles, global_long));
+        cmd = usage::subcommand_value_name(cmd).subcommand(help_subcommand(styles, global_long));
     }
     finish(cmd, styles, long)
 }
@@ -431,7 +432,7 @@ fn help_subcommand(styles: &Styles, long: bool) -> Command {
             Arg::new("subcommand")
                 .action(ArgAction::Append)
                 .num_args(..)
-                .value_name("COMMAND")
+                .value_name(usage::word("COMMAND").unwrap_or("COMMAND"))
                 .help(t!("help-clap-help-command")),
         )
         .display_order(BUILT_IN_ORDER);
@@ -539,7 +540,7 @@ mod tests {
         let help = localized_render("limitlab run --help", Lang::Es);
         for words in [
             "Ejecuta escenarios",
-            "Uso: limitlab run [OPTIONS] <SCENARIO>...",
+            "Uso: limitlab run [OPCIONES] <SCENARIO>...",
             "Argumentos:",
             "Opciones:",
             "[predeterminado: 2048]",

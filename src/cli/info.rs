@@ -8,23 +8,23 @@ use clap::CommandFactory;
 use super::Cli;
 use crate::data::metrics::METRICS;
 use crate::workloads::KINDS;
-use crate::{Exit, coded};
+use crate::{Exit, coded, t};
 
 /// `limitlab list`: every workload kind with its options, and every metric `[expect]` knows.
 pub fn list() -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Workload kinds ([[workload]] kind = \"...\"):")?;
+    writeln!(out, "{}", t!("list-kinds"))?;
     for k in KINDS {
         writeln!(out, "\n  {}: {}", k.name, k.help)?;
         for o in k.options {
             let default = o
                 .default
-                .map(|d| format!(" (default: {d})"))
-                .unwrap_or_else(|| " (required)".into());
+                .map(|d| t!("list-default", value = d))
+                .unwrap_or_else(|| t!("list-required"));
             writeln!(out, "    {}{default}\n        {}", o.name, o.help)?;
         }
     }
-    writeln!(out, "\nThe sandbox ([sandbox] keys):\n")?;
+    writeln!(out, "\n{}\n", t!("list-sandbox"))?;
     for k in crate::scenario::schema::keys()
         .iter()
         .filter(|k| k.key.trim_matches(['[', ']', '`']).starts_with("sandbox."))
@@ -32,7 +32,7 @@ pub fn list() -> anyhow::Result<u8> {
         let default = k
             .default
             .as_deref()
-            .map(|d| format!(" (default: {d})"))
+            .map(|d| t!("list-default", value = d))
             .unwrap_or_default();
         let text = k
             .description
@@ -41,11 +41,11 @@ pub fn list() -> anyhow::Result<u8> {
             .join(" ");
         writeln!(out, "  {}{default}\n      {text}", k.key)?;
     }
-    writeln!(out, "\nWhat the workload sees:")?;
+    writeln!(out, "\n{}", t!("list-view"))?;
     for p in crate::sandbox::view::describe() {
         writeln!(out, "\n  {p}")?;
     }
-    writeln!(out, "\nMetrics ([expect] \"metric\" = \"comparison\"):\n")?;
+    writeln!(out, "\n{}\n", t!("list-metrics"))?;
     let width = METRICS.iter().map(|m| m.name.len()).max().unwrap_or(0);
     for m in METRICS {
         writeln!(
@@ -56,10 +56,7 @@ pub fn list() -> anyhow::Result<u8> {
             m.help
         )?;
     }
-    writeln!(
-        out,
-        "\nComparisons: < <= == != >= > and a number, or an inclusive range low..high; byte and ms\nmetrics take units (\"< 128MiB\", \"< 2s\"). Escape attempts (kind = \"escape\", tries = [...]):"
-    )?;
+    writeln!(out, "\n{}", t!("list-comparisons"))?;
     for (name, what) in crate::workloads::escape::ATTEMPTS {
         writeln!(out, "  {name:<17} {what}")?;
     }

@@ -2,6 +2,7 @@
 //! something caps it (a bomb or a hog that nothing caps is refused).
 
 use crate::sandbox::cgroup::Layout;
+use crate::t;
 use crate::units;
 use crate::workloads::{self, Builtin};
 
@@ -16,29 +17,27 @@ pub fn run(builtin: Builtin) -> anyhow::Result<u8> {
 
 /// A built-in run by hand (not by the sandbox init) must still be capped.
 fn standalone_guard(builtin: &Builtin) -> anyhow::Result<()> {
-    let refuse = |what: &str, how: &str| {
+    let refuse = |what: String, how: String| {
         crate::coded(
             crate::Exit::BadInput,
-            format!(
-                "refusing to start {what} that nothing caps: {how}. Run it through `limitlab run`, or under a cap such as `systemd-run --scope -p TasksMax=100 -p MemoryMax=256M ...`"
-            ),
+            t!("workload-refuse", what = what, how = how),
         )
     };
     match builtin {
         Builtin::Forkbomb { .. } | Builtin::Threadbomb { .. } => {
             let cap = pids_cap().ok_or_else(|| {
-                refuse("a bomb", "no pids cgroup limit applies to this process and RLIMIT_NPROC is unlimited (or you are root)")
+                refuse(t!("workload-refuse-bomb"), t!("workload-refuse-bomb-why"))
             })?;
-            eprintln!("limitlab: capped by {cap}");
+            eprintln!("{}", t!("workload-capped-by", cap = cap));
         }
         Builtin::Memhog { .. } => {
             let cap = memory_cap().ok_or_else(|| {
                 refuse(
-                    "a memory hog",
-                    "no memory cgroup limit applies to this process and RLIMIT_AS is unlimited",
+                    t!("workload-refuse-memhog"),
+                    t!("workload-refuse-memhog-why"),
                 )
             })?;
-            eprintln!("limitlab: capped by {cap}");
+            eprintln!("{}", t!("workload-capped-by", cap = cap));
         }
         Builtin::Cpuspin { .. } | Builtin::Escape { .. } => {}
     }
@@ -56,7 +55,7 @@ pub fn pids_cap() -> Option<String> {
         return Some(format!("RLIMIT_NPROC = {soft}"));
     }
     let (dir, max) = Layout::detect().ok()?.pids_cap()?;
-    Some(format!("pids.max = {max} in {}", dir.display()))
+    Some(t!("workload-pids-cap", max = max, dir = dir.display()))
 }
 
 /// What caps the memory this process may use, if anything: a memory limit on its cgroup or
@@ -69,9 +68,9 @@ pub fn memory_cap() -> Option<String> {
         return Some(format!("RLIMIT_AS = {}", units::format_size(soft)));
     }
     let (dir, max) = Layout::detect().ok()?.memory_cap()?;
-    Some(format!(
-        "a memory limit of {} in {}",
-        units::format_size(max),
-        dir.display()
+    Some(t!(
+        "workload-memory-cap",
+        size = units::format_size(max),
+        dir = dir.display()
     ))
 }

@@ -185,7 +185,7 @@ fn host_facts(s: &Summary) -> Vec<(String, String)> {
             kernel = h.kernel,
             cgroups = h
                 .cgroup_mode
-                .map(|m| m.to_string())
+                .map(|m| m.text())
                 .unwrap_or_else(|| t!("fact-cgroups-unknown")),
             cpus = crate::i18n::count(h.cpus).ungrouped(),
             memory = h

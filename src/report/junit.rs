@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::document::{esc, expectation_value};
 use crate::plan::expect::Outcome;
 use crate::record::{Summary, Verdict};
+use crate::{i18n, t};
 
 /// One run's place in the XML: its summary and where its results are.
 pub struct Entry<'a> {
@@ -66,7 +67,10 @@ pub fn render(entries: &[Entry<'_>]) -> String {
         }
         if s.verdict == Verdict::Error {
             let why = s.abort_reason.clone().unwrap_or_else(|| {
-                format!("teardown left {} thing(s) behind", s.teardown.leaked())
+                t!(
+                    "junit-teardown-left",
+                    count = i18n::count(s.teardown.leaked()).ungrouped()
+                )
             });
             let _ = writeln!(
                 x,
@@ -83,13 +87,13 @@ pub fn render(entries: &[Entry<'_>]) -> String {
 }
 
 /// What a failed expectation says: `pids.peak = 80, expected <= 50` (the run's and the
-/// fleet's JUnit).
+/// fleet's JUnit), in the current language (`se esperaba <= 50`).
 pub fn failure_message(o: &Outcome, s: &Summary) -> String {
-    format!(
-        "{} = {}, expected {}",
-        o.metric,
-        expectation_value(o, s),
-        o.expected
+    t!(
+        "junit-failure",
+        metric = o.metric,
+        value = expectation_value(o, s),
+        expected = o.expected
     )
 }
 

@@ -37,10 +37,10 @@ impl ErrorFormatter for Errors {
     }
 }
 
-/// The usage clap puts in an error, with its `Usage:` in the current language.
+/// The usage clap puts in an error, with its `Usage:` and `[OPTIONS]` in the current language.
 fn usage_in_language(usage: &StyledStr) -> String {
     let text = usage.ansi().to_string();
-    text.replacen("Usage:", &(t!("help-clap-usage") + ":"), 1)
+    super::usage::in_line(&text.replacen("Usage:", &(t!("help-clap-usage") + ":"), 1))
 }
 
 fn string(error: &clap::error::Error<Errors>, kind: ContextKind) -> Option<&str> {

@@ -209,7 +209,7 @@ impl Fleet {
                 kernel: h.kernel.clone(),
                 cgroup_mode: h
                     .cgroup_mode
-                    .map(|m| m.to_string())
+                    .map(|m| m.text())
                     .unwrap_or_else(|| t!("fleet-cgroup-unknown")),
                 runtime: h
                     .runtime

@@ -33,6 +33,8 @@ pub enum Mode {
     V2,
 }
 
+/// In English whatever the language, as it may be recorded; [`Mode::text`] is what a person
+/// reads.
 impl fmt::Display for Mode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -44,6 +46,17 @@ impl fmt::Display for Mode {
 }
 
 impl Mode {
+    /// The mode as a person reads it, in the current language: `cgroup v1 hybrid (v1
+    /// controllers + cgroup2 tree)`, `cgroup v1 híbrido (controladores v1 + árbol cgroup2)`
+    /// (the report's host line, the fleet report's cgroup mode).
+    pub fn text(self) -> String {
+        match self {
+            Mode::V1 => crate::t!("cgroup-mode-v1"),
+            Mode::Hybrid => crate::t!("cgroup-mode-hybrid"),
+            Mode::V2 => crate::t!("cgroup-mode-v2"),
+        }
+    }
+
     /// The layout of the running system, from `statfs` of `/sys/fs/cgroup` and of its
     /// `unified` child ([`FORCE_V1_ENV`] makes a hybrid host pure v1).
     fn detect() -> Mode {
@@ -337,6 +350,21 @@ fn harness_alive(pid: i32) -> bool {
 mod tests {
     use super::super::fake::*;
     use super::*;
+
+    #[test]
+    fn the_mode_is_recorded_in_english_and_read_in_the_language() {
+        use crate::i18n::{Lang, with};
+        let hybrid = "cgroup v1 hybrid (v1 controllers + cgroup2 tree)";
+        assert_eq!(with(Lang::Es, || Mode::Hybrid.to_string()), hybrid);
+        for m in [Mode::V1, Mode::Hybrid, Mode::V2] {
+            assert_eq!(with(Lang::En, || m.text()), m.to_string());
+        }
+        assert_eq!(
+            with(Lang::Es, || Mode::Hybrid.text()),
+            "cgroup v1 híbrido (controladores v1 + árbol cgroup2)"
+        );
+        assert_eq!(with(Lang::Es, || Mode::V2.text()), "cgroup v2");
+    }
 
     #[test]
     fn hybrid_layout() {
