@@ -33,7 +33,7 @@ run-ctx-sampler = arrancar el muestreador
 
 ## El watchdog se rinde con una ejecución (src/run/watchdog.rs)
 
-run-watchdog-gave-up = limitlab: la ejecución está atascada después de su plazo: { $patience } s después de que el watchdog matara el sandbox, nada avanza; se abandona ({ $killed ->
+run-watchdog-gave-up = limitlab: la ejecución está atascada después de su plazo: { $patience } s después de que el watchdog matara el sandbox, nada avanza; se abandona la ejecución ({ $killed ->
         [one] { $killed } proceso matado
        *[other] { $killed } procesos matados
     }, { $stuck ->

@@ -94,7 +94,7 @@ mod tests {
         );
         assert_eq!(
             with(Lang::Es, || super::gave_up(1, 2)),
-            "limitlab: la ejecución está atascada después de su plazo: 10 s después de que el watchdog matara el sandbox, nada avanza; se abandona (1 proceso matado, 2 cgroups no se pudieron eliminar)"
+            "limitlab: la ejecución está atascada después de su plazo: 10 s después de que el watchdog matara el sandbox, nada avanza; se abandona la ejecución (1 proceso matado, 2 cgroups no se pudieron eliminar)"
         );
         assert!(
             with(Lang::Es, || super::gave_up(4, 1))
