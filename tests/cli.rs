@@ -276,7 +276,7 @@ fn the_language_follows_the_locale_and_lang_overrides_it() {
     );
     let (_, out, _) = run(&["validate", good], &[]);
     assert!(
-        out.ends_with("good.toml: good for 1s, 1 workload(s), 0 expectation(s)\n"),
+        out.ends_with("good.toml: good for 1s, 1 workload, 0 expectations\n"),
         "{out}"
     );
     // es_CO.UTF-8 in LANG, LC_MESSAGES or LC_ALL: Spanish; the file, line, column and key stay.
@@ -293,15 +293,32 @@ fn the_language_follows_the_locale_and_lang_overrides_it() {
         &["validate", good],
         &[("LANG", "es_CO.UTF-8"), ("LC_ALL", "C")],
     );
-    assert!(out.contains("1 workload(s)"), "{out}");
+    assert!(out.contains("1 workload,"), "{out}");
     let (_, out, _) = run(
         &["--lang", "en", "validate", good],
         &[("LC_ALL", "es_CO.UTF-8")],
     );
-    assert!(out.contains("1 workload(s)"), "{out}");
+    assert!(out.contains("1 workload,"), "{out}");
     let (_, out, _) = run(&["validate", good, "--lang", "es"], &[]);
     assert!(
-        out.contains("good durante 1s, 1 carga(s), 0 expectativa(s)"),
+        out.contains("good durante 1s, 1 carga, 0 expectativas"),
+        "{out}"
+    );
+    // Counts take their plural form, in either language.
+    let two = scenario(
+        tmp.path(),
+        "two",
+        "duration = \"1s\"\n[[workload]]\nkind = \"forkbomb\"\n[[workload]]\nkind = \"forkbomb\"\n[expect]\n\"pids.peak\" = \"> 0\"\n",
+    );
+    let two = two.to_str().unwrap();
+    let (_, out, _) = run(&["validate", two], &[]);
+    assert!(
+        out.ends_with("two.toml: two for 1s, 2 workloads, 1 expectation\n"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["--lang", "es", "validate", two], &[]);
+    assert!(
+        out.contains("two durante 1s, 2 cargas, 1 expectativa"),
         "{out}"
     );
     let (code, _, err) = run(&["--lang", "fr", "validate", good], &[]);

@@ -245,7 +245,7 @@ fn clean_removes_leftovers_and_nothing_else() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains(&format!("removed {dead}")) && out.contains("1 process(es) killed"),
+        out.contains(&format!("removed {dead}")) && out.contains("1 process killed, "),
         "{out}"
     );
     assert!(

@@ -173,6 +173,25 @@ fn a_workload_that_cannot_start_is_an_error_of_its_own() {
     assert!(!said.contains("not available"), "{said}");
     assert_ne!(ran.output.status.code(), Some(0));
     assert_nothing_left();
+    // In Spanish the reason is said in Spanish; the workload's status stays as the record
+    // keeps it.
+    let ran = run_text_with(
+        "nostart",
+        "duration = \"10s\"\n[limits]\npids = 20\n[[workload]]\nkind = \"command\"\nargv = [\"/etc/hostname\"]\n",
+        &[("LANG", "es_CO.UTF-8")],
+    );
+    let s = ran.summary();
+    let reason = s["abort_reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("la carga 0 (command) no pudo arrancar: exec /etc/hostname:"),
+        "{reason}"
+    );
+    let status = s["exits"][0]["status"].as_str().unwrap();
+    assert!(
+        status.starts_with("did not start: exec /etc/hostname:"),
+        "{status}"
+    );
+    assert_nothing_left();
 }
 
 #[test]

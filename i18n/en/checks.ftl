@@ -33,9 +33,15 @@ grant-opted-out = { $var }=no: limitlab does not ask systemd and creates its cgr
 grant-unreachable = systemd owns the cgroup tree but could not be asked for a cgroup ({ $error }), so limitlab works beneath its own ({ $own }) as on a host without systemd
 grant-scope = { $why }, so limitlab asks { $manager } for a delegated scope of its own (limitlab-<pid>.scope in { $slice })
 grant-delegated-alone = limitlab's cgroup { $own } belongs to { $unit }, which systemd delegates (Delegate=yes), and limitlab is alone in it
-grant-delegated-shared = limitlab's cgroup { $own } belongs to { $unit }, which is delegated but shared with { $others } other process(es) (cgroup v2 gives a cgroup with processes no child controllers)
+grant-delegated-shared = limitlab's cgroup { $own } belongs to { $unit }, which is delegated but shared with { $others ->
+        [one] { $others } other process
+       *[other] { $others } other processes
+    } (cgroup v2 gives a cgroup with processes no child controllers)
 grant-not-delegated = limitlab's cgroup { $own } belongs to { $unit }, which systemd owns and did not delegate{ $shared }
-grant-and-shared = , and shared with { $others } other process(es)
+grant-and-shared = , and shared with { $others ->
+        [one] { $others } other process
+       *[other] { $others } other processes
+    }
 grant-no-unit = { $manager } has no unit for limitlab's cgroup { $own }
 grant-not-given = { $why }; but systemd did not give it: { $error }
 grant-context = where limitlab's cgroups come from: { $why }

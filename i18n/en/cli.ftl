@@ -12,7 +12,10 @@ doctor-sandboxes-under = sandboxes go under { $dir }
 doctor-available-below = available below { $dir }
 doctor-not-delegated = not delegated to { $dir }: { $meaning }
 doctor-alone-in-scope = a run is alone in its scope: it moves into a leaf ({ $prefix }<pid>.harness) there and gives the sandboxes the controllers beside it
-doctor-internal-processes = { $dir } holds { $others } other process(es): cgroup v2 gives sandboxes controllers only below a cgroup without processes, so runs exit 3; run limitlab from a cgroup of its own (e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`)
+doctor-internal-processes = { $dir } holds { $others ->
+        [one] { $others } other process
+       *[other] { $others } other processes
+    }: cgroup v2 gives sandboxes controllers only below a cgroup without processes, so runs exit 3; run limitlab from a cgroup of its own (e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`)
 doctor-alone-in = limitlab is alone in { $dir }: a run moves it into a leaf ({ $prefix }<pid>.harness), enables the controllers in this cgroup's subtree_control for the sandboxes, and undoes both when it ends
 doctor-psi-ok = /proc/pressure is readable (system-wide pressure)
 doctor-psi-missing = no /proc/pressure: pressure figures will be missing (boot with psi=1, CONFIG_PSI)
@@ -54,12 +57,24 @@ run-sweep-done = { $name }: sweep of { $cells } { $cells ->
 progress-target-pids = target pids { $pids }
 progress-memory = memory { $memory }
 progress-forks-refused = forks refused { $count }
-validate-ok = { $source }: { $name } for { $duration }, { $workloads } workload(s), { $expectations } expectation(s){ $cells }
+validate-ok = { $source }: { $name } for { $duration }, { $workloads ->
+        [one] { $workloads } workload
+       *[other] { $workloads } workloads
+    }, { $expectations ->
+        [one] { $expectations } expectation
+       *[other] { $expectations } expectations
+    }{ $cells }
 validate-sweep = , a sweep of { $cells } { $cells ->
         [one] cell
        *[other] cells
     }
-clean-removed = removed { $name } (left by harness pid { $owner }): { $killed } process(es) killed, { $dirs } cgroup dir(s)
+clean-removed = removed { $name } (left by harness pid { $owner }): { $killed ->
+        [one] { $killed } process killed
+       *[other] { $killed } processes killed
+    }, { $dirs ->
+        [one] { $dirs } cgroup dir
+       *[other] { $dirs } cgroup dirs
+    }
 clean-could-not-remove = ; could not remove { $dir }: { $error }
 clean-nothing = nothing to clean: no limitlab cgroups left behind beneath this process's cgroups
 

@@ -57,9 +57,24 @@ fleet-err-missing = { $path } does not exist; give results folders (with summary
 
 ## limitlab merge and compare on fleets (src/cli/report.rs)
 
-fleet-skipped-lines = { $count } line(s) that are not JSON skipped
-fleet-duplicates = { $count } run(s) read twice counted once
-fleet-merge-verdict = { $verdict }: { $nodes } node(s), { $scenarios } scenario(s), { $runs } run(s){ $notes }: { $held } held, { $failed } failed, { $errors } did not complete
+fleet-skipped-lines = { $count ->
+        [one] { $count } line that is not JSON skipped
+       *[other] { $count } lines that are not JSON skipped
+    }
+fleet-duplicates = { $count ->
+        [one] { $count } run read twice counted once
+       *[other] { $count } runs read twice counted once
+    }
+fleet-merge-verdict = { $verdict }: { $nodes ->
+        [one] { $nodes } node
+       *[other] { $nodes } nodes
+    }, { $scenarios ->
+        [one] { $scenarios } scenario
+       *[other] { $scenarios } scenarios
+    }, { $runs ->
+        [one] { $runs } run
+       *[other] { $runs } runs
+    }{ $notes }: { $held } held, { $failed } failed, { $errors } did not complete
 fleet-merge-report = report: { $path } (and report.md, junit.xml)
 fleet-err-write = write the fleet report in { $dir }: { $error }
 fleet-compare-node-gone = node { $node }: REGRESSION  in the baseline fleet, missing from the current one

@@ -67,7 +67,10 @@ event-detail-idle = every workload process has ended
 event-detail-pids-hit = pids: the pids limit refused a fork{ $at }
 event-detail-pids-at = { " " }at { $tasks } tasks
 event-detail-memory-hit = memory: usage reached the memory limit
-event-detail-oom = the OOM killer killed { $count } process(es) in the sandbox ({ $total } so far)
+event-detail-oom = the OOM killer killed { $count ->
+        [one] { $count } process
+       *[other] { $count } processes
+    } in the sandbox ({ $total } so far)
 event-detail-deadline = the run passed its deadline; the watchdog kills the sandbox
 event-detail-abort = { $signal } received; tearing down
 event-detail-teardown-start = killing every process in the sandbox
@@ -93,6 +96,9 @@ child-escape-threads = the escape workload must start single-threaded
 child-memhog-refused = memhog: allocation refused after { $reached }: { $error }
 child-memhog-reached = memhog: reached { $size } in { $ms } ms
 child-memhog-rate = { " " }at { $rate }/s
-child-cpuspin = cpuspin { $threads } thread(s) at duty { $duty }
-child-cpuspin-per-cpu = one per CPU
+child-cpuspin = cpuspin { $threads ->
+        [one] { $threads } thread
+       *[other] { $threads } threads
+    } at duty { $duty }
+child-cpuspin-per-cpu = cpuspin one thread per CPU at duty { $duty }
 child-escape-every = escape (every attempt)

@@ -33,9 +33,15 @@ grant-opted-out = { $var }=no: limitlab no le pregunta a systemd y crea sus cgro
 grant-unreachable = systemd es dueño del árbol de cgroups pero no se le pudo pedir un cgroup ({ $error }), así que limitlab trabaja bajo el suyo propio ({ $own }) como en una máquina sin systemd
 grant-scope = { $why }, así que limitlab le pide a systemd ({ $manager }) un scope delegado propio (limitlab-<pid>.scope en { $slice })
 grant-delegated-alone = el cgroup { $own } de limitlab pertenece a { $unit }, que systemd delega (Delegate=yes), y limitlab está solo en él
-grant-delegated-shared = el cgroup { $own } de limitlab pertenece a { $unit }, que está delegado pero lo comparte con { $others } proceso(s) más (cgroup v2 no da controladores a los hijos de un cgroup que tiene procesos)
+grant-delegated-shared = el cgroup { $own } de limitlab pertenece a { $unit }, que está delegado pero lo comparte con { $others ->
+        [one] { $others } proceso más
+       *[other] { $others } procesos más
+    } (cgroup v2 no da controladores a los hijos de un cgroup que tiene procesos)
 grant-not-delegated = el cgroup { $own } de limitlab pertenece a { $unit }, que es de systemd y no está delegado{ $shared }
-grant-and-shared = , y lo comparte con { $others } proceso(s) más
+grant-and-shared = , y lo comparte con { $others ->
+        [one] { $others } proceso más
+       *[other] { $others } procesos más
+    }
 grant-no-unit = { $manager } no tiene ninguna unidad para el cgroup { $own } de limitlab
 grant-not-given = { $why }; pero systemd no lo concedió: { $error }
 grant-context = de dónde vienen los cgroups de limitlab: { $why }

@@ -12,7 +12,10 @@ doctor-sandboxes-under = los sandboxes van bajo { $dir }
 doctor-available-below = disponible bajo { $dir }
 doctor-not-delegated = no delegado a { $dir }: { $meaning }
 doctor-alone-in-scope = una ejecución está sola en su scope: se mueve ahí a una hoja ({ $prefix }<pid>.harness) y da a los sandboxes los controladores a su lado
-doctor-internal-processes = { $dir } tiene { $others } proceso(s) más: cgroup v2 da controladores a los sandboxes solo bajo un cgroup sin procesos, así que las ejecuciones salen con 3; ejecuta limitlab desde un cgroup propio (p. ej. `systemd-run --scope -p Delegate=yes limitlab run ...`)
+doctor-internal-processes = { $dir } tiene { $others ->
+        [one] { $others } proceso más
+       *[other] { $others } procesos más
+    }: cgroup v2 da controladores a los sandboxes solo bajo un cgroup sin procesos, así que las ejecuciones salen con 3; ejecuta limitlab desde un cgroup propio (p. ej. `systemd-run --scope -p Delegate=yes limitlab run ...`)
 doctor-alone-in = limitlab está solo en { $dir }: una ejecución lo mueve a una hoja ({ $prefix }<pid>.harness), activa los controladores en el subtree_control de este cgroup para los sandboxes, y deshace ambas cosas al terminar
 doctor-psi-ok = /proc/pressure se puede leer (presión de todo el sistema)
 doctor-psi-missing = no hay /proc/pressure: faltarán las cifras de presión (arranca con psi=1, CONFIG_PSI)
@@ -54,12 +57,24 @@ run-sweep-done = { $name }: barrido de { $cells } { $cells ->
 progress-target-pids = pids del objetivo { $pids }
 progress-memory = memoria { $memory }
 progress-forks-refused = forks rechazados { $count }
-validate-ok = { $source }: { $name } durante { $duration }, { $workloads } carga(s), { $expectations } expectativa(s){ $cells }
+validate-ok = { $source }: { $name } durante { $duration }, { $workloads ->
+        [one] { $workloads } carga
+       *[other] { $workloads } cargas
+    }, { $expectations ->
+        [one] { $expectations } expectativa
+       *[other] { $expectations } expectativas
+    }{ $cells }
 validate-sweep = , un barrido de { $cells } { $cells ->
         [one] celda
        *[other] celdas
     }
-clean-removed = se eliminó { $name } (dejado por el arnés con pid { $owner }): { $killed } proceso(s) matados, { $dirs } carpeta(s) de cgroup
+clean-removed = se eliminó { $name } (dejado por el arnés con pid { $owner }): { $killed ->
+        [one] { $killed } proceso matado
+       *[other] { $killed } procesos matados
+    }, { $dirs ->
+        [one] { $dirs } carpeta de cgroup
+       *[other] { $dirs } carpetas de cgroup
+    }
 clean-could-not-remove = ; no se pudo eliminar { $dir }: { $error }
 clean-nothing = nada que limpiar: no quedan cgroups de limitlab bajo los cgroups de este proceso
 

@@ -57,9 +57,30 @@ fleet-err-missing = { $path } no existe; pasa carpetas de resultados (con summar
 
 ## limitlab merge y compare con flotas (src/cli/report.rs)
 
-fleet-skipped-lines = { $count } línea(s) omitida(s) por no ser JSON
-fleet-duplicates = { $count } ejecución(es) leída(s) dos veces, contada(s) una vez
-fleet-merge-verdict = { $verdict }: { $nodes } nodo(s), { $scenarios } escenario(s), { $runs } ejecución(es){ $notes }: { $held } cumplida(s), { $failed } fallida(s), { $errors } sin terminar
+fleet-skipped-lines = { $count ->
+        [one] { $count } línea omitida por no ser JSON
+       *[other] { $count } líneas omitidas por no ser JSON
+    }
+fleet-duplicates = { $count ->
+        [one] { $count } ejecución leída dos veces, contada una vez
+       *[other] { $count } ejecuciones leídas dos veces, contadas una vez
+    }
+fleet-merge-verdict = { $verdict }: { $nodes ->
+        [one] { $nodes } nodo
+       *[other] { $nodes } nodos
+    }, { $scenarios ->
+        [one] { $scenarios } escenario
+       *[other] { $scenarios } escenarios
+    }, { $runs ->
+        [one] { $runs } ejecución
+       *[other] { $runs } ejecuciones
+    }{ $notes }: { $held ->
+        [one] { $held } cumplida
+       *[other] { $held } cumplidas
+    }, { $failed ->
+        [one] { $failed } fallida
+       *[other] { $failed } fallidas
+    }, { $errors } sin terminar
 fleet-merge-report = informe: { $path } (y report.md, junit.xml)
 fleet-err-write = escribir el informe de la flota en { $dir }: { $error }
 fleet-compare-node-gone = nodo { $node }: REGRESIÓN  está en la flota de referencia y falta en la actual

@@ -67,7 +67,10 @@ event-detail-idle = todos los procesos de las cargas terminaron
 event-detail-pids-hit = pids: el límite de pids rechazó un fork{ $at }
 event-detail-pids-at = { " " }con { $tasks } tareas
 event-detail-memory-hit = memory: el uso llegó al límite de memoria
-event-detail-oom = el OOM killer mató { $count } proceso(s) en el sandbox ({ $total } hasta ahora)
+event-detail-oom = el OOM killer mató { $count ->
+        [one] { $count } proceso
+       *[other] { $count } procesos
+    } en el sandbox ({ $total } hasta ahora)
 event-detail-deadline = la ejecución pasó su plazo; el watchdog mata el sandbox
 event-detail-abort = se recibió { $signal }; desmontando
 event-detail-teardown-start = matando todos los procesos del sandbox
@@ -93,6 +96,9 @@ child-escape-threads = la carga escape debe arrancar con un solo hilo
 child-memhog-refused = memhog: se rechazó la asignación después de { $reached }: { $error }
 child-memhog-reached = memhog: llegó a { $size } en { $ms } ms
 child-memhog-rate = { " " }a { $rate }/s
-child-cpuspin = cpuspin { $threads } hilo(s) con ciclo de trabajo { $duty }
-child-cpuspin-per-cpu = uno por CPU
+child-cpuspin = cpuspin { $threads ->
+        [one] { $threads } hilo
+       *[other] { $threads } hilos
+    } con ciclo de trabajo { $duty }
+child-cpuspin-per-cpu = cpuspin un hilo por CPU con ciclo de trabajo { $duty }
 child-escape-every = escape (todos los intentos)

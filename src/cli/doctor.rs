@@ -231,11 +231,7 @@ fn no_internal_processes(own: &Path, decision: &Decision) -> Option<Check> {
         check(
             Status::Missing,
             t!("check-no-internal-processes"),
-            t!(
-                "doctor-internal-processes",
-                dir = own.display(),
-                others = others
-            ),
+            internal_processes(own, others),
         )
     } else {
         check(
@@ -450,6 +446,15 @@ pub fn run() -> u8 {
     }
 }
 
+/// What the check says of the other processes in limitlab's own cgroup.
+fn internal_processes(own: &std::path::Path, others: usize) -> String {
+    t!(
+        "doctor-internal-processes",
+        dir = own.display(),
+        others = crate::i18n::count(others).ungrouped()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +467,16 @@ mod tests {
             check(Status::Warn, t!("check-cgroup2-tree-unified"), "t"),
             check(Status::Info, "pid_max", "m"),
         ]
+    }
+
+    #[test]
+    fn other_processes_are_counted_in_the_plural_they_take() {
+        let dir = std::path::Path::new("/a");
+        let said = |lang, n| with(lang, || internal_processes(dir, n));
+        assert!(said(Lang::En, 1).starts_with("/a holds 1 other process: cgroup v2"));
+        assert!(said(Lang::En, 3).starts_with("/a holds 3 other processes: cgroup v2"));
+        assert!(said(Lang::Es, 1).starts_with("/a tiene 1 proceso más: cgroup v2"));
+        assert!(said(Lang::Es, 3).starts_with("/a tiene 3 procesos más: cgroup v2"));
     }
 
     #[test]

@@ -373,8 +373,8 @@ fn validate(files: &[PathBuf]) -> anyhow::Result<u8> {
                 source = l.source.display(),
                 name = p.name,
                 duration = crate::i18n::number(format!("{:?}", p.duration)),
-                workloads = p.workloads.len(),
-                expectations = p.expectations.len(),
+                workloads = crate::i18n::count(p.workloads.len()).ungrouped(),
+                expectations = crate::i18n::count(p.expectations.len()).ungrouped(),
                 cells = cells
             )
         );
@@ -406,13 +406,7 @@ impl Cleaned {
     /// A leftover sandbox's cgroups emptied and removed, or some of them not.
     fn leftover(l: &Leftover) -> Cleaned {
         let c = emergency_teardown(&l.dirs);
-        let mut line = crate::t!(
-            "clean-removed",
-            name = l.name,
-            owner = l.owner,
-            killed = c.killed,
-            dirs = l.dirs.len() - c.stuck.len()
-        );
+        let mut line = removed(l, c.killed, l.dirs.len() - c.stuck.len());
         for (d, e) in &c.stuck {
             line += &crate::t!("clean-could-not-remove", dir = d.display(), error = e);
         }
@@ -421,6 +415,17 @@ impl Cleaned {
             stuck: !c.stuck.is_empty(),
         }
     }
+}
+
+/// What `clean` says of a leftover it removed: `killed` processes, `dirs` cgroup dirs.
+fn removed(l: &Leftover, killed: usize, dirs: usize) -> String {
+    crate::t!(
+        "clean-removed",
+        name = l.name,
+        owner = l.owner,
+        killed = crate::i18n::count(killed).ungrouped(),
+        dirs = crate::i18n::count(dirs).ungrouped()
+    )
 }
 
 /// Removes leftovers; returns what was done about each.
@@ -505,6 +510,33 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn clean_counts_in_the_plural_they_take() {
+        use crate::i18n::{Lang, with};
+        let l = Leftover {
+            name: "limitlab.7.0".into(),
+            owner: 7,
+            dirs: Vec::new(),
+        };
+        let said = |lang, killed, dirs| with(lang, || removed(&l, killed, dirs));
+        assert_eq!(
+            said(Lang::En, 1, 1),
+            "removed limitlab.7.0 (left by harness pid 7): 1 process killed, 1 cgroup dir"
+        );
+        assert_eq!(
+            said(Lang::En, 0, 3),
+            "removed limitlab.7.0 (left by harness pid 7): 0 processes killed, 3 cgroup dirs"
+        );
+        assert_eq!(
+            said(Lang::Es, 1, 1),
+            "se eliminó limitlab.7.0 (dejado por el arnés con pid 7): 1 proceso matado, 1 carpeta de cgroup"
+        );
+        assert_eq!(
+            said(Lang::Es, 2, 3),
+            "se eliminó limitlab.7.0 (dejado por el arnés con pid 7): 2 procesos matados, 3 carpetas de cgroup"
+        );
     }
 
     #[test]

@@ -45,19 +45,16 @@ pub(crate) fn wait_ready(
             Ok(SandboxEvent::Msg(InitMsg::SetupFailed { step, error })) => {
                 return Err(coded(
                     Exit::Host,
-                    format!("the sandbox could not be set up: {step}: {error}"),
+                    crate::t!("run-setup-failed", step = step, error = error),
                 ));
             }
             Ok(SandboxEvent::InitExited(WaitStatus::Exited(_, sys::JOIN_FAILED))) => {
-                return Err(coded(
-                    Exit::Internal,
-                    "the sandbox init could not move itself into its cgroups (writing 0 to a v1 tasks file failed)",
-                ));
+                return Err(coded(Exit::Internal, crate::t!("run-init-join-failed")));
             }
             Ok(SandboxEvent::InitExited(status)) => {
                 return Err(coded(
                     Exit::Internal,
-                    format!("the sandbox init ended during setup ({status:?})"),
+                    crate::t!("run-init-ended", status = format!("{status:?}")),
                 ));
             }
             Ok(_) => continue,
@@ -65,10 +62,11 @@ pub(crate) fn wait_ready(
             Err(_) => {
                 return Err(coded(
                     Exit::Internal,
-                    format!(
-                        "the sandbox init did not finish its setup within {SETUP_TIMEOUT:?} of the CPU time it was given ({:.1} s wall-clock, {:.1} s of it waiting for a CPU)",
-                        clock.wall().as_secs_f64(),
-                        clock.waited().as_secs_f64()
+                    crate::t!(
+                        "run-setup-timeout",
+                        timeout = crate::i18n::number(format!("{SETUP_TIMEOUT:?}")),
+                        wall = crate::i18n::fixed(clock.wall().as_secs_f64(), 1),
+                        waited = crate::i18n::fixed(clock.waited().as_secs_f64(), 1)
                     ),
                 ));
             }
@@ -344,9 +342,10 @@ impl<'p> RunEvents<'p> {
                 format!("{} ran until teardown", w.spec.kind())
             } else {
                 if w.start_after < plan.duration {
-                    aborted.get_or_insert(format!(
-                        "workload {index} ({}) never started: the sandbox init had not started it when the run ended",
-                        w.spec.kind()
+                    aborted.get_or_insert(crate::t!(
+                        "run-never-started",
+                        index = index,
+                        kind = w.spec.kind()
                     ));
                 }
                 format!("{} never started", w.spec.kind())
@@ -391,9 +390,11 @@ impl WorkloadEvents for RunEvents<'_> {
             status: format!("did not start: {error}"),
             code: None,
         });
-        self.start_failed.get_or_insert(format!(
-            "workload {index} ({}) could not start: {error}",
-            self.plan.workloads[index].spec.kind()
+        self.start_failed.get_or_insert(crate::t!(
+            "run-could-not-start",
+            index = index,
+            kind = self.plan.workloads[index].spec.kind(),
+            error = error
         ));
     }
 

@@ -38,10 +38,10 @@ pub fn preflight(plan: &RunPlan, host: Option<&HostFacts>) -> anyhow::Result<()>
     {
         return Err(coded(
             Exit::Host,
-            format!(
-                "{}: [expect] {:?} needs pressure stall information, and this kernel has none (/proc/pressure is missing): boot with psi=1 on a kernel built with CONFIG_PSI, or drop the expectation",
-                plan.source.display(),
-                x.metric
+            crate::t!(
+                "run-psi-missing",
+                source = plan.source.display(),
+                metric = format!("{:?}", x.metric)
             ),
         ));
     }
@@ -111,7 +111,7 @@ pub fn run(
     );
     let aborted = match setup.sandbox.sandbox.release() {
         Ok(()) => watch(plan, &setup, &mut seen, status),
-        Err(e) => Some(format!("could not release the workload: {e}")),
+        Err(e) => Some(crate::t!("run-release-failed", error = e)),
     };
     Ok(teardown::teardown(
         plan, &env.host, setup, seen, aborted, status,
@@ -144,7 +144,7 @@ fn watch(
                 EventKind::Abort,
                 crate::t!("event-detail-abort", signal = sig),
             );
-            Some(format!("stopped by {sig}"))
+            Some(crate::t!("run-stopped-by", signal = sig))
         }
         Waited::TimeUp | Waited::Over => None,
     }
@@ -190,6 +190,57 @@ mod tests {
         assert_eq!(crate::exit_of(&e), Exit::Host);
         assert!(e.to_string().contains("psi=1"), "{e}");
         assert!(preflight(&p, Some(&host(PsiScope::System))).is_ok());
+    }
+
+    #[test]
+    fn preflight_and_abort_reasons_are_said_in_the_run_language() {
+        use crate::data::stream::EventLog;
+        use crate::i18n::{Lang, with};
+        use crate::run::events::WorkloadEvents;
+        let p = plan_of(
+            "duration = \"1s\"\n[[workload]]\nkind = \"forkbomb\"\n[[workload]]\nkind = \"forkbomb\"\n[expect]\n\"psi.cpu_some_total_ms\" = \"> 0\"\n",
+        );
+        let e = with(Lang::Es, || preflight(&p, Some(&host(PsiScope::None)))).unwrap_err();
+        assert!(
+            e.to_string().ends_with(": [expect] \"psi.cpu_some_total_ms\" necesita la información de presión (pressure stall information) y este kernel no la tiene (falta /proc/pressure): arranca con psi=1 un kernel compilado con CONFIG_PSI, o quita la expectativa"),
+            "{e}"
+        );
+        let aborted = |lang| {
+            with(lang, || {
+                let mut seen = RunEvents::new(&p, Arc::new(EventLog::create(None).unwrap()), 0, 0);
+                seen.spawn_failed(1, "exec x: ENOENT".into(), 0);
+                let mut aborted = None;
+                let exits = seen.exits_at_end(1000.0, &mut aborted);
+                (aborted.unwrap(), exits)
+            })
+        };
+        let (en, exits) = aborted(Lang::En);
+        assert_eq!(
+            en,
+            "workload 0 (forkbomb) never started: the sandbox init had not started it when the run ended"
+        );
+        // The record's statuses stay English, whatever the language.
+        assert_eq!(exits[0].status, "forkbomb never started");
+        let (es, exits) = aborted(Lang::Es);
+        assert_eq!(
+            es,
+            "la carga 0 (forkbomb) nunca arrancó: el init del sandbox no la había arrancado cuando terminó la ejecución"
+        );
+        assert_eq!(exits[0].status, "forkbomb never started");
+        assert_eq!(exits[1].status, "did not start: exec x: ENOENT");
+        let could_not = with(Lang::Es, || {
+            let mut seen = RunEvents::new(&p, Arc::new(EventLog::create(None).unwrap()), 0, 0);
+            seen.spawn_failed(1, "exec x: ENOENT".into(), 0);
+            seen.start_failed.unwrap()
+        });
+        assert_eq!(
+            could_not,
+            "la carga 1 (forkbomb) no pudo arrancar: exec x: ENOENT"
+        );
+        assert_eq!(
+            with(Lang::Es, || crate::t!("run-stopped-by", signal = "SIGINT")),
+            "detenida por SIGINT"
+        );
     }
 
     #[test]

@@ -37,9 +37,12 @@ impl SweepProgress {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout_with_hz(10));
         let overall = multi.add(ProgressBar::new(cells as u64));
         overall.set_style(
-            ProgressStyle::with_template("{prefix:.bold} cells [{bar:20}] {pos}/{len} {msg}")
-                .expect("valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(&format!(
+                "{{prefix:.bold}} {} [{{bar:20}}] {{pos}}/{{len}} {{msg}}",
+                crate::t!("run-progress-cells")
+            ))
+            .expect("valid template")
+            .progress_chars("=> "),
         );
         overall.set_prefix(name.to_string());
         SweepProgress {

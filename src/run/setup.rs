@@ -129,18 +129,22 @@ fn enter_target(plan: &RunPlan, env: &RunEnv, out: &ResultsDir) -> anyhow::Resul
 
 fn open_outputs(plan: &RunPlan, out: &ResultsDir) -> anyhow::Result<(Outputs, Feeds)> {
     let started_at = crate::report::utc_now();
-    let events =
-        Arc::new(EventLog::create(Some(&out.file("events.csv"))).context("create events.csv")?);
-    let samples = SampleWriter::create(&out.file("samples.csv")).context("create samples.csv")?;
+    let create = |file| move || crate::t!("run-ctx-create", file = file);
+    let events = Arc::new(
+        EventLog::create(Some(&out.file("events.csv"))).with_context(create("events.csv"))?,
+    );
+    let samples =
+        SampleWriter::create(&out.file("samples.csv")).with_context(create("samples.csv"))?;
     let counters = if plan.workloads.iter().any(|w| w.spec.is_builtin()) {
-        let (c, fd) = Counters::create().context("create the counter page")?;
+        let (c, fd) = Counters::create().with_context(|| crate::t!("run-ctx-counter-page"))?;
         Some((Arc::new(c), fd))
     } else {
         None
     };
-    let (log_r, log_w) =
-        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("create the workload log pipe")?;
-    let log = capture_log(log_r, out.file("workload.log"), LOG_CAP).context("start log capture")?;
+    let (log_r, log_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+        .with_context(|| crate::t!("run-ctx-log-pipe"))?;
+    let log = capture_log(log_r, out.file("workload.log"), LOG_CAP)
+        .with_context(|| crate::t!("run-ctx-log-capture"))?;
     let outputs = Outputs {
         started_at,
         events,
@@ -176,7 +180,7 @@ fn start_sandbox(
         counters,
         supervisor: env.supervisor.clone(),
         target: match target.target.as_ref().filter(|_| joins) {
-            Some(t) => t.join().context("pass the target to the sandbox")?,
+            Some(t) => t.join().with_context(|| crate::t!("run-ctx-pass-target"))?,
             None => None,
         },
         stdin: None,
@@ -233,7 +237,7 @@ fn start_sampling(
 ) -> anyhow::Result<Sampling> {
     let counter_set = counters.map(|page| counter_set(plan, page));
     let probe = HostProbe::start(host_probe::INTERVAL.max(plan.interval))
-        .context("start the host probe")?;
+        .with_context(|| crate::t!("run-ctx-host-probe"))?;
     let mut files = sandbox.cgroup.stat_files();
     files.extend(host_psi_files());
     if let Some(t) = &target.target {
@@ -253,7 +257,7 @@ fn start_sampling(
         latest: latest.clone(),
         keep: samples_in_memory(),
     })
-    .context("start the sampler")?;
+    .with_context(|| crate::t!("run-ctx-sampler"))?;
     Ok(Sampling {
         sampler,
         probe,

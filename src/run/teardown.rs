@@ -137,7 +137,7 @@ fn leave_target(run: TargetRun) -> (Option<TargetReport>, Vec<String>) {
     let mut left_in_target = Vec::new();
     let limit = runtime_limit.finish();
     if let Some(e) = limit.as_ref().and_then(|l| l.restore_error.as_ref()) {
-        left_in_target.push(format!("its own limit could not be put back: {e}"));
+        left_in_target.push(crate::t!("run-target-limit-not-restored", error = e));
     }
     let report = target.map(|t| {
         let mut report = t.report.clone();
@@ -162,16 +162,16 @@ fn warn_incomplete(
     status: &LiveStatus,
 ) {
     if let Err(e) = events.finish() {
-        status.say(&format!("warning: events.csv is incomplete: {e}"));
+        status.say(&crate::t!("run-events-incomplete", error = e));
     }
     if let Some(e) = &sampled.write_error {
-        status.say(&format!("warning: samples.csv is incomplete: {e}"));
+        status.say(&crate::t!("run-samples-incomplete", error = e));
     }
     if log.dropped > 0 {
-        status.say(&format!(
-            "note: the workloads wrote {} bytes of output; workload.log keeps the first {}",
-            log.kept + log.dropped,
-            log.kept
+        status.say(&crate::t!(
+            "run-log-cut",
+            written = log.kept + log.dropped,
+            kept = log.kept
         ));
     }
 }

@@ -63,10 +63,42 @@ impl Watchdog {
 /// is killed and the cgroups removed first (the supervisor would do the same, later).
 fn give_up(cgroup: &dyn Cgroup) -> ! {
     let cleanup = crate::sandbox::cgroup::emergency_teardown(&cgroup.dirs());
-    eprintln!(
-        "limitlab: the run is stuck past its deadline: 10 s after the watchdog killed the sandbox, nothing is moving; giving up ({} process(es) killed, {} cgroup(s) could not be removed)",
-        cleanup.killed,
-        cleanup.stuck.len()
-    );
+    eprintln!("{}", gave_up(cleanup.killed, cleanup.stuck.len()));
     std::process::exit(Exit::Internal as i32);
+}
+
+/// What the harness says as the watchdog gives up: `killed` processes killed, `stuck`
+/// cgroups left.
+fn gave_up(killed: usize, stuck: usize) -> String {
+    crate::t!(
+        "run-watchdog-gave-up",
+        patience = PATIENCE.as_secs(),
+        killed = crate::i18n::count(killed).ungrouped(),
+        stuck = crate::i18n::count(stuck).ungrouped()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn the_give_up_line_counts_in_the_run_language() {
+        assert_eq!(
+            with(Lang::En, || super::gave_up(1, 0)),
+            "limitlab: the run is stuck past its deadline: 10 s after the watchdog killed the sandbox, nothing is moving; giving up (1 process killed, 0 cgroups could not be removed)"
+        );
+        assert!(
+            with(Lang::En, || super::gave_up(3, 1))
+                .ends_with("giving up (3 processes killed, 1 cgroup could not be removed)")
+        );
+        assert_eq!(
+            with(Lang::Es, || super::gave_up(1, 2)),
+            "limitlab: la ejecución está atascada después de su plazo: 10 s después de que el watchdog matara el sandbox, nada avanza; se abandona la ejecución (1 proceso matado, 2 cgroups no se pudieron eliminar)"
+        );
+        assert!(
+            with(Lang::Es, || super::gave_up(4, 1))
+                .ends_with("(4 procesos matados, 1 cgroup no se pudo eliminar)")
+        );
+    }
 }

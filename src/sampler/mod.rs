@@ -385,7 +385,7 @@ impl EventWatch {
                 EventKind::OomKill,
                 crate::t!(
                     "event-detail-oom",
-                    count = crate::i18n::fixed((k - self.oom_kills) as f64, 0),
+                    count = crate::i18n::count(k - self.oom_kills).ungrouped(),
                     total = crate::i18n::fixed(k as f64, 0)
                 ),
             );
@@ -425,7 +425,7 @@ mod tests {
             [
                 "pids: the pids limit refused a fork at 1000 tasks",
                 "memory: usage reached the memory limit",
-                "the OOM killer killed 2 process(es) in the sandbox (2 so far)",
+                "the OOM killer killed 2 processes in the sandbox (2 so far)",
             ]
         );
         let es = details(Lang::Es);
@@ -434,7 +434,7 @@ mod tests {
             [
                 "pids: el límite de pids rechazó un fork con 1.000 tareas",
                 "memory: el uso llegó al límite de memoria",
-                "el OOM killer mató 2 proceso(s) en el sandbox (2 hasta ahora)",
+                "el OOM killer mató 2 procesos en el sandbox (2 hasta ahora)",
             ]
         );
         // The charts tell a limit hit by its first word.

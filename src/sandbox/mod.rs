@@ -57,7 +57,7 @@ pub enum SandboxEvent {
 pub enum StartError {
     #[error(transparent)]
     Cgroup(#[from] CgroupError),
-    #[error("cannot start the sandbox init: {0}")]
+    #[error("{}", crate::t!("sandbox-start-failed", error = .0))]
     Spawn(String),
 }
 
@@ -192,7 +192,7 @@ impl Sandbox {
         let sync = self.sync.as_mut().expect("set by start");
         sync.write_all(&[sys::JOINED])
             .and_then(|_| proto::write_config(sync, config))
-            .map_err(spawn_err("send config to the init"))?;
+            .map_err(spawn_err(&crate::t!("sandbox-step-send-config")))?;
         self.spans.push(("config sent", proto::mono_ns()));
         Ok(())
     }
@@ -260,7 +260,7 @@ impl Sandbox {
         let mut sync = self
             .sync
             .take()
-            .ok_or_else(|| std::io::Error::other("already released"))?;
+            .ok_or_else(|| std::io::Error::other(crate::t!("sandbox-already-released")))?;
         sync.write_all(&[proto::GO])
     }
 
@@ -365,9 +365,10 @@ fn private_uid(plan: &RunPlan, mapped: bool) -> Result<Option<uid::Lease>, Start
         return Ok(None);
     }
     uid::lease().map(Some).map_err(|e| {
-        StartError::Spawn(format!(
-            "lease a uid of the run's own in {}: {e}",
-            uid::LEASE_DIR
+        StartError::Spawn(crate::t!(
+            "sandbox-lease-uid",
+            dir = uid::LEASE_DIR,
+            error = e
         ))
     })
 }

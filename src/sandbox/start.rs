@@ -35,7 +35,7 @@ pub(super) fn make_cgroups(
     let cgroup: Arc<dyn Cgroup> = Arc::from(layout.create_sandbox(&plan.limits)?);
     if let Some(s) = supervisor {
         s.watch(&cgroup.dirs())
-            .map_err(spawn_err("tell the supervisor"))?;
+            .map_err(spawn_err(&crate::t!("sandbox-step-tell-supervisor")))?;
     }
     Ok(cgroup)
 }
@@ -69,7 +69,8 @@ impl InitFiles {
         let pipe = || nix::unistd::pipe2(cloexec).map_err(|e| spawn_err("pipe")(e.into()));
         let (sync_r, sync_w) = pipe()?;
         let (status_r, status_w) = pipe()?;
-        let exe = File::open("/proc/self/exe").map_err(spawn_err("open /proc/self/exe"))?;
+        let open = |path| crate::t!("sandbox-step-open", path = path);
+        let exe = File::open("/proc/self/exe").map_err(spawn_err(&open("/proc/self/exe")))?;
         // Page cache is charged to whoever reads a page first. Reading the binary here charges
         // it to the harness, so the sandbox's memory figures hold only the workload's own.
         let _ = nix::fcntl::posix_fadvise(
@@ -78,14 +79,14 @@ impl InitFiles {
             0,
             nix::fcntl::PosixFadviseAdvice::POSIX_FADV_WILLNEED,
         );
-        let devnull = File::open("/dev/null").map_err(spawn_err("open /dev/null"))?;
+        let devnull = File::open("/dev/null").map_err(spawn_err(&open("/dev/null")))?;
         let into_dir = match cgroup.clone_into_dir() {
             Some(dir) => Some(
                 std::fs::OpenOptions::new()
                     .read(true)
                     .custom_flags(libc::O_DIRECTORY)
                     .open(dir)
-                    .map_err(spawn_err("open cgroup directory"))?,
+                    .map_err(spawn_err(&crate::t!("sandbox-step-open-cgroup-dir")))?,
             ),
             None => None,
         };
@@ -139,7 +140,11 @@ fn v1_tasks_files(cgroup: &dyn Cgroup) -> Result<Vec<CString>, StartError> {
         .filter(|d| Some(d) != cgroup2.as_ref())
         .map(|d| CString::new(d.join("tasks").as_os_str().as_bytes()))
         .collect::<Result<_, _>>()
-        .map_err(|_| spawn_err("cgroup path")(std::io::Error::other("contains a NUL byte")))
+        .map_err(|_| {
+            spawn_err(&crate::t!("sandbox-step-cgroup-path"))(std::io::Error::other(crate::t!(
+                "sandbox-nul-byte"
+            )))
+        })
 }
 
 /// Clones the init into new namespaces (or, for a target, into none: it joins the
@@ -203,7 +208,7 @@ pub(super) fn map_ids(init: Pid) -> Result<(), StartError> {
         (0, nix::unistd::geteuid().as_raw()),
         (0, nix::unistd::getegid().as_raw()),
     )
-    .map_err(spawn_err("map the user namespace's ids"))
+    .map_err(spawn_err(&crate::t!("sandbox-step-map-ids")))
 }
 
 /// What the init is told to set up and run. Joining a target (`join`), it makes no
@@ -261,6 +266,26 @@ fn clone_flags(plan: &RunPlan) -> CloneFlags {
 #[cfg(test)]
 mod tests {
     use crate::i18n::{Lang, with};
+
+    #[test]
+    fn a_start_error_is_said_in_the_run_language() {
+        let err = |lang| {
+            with(lang, || {
+                super::spawn_err(&crate::t!("sandbox-step-tell-supervisor"))(std::io::Error::other(
+                    "EPIPE",
+                ))
+                .to_string()
+            })
+        };
+        assert_eq!(
+            err(Lang::En),
+            "cannot start the sandbox init: tell the supervisor: EPIPE"
+        );
+        assert_eq!(
+            err(Lang::Es),
+            "no se puede arrancar el init del sandbox: avisar al supervisor: EPIPE"
+        );
+    }
 
     #[test]
     fn the_init_is_handed_the_run_language() {

@@ -136,12 +136,7 @@ pub fn main() -> i32 {
             .and_then(|d| d.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        eprintln!(
-            "limitlab supervisor: the harness died; sandbox {name}: killed {} process(es), {} left, {} cgroup(s) not removed",
-            c.killed,
-            c.left,
-            c.stuck.len()
-        );
+        eprintln!("{}", emptied(&name, c.killed, c.left, c.stuck.len()));
     }
     // Then the runtime limits the run changed: the workload is gone first.
     for r in &restores {
@@ -149,22 +144,60 @@ pub fn main() -> i32 {
             Ok(()) => {
                 r.note_restored_by("the supervisor (the harness was killed)");
                 eprintln!(
-                    "limitlab supervisor: the harness died; put {} of {} back",
-                    r.key, r.instance
+                    "{}",
+                    crate::t!("supervisor-restored", key = r.key, instance = r.instance)
                 );
             }
             Err(e) => eprintln!(
-                "limitlab supervisor: the harness died; could not put {} of {} back: {e} (the next run tries again)",
-                r.key, r.instance
+                "{}",
+                crate::t!(
+                    "supervisor-not-restored",
+                    key = r.key,
+                    instance = r.instance,
+                    error = e
+                )
             ),
         }
     }
     0
 }
 
+/// What the supervisor says of a sandbox it emptied: `killed` processes killed, `left` left,
+/// `stuck` cgroups not removed.
+fn emptied(name: &str, killed: usize, left: usize, stuck: usize) -> String {
+    crate::t!(
+        "supervisor-emptied",
+        name = name,
+        killed = crate::i18n::count(killed).ungrouped(),
+        left = left,
+        stuck = crate::i18n::count(stuck).ungrouped()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_it_emptied_is_said_in_the_run_language() {
+        use crate::i18n::{Lang, with};
+        assert_eq!(
+            with(Lang::En, || emptied("limitlab.9.0", 1, 0, 0)),
+            "limitlab supervisor: the harness died; sandbox limitlab.9.0: killed 1 process, 0 left, 0 cgroups not removed"
+        );
+        assert_eq!(
+            with(Lang::En, || emptied("limitlab.9.0", 5, 2, 1)),
+            "limitlab supervisor: the harness died; sandbox limitlab.9.0: killed 5 processes, 2 left, 1 cgroup not removed"
+        );
+        assert_eq!(
+            with(Lang::Es, || emptied("limitlab.9.0", 1, 0, 2)),
+            "supervisor de limitlab: el arnés murió; sandbox limitlab.9.0: 1 proceso matado, quedaron 0, 2 cgroups sin eliminar"
+        );
+        assert_eq!(
+            with(Lang::Es, || emptied("limitlab.9.0", 5, 2, 1)),
+            "supervisor de limitlab: el arnés murió; sandbox limitlab.9.0: 5 procesos matados, quedaron 2, 1 cgroup sin eliminar"
+        );
+    }
 
     #[test]
     fn orders_are_json_lines() {

@@ -63,10 +63,10 @@ pub fn lease_in(dir: &Path, range: Range<u32>, busy: &dyn Fn(u32) -> bool) -> io
             return Ok(Lease { uid, _lock: lock });
         }
     }
-    Err(io::Error::other(format!(
-        "every uid from {} to {} is leased by another run or used by a process",
-        range.start,
-        range.end - 1
+    Err(io::Error::other(crate::t!(
+        "sandbox-uids-exhausted",
+        first = range.start,
+        last = range.end - 1
     )))
 }
 
@@ -127,6 +127,13 @@ mod tests {
         assert!(
             err.to_string().contains("every uid from 1000 to 1001"),
             "{err}"
+        );
+        let err = crate::i18n::with(crate::i18n::Lang::Es, || {
+            lease_in(dir.path(), 1000..1002, &free).unwrap_err()
+        });
+        assert_eq!(
+            err.to_string(),
+            "todos los uid de 1000 a 1001 están reservados por otra ejecución o los usa algún proceso"
         );
         let given_back = a.uid();
         drop(a);

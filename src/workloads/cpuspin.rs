@@ -51,15 +51,17 @@ pub(super) fn options(threads: Option<usize>, duty: f64) -> Vec<(&'static str, S
     options
 }
 
-/// `cpuspin 2 thread(s) at duty 0.5`, `cpuspin one per CPU thread(s) at duty 1`.
+/// `cpuspin 2 threads at duty 0.5`, `cpuspin one thread per CPU at duty 1`.
 pub(super) fn describe(threads: Option<usize>, duty: f64) -> String {
-    crate::t!(
-        "child-cpuspin",
-        threads = threads
-            .map(|t| t.to_string())
-            .unwrap_or_else(|| crate::t!("child-cpuspin-per-cpu")),
-        duty = crate::i18n::number(duty.to_string())
-    )
+    let duty = crate::i18n::number(duty.to_string());
+    match threads {
+        Some(t) => crate::t!(
+            "child-cpuspin",
+            threads = crate::i18n::count(t).ungrouped(),
+            duty = duty
+        ),
+        None => crate::t!("child-cpuspin-per-cpu", duty = duty),
+    }
 }
 
 /// The duty-cycle slot.
@@ -133,5 +135,22 @@ fn spin(duty: f64, counters: Option<&'static Counters>, slot: usize, seed: u64) 
                 thread::sleep(rest);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn threads_are_counted_in_the_plural_they_take() {
+        let en = |t| with(Lang::En, || super::describe(t, 0.5));
+        let es = |t| with(Lang::Es, || super::describe(t, 0.5));
+        assert_eq!(en(Some(1)), "cpuspin 1 thread at duty 0.5");
+        assert_eq!(en(Some(2)), "cpuspin 2 threads at duty 0.5");
+        assert_eq!(en(None), "cpuspin one thread per CPU at duty 0.5");
+        assert_eq!(es(Some(1)), "cpuspin 1 hilo con ciclo de trabajo 0,5");
+        assert_eq!(es(Some(2)), "cpuspin 2 hilos con ciclo de trabajo 0,5");
+        assert_eq!(es(None), "cpuspin un hilo por CPU con ciclo de trabajo 0,5");
     }
 }

@@ -100,7 +100,7 @@ impl Fleet {
                         file = input.display(),
                         skipped = t!(
                             "fleet-skipped-lines",
-                            count = super::findings::count(self.skipped_lines)
+                            count = crate::i18n::count(self.skipped_lines).ungrouped()
                         )
                     ),
                 ));

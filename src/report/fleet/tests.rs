@@ -241,15 +241,14 @@ fn the_fleet_errors_are_translated() {
     );
     assert!(
         error(Lang::En, &logs).contains(
-            "holds no run summary (1 line(s) that are not JSON skipped); expected one JSON line per run"
+            "holds no run summary (1 line that is not JSON skipped); expected one JSON line per run"
         ),
         "{}",
         error(Lang::En, &logs)
     );
     assert!(
-        error(Lang::Es, &logs).contains(
-            "no contiene ningún resumen de ejecución (1 línea(s) omitida(s) por no ser JSON)"
-        ),
+        error(Lang::Es, &logs)
+            .contains("no contiene ningún resumen de ejecución (1 línea omitida por no ser JSON)"),
         "{}",
         error(Lang::Es, &logs)
     );

@@ -158,13 +158,16 @@ pub fn decide_with(
                 "grant-delegated-shared",
                 own = facts.own,
                 unit = u.name,
-                others = facts.others
+                others = crate::i18n::count(facts.others).ungrouped()
             );
             scope(why, Some(u))
         }
         Some(u) => {
             let shared = if facts.others > 0 {
-                t!("grant-and-shared", others = facts.others)
+                t!(
+                    "grant-and-shared",
+                    others = crate::i18n::count(facts.others).ungrouped()
+                )
             } else {
                 String::new()
             };
@@ -440,7 +443,7 @@ mod tests {
         let session = |_: Bus| Ok(unit("session-3.scope", false));
         assert_eq!(
             decide_with(&facts(true, 2), session).why,
-            "limitlab's cgroup /user.slice/user-0.slice/session-3.scope belongs to session-3.scope, which systemd owns and did not delegate, and shared with 2 other process(es), so limitlab asks the system manager for a delegated scope of its own (limitlab-<pid>.scope in system.slice)"
+            "limitlab's cgroup /user.slice/user-0.slice/session-3.scope belongs to session-3.scope, which systemd owns and did not delegate, and shared with 2 other processes, so limitlab asks the system manager for a delegated scope of its own (limitlab-<pid>.scope in system.slice)"
         );
         assert_eq!(
             decide_with(&facts(true, 2), unreachable)
@@ -450,7 +453,7 @@ mod tests {
         );
         assert_eq!(
             es(|| decide_with(&facts(true, 2), session)).why,
-            "el cgroup /user.slice/user-0.slice/session-3.scope de limitlab pertenece a session-3.scope, que es de systemd y no está delegado, y lo comparte con 2 proceso(s) más, así que limitlab le pide a systemd (el gestor del sistema) un scope delegado propio (limitlab-<pid>.scope en system.slice)"
+            "el cgroup /user.slice/user-0.slice/session-3.scope de limitlab pertenece a session-3.scope, que es de systemd y no está delegado, y lo comparte con 2 procesos más, así que limitlab le pide a systemd (el gestor del sistema) un scope delegado propio (limitlab-<pid>.scope en system.slice)"
         );
         let (mut user, mut out) = (facts(true, 1), facts(true, 1));
         (user.root, out.opted_out) = (false, true);
@@ -461,7 +464,7 @@ mod tests {
             ),
             (
                 es(|| decide_with(&facts(true, 1), |_| Ok(unit("r.scope", true)))),
-                "delegado pero lo comparte con 1 proceso(s) más",
+                "delegado pero lo comparte con 1 proceso más (cgroup v2",
             ),
             (
                 es(|| decide_with(&user, |_| Ok(None))),

@@ -131,16 +131,51 @@ fn released(sync: &mut File) -> bool {
     sync.read_exact(&mut go).is_ok() && go[0] == GO
 }
 
-/// Tells the harness which setup step failed, and why; returns the init's exit code.
+/// Tells the harness which setup step failed (named in the run's language), and why;
+/// returns the init's exit code.
 fn fail(status: &mut File, step: &str, error: String) -> i32 {
     let _ = proto::send(
         status,
         &InitMsg::SetupFailed {
-            step: step.into(),
+            step: step_words(step),
             error,
         },
     );
     1
+}
+
+/// A setup step as a failure names it, in the run's language: the name its span has (the
+/// timings list it so), or the system call it is named by, which stays as it is.
+fn step_words(step: &str) -> String {
+    use crate::t;
+    match step {
+        "read config" => t!("init-step-read-config"),
+        "start" => t!("init-step-start"),
+        "join the target" => t!("init-step-join-target"),
+        "join the target's namespaces" => t!("init-step-join-target-namespaces"),
+        "pid namespace of the attack" => t!("init-step-attack-pid-namespace"),
+        "cgroup namespace" => t!("init-step-cgroup-namespace"),
+        "bring up lo" => t!("init-step-bring-up-lo"),
+        "user namespace for the workloads" => t!("init-step-user-namespace"),
+        "syscall filter" => t!("init-step-syscall-filter"),
+        "drop capability bounding set" => t!("init-step-drop-bounding-set"),
+        "clear capabilities" => t!("init-step-clear-capabilities"),
+        "parent-death signal" => t!("init-step-parent-death-signal"),
+        "make mounts private" => t!("init-step-make-mounts-private"),
+        "read-only root" => t!("init-step-read-only-root"),
+        "mount /proc" => t!("init-step-mount-proc"),
+        "minimal /dev" => t!("init-step-minimal-dev"),
+        "read-only cgroupfs" => t!("init-step-read-only-cgroupfs"),
+        "bind a host path" => t!("init-step-bind-host-path"),
+        "masked and read-only paths" => t!("init-step-masked-paths"),
+        "open the host's /dev" => t!("init-step-open-host-dev"),
+        "open a bind source" => t!("init-step-open-bind-source"),
+        "mount a private tmpfs" => t!("init-step-private-tmpfs"),
+        "mount a fresh sysfs" => t!("init-step-fresh-sysfs"),
+        "bind the cgroupfs into the fresh sysfs" => t!("init-step-bind-cgroupfs"),
+        "own copy of the target's mount namespace" => t!("init-step-target-mount-namespace"),
+        syscall => syscall.to_string(),
+    }
 }
 
 /// A failed setup step: its name and the error.
@@ -285,4 +320,42 @@ fn drop_privileges(uid: u32, gid: u32, groups: bool) -> Result<(), Step> {
         nix::sys::prctl::set_pdeathsig(Signal::SIGKILL),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn a_failed_step_is_named_in_the_run_language() {
+        assert_eq!(
+            with(Lang::En, || super::step_words("read-only root")),
+            "read-only root"
+        );
+        assert_eq!(
+            with(Lang::Es, || super::step_words("read-only root")),
+            "raíz de solo lectura"
+        );
+        assert_eq!(
+            with(Lang::Es, || super::step_words("mount a fresh sysfs")),
+            "montar un sysfs nuevo"
+        );
+        // A step named by its system call keeps that name.
+        assert_eq!(
+            with(Lang::Es, || super::step_words("setresuid")),
+            "setresuid"
+        );
+    }
+
+    #[test]
+    fn the_init_takes_its_language_from_the_harness() {
+        // `limitlab __init` sets its language as every command does, from `--lang` or the
+        // environment, where LIMITLAB_LANG (what the harness hands it) comes first.
+        let env = |k: &str| match k {
+            crate::i18n::LANG_ENV => Some("es".to_string()),
+            "LANG" => Some("en_US.UTF-8".to_string()),
+            _ => None,
+        };
+        assert_eq!(Lang::from_vars(env), Lang::Es);
+    }
 }

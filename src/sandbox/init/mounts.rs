@@ -248,7 +248,7 @@ fn tmpfs(dir: &str, options: &str, extra: MsFlags) -> io::Result<()> {
         MsFlags::MS_NOSUID | MsFlags::MS_NODEV | extra,
         Some(options),
     )
-    .map_err(|e| io::Error::other(format!("tmpfs at {dir}: {e}")))
+    .map_err(|e| io::Error::other(crate::t!("init-tmpfs-at", dir = dir, error = e)))
 }
 
 /// Binds `source` (with everything mounted beneath it) at `target`.
@@ -261,10 +261,11 @@ fn bind(source: &Path, target: &Path) -> io::Result<()> {
         None::<&str>,
     )
     .map_err(|e| {
-        io::Error::other(format!(
-            "bind {} at {}: {e}",
-            source.display(),
-            target.display()
+        io::Error::other(crate::t!(
+            "init-bind-at",
+            source = source.display(),
+            target = target.display(),
+            error = e
         ))
     })
 }
@@ -316,7 +317,7 @@ fn minimal_dev(
         MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
         Some("newinstance,ptmxmode=0666,mode=620"),
     )
-    .map_err(|e| io::Error::other(format!("devpts at /dev/pts: {e}")))?;
+    .map_err(|e| io::Error::other(crate::t!("init-devpts", error = e)))?;
     present.push("pts/ptmx".into());
     std::fs::create_dir("/dev/shm")?;
     tmpfs("/dev/shm", "mode=1777", MsFlags::empty())?;
@@ -372,7 +373,13 @@ fn mask_paths(strict: bool) -> io::Result<(Vec<String>, Vec<String>)> {
         };
         match done {
             Ok(()) => masked.push(p.to_string()),
-            Err(e) if strict => return Err(io::Error::other(format!("mask {p}: {e}"))),
+            Err(e) if strict => {
+                return Err(io::Error::other(crate::t!(
+                    "init-mask",
+                    path = p,
+                    error = e
+                )));
+            }
             Err(_) => {}
         }
     }
@@ -386,7 +393,13 @@ fn mask_paths(strict: bool) -> io::Result<(Vec<String>, Vec<String>)> {
             .and_then(|_| sys::mount_setattr(path, sys::MOUNT_ATTR_RDONLY, 0, true))
         {
             Ok(()) => read_only.push(p.to_string()),
-            Err(e) if strict => return Err(io::Error::other(format!("read-only {p}: {e}"))),
+            Err(e) if strict => {
+                return Err(io::Error::other(crate::t!(
+                    "init-read-only",
+                    path = p,
+                    error = e
+                )));
+            }
             Err(_) => {}
         }
     }
@@ -410,8 +423,13 @@ fn cgroupfs_read_only() -> io::Result<()> {
             | MsFlags::MS_NOSUID
             | MsFlags::MS_NODEV
             | MsFlags::MS_NOEXEC;
-        nix::mount::mount(None::<&str>, &p, None::<&str>, flags, None::<&str>)
-            .map_err(|e| io::Error::other(format!("remount {} read-only: {e}", p.display())))?;
+        nix::mount::mount(None::<&str>, &p, None::<&str>, flags, None::<&str>).map_err(|e| {
+            io::Error::other(crate::t!(
+                "init-remount-read-only",
+                path = p.display(),
+                error = e
+            ))
+        })?;
     }
     Ok(())
 }

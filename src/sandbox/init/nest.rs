@@ -26,7 +26,7 @@ pub(super) fn join_target(
         return Some(fail(
             status,
             "join the target",
-            "no target descriptor".into(),
+            crate::t!("init-no-target-fd"),
         ));
     };
     // The pid namespace holds the workloads, which this init starts.

@@ -166,7 +166,10 @@ impl Launcher<'_> {
 fn cstrings(strings: &[String]) -> Result<Vec<CString>, String> {
     strings
         .iter()
-        .map(|s| CString::new(s.as_str()).map_err(|_| format!("{s:?} contains a NUL byte")))
+        .map(|s| {
+            CString::new(s.as_str())
+                .map_err(|_| crate::t!("init-nul-byte", text = format!("{s:?}")))
+        })
         .collect()
 }
 
@@ -189,7 +192,7 @@ fn parse_exec_reply(reply: &[u8]) -> (Option<u64>, &str) {
     };
     (
         stamp,
-        std::str::from_utf8(text).unwrap_or("exec failed (unreadable error text)"),
+        std::str::from_utf8(text).unwrap_or_else(|_| crate::i18n::t_static("init-exec-unreadable")),
     )
 }
 
@@ -211,14 +214,14 @@ fn exec_workload(
     stamp: &mut File,
 ) -> String {
     if let Err(e) = sys::reset_signals_for_exec() {
-        return format!("reset signals: {e}");
+        return crate::t!("init-reset-signals", error = e);
     }
     if builtin {
         let (Some(counters), Some(exe)) = (counters, exe) else {
             return crate::t!("child-no-counter-page");
         };
         if let Err(e) = sys::place_fd(counters.as_fd(), WORKLOAD_FD) {
-            return format!("place counter page: {e}");
+            return crate::t!("init-place-counter-page", error = e);
         }
         exec_stamp(stamp);
         match nix::unistd::fexecve(exe.as_fd(), argv, env) {
@@ -228,7 +231,7 @@ fn exec_workload(
     } else {
         let program = program.expect("resolved before fork");
         let Ok(path) = CString::new(program.as_os_str().as_bytes()) else {
-            return "program path contains a NUL byte".into();
+            return crate::t!("init-program-nul");
         };
         exec_stamp(stamp);
         match nix::unistd::execve(&path, argv, env) {
@@ -293,5 +296,24 @@ mod tests {
         assert_eq!(parse_exec_reply(b""), (None, ""));
         // A stamp cut short is not a stamp.
         assert_eq!(parse_exec_reply(&ok[..5]).0, None);
+        let unreadable = crate::i18n::with(crate::i18n::Lang::Es, || parse_exec_reply(b"\xff"));
+        assert_eq!(
+            unreadable,
+            (None, "falló el exec (texto de error ilegible)")
+        );
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_in_the_run_language() {
+        use crate::i18n::{Lang, with};
+        let argv = ["a\0b".to_string()];
+        assert_eq!(
+            with(Lang::En, || cstrings(&argv)).unwrap_err(),
+            "\"a\\0b\" contains a NUL byte"
+        );
+        assert_eq!(
+            with(Lang::Es, || cstrings(&argv)).unwrap_err(),
+            "\"a\\0b\" contiene un byte NUL"
+        );
     }
 }
