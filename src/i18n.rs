@@ -69,7 +69,7 @@ impl Lang {
 pub const LANG_ENV: &str = "LIMITLAB_LANG";
 
 /// The Fluent files of each language, in the order they are loaded.
-pub const FILES: [&str; 8] = [
+pub const FILES: [&str; 9] = [
     "report.ftl",
     "charts.ftl",
     "cli.ftl",
@@ -78,6 +78,7 @@ pub const FILES: [&str; 8] = [
     "help.ftl",
     "checks.ftl",
     "values.ftl",
+    "catalogue.ftl",
 ];
 
 macro_rules! ftl_files {
@@ -91,6 +92,7 @@ macro_rules! ftl_files {
             include_str!(concat!("../i18n/", $lang, "/help.ftl")),
             include_str!(concat!("../i18n/", $lang, "/checks.ftl")),
             include_str!(concat!("../i18n/", $lang, "/values.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/catalogue.ftl")),
         ]
     };
 }
