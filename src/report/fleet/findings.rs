@@ -271,9 +271,8 @@ impl Worst {
                 format_value(self.metric, self.best)
             ),
             crate::data::metrics::find(self.metric)
-                .map(|d| d.help)
-                .unwrap_or("")
-                .into(),
+                .map(|d| i18n::tr(&d.help_id(), &[]))
+                .unwrap_or_default(),
         ]
     }
 }
