@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::CommandFactory;
 
 use super::Cli;
-use crate::data::metrics::METRICS;
+use crate::data::metrics::{METRICS, MetricDef};
 use crate::workloads::KINDS;
 use crate::{Exit, coded};
 
@@ -15,13 +15,13 @@ pub fn list() -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "Workload kinds ([[workload]] kind = \"...\"):")?;
     for k in KINDS {
-        writeln!(out, "\n  {}: {}", k.name, k.help)?;
+        writeln!(out, "\n  {}: {}", k.name, k.help_text())?;
         for o in k.options {
             let default = o
-                .default
+                .default_text()
                 .map(|d| format!(" (default: {d})"))
                 .unwrap_or_else(|| " (required)".into());
-            writeln!(out, "    {}{default}\n        {}", o.name, o.help)?;
+            writeln!(out, "    {}{default}\n        {}", o.name, o.help_text())?;
         }
     }
     writeln!(out, "\nThe sandbox ([sandbox] keys):\n")?;
@@ -47,20 +47,24 @@ pub fn list() -> anyhow::Result<u8> {
     }
     writeln!(out, "\nMetrics ([expect] \"metric\" = \"comparison\"):\n")?;
     let width = METRICS.iter().map(|m| m.name.len()).max().unwrap_or(0);
+    let unit = |m: &MetricDef| crate::i18n::tr(m.unit.message_id(), &[]);
+    let units = METRICS.iter().map(|m| unit(m).chars().count()).max();
+    let unit_width = units.unwrap_or(0).max(10);
     for m in METRICS {
         writeln!(
             out,
-            "  {:<width$}  {:<10}  {}",
+            "  {:<width$}  {:<unit_width$}  {}",
             m.name,
-            m.unit.name(),
-            m.help
+            unit(m),
+            crate::i18n::tr(&m.help_id(), &[])
         )?;
     }
     writeln!(
         out,
         "\nComparisons: < <= == != >= > and a number, or an inclusive range low..high; byte and ms\nmetrics take units (\"< 128MiB\", \"< 2s\"). Escape attempts (kind = \"escape\", tries = [...]):"
     )?;
-    for (name, what) in crate::workloads::escape::ATTEMPTS {
+    for (name, _) in crate::workloads::escape::ATTEMPTS {
+        let what = crate::workloads::escape::attempt_text(name);
         writeln!(out, "  {name:<17} {what}")?;
     }
     Ok(Exit::Held.into())
