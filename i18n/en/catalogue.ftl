@@ -98,6 +98,11 @@ kind-default-rate = as fast as the kernel allows
 kind-default-threads = one per CPU of the sandbox's cpuset
 kind-default-tries = all of them
 
+## A built-in workload's counter page, when `limitlab __workload` is started without one (src/workloads/counters.rs)
+
+workload-no-counter-page = no counter page at fd { $fd }
+workload-not-counter-page = the descriptor is not a limitlab counter page
+
 # escape
 
 ## What each escape attempt tries (src/workloads/escape/mod.rs's ATTEMPTS), in `limitlab list` and

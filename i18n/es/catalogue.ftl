@@ -98,6 +98,11 @@ kind-default-rate = tan rápido como lo permita el kernel
 kind-default-threads = uno por CPU del cpuset del sandbox
 kind-default-tries = todos
 
+## La página de contadores de una carga incorporada, cuando `limitlab __workload` arranca sin ella (src/workloads/counters.rs)
+
+workload-no-counter-page = no hay una página de contadores en el fd { $fd }
+workload-not-counter-page = el descriptor no es una página de contadores de limitlab
+
 # escape
 
 ## Lo que prueba cada intento de escape (ATTEMPTS de src/workloads/escape/mod.rs), en `limitlab list` y
