@@ -69,7 +69,7 @@ impl Lang {
 pub const LANG_ENV: &str = "LIMITLAB_LANG";
 
 /// The Fluent files of each language, in the order they are loaded.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 11] = [
     "report.ftl",
     "charts.ftl",
     "cli.ftl",
@@ -80,6 +80,7 @@ pub const FILES: [&str; 10] = [
     "values.ftl",
     "outputs.ftl",
     "runtime.ftl",
+    "catalogue.ftl",
 ];
 
 macro_rules! ftl_files {
@@ -95,6 +96,7 @@ macro_rules! ftl_files {
             include_str!(concat!("../i18n/", $lang, "/values.ftl")),
             include_str!(concat!("../i18n/", $lang, "/outputs.ftl")),
             include_str!(concat!("../i18n/", $lang, "/runtime.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/catalogue.ftl")),
         ]
     };
 }

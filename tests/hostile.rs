@@ -61,6 +61,68 @@ fn every_escape_attempt_is_reported_and_blocked() {
 }
 
 #[test]
+fn a_spanish_escape_run_says_each_attempt_in_spanish() {
+    let Some(_lock) = exclusive("a_spanish_escape_run_says_each_attempt_in_spanish") else {
+        return;
+    };
+    // `--lang es`, with no language from the environment: the harness hands it to the
+    // workload (LIMITLAB_LANG), whose lines say what each attempt tried and what happened.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "escape-es",
+        "duration = \"20s\"\n[limits]\npids = 20\n[[workload]]\nkind = \"escape\"\ntries = [\"cgroup-limit\", \"host-proc\", \"mount-root\", \"rlimit-raise\"]\n",
+    );
+    let out = tmp.path().join("out");
+    let output = limitlab()
+        .env_remove("LIMITLAB_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .args(["--lang", "es", "run", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .expect("limitlab runs");
+    let ran = Ran { tmp, out, output };
+    ran.expect_exit(0);
+    let log = ran.read("workload.log");
+    let line = |name: &str| {
+        let what = limitlab::i18n::with(limitlab::i18n::Lang::Es, || {
+            limitlab::workloads::escape::attempt_text(name)
+        });
+        let start = format!("intento {name} ({what}): bloqueado: ");
+        log.lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no {start:?} in {log}"))
+            .to_string()
+    };
+    let limits = line("cgroup-limit");
+    assert!(
+        limits.ends_with("no se ve ningún archivo así") || limits.contains(" lo rechaz"),
+        "{limits}"
+    );
+    assert!(
+        line("host-proc").ends_with(", y el pid 1 es el init del sandbox"),
+        "{log}"
+    );
+    assert!(
+        line("mount-root").contains("(montar algo sobre /): bloqueado: montaje sobre /: "),
+        "{log}"
+    );
+    assert!(
+        line("rlimit-raise").contains("bloqueado: RLIMIT_NOFILE duro "),
+        "{log}"
+    );
+    for english in ["attempt ", "blocked", "ESCAPED", "refused", "/proc shows"] {
+        assert!(!log.contains(english), "{english:?} in {log}");
+    }
+    assert_eq!(ran.metric("workload.escapes"), Some(0.0));
+    assert_eq!(ran.metric("workload.escape_attempts"), Some(4.0));
+    assert_nothing_left();
+}
+
+#[test]
 fn without_the_syscall_filter_a_user_namespace_is_possible_and_reported() {
     let Some(_lock) =
         exclusive("without_the_syscall_filter_a_user_namespace_is_possible_and_reported")

@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::CommandFactory;
 
 use super::Cli;
-use crate::data::metrics::METRICS;
+use crate::data::metrics::{METRICS, MetricDef};
 use crate::workloads::KINDS;
 use crate::{Exit, coded, t};
 
@@ -15,13 +15,13 @@ pub fn list() -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", t!("list-kinds"))?;
     for k in KINDS {
-        writeln!(out, "\n  {}: {}", k.name, k.help)?;
+        writeln!(out, "\n  {}: {}", k.name, k.help_text())?;
         for o in k.options {
             let default = o
-                .default
+                .default_text()
                 .map(|d| t!("list-default", value = d))
                 .unwrap_or_else(|| t!("list-required"));
-            writeln!(out, "    {}{default}\n        {}", o.name, o.help)?;
+            writeln!(out, "    {}{default}\n        {}", o.name, o.help_text())?;
         }
     }
     writeln!(out, "\n{}\n", t!("list-sandbox"))?;
@@ -47,17 +47,21 @@ pub fn list() -> anyhow::Result<u8> {
     }
     writeln!(out, "\n{}\n", t!("list-metrics"))?;
     let width = METRICS.iter().map(|m| m.name.len()).max().unwrap_or(0);
+    let unit = |m: &MetricDef| crate::i18n::tr(m.unit.message_id(), &[]);
+    let units = METRICS.iter().map(|m| unit(m).chars().count()).max();
+    let unit_width = units.unwrap_or(0).max(10);
     for m in METRICS {
         writeln!(
             out,
-            "  {:<width$}  {:<10}  {}",
+            "  {:<width$}  {:<unit_width$}  {}",
             m.name,
-            m.unit.name(),
-            m.help
+            unit(m),
+            crate::i18n::tr(&m.help_id(), &[])
         )?;
     }
     writeln!(out, "\n{}", t!("list-comparisons"))?;
-    for (name, what) in crate::workloads::escape::ATTEMPTS {
+    for (name, _) in crate::workloads::escape::ATTEMPTS {
+        let what = crate::workloads::escape::attempt_text(name);
         writeln!(out, "  {name:<17} {what}")?;
     }
     Ok(Exit::Held.into())

@@ -1,6 +1,10 @@
 //! The metric catalogue: every metric a summary holds and `[expect]` may name, with its
 //! unit, which way is better, and what it means. How each is computed from a run's record
 //! is the `metrics` stage's (src/metrics.rs), which comes after this one.
+//!
+//! The meaning ([`MetricDef::help`]) is kept here in English, as docs/scenario.md and the
+//! schema say it; what a person reads in `limitlab list` and in a report is the message
+//! [`MetricDef::help_id`] names (i18n/*/catalogue.ftl), in the run's language.
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -31,6 +35,20 @@ impl Unit {
             Unit::PerSecond => "per second",
         }
     }
+
+    /// The id of the message that names it for a person (`limitlab list`): its English is
+    /// [`Unit::name`].
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Unit::Count => "metric-unit-count",
+            Unit::Bytes => "metric-unit-bytes",
+            Unit::Ms => "metric-unit-ms",
+            Unit::Cores => "metric-unit-cores",
+            Unit::Ratio => "metric-unit-ratio",
+            Unit::Code => "metric-unit-code",
+            Unit::PerSecond => "metric-unit-per-second",
+        }
+    }
 }
 
 /// Which way a metric moving is a regression, for `limitlab compare`.
@@ -49,6 +67,15 @@ pub struct MetricDef {
     pub unit: Unit,
     pub better: Better,
     pub help: &'static str,
+}
+
+impl MetricDef {
+    /// The id of the message that says what it measures: its name with `.` and `_` as
+    /// `-` (`pids.time_to_limit_ms` → `metric-help-pids-time-to-limit-ms`). Its English is
+    /// [`MetricDef::help`], word for word.
+    pub fn help_id(&self) -> String {
+        format!("metric-help-{}", self.name.replace(['.', '_'], "-"))
+    }
 }
 
 macro_rules! metrics {
@@ -121,3 +148,46 @@ pub fn find(name: &str) -> Option<&'static MetricDef> {
 
 /// Metric values in catalogue order; `None` where the kernel or run did not provide it.
 pub type Metrics = IndexMap<String, Option<f64>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, message};
+
+    #[test]
+    fn every_metric_says_what_it_measures_in_both_languages() {
+        let mut ids: Vec<String> = METRICS.iter().map(MetricDef::help_id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), METRICS.len(), "two metrics share a message id");
+        for m in METRICS {
+            let id = m.help_id();
+            let en = message(Lang::En, &id, &[]);
+            assert_eq!(
+                en.as_deref(),
+                Some(m.help),
+                "{id} is not the catalogue's English"
+            );
+            let es = message(Lang::Es, &id, &[]).unwrap_or_else(|| panic!("{id}: no Spanish"));
+            assert_ne!(es, m.help, "{id} is not translated");
+            let id = m.unit.message_id();
+            assert_eq!(message(Lang::En, id, &[]).as_deref(), Some(m.unit.name()));
+            assert!(message(Lang::Es, id, &[]).is_some(), "{id}: no Spanish");
+        }
+    }
+
+    #[test]
+    fn the_spanish_meanings_read_as_the_course_says_them() {
+        let es = |name: &str| message(Lang::Es, &find(name).unwrap().help_id(), &[]).unwrap();
+        assert!(es("pids.peak").starts_with("la mayor cantidad de procesos e hilos a la vez"));
+        assert_eq!(
+            es("pids.limit_hits"),
+            "forks que rechazó el límite de pids (el contador max de pids.events)"
+        );
+        assert!(es("memory.oom_kills").contains("OOM killer"));
+        assert_eq!(es("sampling.samples"), "muestras tomadas");
+        let unit = |u: Unit| message(Lang::Es, u.message_id(), &[]).unwrap();
+        assert_eq!(unit(Unit::Code), "código de salida");
+        assert_eq!(unit(Unit::Ratio), "razón 0..1");
+    }
+}

@@ -49,16 +49,14 @@ impl Counters {
     /// Maps the page a workload was given at [`WORKLOAD_FD`].
     pub fn inherited(fd: RawFd) -> io::Result<Counters> {
         let fd = sys::take_inherited(fd)
-            .ok_or_else(|| io::Error::other(format!("no counter page at fd {fd}")))?;
+            .ok_or_else(|| io::Error::other(crate::t!("workload-no-counter-page", fd = fd)))?;
         Counters::from_fd(&fd)
     }
 
     pub fn from_fd(fd: &OwnedFd) -> io::Result<Counters> {
         let page = SharedPage::map(fd.as_fd())?;
         if page.words().first().map(|w| w.load(Ordering::SeqCst)) != Some(MAGIC) {
-            return Err(io::Error::other(
-                "the descriptor is not a limitlab counter page",
-            ));
+            return Err(io::Error::other(crate::t!("workload-not-counter-page")));
         }
         Ok(Counters { page })
     }
@@ -112,6 +110,13 @@ mod tests {
     fn rejects_a_page_without_the_magic() {
         let file = tempfile::tempfile().unwrap();
         file.set_len(4096).unwrap();
-        assert!(Counters::from_fd(&OwnedFd::from(file)).is_err());
+        let fd = OwnedFd::from(file);
+        assert!(Counters::from_fd(&fd).is_err());
+        let said =
+            |lang| crate::i18n::with(lang, || Counters::from_fd(&fd).err().map(|e| e.to_string()));
+        let en = "the descriptor is not a limitlab counter page";
+        assert_eq!(said(crate::i18n::Lang::En).as_deref(), Some(en));
+        let es = "el descriptor no es una página de contadores de limitlab";
+        assert_eq!(said(crate::i18n::Lang::Es).as_deref(), Some(es));
     }
 }

@@ -271,9 +271,8 @@ impl Worst {
                 format_value(self.metric, self.best)
             ),
             crate::data::metrics::find(self.metric)
-                .map(|d| d.help)
-                .unwrap_or("")
-                .into(),
+                .map(|d| i18n::tr(&d.help_id(), &[]))
+                .unwrap_or_default(),
         ]
     }
 }
@@ -292,4 +291,32 @@ pub(super) fn shown_value(s: &Summary, metric: &str) -> String {
         .flatten()
         .map(|v| format_value(metric, v))
         .unwrap_or_else(|| t!("sweep-na"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn the_worst_table_says_what_a_metric_measures_in_the_reports_language() {
+        let worst = Worst {
+            scenario: "forkbomb".into(),
+            metric: "pids.limit_hits",
+            node: "a".into(),
+            value: 3.0,
+            median: 2.0,
+            best_node: "b".into(),
+            best: 1.0,
+        };
+        let meaning = |lang| with(lang, || worst.cells()[3].clone());
+        assert_eq!(
+            meaning(Lang::En),
+            "forks refused by the pids limit (the max count in pids.events)"
+        );
+        assert_eq!(
+            meaning(Lang::Es),
+            "forks que rechazó el límite de pids (el contador max de pids.events)"
+        );
+    }
 }

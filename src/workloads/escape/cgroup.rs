@@ -10,8 +10,9 @@ use nix::sched::CloneFlags;
 use nix::unistd::ForkResult;
 
 use super::Outcome::{self, Blocked, Escaped};
-use super::tally;
+use super::{number, tally};
 use crate::sys::{self, SingleThreaded};
+use crate::t;
 
 /// Every file named `name` below /sys/fs/cgroup.
 fn cgroup_files(names: &[&str]) -> Vec<PathBuf> {
@@ -39,14 +40,24 @@ fn write_each(files: &[PathBuf], value: &str) -> Outcome {
     let mut errors = Vec::new();
     for f in files {
         match fs::write(f, value) {
-            Ok(()) => return Escaped(format!("wrote {value:?} into {}", f.display())),
+            Ok(()) => {
+                return Escaped(t!(
+                    "escape-wrote-into",
+                    value = format!("{value:?}"),
+                    path = f.display()
+                ));
+            }
             Err(e) => errors.push(e.to_string()),
         }
     }
     if files.is_empty() {
-        return Blocked("no such file is visible".into());
+        return Blocked(t!("escape-no-file-visible"));
     }
-    Blocked(format!("{} files refused: {}", files.len(), tally(&errors)))
+    Blocked(t!(
+        "escape-files-refused",
+        n = number(files.len()),
+        errors = tally(&errors)
+    ))
 }
 
 /// `cgroup-move`: write its own pid into every cgroup.procs it can see (ancestors included).
@@ -58,7 +69,11 @@ pub(super) fn move_self() -> Outcome {
     );
     let after = fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
     if before != after {
-        return Escaped(format!("its cgroups changed from {before:?} to {after:?}"));
+        return Escaped(t!(
+            "escape-cgroups-changed",
+            before = format!("{before:?}"),
+            after = format!("{after:?}")
+        ));
     }
     r
 }
@@ -92,7 +107,7 @@ pub(super) fn remount_cgroupfs() -> Outcome {
         None::<&str>,
     );
     if r.is_ok() {
-        return Escaped("remounted /sys/fs/cgroup read-write".into());
+        return Escaped(t!("escape-remounted-cgroupfs"));
     }
     let target = "/tmp/limitlab-escape-cgroup2";
     let _ = fs::create_dir(target);
@@ -107,9 +122,9 @@ pub(super) fn remount_cgroupfs() -> Outcome {
     match (r, fresh) {
         (_, Ok(())) => {
             let _ = nix::mount::umount(target);
-            Escaped(format!("mounted a fresh cgroup2 at {target}"))
+            Escaped(t!("escape-mounted-cgroup2", path = target))
         }
-        (Err(a), Err(b)) => Blocked(format!("remount: {a}; fresh cgroup2 mount: {b}")),
+        (Err(a), Err(b)) => Blocked(t!("escape-cgroupfs-blocked", remount = a, fresh = b)),
         (Ok(()), _) => unreachable!("handled above"),
     }
 }
@@ -152,18 +167,16 @@ fn in_child(
 pub(super) fn unshare_namespace(proof: &SingleThreaded) -> Outcome {
     let plain = in_child(proof, || {
         nix::sched::unshare(CloneFlags::CLONE_NEWCGROUP)
-            .map(|_| "unshared a cgroup namespace".to_string())
+            .map(|_| t!("escape-unshared-cgroupns"))
             .map_err(|e| e.to_string())
     });
     let with_user = in_child(proof, || {
         nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWCGROUP)
-            .map(|_| "unshared a user and a cgroup namespace".to_string())
+            .map(|_| t!("escape-unshared-user-cgroupns"))
             .map_err(|e| e.to_string())
     });
     match (plain, with_user) {
         (Ok(m), _) | (_, Ok(m)) => Escaped(m),
-        (Err(a), Err(b)) => Blocked(format!(
-            "cgroup namespace: {a}; user + cgroup namespace: {b}"
-        )),
+        (Err(a), Err(b)) => Blocked(t!("escape-cgroupns-blocked", plain = a, user = b)),
     }
 }

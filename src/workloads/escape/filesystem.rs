@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use nix::mount::MsFlags;
 
 use super::Outcome::{self, Blocked, Escaped};
-use super::tally;
+use super::{number, tally};
 use crate::sys;
+use crate::t;
 
 /// `mount-root`: mount over /.
 pub(super) fn mount_root() -> Outcome {
@@ -20,8 +21,8 @@ pub(super) fn mount_root() -> Outcome {
         MsFlags::empty(),
         None::<&str>,
     ) {
-        Ok(()) => Escaped("mounted a tmpfs over /".into()),
-        Err(e) => Blocked(format!("mount over /: {e}")),
+        Ok(()) => Escaped(t!("escape-mounted-over-root")),
+        Err(e) => Blocked(t!("escape-mount-root-blocked", error = e)),
     }
 }
 
@@ -75,15 +76,15 @@ pub(super) fn write_host() -> Outcome {
         match fs::OpenOptions::new().write(true).create_new(true).open(&f) {
             Ok(_) => {
                 let _ = fs::remove_file(&f);
-                return Escaped(format!("created {} on the host", f.display()));
+                return Escaped(t!("escape-created-on-host", path = f.display()));
             }
             Err(e) => errors.push(e.to_string()),
         }
     }
-    Blocked(format!(
-        "{} directories refused: {}",
-        dirs.len(),
-        tally(&errors)
+    Blocked(t!(
+        "escape-dirs-refused",
+        n = number(dirs.len()),
+        errors = tally(&errors)
     ))
 }
 
@@ -111,19 +112,19 @@ pub(super) fn block_device() -> Outcome {
         paths.extend(d.flatten().map(|e| e.path()));
     }
     if paths.is_empty() {
-        return Blocked("no block device is listed or present".into());
+        return Blocked(t!("escape-no-block-device"));
     }
     let mut errors = Vec::new();
     for p in &paths {
         match fs::File::open(p) {
-            Ok(_) => return Escaped(format!("opened the block device {}", p.display())),
+            Ok(_) => return Escaped(t!("escape-opened-block", path = p.display())),
             Err(e) => errors.push(e.to_string()),
         }
     }
-    Blocked(format!(
-        "{} block device paths refused: {}",
-        paths.len(),
-        tally(&errors)
+    Blocked(t!(
+        "escape-block-refused",
+        n = number(paths.len()),
+        errors = tally(&errors)
     ))
 }
 
@@ -135,16 +136,16 @@ pub(super) fn proc_kcore() -> Outcome {
         let what = if path.is_dir() {
             match fs::read_dir(path) {
                 Ok(d) => match d.count() {
-                    0 => "empty".to_string(),
-                    n => return Escaped(format!("{p} lists {n} entries")),
+                    0 => t!("escape-empty"),
+                    n => return Escaped(t!("escape-lists-entries", path = p, n = number(n))),
                 },
                 Err(e) => e.to_string(),
             }
         } else {
             let mut buf = [0u8; 64];
             match fs::File::open(path).and_then(|mut f| io::Read::read(&mut f, &mut buf)) {
-                Ok(0) => "empty".to_string(),
-                Ok(n) => return Escaped(format!("read {n} bytes of {p}")),
+                Ok(0) => t!("escape-empty"),
+                Ok(n) => return Escaped(t!("escape-read-bytes", n = number(n), path = p)),
                 Err(e) => e.to_string(),
             }
         };
@@ -170,16 +171,22 @@ pub(super) fn mknod() -> Outcome {
             ) {
                 Ok(()) => {
                     let _ = fs::remove_file(&p);
-                    return Escaped(format!(
-                        "created the device node {} ({major}:{minor})",
-                        p.display()
+                    return Escaped(t!(
+                        "escape-created-node",
+                        path = p.display(),
+                        major = major,
+                        minor = minor
                     ));
                 }
                 Err(e) => errors.push(e.to_string()),
             }
         }
     }
-    Blocked(format!("{tried} nodes refused: {}", tally(&errors)))
+    Blocked(t!(
+        "escape-nodes-refused",
+        n = number(tried),
+        errors = tally(&errors)
+    ))
 }
 
 /// `mount`: mount a tmpfs, a procfs, and a bind of / in /tmp.
@@ -187,16 +194,17 @@ pub(super) fn mount_any() -> Outcome {
     let dir = Path::new("/tmp/limitlab-escape-mount");
     let _ = fs::create_dir(dir);
     let mut errors = Vec::new();
+    let bind = t!("escape-bind-of-root");
     for (what, source, fstype, flags) in [
         ("tmpfs", Some("tmpfs"), Some("tmpfs"), MsFlags::empty()),
         ("procfs", Some("proc"), Some("proc"), MsFlags::empty()),
-        ("bind of /", Some("/"), None, MsFlags::MS_BIND),
+        (bind.as_str(), Some("/"), None, MsFlags::MS_BIND),
     ] {
         match nix::mount::mount(source, dir, fstype, flags, None::<&str>) {
             Ok(()) => {
                 let _ = nix::mount::umount(dir);
                 let _ = fs::remove_dir(dir);
-                return Escaped(format!("mounted a {what} at {}", dir.display()));
+                return Escaped(t!("escape-mounted-at", what = what, path = dir.display()));
             }
             Err(e) => errors.push(format!("{what}: {e}")),
         }
@@ -223,13 +231,16 @@ pub(super) fn remount_root() -> Outcome {
     match (remount, setattr, write) {
         (_, _, Ok(_)) => {
             let _ = fs::remove_file(&probe);
-            Escaped(format!("wrote {} after the remount", probe.display()))
+            Escaped(t!("escape-wrote-after-remount", path = probe.display()))
         }
-        (Ok(()), _, _) => Escaped("remounted / read-write".into()),
-        (_, Ok(()), _) => Escaped("cleared the read-only flag of / (mount_setattr)".into()),
-        (Err(a), Err(b), Err(c)) => {
-            Blocked(format!("remount: {a}; mount_setattr: {b}; write at /: {c}"))
-        }
+        (Ok(()), _, _) => Escaped(t!("escape-remounted-root")),
+        (_, Ok(()), _) => Escaped(t!("escape-cleared-readonly")),
+        (Err(a), Err(b), Err(c)) => Blocked(t!(
+            "escape-remount-root-blocked",
+            remount = a,
+            setattr = b,
+            write = c
+        )),
     }
 }
 
@@ -249,16 +260,16 @@ pub(super) fn proc_sys_write() -> Outcome {
             continue;
         };
         match fs::write(f, value.as_bytes()) {
-            Ok(()) => return Escaped(format!("wrote {f} (its own value back)")),
+            Ok(()) => return Escaped(t!("escape-wrote-proc-sys", path = f)),
             Err(e) => errors.push(e.to_string()),
         }
     }
     if errors.is_empty() {
-        return Blocked("no /proc/sys file is readable".into());
+        return Blocked(t!("escape-no-proc-sys"));
     }
-    Blocked(format!(
-        "{} files refused: {}",
-        errors.len(),
-        tally(&errors)
+    Blocked(t!(
+        "escape-files-refused",
+        n = number(errors.len()),
+        errors = tally(&errors)
     ))
 }

@@ -5,6 +5,12 @@
 //!
 //! This file holds the list of attempts and the runner; the attempts themselves live by
 //! what they go after: `cgroup`, `process`, `filesystem` and `network`.
+//!
+//! Each line says what the attempt tried and what happened in the run's language (the
+//! harness hands it down in `LIMITLAB_LANG`; the messages are `escape-…` in
+//! i18n/*/catalogue.ftl). The English lines read as they always did: the tests look for
+//! `attempt NAME (`, `): blocked: ` and `ESCAPED`. What the kernel said (an errno's text) and
+//! the paths, names and lists it saw are quoted as they are.
 
 mod cgroup;
 mod filesystem;
@@ -16,7 +22,9 @@ use std::io::{self, Write};
 use super::WorkloadIo;
 use super::catalogue::{KindDef, OptionDef, START_AFTER};
 use super::counters::{Counter, Counters};
+use crate::i18n::{self, Count, Lang};
 use crate::sys::SingleThreaded;
+use crate::t;
 
 /// The catalogue's entry.
 pub const KIND: KindDef = KindDef {
@@ -56,7 +64,8 @@ pub(super) fn describe(tries: &[String]) -> String {
     }
 }
 
-/// Every attempt, in the order they run.
+/// Every attempt, in the order they run, with what it tries (in English, as docs and the
+/// tests read it; [`attempt_text`] says it in the current language).
 pub const ATTEMPTS: &[(&str, &str)] = &[
     (
         "cgroup-move",
@@ -128,6 +137,22 @@ pub const ATTEMPTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// What the attempt `name` tries, in the current language (`escape-attempt-NAME`).
+pub fn attempt_text(name: &str) -> String {
+    i18n::tr(&format!("escape-attempt-{name}"), &[])
+}
+
+/// A number of things an attempt tried, for its line: plain digits in English (as the lines
+/// always read), grouped in Spanish (`4.194.302`), with its plural in both.
+fn number(n: usize) -> Count {
+    let n = i18n::count(n);
+    if i18n::current() == Lang::En {
+        n.ungrouped()
+    } else {
+        n
+    }
+}
+
 /// An abstract unix socket name the tests listen on, on the host, for `abstract-unix` to
 /// try.
 pub const PROBE_SOCKET: &str = "limitlab-escape-probe";
@@ -149,7 +174,7 @@ pub fn run(
 ) -> u8 {
     let mut escapes = 0u64;
     let out = io::stdout();
-    for (name, what) in ATTEMPTS {
+    for (name, _) in ATTEMPTS {
         if !tries.is_empty() && !tries.iter().any(|t| t == name) {
             continue;
         }
@@ -157,19 +182,24 @@ pub fn run(
         if let Some(c) = &counters {
             c.add(slot, Counter::EscapeAttempts, 1);
         }
-        let line = match &outcome {
-            Blocked(how) => format!("attempt {name} ({what}): blocked: {how}"),
-            Escaped(how) => {
-                escapes += 1;
-                if let Some(c) = &counters {
-                    c.add(slot, Counter::Escapes, 1);
-                }
-                format!("attempt {name} ({what}): ESCAPED: {how}")
+        if let Escaped(_) = &outcome {
+            escapes += 1;
+            if let Some(c) = &counters {
+                c.add(slot, Counter::Escapes, 1);
             }
-        };
-        let _ = writeln!(out.lock(), "{line}");
+        }
+        let _ = writeln!(out.lock(), "{}", line(name, &outcome));
     }
     escapes.min(255) as u8
+}
+
+/// The line of one attempt in workload.log.
+fn line(name: &str, outcome: &Outcome) -> String {
+    let what = attempt_text(name);
+    match outcome {
+        Blocked(how) => t!("escape-line-blocked", name = name, what = what, how = how),
+        Escaped(how) => t!("escape-line-escaped", name = name, what = what, how = how),
+    }
 }
 
 /// Makes the attempt called `name`.
@@ -195,7 +225,7 @@ fn attempt(name: &str, proof: &SingleThreaded) -> Outcome {
         "remount-root" => filesystem::remount_root(),
         "proc-sys-write" => filesystem::proc_sys_write(),
         "abstract-unix" => network::abstract_unix(),
-        other => Blocked(format!("unknown attempt {other}")),
+        other => Blocked(t!("escape-unknown-attempt", name = other)),
     }
 }
 
@@ -210,4 +240,62 @@ fn tally(errors: &[String]) -> String {
         .map(|(e, n)| format!("{n}× {e}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::with;
+
+    #[test]
+    fn every_attempt_says_what_it_tries_in_both_languages() {
+        for (name, what) in ATTEMPTS {
+            let id = format!("escape-attempt-{name}");
+            let en = i18n::message(Lang::En, &id, &[]);
+            assert_eq!(en.as_deref(), Some(*what), "{id} is not ATTEMPTS' English");
+            let es = i18n::message(Lang::Es, &id, &[]).unwrap_or_else(|| panic!("{id}"));
+            assert_ne!(es, *what, "{id} is not translated");
+        }
+    }
+
+    #[test]
+    fn an_attempt_line_reads_in_the_language_of_the_run() {
+        let blocked = Blocked("mount over /: EPERM: Operation not permitted".into());
+        let escaped = Escaped("setuid(0) succeeded".into());
+        with(Lang::En, || {
+            assert_eq!(
+                line("mount-root", &blocked),
+                "attempt mount-root (mount over /): blocked: mount over /: EPERM: Operation not permitted"
+            );
+            assert_eq!(
+                line("setuid", &escaped),
+                "attempt setuid (become root: setuid(0), and exec a setuid-root binary): ESCAPED: setuid(0) succeeded"
+            );
+        });
+        with(Lang::Es, || {
+            assert_eq!(
+                line("mount-root", &blocked),
+                "intento mount-root (montar algo sobre /): bloqueado: mount over /: EPERM: Operation not permitted"
+            );
+            assert!(line("setuid", &escaped).starts_with("intento setuid (volverse root: "));
+            assert!(line("setuid", &escaped).contains("): ESCAPÓ: "));
+        });
+    }
+
+    #[test]
+    fn counts_are_plain_in_english_and_grouped_with_plurals_in_spanish() {
+        let refused = |n| t!("escape-files-refused", n = number(n), errors = "…");
+        with(Lang::En, || {
+            assert_eq!(refused(1), "1 files refused: …");
+            assert_eq!(refused(1500), "1500 files refused: …");
+        });
+        with(Lang::Es, || {
+            assert_eq!(refused(1), "1 archivo lo rechazó: …");
+            assert_eq!(refused(1500), "1.500 archivos lo rechazaron: …");
+            assert_eq!(
+                t!("escape-no-pid-exists", n = number(4_194_302)),
+                "ninguno de los 4.194.302 pids fuera del sandbox existe en su espacio de nombres pid (ESRCH)"
+            );
+        });
+    }
 }

@@ -6,7 +6,8 @@ use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::Duration;
 
 use super::Outcome::{self, Blocked, Escaped};
-use super::{PROBE_SOCKET, tally};
+use super::{PROBE_SOCKET, number, tally};
+use crate::t;
 
 /// `network`: reach any address outside lo (public, private and link-local).
 pub(super) fn reach_outside() -> Outcome {
@@ -21,19 +22,19 @@ pub(super) fn reach_outside() -> Outcome {
     for t in targets {
         let addr: SocketAddr = t.parse().expect("valid address");
         if TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_ok() {
-            return Escaped(format!("TCP connection to {t}"));
+            return Escaped(t!("escape-tcp", address = t));
         }
         match UdpSocket::bind("0.0.0.0:0").and_then(|s| s.connect(addr).and_then(|_| s.send(b"x")))
         {
-            Ok(_) => return Escaped(format!("UDP datagram sent towards {t}")),
+            Ok(_) => return Escaped(t!("escape-udp", address = t)),
             Err(e) => errors.push(format!("{t}: {e}")),
         }
     }
     let ifaces = proc_net_dev_interfaces();
     if ifaces.iter().any(|i| i != "lo") {
-        return Escaped(format!("network interfaces besides lo: {ifaces:?}"));
+        return Escaped(t!("escape-interfaces", interfaces = format!("{ifaces:?}")));
     }
-    Blocked(format!("only lo exists; {}", errors.join("; ")))
+    Blocked(t!("escape-only-lo", errors = errors.join("; ")))
 }
 
 /// Interface names as /proc/net/dev lists them (after its two header lines).
@@ -101,7 +102,7 @@ fn netlink_links() -> Result<Vec<String>, String> {
             }
             match kind {
                 NLMSG_DONE => return Ok(names),
-                NLMSG_ERROR => return Err("netlink answered with an error".into()),
+                NLMSG_ERROR => return Err(t!("escape-netlink-error")),
                 RTM_NEWLINK => {
                     let mut a = off + 32;
                     while a + 4 <= off + len {
@@ -143,7 +144,11 @@ pub(super) fn host_interfaces() -> Outcome {
         ("netlink", netlink.as_ref().unwrap_or(&Vec::new())),
     ] {
         if names.iter().any(|n| n != "lo") {
-            return Escaped(format!("{route} lists {names:?}"));
+            return Escaped(t!(
+                "escape-route-lists",
+                route = route,
+                names = format!("{names:?}")
+            ));
         }
     }
     Blocked(format!(
@@ -175,20 +180,20 @@ pub(super) fn abstract_unix() -> Outcome {
             None,
         ) {
             Ok(fd) => fd,
-            Err(e) => return Blocked(format!("unix socket: {e}")),
+            Err(e) => return Blocked(t!("escape-unix-socket", error = e)),
         };
         let addr = match UnixAddr::new_abstract(name.as_bytes()) {
             Ok(a) => a,
-            Err(e) => return Blocked(format!("abstract address: {e}")),
+            Err(e) => return Blocked(t!("escape-abstract-address", error = e)),
         };
         match connect(std::os::fd::AsRawFd::as_raw_fd(&fd), &addr) {
-            Ok(()) => return Escaped(format!("connected to the abstract socket @{name}")),
+            Ok(()) => return Escaped(t!("escape-connected-abstract", name = name)),
             Err(e) => errors.push(e.to_string()),
         }
     }
-    Blocked(format!(
-        "{} abstract names refused: {}",
-        names.len(),
-        tally(&errors)
+    Blocked(t!(
+        "escape-abstract-refused",
+        n = number(names.len()),
+        errors = tally(&errors)
     ))
 }

@@ -12,7 +12,9 @@ use nix::sys::signal::{SIGKILL, kill};
 use nix::unistd::{ForkResult, Pid, Uid};
 
 use super::Outcome::{self, Blocked, Escaped};
+use super::number;
 use crate::sys::{self, SingleThreaded};
+use crate::t;
 
 fn own_pids() -> Vec<i32> {
     fs::read_dir("/proc")
@@ -43,13 +45,11 @@ pub(super) fn kill_host() -> Outcome {
         // Signal 0 only asks whether the pid could be signalled; ESRCH means invisible.
         match kill(Pid::from_raw(pid), None) {
             Err(Errno::ESRCH) => {}
-            Ok(()) => return Escaped(format!("pid {pid} outside the sandbox can be signalled")),
-            Err(e) => return Escaped(format!("pid {pid} outside the sandbox exists ({e})")),
+            Ok(()) => return Escaped(t!("escape-pid-signalled", pid = pid)),
+            Err(e) => return Escaped(t!("escape-pid-exists", pid = pid, error = e)),
         }
     }
-    Blocked(format!(
-        "none of {tried} pids outside the sandbox exists in its pid namespace (ESRCH)"
-    ))
+    Blocked(t!("escape-no-pid-exists", n = number(tried)))
 }
 
 /// `host-proc`: see host processes in /proc.
@@ -58,13 +58,9 @@ pub(super) fn host_proc() -> Outcome {
     let init = String::from_utf8_lossy(&init).replace('\0', " ");
     let n = own_pids().len();
     if !init.starts_with("limitlab __init") {
-        return Escaped(format!(
-            "/proc/1 is {init:?}, not the sandbox init: /proc shows the host"
-        ));
+        return Escaped(t!("escape-proc-shows-host", init = format!("{init:?}")));
     }
-    Blocked(format!(
-        "/proc shows {n} processes, and pid 1 is the sandbox init"
-    ))
+    Blocked(t!("escape-proc-own", n = number(n)))
 }
 
 /// `ptrace`: ptrace the sandbox init and pids outside the sandbox.
@@ -72,28 +68,28 @@ pub(super) fn ptrace() -> Outcome {
     let init = Pid::from_raw(1);
     if nix::sys::ptrace::attach(init).is_ok() {
         let _ = nix::sys::ptrace::detach(init, None);
-        return Escaped("attached to the sandbox init".into());
+        return Escaped(t!("escape-ptrace-init"));
     }
     let mine = own_pids();
     let outside = (2..pid_max()).find(|p| !mine.contains(p)).unwrap_or(2);
     match nix::sys::ptrace::attach(Pid::from_raw(outside)) {
-        Ok(()) => Escaped(format!("attached to pid {outside} outside the sandbox")),
-        Err(e) => Blocked(format!(
-            "init: refused; pid {outside} outside the sandbox: {e}"
-        )),
+        Ok(()) => Escaped(t!("escape-ptrace-outside", pid = outside)),
+        Err(e) => Blocked(t!("escape-ptrace-blocked", pid = outside, error = e)),
     }
 }
 
 /// `rlimit-raise`: raise its own hard RLIMIT_NOFILE.
 pub(super) fn rlimit_raise() -> Outcome {
     let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
-        return Blocked("getrlimit failed".into());
+        return Blocked(t!("escape-getrlimit-failed"));
     };
     match setrlimit(Resource::RLIMIT_NOFILE, soft, hard.saturating_add(1)) {
-        Ok(()) => Escaped(format!("raised the hard RLIMIT_NOFILE above {hard}")),
-        Err(e) => Blocked(format!(
-            "hard RLIMIT_NOFILE {hard} -> {}: {e}",
-            hard.saturating_add(1)
+        Ok(()) => Escaped(t!("escape-rlimit-raised", hard = hard)),
+        Err(e) => Blocked(t!(
+            "escape-rlimit-blocked",
+            hard = hard,
+            raised = hard.saturating_add(1),
+            error = e
         )),
     }
 }
@@ -121,10 +117,10 @@ fn setuid_program() -> Option<PathBuf> {
 /// `setuid`: become root: setuid(0), and exec a setuid-root binary.
 pub(super) fn setuid(proof: &SingleThreaded) -> Outcome {
     if nix::unistd::setuid(Uid::from_raw(0)).is_ok() {
-        return Escaped("setuid(0) succeeded".into());
+        return Escaped(t!("escape-setuid-ok"));
     }
     let Some(program) = setuid_program() else {
-        return Blocked("setuid(0): EPERM; no setuid-root program to try".into());
+        return Blocked(t!("escape-setuid-no-program"));
     };
     // Exec it with a stdin that never delivers, and read its effective uid while it waits.
     let (stdin_r, stdin_w) = match nix::unistd::pipe() {
@@ -159,14 +155,12 @@ pub(super) fn setuid(proof: &SingleThreaded) -> Outcome {
         .and_then(|u| u.split_whitespace().nth(1))
         .map(str::to_string);
     match euid.as_deref() {
-        Some("0") => Escaped(format!("{} ran with effective uid 0", program.display())),
-        Some(u) => Blocked(format!(
-            "setuid(0): EPERM; {} ran with effective uid {u} (no_new_privs ignores the setuid bit)",
-            program.display()
+        Some("0") => Escaped(t!("escape-setuid-root", program = program.display())),
+        Some(u) => Blocked(t!(
+            "escape-setuid-blocked",
+            program = program.display(),
+            uid = u
         )),
-        None => Blocked(format!(
-            "setuid(0): EPERM; {} ended before its uid could be read",
-            program.display()
-        )),
+        None => Blocked(t!("escape-setuid-ended", program = program.display())),
     }
 }
