@@ -266,3 +266,55 @@ style = "classic"
     assert_eq!(cgroups.len(), all, "two runs shared a cgroup: {cgroups:?}");
     assert_nothing_left();
 }
+
+/// A sandbox busy with its own workloads must not starve its init: the init runs at nice -20
+/// (its weight against 1,000 bomb tasks at nice 0 goes from a thousandth of the sandbox's CPU
+/// to about a twelfth), and its workloads run at the harness's own nice value, as before.
+/// Read from inside: the workload prints the nice field of the init (pid 1 of the sandbox's
+/// pid namespace) and its own, with the harness run at nice 7 (whatever the test's own).
+#[test]
+fn the_init_runs_ahead_of_its_workloads_which_keep_the_harness_nice() {
+    let Some(_lock) = exclusive("the_init_runs_ahead_of_its_workloads_which_keep_the_harness_nice")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario(
+        tmp.path(),
+        "nice",
+        r#"name = "nice"
+duration = "10s"
+[limits]
+pids = 20
+[[workload]]
+kind = "command"
+argv = ["sh", "-c", "cut -d' ' -f19 /proc/1/stat /proc/self/stat"]
+[expect]
+"workload.exit_code" = "== 0"
+"#,
+    );
+    let out = tmp.path().join("out");
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let own: i32 = stat
+        .rsplit(") ")
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(16)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let output = Command::new("nice")
+        .args(["-n", &(7 - own).to_string()])
+        .arg(BIN)
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .expect("nice runs limitlab");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let log = std::fs::read_to_string(out.join("workload.log")).unwrap();
+    let nice: Vec<&str> = log.split_whitespace().collect();
+    assert_eq!(nice, ["-20", "7"], "init, then workload: {log:?}");
+    assert_nothing_left();
+}

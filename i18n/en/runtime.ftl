@@ -12,6 +12,7 @@ run-psi-missing = { $source }: [expect] { $metric } needs pressure stall informa
 run-release-failed = could not release the workload: { $error }
 run-stopped-by = stopped by { $signal }
 run-never-started = workload { $index } ({ $kind }) never started: the sandbox init had not started it when the run ended
+run-still-starting = workload { $index } ({ $kind }) was still starting when the run ended: its process was forked at { $forked } s, but its exec had not completed by { $end } s (in a sandbox whose CPU its other workloads take, a new process can wait that long for a CPU)
 run-could-not-start = workload { $index } ({ $kind }) could not start: { $error }
 
 ## The sandbox's setup, as the harness waits for it (src/run/events.rs)

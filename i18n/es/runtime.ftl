@@ -12,6 +12,7 @@ run-psi-missing = { $source }: [expect] { $metric } necesita la información de 
 run-release-failed = no se pudo liberar la carga: { $error }
 run-stopped-by = detenida por { $signal }
 run-never-started = la carga { $index } ({ $kind }) nunca arrancó: el init del sandbox no la había arrancado cuando terminó la ejecución
+run-still-starting = la carga { $index } ({ $kind }) aún estaba arrancando cuando terminó la ejecución: su proceso se creó (fork) a los { $forked } s, pero su exec no había terminado a los { $end } s (en un sandbox cuya CPU acaparan sus otras cargas, un proceso nuevo puede esperar así de largo por una CPU)
 run-could-not-start = la carga { $index } ({ $kind }) no pudo arrancar: { $error }
 
 ## La preparación del sandbox, mientras el arnés la espera (src/run/events.rs)

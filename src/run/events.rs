@@ -186,6 +186,8 @@ pub(crate) enum Flow {
 
 /// What a command does with the init's news of its workloads.
 pub(crate) trait WorkloadEvents {
+    /// A workload's process was forked; its exec is under way.
+    fn forked(&mut self, _index: usize, _mono_ns: u64) {}
     /// A workload is executing (its exec succeeded); `pid` as the sandbox sees it.
     fn started(&mut self, index: usize, pid: i32, mono_ns: u64);
     /// A workload could not be started.
@@ -201,6 +203,7 @@ pub(crate) trait WorkloadEvents {
 /// Hands one event to `h`; says whether the wait ends.
 fn deliver(ev: SandboxEvent, h: &mut impl WorkloadEvents) -> Flow {
     match ev {
+        SandboxEvent::Msg(InitMsg::Forked { index, mono_ns }) => h.forked(index, mono_ns),
         SandboxEvent::Msg(InitMsg::Started {
             index,
             pid,
@@ -291,6 +294,8 @@ pub(crate) struct RunEvents<'p> {
     /// The run's time 0 (`proto::mono_ns`).
     t0_mono: u64,
     started: Vec<bool>,
+    /// When each workload's process was forked (ms of the run), if it was.
+    forked: Vec<Option<f64>>,
     /// When the first workload started, in ms after the start of setup.
     pub start_ms: Option<f64>,
     /// A workload that could not start makes the run an error of its own (never a metric
@@ -312,6 +317,7 @@ impl<'p> RunEvents<'p> {
             setup_mono,
             t0_mono,
             started: vec![false; plan.workloads.len()],
+            forked: vec![None; plan.workloads.len()],
             start_ms: None,
             start_failed: None,
             exits: Vec::new(),
@@ -340,6 +346,16 @@ impl<'p> RunEvents<'p> {
             // ended (seen under load): the run then proved nothing about it.
             let status = if self.started[index] {
                 format!("{} ran until teardown", w.spec.kind())
+            } else if let Some(forked_ms) = self.forked[index] {
+                // Its process existed but its exec was not seen: it was still starting.
+                aborted.get_or_insert(crate::t!(
+                    "run-still-starting",
+                    index = index,
+                    kind = w.spec.kind(),
+                    forked = crate::i18n::fixed(forked_ms / 1e3, 2),
+                    end = crate::i18n::fixed(workload_end_ms / 1e3, 2)
+                ));
+                format!("{} was still starting", w.spec.kind())
             } else {
                 if w.start_after < plan.duration {
                     aborted.get_or_insert(crate::t!(
@@ -363,6 +379,13 @@ impl<'p> RunEvents<'p> {
 }
 
 impl WorkloadEvents for RunEvents<'_> {
+    fn forked(&mut self, index: usize, mono_ns: u64) {
+        let t_ms = self.at(mono_ns);
+        if let Some(f) = self.forked.get_mut(index) {
+            *f = Some(t_ms);
+        }
+    }
+
     fn started(&mut self, index: usize, pid: i32, mono_ns: u64) {
         if let Some(s) = self.started.get_mut(index) {
             *s = true;

@@ -244,6 +244,51 @@ mod tests {
     }
 
     #[test]
+    fn a_workload_forked_but_not_yet_exec_d_at_the_end_was_still_starting() {
+        use crate::data::stream::EventLog;
+        use crate::i18n::{Lang, with};
+        use crate::run::events::WorkloadEvents;
+        let p = plan_of(
+            "duration = \"3s\"\n[[workload]]\nkind = \"forkbomb\"\n[[workload]]\nkind = \"command\"\nargv = [\"true\"]\nstart_after = \"1s\"\n",
+        );
+        let ended = |lang| {
+            with(lang, || {
+                let mut seen = RunEvents::new(&p, Arc::new(EventLog::create(None).unwrap()), 0, 0);
+                seen.started(0, 2, 1_000_000);
+                seen.forked(1, 1_002_000_000);
+                let mut aborted = None;
+                let exits = seen.exits_at_end(3000.0, &mut aborted);
+                (aborted, exits)
+            })
+        };
+        let (en, exits) = ended(Lang::En);
+        assert_eq!(
+            en.as_deref(),
+            Some(
+                "workload 1 (command) was still starting when the run ended: its process was forked at 1.00 s, but its exec had not completed by 3.00 s (in a sandbox whose CPU its other workloads take, a new process can wait that long for a CPU)"
+            )
+        );
+        assert_eq!(exits[0].status, "forkbomb ran until teardown");
+        assert_eq!(exits[1].status, "command was still starting");
+        let (es, _) = ended(Lang::Es);
+        assert!(
+            es.as_deref().is_some_and(|r| r
+                .starts_with("la carga 1 (command) aún estaba arrancando")
+                && r.contains("a los 1,00 s")),
+            "{es:?}"
+        );
+        // Once its exec is seen, it is an ordinary start.
+        let mut seen = RunEvents::new(&p, Arc::new(EventLog::create(None).unwrap()), 0, 0);
+        seen.started(0, 2, 1_000_000);
+        seen.forked(1, 1_002_000_000);
+        seen.started(1, 3, 1_900_000_000);
+        let mut aborted = None;
+        let exits = seen.exits_at_end(3000.0, &mut aborted);
+        assert_eq!(aborted, None);
+        assert_eq!(exits[1].status, "command ran until teardown");
+    }
+
+    #[test]
     fn preflight_refuses_a_missing_program_as_bad_input() {
         let p = plan_of(
             "duration = \"1s\"\n[[workload]]\nkind = \"command\"\nargv = [\"no-such-limitlab-program\"]\n",

@@ -78,6 +78,11 @@ pub enum InitMsg {
     },
     /// A setup step failed; the init exits.
     SetupFailed { step: String, error: String },
+    /// A workload's process was forked; its exec is under way (`Started` or `SpawnFailed`
+    /// follows). Sent so that a run that ends before the exec is seen knows the workload was
+    /// being started, not forgotten: in a sandbox whose CPU its other workloads take, the
+    /// exec of a delayed workload can wait seconds for a CPU.
+    Forked { index: usize, mono_ns: u64 },
     /// A workload is executing (its exec succeeded).
     Started {
         index: usize,

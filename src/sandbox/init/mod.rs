@@ -222,6 +222,10 @@ fn setup(cfg: &InitConfig) -> Result<ViewReport, Step> {
         step("sethostname", nix::unistd::sethostname(&cfg.hostname))?;
     }
     set_rlimits(cfg)?;
+    // While privileged: ahead of its own workloads, so a saturated bomb cannot keep the init
+    // from seeing a workload start (best effort: a rootless init stays as it is).
+    let _ = sys::favour_init();
+    span("favour the init");
     if cfg.user_namespace {
         step(
             "user namespace for the workloads",

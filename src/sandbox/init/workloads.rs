@@ -45,7 +45,7 @@ pub(super) fn run(
     loop {
         while pending.last().is_some_and(|(at, _)| *at <= Instant::now()) {
             let (_, index) = pending.pop().expect("checked");
-            let msg = launcher.start_reporting(&workloads[index], index, &mut running);
+            let msg = launcher.start_reporting(&workloads[index], index, &mut running, status);
             let _ = proto::send(status, &msg);
         }
         let children = reap_ready(status, &mut running);
@@ -96,8 +96,13 @@ impl Launcher<'_> {
         launch: &Launch,
         index: usize,
         running: &mut HashMap<Pid, usize>,
+        status: &mut File,
     ) -> InitMsg {
-        match self.start(launch) {
+        let forked = |status: &mut File| {
+            let mono_ns = proto::mono_ns();
+            let _ = proto::send(status, &InitMsg::Forked { index, mono_ns });
+        };
+        match self.start(launch, || forked(status)) {
             Ok((pid, exec_ns)) => {
                 running.insert(pid, index);
                 InitMsg::Started {
@@ -114,8 +119,9 @@ impl Launcher<'_> {
         }
     }
 
-    /// Starts one workload; returns its pid once its exec succeeded.
-    fn start(&self, launch: &Launch) -> Result<(Pid, u64), String> {
+    /// Starts one workload; returns its pid once its exec succeeded. `forked` runs in the
+    /// init as soon as the workload's process exists, before its exec is waited for.
+    fn start(&self, launch: &Launch, forked: impl FnOnce()) -> Result<(Pid, u64), String> {
         let env = cstrings(&command::environment())?;
         let argv = cstrings(&launch.argv)?;
         let program = if launch.builtin {
@@ -147,6 +153,7 @@ impl Launcher<'_> {
             }
             ForkResult::Parent { child } => {
                 drop(err_w);
+                forked();
                 let mut reply = Vec::new();
                 let _ = File::from(err_r).read_to_end(&mut reply);
                 match parse_exec_reply(&reply) {
@@ -224,6 +231,7 @@ fn exec_workload(
             return crate::t!("init-place-counter-page", error = e);
         }
         exec_stamp(stamp);
+        sys::restore_nice();
         match nix::unistd::fexecve(exe.as_fd(), argv, env) {
             Err(Errno::EACCES) => crate::t!("child-exec-denied"),
             Err(e) => format!("exec limitlab: {e}"),
@@ -234,6 +242,7 @@ fn exec_workload(
             return crate::t!("init-program-nul");
         };
         exec_stamp(stamp);
+        sys::restore_nice();
         match nix::unistd::execve(&path, argv, env) {
             Err(e) => format!("exec {}: {e}", program.display()),
         }
