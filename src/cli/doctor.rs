@@ -79,7 +79,7 @@ pub fn checks() -> Vec<Check> {
     out.push(check(
         Status::Ok,
         t!("check-cgroup-mode"),
-        layout.mode.to_string(),
+        layout.mode.text(),
     ));
     let decision = grant::decide(Some(&layout));
     out.push(cgroup_source(&decision));

@@ -192,7 +192,7 @@ impl Sandbox {
         let sync = self.sync.as_mut().expect("set by start");
         sync.write_all(&[sys::JOINED])
             .and_then(|_| proto::write_config(sync, config))
-            .map_err(spawn_err(&crate::t!("sandbox-step-send-config")))?;
+            .map_err(|e| spawn_err(&crate::t!("sandbox-step-send-config"))(e))?;
         self.spans.push(("config sent", proto::mono_ns()));
         Ok(())
     }

@@ -21,6 +21,8 @@ use crate::data::Namespace;
 use crate::plan::RunPlan;
 use crate::sys;
 
+/// A start step's failure. Callers build `what` (in the run's language) inside `map_err`'s
+/// closure, so a start that succeeds formats no message.
 pub(super) fn spawn_err(what: &str) -> impl FnOnce(std::io::Error) -> StartError + '_ {
     move |e| StartError::Spawn(format!("{what}: {e}"))
 }
@@ -35,7 +37,7 @@ pub(super) fn make_cgroups(
     let cgroup: Arc<dyn Cgroup> = Arc::from(layout.create_sandbox(&plan.limits)?);
     if let Some(s) = supervisor {
         s.watch(&cgroup.dirs())
-            .map_err(spawn_err(&crate::t!("sandbox-step-tell-supervisor")))?;
+            .map_err(|e| spawn_err(&crate::t!("sandbox-step-tell-supervisor"))(e))?;
     }
     Ok(cgroup)
 }
@@ -70,7 +72,8 @@ impl InitFiles {
         let (sync_r, sync_w) = pipe()?;
         let (status_r, status_w) = pipe()?;
         let open = |path| crate::t!("sandbox-step-open", path = path);
-        let exe = File::open("/proc/self/exe").map_err(spawn_err(&open("/proc/self/exe")))?;
+        let exe =
+            File::open("/proc/self/exe").map_err(|e| spawn_err(&open("/proc/self/exe"))(e))?;
         // Page cache is charged to whoever reads a page first. Reading the binary here charges
         // it to the harness, so the sandbox's memory figures hold only the workload's own.
         let _ = nix::fcntl::posix_fadvise(
@@ -79,14 +82,14 @@ impl InitFiles {
             0,
             nix::fcntl::PosixFadviseAdvice::POSIX_FADV_WILLNEED,
         );
-        let devnull = File::open("/dev/null").map_err(spawn_err(&open("/dev/null")))?;
+        let devnull = File::open("/dev/null").map_err(|e| spawn_err(&open("/dev/null"))(e))?;
         let into_dir = match cgroup.clone_into_dir() {
             Some(dir) => Some(
                 std::fs::OpenOptions::new()
                     .read(true)
                     .custom_flags(libc::O_DIRECTORY)
                     .open(dir)
-                    .map_err(spawn_err(&crate::t!("sandbox-step-open-cgroup-dir")))?,
+                    .map_err(|e| spawn_err(&crate::t!("sandbox-step-open-cgroup-dir"))(e))?,
             ),
             None => None,
         };
@@ -208,7 +211,7 @@ pub(super) fn map_ids(init: Pid) -> Result<(), StartError> {
         (0, nix::unistd::geteuid().as_raw()),
         (0, nix::unistd::getegid().as_raw()),
     )
-    .map_err(spawn_err(&crate::t!("sandbox-step-map-ids")))
+    .map_err(|e| spawn_err(&crate::t!("sandbox-step-map-ids"))(e))
 }
 
 /// What the init is told to set up and run. Joining a target (`join`), it makes no
