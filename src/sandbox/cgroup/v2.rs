@@ -41,21 +41,19 @@ impl V2Cgroup {
             .as_ref()
             .ok_or_else(|| CgroupError::Unsupported("no cgroup2 tree".into()))?
             .own_dir();
-        let mut wanted: Vec<(&str, Option<&str>)> = vec![
-            (
-                "pids",
-                limits
-                    .pids_max()
-                    .map(|_| "limitlab cannot cap a fork bomb without it"),
-            ),
+        let mut wanted: Vec<(&str, Why)> = vec![
+            ("pids", limits.pids_max().map(|_| why_pids as fn() -> String)),
             (
                 "memory",
-                limits.memory.map(|_| "the scenario sets limits.memory"),
+                limits.memory.map(|_| (|| why_limit("limits.memory")) as fn() -> String),
             ),
-            ("cpu", limits.cpu.map(|_| "the scenario sets limits.cpu")),
+            (
+                "cpu",
+                limits.cpu.map(|_| (|| why_limit("limits.cpu")) as fn() -> String),
+            ),
         ];
         if limits.cpuset.is_some() {
-            wanted.push(("cpuset", Some("the scenario sets limits.cpuset")));
+            wanted.push(("cpuset", Some(|| why_limit("limits.cpuset"))));
         }
         // A non-root cgroup that holds processes (a container's, beneath which a target run
         // goes) takes threaded controllers (pids, cpu, cpuset) but then becomes a thread
@@ -107,9 +105,9 @@ impl V2Cgroup {
             } else if host_swap {
                 // Without it memory.max bounds only RAM, and the workload swaps past the
                 // scenario's swap limit: refuse, as v1 does without memory.memsw.*.
-                return Err(CgroupError::Unsupported(
-                    "the scenario sets limits.swap but this kernel has no swap accounting for cgroup v2 (memory.swap.max is missing: swapaccount=0 or CONFIG_MEMCG_SWAP off), and this host has swap in use".into(),
-                ));
+                return Err(CgroupError::Unsupported(crate::t!(
+                    "cgroup-swap-unaccounted"
+                )));
             }
             // No swap in use: nothing can be swapped, so the limit holds without the file.
         }
@@ -129,10 +127,22 @@ impl V2Cgroup {
     }
 }
 
-/// Enables each controller in `parent`'s `cgroup.subtree_control`, one write each (a write
-/// naming several is all-or-nothing). `why` says what needs a controller; `None` means it is
+/// What needs a controller, said in the run's language when it is missing; `None`: it is
 /// only nice to have (statistics) and may be missing.
-fn enable_controllers(parent: &Path, wanted: &[(&str, Option<&str>)]) -> Result<(), CgroupError> {
+type Why = Option<fn() -> String>;
+
+fn why_pids() -> String {
+    crate::t!("cgroup-why-pids")
+}
+
+/// A limit of the scenario's (`limits.memory`, ...) needs it.
+fn why_limit(key: &str) -> String {
+    crate::t!("cgroup-why-limit", key = key)
+}
+
+/// Enables each controller in `parent`'s `cgroup.subtree_control`, one write each (a write
+/// naming several is all-or-nothing). `why` says what needs a controller (see [`Why`]).
+fn enable_controllers(parent: &Path, wanted: &[(&str, Why)]) -> Result<(), CgroupError> {
     enable_into(parent, wanted, &mut Vec::new())
 }
 
@@ -140,7 +150,7 @@ fn enable_controllers(parent: &Path, wanted: &[(&str, Option<&str>)]) -> Result<
 /// them even when a later one fails.
 fn enable_into(
     parent: &Path,
-    wanted: &[(&str, Option<&str>)],
+    wanted: &[(&str, Why)],
     enabled: &mut Vec<String>,
 ) -> Result<(), CgroupError> {
     let available = read(&parent.join("cgroup.controllers"))?;
@@ -152,9 +162,12 @@ fn enable_into(
         if !available.split_whitespace().any(|a| a == *c) {
             match why {
                 Some(why) => {
-                    return Err(CgroupError::Unsupported(format!(
-                        "the {c} controller is not available in {} (its cgroup.controllers: {available:?}), but {why}; the parent must delegate it",
-                        parent.display()
+                    return Err(CgroupError::Unsupported(crate::t!(
+                        "cgroup-controller-unavailable",
+                        controller = c,
+                        parent = parent.display(),
+                        available = format!("{available:?}"),
+                        why = why()
                     )));
                 }
                 None => continue,
@@ -183,20 +196,25 @@ fn enable_into(
 /// The "no internal processes" rule, explained: what failed and what to do.
 fn internal_processes(parent: &Path, controller: &str, others: Option<usize>) -> CgroupError {
     let who = match others {
-        Some(n) => format!("{n} other process(es) share it with limitlab"),
-        None => "it holds processes".into(),
+        Some(n) => crate::t!(
+            "cgroup-others-share",
+            others = crate::i18n::count(n).ungrouped()
+        ),
+        None => crate::t!("cgroup-holds-processes"),
     };
-    CgroupError::Unsupported(format!(
-        "cannot enable the {controller} controller below {}: {who}, and cgroup v2 forbids controllers for the children of a non-root cgroup with processes (\"no internal processes\"); limitlab moves itself into a leaf only when it is alone in its cgroup, so run it from a cgroup of its own, e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`",
-        parent.display()
+    CgroupError::Unsupported(crate::t!(
+        "cgroup-internal-processes",
+        controller = controller,
+        parent = parent.display(),
+        who = who
     ))
 }
 
 /// The controllers a sandbox may use, for [`HarnessLeaf::enter`]: pids always (nothing caps
 /// a bomb without it); memory and cpu for limits, statistics and the sandbox's own CPU
 /// share; cpuset for `limits.cpuset`.
-const SANDBOX_CONTROLLERS: [(&str, Option<&str>); 4] = [
-    ("pids", Some("limitlab cannot cap a fork bomb without it")),
+const SANDBOX_CONTROLLERS: [(&str, Why); 4] = [
+    ("pids", Some(why_pids)),
     ("memory", None),
     ("cpu", None),
     ("cpuset", None),
@@ -540,7 +558,7 @@ mod tests {
         assert!(e.is_host_problem());
         let text = e.to_string();
         assert!(text.contains("no internal processes"), "{text}");
-        assert!(text.contains("1 other process(es)"), "{text}");
+        assert!(text.contains("1 other process shares it"), "{text}");
         assert_eq!(
             std::fs::read_to_string(own.join("cgroup.subtree_control")).unwrap(),
             "\n"
@@ -558,5 +576,64 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("cgroup.procs"), "1\n4242\n").unwrap();
         assert!(HarnessLeaf::enter(tmp.path(), 4242).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_no_internal_processes_rule_is_said_in_the_run_language() {
+        use crate::i18n::{Lang, with};
+        let said = |lang, others| {
+            with(lang, || {
+                internal_processes(Path::new("/sys/fs/cgroup/a"), "pids", others).to_string()
+            })
+        };
+        let en = said(Lang::En, Some(3));
+        assert!(
+            en.starts_with("cannot enable the pids controller below /sys/fs/cgroup/a: 3 other processes share it with limitlab, and cgroup v2 forbids controllers for the children of a non-root cgroup with processes (\"no internal processes\")"),
+            "{en}"
+        );
+        assert!(
+            en.ends_with("`systemd-run --scope -p Delegate=yes limitlab run ...`"),
+            "{en}"
+        );
+        let es = said(Lang::Es, Some(1));
+        assert!(
+            es.starts_with("no se puede habilitar el controlador pids debajo de /sys/fs/cgroup/a: 1 proceso más lo comparte con limitlab, y cgroup v2 prohíbe"),
+            "{es}"
+        );
+        assert!(es.contains("ejecútalo desde un cgroup propio"), "{es}");
+        assert!(
+            said(Lang::Es, Some(2)).contains(": otros 2 procesos lo comparten con limitlab,"),
+            "{}",
+            said(Lang::Es, Some(2))
+        );
+        assert!(said(Lang::Es, None).contains("/sys/fs/cgroup/a: tiene procesos, y"));
+    }
+
+    #[test]
+    fn a_controller_the_parent_does_not_delegate_is_said_in_the_run_language() {
+        use crate::i18n::{Lang, with};
+        let (_tmp, own) = delegated("4242\n");
+        std::fs::write(own.join("cgroup.controllers"), "memory\n").unwrap();
+        let said = |lang| {
+            with(lang, || {
+                enable_controllers(&own, &[("pids", Some(why_pids))])
+                    .unwrap_err()
+                    .to_string()
+            })
+        };
+        assert_eq!(
+            said(Lang::En),
+            format!(
+                "the pids controller is not available in {} (its cgroup.controllers: \"memory\"), but limitlab cannot cap a fork bomb without it; the parent must delegate it",
+                own.display()
+            )
+        );
+        assert_eq!(
+            said(Lang::Es),
+            format!(
+                "el controlador pids no está disponible en {} (su cgroup.controllers: \"memory\"), pero limitlab no puede ponerle tope a una bomba fork sin él; el padre debe delegarlo",
+                own.display()
+            )
+        );
     }
 }
