@@ -142,7 +142,7 @@ pub fn main() -> i32 {
     for r in &restores {
         match r.undo() {
             Ok(()) => {
-                r.note_restored_by("the supervisor (the harness was killed)");
+                r.note_restored_by(crate::sandbox::lxd::Restorer::Supervisor);
                 eprintln!(
                     "{}",
                     crate::t!("supervisor-restored", key = r.key, instance = r.instance)

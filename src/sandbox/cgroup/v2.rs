@@ -42,14 +42,21 @@ impl V2Cgroup {
             .ok_or_else(|| CgroupError::Unsupported("no cgroup2 tree".into()))?
             .own_dir();
         let mut wanted: Vec<(&str, Why)> = vec![
-            ("pids", limits.pids_max().map(|_| why_pids as fn() -> String)),
+            (
+                "pids",
+                limits.pids_max().map(|_| why_pids as fn() -> String),
+            ),
             (
                 "memory",
-                limits.memory.map(|_| (|| why_limit("limits.memory")) as fn() -> String),
+                limits
+                    .memory
+                    .map(|_| (|| why_limit("limits.memory")) as fn() -> String),
             ),
             (
                 "cpu",
-                limits.cpu.map(|_| (|| why_limit("limits.cpu")) as fn() -> String),
+                limits
+                    .cpu
+                    .map(|_| (|| why_limit("limits.cpu")) as fn() -> String),
             ),
         ];
         if limits.cpuset.is_some() {
