@@ -81,6 +81,7 @@ supervisor-emptied = limitlab supervisor: the harness died; sandbox { $name }: k
        *[other] { $stuck } cgroups
     } not removed
 supervisor-restored = limitlab supervisor: the harness died; put { $key } of { $instance } back
+supervisor-ended = the supervisor has ended
 supervisor-not-restored = limitlab supervisor: the harness died; could not put { $key } of { $instance } back: { $error } (the next run tries again)
 
 # the init (src/sandbox/init/): in the language the harness hands it (LIMITLAB_LANG)
@@ -195,3 +196,6 @@ cgroup-others-share = { $others ->
        *[other] { $others } other processes share it with limitlab
     }
 cgroup-holds-processes = it holds processes
+cgroup-no-cgroup2-tree = no cgroup2 tree
+# The harness's leaf (limitlab.<pid>.harness), as it is undone after the runs
+cgroup-leaf-not-removed = cannot remove { $dir }: { $error }

@@ -81,6 +81,7 @@ supervisor-emptied = supervisor de limitlab: el arnés murió; sandbox { $name }
        *[other] { $stuck } cgroups sin eliminar
     }
 supervisor-restored = supervisor de limitlab: el arnés murió; se restableció { $key } de { $instance }
+supervisor-ended = el supervisor ya terminó
 supervisor-not-restored = supervisor de limitlab: el arnés murió; no se pudo restablecer { $key } de { $instance }: { $error } (la próxima ejecución lo intentará de nuevo)
 
 # the init (src/sandbox/init/): in the language the harness hands it (LIMITLAB_LANG)
@@ -195,3 +196,6 @@ cgroup-others-share = { $others ->
        *[other] otros { $others } procesos lo comparten con limitlab
     }
 cgroup-holds-processes = tiene procesos
+cgroup-no-cgroup2-tree = no hay un árbol cgroup2
+# La hoja del arnés (limitlab.<pid>.harness), cuando se deshace después de las ejecuciones
+cgroup-leaf-not-removed = no se puede eliminar { $dir }: { $error }

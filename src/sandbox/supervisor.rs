@@ -64,7 +64,7 @@ impl Supervisor {
         line.push(b'\n');
         match self.orders.lock().ok().as_mut().and_then(|o| o.as_mut()) {
             Some(f) => f.write_all(&line),
-            None => Err(io::Error::other("the supervisor has ended")),
+            None => Err(io::Error::other(crate::t!("supervisor-ended"))),
         }
     }
 

@@ -39,7 +39,7 @@ impl V2Cgroup {
         let parent = layout
             .unified
             .as_ref()
-            .ok_or_else(|| CgroupError::Unsupported("no cgroup2 tree".into()))?
+            .ok_or_else(|| CgroupError::Unsupported(crate::t!("cgroup-no-cgroup2-tree")))?
             .own_dir();
         let mut wanted: Vec<(&str, Why)> = vec![
             (
@@ -307,7 +307,11 @@ impl HarnessLeaf {
             problems.push(e.to_string());
         }
         for (dir, e) in remove_dirs(std::slice::from_ref(&self.leaf), Duration::from_secs(2)) {
-            problems.push(format!("cannot remove {}: {e}", dir.display()));
+            problems.push(crate::t!(
+                "cgroup-leaf-not-removed",
+                dir = dir.display(),
+                error = e
+            ));
         }
         problems
     }
