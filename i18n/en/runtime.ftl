@@ -82,6 +82,7 @@ supervisor-emptied = limitlab supervisor: the harness died; sandbox { $name }: k
        *[other] { $stuck } cgroups
     } not removed
 supervisor-restored = limitlab supervisor: the harness died; put { $key } of { $instance } back
+supervisor-ended = the supervisor has ended
 supervisor-not-restored = limitlab supervisor: the harness died; could not put { $key } of { $instance } back: { $error } (the next run tries again)
 
 # the init (src/sandbox/init/): in the language the harness hands it (LIMITLAB_LANG)
@@ -129,3 +130,73 @@ init-program-nul = program path contains a NUL byte
 init-reset-signals = reset signals: { $error }
 init-place-counter-page = place counter page: { $error }
 init-exec-unreadable = exec failed (unreadable error text)
+
+# the target (src/sandbox/target/), the LXD and Incus API (src/sandbox/lxd.rs)
+
+## Finding the target and checking that it may be attacked (src/sandbox/target/mod.rs, runtime.rs)
+
+target-no-process = { $target }: no process { $pid } to attach to ({ $error })
+target-cannot-read-cgroup = { $target }: cannot read /proc/{ $pid }/cgroup: { $error }
+target-no-pids-limit = { $target } has no pids limit on its cgroup or any above it, so a bomb in it could take every pid of the host; put a pids limit on it (e.g. lxc.cgroup.pids.max / --pids-limit / TasksMax=), or give the scenario limits.pids for limitlab's own cgroup beneath it
+target-no-pids-hierarchy = no pids hierarchy to find the target cgroup in
+target-cgroup-missing = cgroup { $path } does not exist ({ $dir } is not a directory)
+target-cannot-ask = cannot ask { $tool } for { $what }: { $error } (is { $package } installed? e.g. apt-get install { $package })
+target-engine-unreachable = { $tool } cannot reach its engine for { $what }: { $said }
+# $command: the runtime's command line; $stdout: what it printed, quoted; $stderr: its error output
+target-not-running = { $what } is not running (or does not exist): `{ $command }` said { $stdout }{ $stderr }
+# $daemon: LXD or Incus; $var: LXD_DIR or INCUS_DIR
+target-daemon-unreachable = { $target }: { $daemon } is not reachable ({ $error }); is it running? ({ $var } names the folder of a daemon started elsewhere)
+target-cannot-be-attacked = { $target } cannot be attacked: { $error }
+target-cannot-record-restore = cannot record what to restore in { $dir } before changing { $target }'s { $key }: { $error }
+target-restore-retry = { $error } (recorded in { $file }: the next run or `limitlab clean` tries again)
+
+## What a run left in its target, said by teardown (src/sandbox/target/state.rs)
+
+target-left-zombie = zombie pid { $pid } ({ $comm }) in the target, a child of pid { $ppid }
+# $own: target-left-own-new, or nothing
+target-left-tasks = the target's pids.current is { $after }, against { $before } before the run: { $tasks ->
+        [one] { $tasks } task
+       *[other] { $tasks } tasks
+    } that no process of its own accounts for{ $own }
+target-left-own-new = { $new ->
+        [one] { $new } new process
+       *[other] { $new } new processes
+    } of its own
+
+## LXD's and Incus's API (src/sandbox/lxd.rs)
+
+lxd-cannot-connect = cannot connect to { $socket }: { $error }
+lxd-not-http = { $method } { $path }: not an HTTP response
+lxd-not-json = { $method } { $path }: HTTP { $status }, not JSON: { $error }
+lxd-no-reason = no reason given
+lxd-not-running = { $daemon } instance { $name } is not running (its state is { $state })
+lxd-state-unknown = unknown
+lxd-write-record = write { $file }: { $error }
+# What `limitlab clean` and every run's start say of a limit a killed run left set
+lxd-pending = { $key } of { $daemon } instance { $instance } back to { $previous } (an earlier run set it to { $set } and was killed before it could restore it)
+lxd-unset = unset
+lxd-pending-restored = restored { $what }
+lxd-pending-not-restored = could not restore { $what }: { $error }
+# Who put a limit back: restored.json and summary.json record these in English, the report
+# says them in its language (the report's "WHO put it back afterwards")
+lxd-restored-by-run = the run
+lxd-restored-by-supervisor = the supervisor (the harness was killed)
+lxd-restored-by-later-run = a later run (harness pid { $pid })
+
+# cgroup v2's rules, when they stop a run (src/sandbox/cgroup/v2.rs)
+
+cgroup-swap-unaccounted = the scenario sets limits.swap but this kernel has no swap accounting for cgroup v2 (memory.swap.max is missing: swapaccount=0 or CONFIG_MEMCG_SWAP off), and this host has swap in use
+cgroup-controller-unavailable = the { $controller } controller is not available in { $parent } (its cgroup.controllers: { $available }), but { $why }; the parent must delegate it
+cgroup-why-pids = limitlab cannot cap a fork bomb without it
+# $key: limits.memory, limits.cpu, limits.cpuset
+cgroup-why-limit = the scenario sets { $key }
+# $who: cgroup-others-share or cgroup-holds-processes
+cgroup-internal-processes = cannot enable the { $controller } controller below { $parent }: { $who }, and cgroup v2 forbids controllers for the children of a non-root cgroup with processes ("no internal processes"); limitlab moves itself into a leaf only when it is alone in its cgroup, so run it from a cgroup of its own, e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`
+cgroup-others-share = { $others ->
+        [one] { $others } other process shares it with limitlab
+       *[other] { $others } other processes share it with limitlab
+    }
+cgroup-holds-processes = it holds processes
+cgroup-no-cgroup2-tree = no cgroup2 tree
+# The harness's leaf (limitlab.<pid>.harness), as it is undone after the runs
+cgroup-leaf-not-removed = cannot remove { $dir }: { $error }

@@ -82,6 +82,7 @@ supervisor-emptied = supervisor de limitlab: el arnés murió; sandbox { $name }
        *[other] { $stuck } cgroups sin eliminar
     }
 supervisor-restored = supervisor de limitlab: el arnés murió; se restableció { $key } de { $instance }
+supervisor-ended = el supervisor ya terminó
 supervisor-not-restored = supervisor de limitlab: el arnés murió; no se pudo restablecer { $key } de { $instance }: { $error } (la próxima ejecución lo intentará de nuevo)
 
 # the init (src/sandbox/init/): in the language the harness hands it (LIMITLAB_LANG)
@@ -129,3 +130,73 @@ init-program-nul = la ruta del programa contiene un byte NUL
 init-reset-signals = restablecer las señales: { $error }
 init-place-counter-page = colocar la página de contadores: { $error }
 init-exec-unreadable = falló el exec (texto de error ilegible)
+
+# the target (src/sandbox/target/), the LXD and Incus API (src/sandbox/lxd.rs)
+
+## Encontrar el objetivo y comprobar que se puede atacar (src/sandbox/target/mod.rs, runtime.rs)
+
+target-no-process = { $target }: no hay un proceso { $pid } al cual unirse ({ $error })
+target-cannot-read-cgroup = { $target }: no se puede leer /proc/{ $pid }/cgroup: { $error }
+target-no-pids-limit = { $target } no tiene un límite de pids en su cgroup ni en ninguno por encima, así que una bomba en él podría tomar todos los pids de la máquina; ponle un límite de pids (p. ej. lxc.cgroup.pids.max / --pids-limit / TasksMax=), o dale al escenario limits.pids para el cgroup propio de limitlab debajo de él
+target-no-pids-hierarchy = no hay una jerarquía pids en la cual buscar el cgroup del objetivo
+target-cgroup-missing = el cgroup { $path } no existe ({ $dir } no es una carpeta)
+target-cannot-ask = no se puede preguntar a { $tool } por { $what }: { $error } (¿está instalado { $package }? p. ej. apt-get install { $package })
+target-engine-unreachable = { $tool } no puede llegar a su motor para { $what }: { $said }
+# $command: la línea de comandos del runtime; $stdout: lo que imprimió, entre comillas; $stderr: su salida de error
+target-not-running = { $what } no está en ejecución (o no existe): `{ $command }` respondió { $stdout }{ $stderr }
+# $daemon: LXD o Incus; $var: LXD_DIR o INCUS_DIR
+target-daemon-unreachable = { $target }: no se puede llegar a { $daemon } ({ $error }); ¿está en ejecución? ({ $var } indica la carpeta de un daemon iniciado en otro lugar)
+target-cannot-be-attacked = { $target } no se puede atacar: { $error }
+target-cannot-record-restore = no se puede registrar qué restablecer en { $dir } antes de cambiar { $key } en { $target }: { $error }
+target-restore-retry = { $error } (registrado en { $file }: la próxima ejecución o `limitlab clean` lo intentará de nuevo)
+
+## Lo que una ejecución dejó en su objetivo, según el desmontaje (src/sandbox/target/state.rs)
+
+target-left-zombie = proceso zombi con pid { $pid } ({ $comm }) en el objetivo, hijo del pid { $ppid }
+# $own: target-left-own-new, o nada
+target-left-tasks = el pids.current del objetivo es { $after }, frente a { $before } antes de la ejecución: { $tasks ->
+        [one] { $tasks } tarea que ningún proceso propio del objetivo explica
+       *[other] { $tasks } tareas que ningún proceso propio del objetivo explica
+    }{ $own }
+target-left-own-new = { $new ->
+        [one] { $new } proceso nuevo propio
+       *[other] { $new } procesos nuevos propios
+    }
+
+## La API de LXD y de Incus (src/sandbox/lxd.rs)
+
+lxd-cannot-connect = no se puede conectar a { $socket }: { $error }
+lxd-not-http = { $method } { $path }: no es una respuesta HTTP
+lxd-not-json = { $method } { $path }: HTTP { $status }, no es JSON: { $error }
+lxd-no-reason = sin motivo indicado
+lxd-not-running = la instancia { $name } de { $daemon } no está en ejecución (su estado es { $state })
+lxd-state-unknown = desconocido
+lxd-write-record = escribir { $file }: { $error }
+# Lo que dicen `limitlab clean` y el inicio de cada ejecución de un límite que dejó puesto una ejecución matada
+lxd-pending = { $key } de la instancia { $instance } de { $daemon } a { $previous } (una ejecución anterior lo puso en { $set } y la mataron antes de que pudiera restablecerlo)
+lxd-unset = sin fijar
+lxd-pending-restored = se restableció { $what }
+lxd-pending-not-restored = no se pudo restablecer { $what }: { $error }
+# Quién devolvió un límite a su valor: restored.json y summary.json lo guardan en inglés, el
+# informe lo dice en su idioma ("QUIÉN lo devolvió a su valor después")
+lxd-restored-by-run = la ejecución
+lxd-restored-by-supervisor = el supervisor (el arnés fue matado)
+lxd-restored-by-later-run = una ejecución posterior (pid del arnés { $pid })
+
+# cgroup v2's rules, when they stop a run (src/sandbox/cgroup/v2.rs)
+
+cgroup-swap-unaccounted = el escenario fija limits.swap pero este kernel no contabiliza el swap en cgroup v2 (falta memory.swap.max: swapaccount=0 o CONFIG_MEMCG_SWAP desactivado), y esta máquina tiene swap en uso
+cgroup-controller-unavailable = el controlador { $controller } no está disponible en { $parent } (su cgroup.controllers: { $available }), pero { $why }; el padre debe delegarlo
+cgroup-why-pids = limitlab no puede ponerle tope a una bomba fork sin él
+# $key: limits.memory, limits.cpu, limits.cpuset
+cgroup-why-limit = el escenario fija { $key }
+# $who: cgroup-others-share o cgroup-holds-processes
+cgroup-internal-processes = no se puede habilitar el controlador { $controller } debajo de { $parent }: { $who }, y cgroup v2 prohíbe controladores para los hijos de un cgroup que no es la raíz y tiene procesos ("no internal processes", sin procesos internos); limitlab se mueve a una hoja solo cuando está solo en su cgroup, así que ejecútalo desde un cgroup propio, p. ej. `systemd-run --scope -p Delegate=yes limitlab run ...`
+cgroup-others-share = { $others ->
+        [one] { $others } proceso más lo comparte con limitlab
+       *[other] otros { $others } procesos lo comparten con limitlab
+    }
+cgroup-holds-processes = tiene procesos
+cgroup-no-cgroup2-tree = no hay un árbol cgroup2
+# La hoja del arnés (limitlab.<pid>.harness), cuando se deshace después de las ejecuciones
+cgroup-leaf-not-removed = no se puede eliminar { $dir }: { $error }

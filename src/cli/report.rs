@@ -189,9 +189,14 @@ fn print_merged(fleet: &Fleet, r: &FleetReport<'_>, dir: &Path) {
     );
 }
 
-/// A count as the terminal writes it: `1000` in English, `1.000` in Spanish.
-fn count(n: usize) -> String {
-    crate::i18n::fixed(n as f64, 0)
+/// A count as the terminal writes it: `1000` in English, `1.000` in Spanish; a number, so
+/// that a message picks its plural form from it (`1 node`, `2 nodes`).
+fn count(n: usize) -> crate::i18n::Count {
+    let c = crate::i18n::count(n);
+    match crate::i18n::current() {
+        crate::i18n::Lang::En => c.ungrouped(),
+        crate::i18n::Lang::Es => c,
+    }
 }
 
 pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Result<u8> {
@@ -250,4 +255,44 @@ pub fn compare(baseline: &Path, current: &Path, tolerance: f64) -> anyhow::Resul
         Exit::Held
     }
     .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn the_merge_line_counts_in_the_plural_they_take() {
+        let line = |lang, n: usize| {
+            with(lang, || {
+                crate::t!(
+                    "fleet-merge-verdict",
+                    verdict = "X",
+                    nodes = super::count(n),
+                    scenarios = super::count(n),
+                    runs = super::count(1000),
+                    notes = "",
+                    held = super::count(n),
+                    failed = super::count(0),
+                    errors = super::count(0)
+                )
+            })
+        };
+        assert_eq!(
+            line(Lang::En, 1),
+            "X: 1 node, 1 scenario, 1000 runs: 1 held, 0 failed, 0 did not complete"
+        );
+        assert_eq!(
+            line(Lang::En, 2),
+            "X: 2 nodes, 2 scenarios, 1000 runs: 2 held, 0 failed, 0 did not complete"
+        );
+        assert_eq!(
+            line(Lang::Es, 1),
+            "X: 1 nodo, 1 escenario, 1.000 ejecuciones: 1 cumplida, 0 fallidas, 0 sin terminar"
+        );
+        assert_eq!(
+            line(Lang::Es, 2),
+            "X: 2 nodos, 2 escenarios, 1.000 ejecuciones: 2 cumplidas, 0 fallidas, 0 sin terminar"
+        );
+    }
 }

@@ -285,7 +285,10 @@ fn runtime_limit_sentence(t: &TargetReport, l: &RuntimeLimit) -> String {
             .clone()
             .unwrap_or_else(|| t!("said-runtime-not-set")),
         restored = match (&l.restored_by, &l.restore_error) {
-            (Some(who), _) => t!("said-runtime-restored", who = who),
+            (Some(who), _) => t!(
+                "said-runtime-restored",
+                who = crate::sandbox::lxd::said_restorer(who)
+            ),
             (None, Some(e)) => t!("said-runtime-not-restored", error = e),
             (None, None) => t!("said-runtime-nothing-restored"),
         }

@@ -99,7 +99,7 @@ pub fn request(
         fail(
             true,
             0,
-            format!("cannot connect to {}: {e}", socket.display()),
+            crate::t!("lxd-cannot-connect", socket = socket.display(), error = e),
         )
     })?;
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
@@ -113,17 +113,31 @@ pub fn request(
         .write_all(req.as_bytes())
         .and_then(|_| stream.read_to_end(&mut raw))
         .map_err(|e| fail(true, 0, format!("{method} {path}: {e}")))?;
-    let (status, body) = parse_response(&raw)
-        .ok_or_else(|| fail(false, 0, format!("{method} {path}: not an HTTP response")))?;
+    let (status, body) = parse_response(&raw).ok_or_else(|| {
+        fail(
+            false,
+            0,
+            crate::t!("lxd-not-http", method = method, path = path),
+        )
+    })?;
     let json: Value = serde_json::from_slice(&body).map_err(|e| {
         fail(
             false,
             status,
-            format!("{method} {path}: HTTP {status}, not JSON: {e}"),
+            crate::t!(
+                "lxd-not-json",
+                method = method,
+                path = path,
+                status = status,
+                error = e
+            ),
         )
     })?;
     if !(200..300).contains(&status) || json["type"] == "error" {
-        let said = json["error"].as_str().unwrap_or("no reason given");
+        let said = json["error"]
+            .as_str()
+            .map(String::from)
+            .unwrap_or_else(|| crate::t!("lxd-no-reason"));
         return Err(fail(
             false,
             status,
@@ -181,10 +195,14 @@ pub fn init_pid(daemon: Daemon, name: &str) -> Result<i32, ApiError> {
         _ => Err(ApiError {
             unreachable: false,
             status: 200,
-            message: format!(
-                "{} instance {name} is not running (its state is {})",
-                daemon.name(),
-                state["status"].as_str().unwrap_or("unknown")
+            message: crate::t!(
+                "lxd-not-running",
+                daemon = daemon.name(),
+                name = name,
+                state = state["status"]
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| crate::t!("lxd-state-unknown"))
             ),
         }),
     }
@@ -261,7 +279,8 @@ pub struct RuntimeLimit {
     pub key: String,
     pub set: String,
     pub previous: Option<String>,
-    /// Who put the previous value back: "the run", or why it could not.
+    /// Who put the previous value back ("the run": [`Restorer`]'s English, as it is
+    /// recorded), or why it could not.
     pub restored_by: Option<String>,
     pub restore_error: Option<String>,
 }
@@ -294,18 +313,21 @@ impl Restore {
     pub fn record(&self) -> std::io::Result<()> {
         std::fs::create_dir_all(restore_dir())?;
         let file = self.file();
-        crate::data::stream::write_atomic(&file, &serde_json::to_vec_pretty(self)?)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("write {}: {e}", file.display())))
+        crate::data::stream::write_atomic(&file, &serde_json::to_vec_pretty(self)?).map_err(|e| {
+            let said = crate::t!("lxd-write-record", file = file.display(), error = e);
+            std::io::Error::new(e.kind(), said)
+        })
     }
 
-    /// Writes `restored.json` into the killed run's results folder: who put the value back.
-    pub fn note_restored_by(&self, who: &str) {
+    /// Writes `restored.json` into the killed run's results folder: who put the value back
+    /// (recorded in English, as a JSON value is).
+    pub fn note_restored_by(&self, who: Restorer) {
         if let Some(dir) = self.results.as_ref().filter(|d| d.is_dir()) {
             let note = json!({
                 "key": self.key,
                 "set": self.set,
                 "previous": self.previous,
-                "restored_by": who,
+                "restored_by": who.recorded(),
             });
             let _ = crate::data::stream::write_atomic(
                 &dir.join("restored.json"),
@@ -348,23 +370,87 @@ pub fn restore_pending() -> Vec<String> {
         if running {
             continue;
         }
-        let what = format!(
-            "{} of {} instance {} back to {} (an earlier run set it to {} and was killed before it could restore it)",
-            r.key,
-            r.daemon.name(),
-            r.instance,
-            r.previous.as_deref().unwrap_or("unset"),
-            r.set
-        );
+        let what = pending(&r);
         match r.undo() {
             Ok(()) => {
-                r.note_restored_by(&format!("a later run (harness pid {})", std::process::id()));
-                done.push(format!("restored {what}"));
+                r.note_restored_by(Restorer::LaterRun(std::process::id()));
+                done.push(crate::t!("lxd-pending-restored", what = what));
             }
-            Err(e) => done.push(format!("could not restore {what}: {e}")),
+            Err(e) => done.push(crate::t!(
+                "lxd-pending-not-restored",
+                what = what,
+                error = e
+            )),
         }
     }
     done
+}
+
+/// What an earlier, killed run left set, and what it goes back to.
+fn pending(r: &Restore) -> String {
+    crate::t!(
+        "lxd-pending",
+        key = r.key,
+        daemon = r.daemon.name(),
+        instance = r.instance,
+        previous = r.previous.clone().unwrap_or_else(|| crate::t!("lxd-unset")),
+        set = r.set
+    )
+}
+
+/// Who put a runtime limit back. `restored.json` and summary.json's `restored_by` record it
+/// in English ([`Restorer::recorded`]); the report says it in its language ([`said_restorer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restorer {
+    /// The run itself, in its teardown.
+    Run,
+    /// The supervisor, after the harness was killed.
+    Supervisor,
+    /// A later run (or `limitlab clean`), by its harness's pid.
+    LaterRun(u32),
+}
+
+impl Restorer {
+    /// Who it is in the current language.
+    pub fn said(self) -> String {
+        match self {
+            Restorer::Run => crate::t!("lxd-restored-by-run"),
+            Restorer::Supervisor => crate::t!("lxd-restored-by-supervisor"),
+            Restorer::LaterRun(pid) => crate::t!("lxd-restored-by-later-run", pid = pid),
+        }
+    }
+
+    /// Who it is as the JSON files record it: in English.
+    pub fn recorded(self) -> String {
+        crate::i18n::with(crate::i18n::Lang::En, || self.said())
+    }
+
+    /// The restorer a recorded `restored_by` names, if it is one of these.
+    fn of_recorded(recorded: &str) -> Option<Restorer> {
+        [Restorer::Run, Restorer::Supervisor]
+            .into_iter()
+            .find(|r| r.recorded() == recorded)
+            .or_else(|| {
+                let pid = crate::i18n::with(crate::i18n::Lang::En, || {
+                    let shape = crate::t!("lxd-restored-by-later-run", pid = "\u{0}");
+                    let (head, tail) = shape.split_once('\u{0}')?;
+                    recorded
+                        .strip_prefix(head)?
+                        .strip_suffix(tail)?
+                        .parse()
+                        .ok()
+                })?;
+                Some(Restorer::LaterRun(pid))
+            })
+    }
+}
+
+/// A recorded `restored_by` (English) in the current language; a text it does not know (an
+/// older record's) as it is.
+pub fn said_restorer(recorded: &str) -> String {
+    Restorer::of_recorded(recorded)
+        .map(Restorer::said)
+        .unwrap_or_else(|| recorded.to_string())
 }
 
 #[cfg(test)]
@@ -391,5 +477,72 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let e = request(&tmp.path().join("unix.socket"), "GET", "/1.0", None).unwrap_err();
         assert!(e.unreachable, "{e}");
+    }
+
+    #[test]
+    fn who_restored_a_limit_is_recorded_in_english_and_said_in_the_run_language() {
+        use crate::i18n::{Lang, with};
+        let recorded = |r: Restorer| with(Lang::Es, || r.recorded());
+        assert_eq!(recorded(Restorer::Run), "the run");
+        assert_eq!(
+            recorded(Restorer::Supervisor),
+            "the supervisor (the harness was killed)"
+        );
+        assert_eq!(
+            recorded(Restorer::LaterRun(4242)),
+            "a later run (harness pid 4242)"
+        );
+        let es = |r: &str| with(Lang::Es, || said_restorer(r));
+        assert_eq!(es("the run"), "la ejecución");
+        assert_eq!(
+            es("the supervisor (the harness was killed)"),
+            "el supervisor (el arnés fue matado)"
+        );
+        assert_eq!(
+            es("a later run (harness pid 4242)"),
+            "una ejecución posterior (pid del arnés 4242)"
+        );
+        assert_eq!(es("someone else"), "someone else");
+        assert_eq!(
+            with(Lang::En, || said_restorer("a later run (harness pid 7)")),
+            "a later run (harness pid 7)"
+        );
+    }
+
+    #[test]
+    fn a_pending_restore_is_said_in_the_run_language() {
+        use crate::i18n::{Lang, with};
+        let r = Restore {
+            daemon: Daemon::Lxd,
+            socket: "/var/lib/lxd/unix.socket".into(),
+            instance: "c1".into(),
+            key: PROCESSES_KEY.into(),
+            set: "1000".into(),
+            previous: None,
+            harness_pid: 1,
+            results: None,
+        };
+        assert_eq!(
+            with(Lang::En, || crate::t!(
+                "lxd-pending-restored",
+                what = pending(&r)
+            )),
+            "restored limits.processes of LXD instance c1 back to unset (an earlier run set it to 1000 and was killed before it could restore it)"
+        );
+        assert_eq!(
+            with(Lang::Es, || crate::t!(
+                "lxd-pending-restored",
+                what = pending(&r)
+            )),
+            "se restableció limits.processes de la instancia c1 de LXD a sin fijar (una ejecución anterior lo puso en 1000 y la mataron antes de que pudiera restablecerlo)"
+        );
+        let e = with(Lang::Es, || {
+            request(Path::new("/nonexistent/unix.socket"), "GET", "/1.0", None).unwrap_err()
+        });
+        assert!(
+            e.message
+                .starts_with("no se puede conectar a /nonexistent/unix.socket: "),
+            "{e}"
+        );
     }
 }

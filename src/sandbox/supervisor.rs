@@ -64,7 +64,7 @@ impl Supervisor {
         line.push(b'\n');
         match self.orders.lock().ok().as_mut().and_then(|o| o.as_mut()) {
             Some(f) => f.write_all(&line),
-            None => Err(io::Error::other("the supervisor has ended")),
+            None => Err(io::Error::other(crate::t!("supervisor-ended"))),
         }
     }
 
@@ -142,7 +142,7 @@ pub fn main() -> i32 {
     for r in &restores {
         match r.undo() {
             Ok(()) => {
-                r.note_restored_by("the supervisor (the harness was killed)");
+                r.note_restored_by(crate::sandbox::lxd::Restorer::Supervisor);
                 eprintln!(
                     "{}",
                     crate::t!("supervisor-restored", key = r.key, instance = r.instance)

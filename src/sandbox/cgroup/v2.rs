@@ -39,23 +39,28 @@ impl V2Cgroup {
         let parent = layout
             .unified
             .as_ref()
-            .ok_or_else(|| CgroupError::Unsupported("no cgroup2 tree".into()))?
+            .ok_or_else(|| CgroupError::Unsupported(crate::t!("cgroup-no-cgroup2-tree")))?
             .own_dir();
-        let mut wanted: Vec<(&str, Option<&str>)> = vec![
+        let mut wanted: Vec<(&str, Why)> = vec![
             (
                 "pids",
-                limits
-                    .pids_max()
-                    .map(|_| "limitlab cannot cap a fork bomb without it"),
+                limits.pids_max().map(|_| why_pids as fn() -> String),
             ),
             (
                 "memory",
-                limits.memory.map(|_| "the scenario sets limits.memory"),
+                limits
+                    .memory
+                    .map(|_| (|| why_limit("limits.memory")) as fn() -> String),
             ),
-            ("cpu", limits.cpu.map(|_| "the scenario sets limits.cpu")),
+            (
+                "cpu",
+                limits
+                    .cpu
+                    .map(|_| (|| why_limit("limits.cpu")) as fn() -> String),
+            ),
         ];
         if limits.cpuset.is_some() {
-            wanted.push(("cpuset", Some("the scenario sets limits.cpuset")));
+            wanted.push(("cpuset", Some(|| why_limit("limits.cpuset"))));
         }
         // A non-root cgroup that holds processes (a container's, beneath which a target run
         // goes) takes threaded controllers (pids, cpu, cpuset) but then becomes a thread
@@ -107,9 +112,9 @@ impl V2Cgroup {
             } else if host_swap {
                 // Without it memory.max bounds only RAM, and the workload swaps past the
                 // scenario's swap limit: refuse, as v1 does without memory.memsw.*.
-                return Err(CgroupError::Unsupported(
-                    "the scenario sets limits.swap but this kernel has no swap accounting for cgroup v2 (memory.swap.max is missing: swapaccount=0 or CONFIG_MEMCG_SWAP off), and this host has swap in use".into(),
-                ));
+                return Err(CgroupError::Unsupported(crate::t!(
+                    "cgroup-swap-unaccounted"
+                )));
             }
             // No swap in use: nothing can be swapped, so the limit holds without the file.
         }
@@ -129,10 +134,22 @@ impl V2Cgroup {
     }
 }
 
-/// Enables each controller in `parent`'s `cgroup.subtree_control`, one write each (a write
-/// naming several is all-or-nothing). `why` says what needs a controller; `None` means it is
+/// What needs a controller, said in the run's language when it is missing; `None`: it is
 /// only nice to have (statistics) and may be missing.
-fn enable_controllers(parent: &Path, wanted: &[(&str, Option<&str>)]) -> Result<(), CgroupError> {
+type Why = Option<fn() -> String>;
+
+fn why_pids() -> String {
+    crate::t!("cgroup-why-pids")
+}
+
+/// A limit of the scenario's (`limits.memory`, ...) needs it.
+fn why_limit(key: &str) -> String {
+    crate::t!("cgroup-why-limit", key = key)
+}
+
+/// Enables each controller in `parent`'s `cgroup.subtree_control`, one write each (a write
+/// naming several is all-or-nothing). `why` says what needs a controller (see [`Why`]).
+fn enable_controllers(parent: &Path, wanted: &[(&str, Why)]) -> Result<(), CgroupError> {
     enable_into(parent, wanted, &mut Vec::new())
 }
 
@@ -140,7 +157,7 @@ fn enable_controllers(parent: &Path, wanted: &[(&str, Option<&str>)]) -> Result<
 /// them even when a later one fails.
 fn enable_into(
     parent: &Path,
-    wanted: &[(&str, Option<&str>)],
+    wanted: &[(&str, Why)],
     enabled: &mut Vec<String>,
 ) -> Result<(), CgroupError> {
     let available = read(&parent.join("cgroup.controllers"))?;
@@ -152,9 +169,12 @@ fn enable_into(
         if !available.split_whitespace().any(|a| a == *c) {
             match why {
                 Some(why) => {
-                    return Err(CgroupError::Unsupported(format!(
-                        "the {c} controller is not available in {} (its cgroup.controllers: {available:?}), but {why}; the parent must delegate it",
-                        parent.display()
+                    return Err(CgroupError::Unsupported(crate::t!(
+                        "cgroup-controller-unavailable",
+                        controller = c,
+                        parent = parent.display(),
+                        available = format!("{available:?}"),
+                        why = why()
                     )));
                 }
                 None => continue,
@@ -183,20 +203,25 @@ fn enable_into(
 /// The "no internal processes" rule, explained: what failed and what to do.
 fn internal_processes(parent: &Path, controller: &str, others: Option<usize>) -> CgroupError {
     let who = match others {
-        Some(n) => format!("{n} other process(es) share it with limitlab"),
-        None => "it holds processes".into(),
+        Some(n) => crate::t!(
+            "cgroup-others-share",
+            others = crate::i18n::count(n).ungrouped()
+        ),
+        None => crate::t!("cgroup-holds-processes"),
     };
-    CgroupError::Unsupported(format!(
-        "cannot enable the {controller} controller below {}: {who}, and cgroup v2 forbids controllers for the children of a non-root cgroup with processes (\"no internal processes\"); limitlab moves itself into a leaf only when it is alone in its cgroup, so run it from a cgroup of its own, e.g. `systemd-run --scope -p Delegate=yes limitlab run ...`",
-        parent.display()
+    CgroupError::Unsupported(crate::t!(
+        "cgroup-internal-processes",
+        controller = controller,
+        parent = parent.display(),
+        who = who
     ))
 }
 
 /// The controllers a sandbox may use, for [`HarnessLeaf::enter`]: pids always (nothing caps
 /// a bomb without it); memory and cpu for limits, statistics and the sandbox's own CPU
 /// share; cpuset for `limits.cpuset`.
-const SANDBOX_CONTROLLERS: [(&str, Option<&str>); 4] = [
-    ("pids", Some("limitlab cannot cap a fork bomb without it")),
+const SANDBOX_CONTROLLERS: [(&str, Why); 4] = [
+    ("pids", Some(why_pids)),
     ("memory", None),
     ("cpu", None),
     ("cpuset", None),
@@ -282,7 +307,11 @@ impl HarnessLeaf {
             problems.push(e.to_string());
         }
         for (dir, e) in remove_dirs(std::slice::from_ref(&self.leaf), Duration::from_secs(2)) {
-            problems.push(format!("cannot remove {}: {e}", dir.display()));
+            problems.push(crate::t!(
+                "cgroup-leaf-not-removed",
+                dir = dir.display(),
+                error = e
+            ));
         }
         problems
     }
@@ -378,185 +407,4 @@ impl Drop for V2Cgroup {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::fake::*;
-    use super::*;
-    use crate::plan::{PidsLimit, PidsSource};
-
-    fn limits() -> LimitsPlan {
-        LimitsPlan {
-            pids: PidsLimit {
-                max: 100,
-                source: PidsSource::Scenario,
-            },
-            memory: Some(128 << 20),
-            memory_ceiling: None,
-            swap: Some(0),
-            cpu: Some(0.5),
-            cpuset: None,
-        }
-    }
-
-    #[test]
-    fn writes_limits_into_a_fake_v2_tree() {
-        let tmp = tempfile::tempdir().unwrap();
-        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
-        populate(
-            &layout,
-            &[
-                ("cgroup.controllers", "cpuset cpu io memory pids\n"),
-                ("cgroup.subtree_control", "\n"),
-            ],
-        );
-        let cg = V2Cgroup::create_with(&layout, "limitlab.t.0", &limits(), false).unwrap();
-        let dir = tmp.path().join("ci.slice/runner/limitlab.t.0");
-        let r = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
-        assert_eq!(r("pids.max"), "100");
-        assert_eq!(r("memory.max"), (128u64 << 20).to_string());
-        assert_eq!(r("cpu.max"), "50000 100000");
-        assert!(
-            !dir.join("memory.swap.max").exists(),
-            "only written where the kernel has it (no swap in use here)"
-        );
-        // The fake file keeps the last single-controller write.
-        let sc = std::fs::read_to_string(tmp.path().join("ci.slice/runner/cgroup.subtree_control"));
-        assert_eq!(sc.unwrap(), "+cpu");
-        assert_eq!(cg.clone_into_dir(), Some(dir.as_path()));
-    }
-
-    #[test]
-    fn a_swap_limit_without_swap_accounting_is_a_host_problem_where_swap_is_in_use() {
-        let tmp = tempfile::tempdir().unwrap();
-        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
-        populate(
-            &layout,
-            &[
-                ("cgroup.controllers", "cpuset cpu io memory pids\n"),
-                ("cgroup.subtree_control", "\n"),
-            ],
-        );
-        let e = V2Cgroup::create_with(&layout, "limitlab.t.2", &limits(), true).unwrap_err();
-        assert!(e.is_host_problem());
-        assert!(e.to_string().contains("memory.swap.max is missing"), "{e}");
-    }
-
-    #[test]
-    fn missing_controller_is_a_host_problem() {
-        let tmp = tempfile::tempdir().unwrap();
-        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
-        populate(
-            &layout,
-            &[
-                ("cgroup.controllers", "cpu io\n"),
-                ("cgroup.subtree_control", "\n"),
-            ],
-        );
-        let e = V2Cgroup::create(&layout, "limitlab.t.1", &limits()).unwrap_err();
-        assert!(e.is_host_problem());
-        assert!(
-            e.to_string().contains("pids controller is not available"),
-            "{e}"
-        );
-    }
-
-    /// A fake delegated cgroup (non-root: it has a cgroup.type) holding `procs`.
-    fn delegated(procs: &str) -> (tempfile::TempDir, PathBuf) {
-        let tmp = tempfile::tempdir().unwrap();
-        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
-        populate(
-            &layout,
-            &[
-                ("cgroup.type", "domain\n"),
-                ("cgroup.controllers", "cpuset cpu io memory pids\n"),
-                ("cgroup.subtree_control", "\n"),
-                ("cgroup.procs", procs),
-            ],
-        );
-        let own = layout.unified.unwrap().own_dir();
-        (tmp, own)
-    }
-
-    #[test]
-    fn beneath_a_populated_container_cgroup_no_controller_is_enabled() {
-        // A target's cgroup: non-root and holding the container's processes. Enabling pids
-        // there would make it a thread root, where the sandbox init could not be cloned.
-        let (tmp, own) = delegated("4242\n4243\n");
-        let layout = Layout::from_proc(Mode::V2, CGROUP_V2, MOUNTS_V2, Some(tmp.path())).unwrap();
-        let beneath_target = LimitsPlan {
-            pids: PidsLimit {
-                max: 2048,
-                source: PidsSource::Target,
-            },
-            memory: None,
-            memory_ceiling: None,
-            swap: None,
-            cpu: None,
-            cpuset: None,
-        };
-        let cg = V2Cgroup::create_with(&layout, "limitlab.t.3", &beneath_target, false).unwrap();
-        assert!(own.join("limitlab.t.3").is_dir());
-        assert_eq!(
-            std::fs::read_to_string(own.join("cgroup.subtree_control")).unwrap(),
-            "\n",
-            "the container's cgroup is unchanged"
-        );
-        cg.remove();
-        // A limit of limitlab's own there cannot be had: said, not half done.
-        let e = V2Cgroup::create_with(&layout, "limitlab.t.4", &limits(), false).unwrap_err();
-        assert!(e.is_host_problem());
-        assert!(e.to_string().contains("no internal processes"), "{e}");
-        assert!(!own.join("limitlab.t.4").exists());
-    }
-
-    #[test]
-    fn alone_in_a_delegated_cgroup_the_harness_moves_into_a_leaf_and_back() {
-        let (_tmp, own) = delegated("4242\n");
-        let mut h = HarnessLeaf::enter(&own, 4242)
-            .unwrap()
-            .expect("a move is needed");
-        let leaf = own.join("limitlab.4242.harness");
-        assert_eq!(h.leaf(), leaf.as_path());
-        let r = |p: &Path| std::fs::read_to_string(p).unwrap();
-        assert_eq!(r(&leaf.join("cgroup.procs")), "4242", "moved into the leaf");
-        assert_eq!(h.enabled, ["pids", "memory", "cpu", "cpuset"]);
-        // The kernel would empty the leaf when the harness moves back; the fake file stays.
-        std::fs::remove_file(leaf.join("cgroup.procs")).unwrap();
-        assert_eq!(h.restore(), Vec::<String>::new());
-        assert_eq!(r(&own.join("cgroup.procs")), "4242", "moved back");
-        // The fake file keeps the last single-controller write: the first one enabled.
-        assert_eq!(r(&own.join("cgroup.subtree_control")), "-pids");
-        assert!(!leaf.exists(), "the leaf is removed");
-        assert_eq!(
-            h.restore(),
-            Vec::<String>::new(),
-            "only the first restore acts"
-        );
-    }
-
-    #[test]
-    fn sharing_a_delegated_cgroup_is_a_host_problem_and_changes_nothing() {
-        let (_tmp, own) = delegated("1\n4242\n");
-        let e = HarnessLeaf::enter(&own, 4242).unwrap_err();
-        assert!(e.is_host_problem());
-        let text = e.to_string();
-        assert!(text.contains("no internal processes"), "{text}");
-        assert!(text.contains("1 other process(es)"), "{text}");
-        assert_eq!(
-            std::fs::read_to_string(own.join("cgroup.subtree_control")).unwrap(),
-            "\n"
-        );
-        let left: Vec<_> = std::fs::read_dir(&own)
-            .unwrap()
-            .flatten()
-            .filter(|e| e.path().is_dir())
-            .collect();
-        assert!(left.is_empty(), "no leaf: {left:?}");
-    }
-
-    #[test]
-    fn the_root_cgroup_needs_no_leaf() {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("cgroup.procs"), "1\n4242\n").unwrap();
-        assert!(HarnessLeaf::enter(tmp.path(), 4242).unwrap().is_none());
-    }
-}
+mod tests;

@@ -74,12 +74,20 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
                 } else {
                     Exit::Host
                 };
-                coded(exit, format!("{spec}: no process {pid} to attach to ({e})"))
+                coded(
+                    exit,
+                    crate::t!("target-no-process", target = spec, pid = pid, error = e),
+                )
             })?;
             let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).map_err(|e| {
                 coded(
                     Exit::BadInput,
-                    format!("{spec}: cannot read /proc/{pid}/cgroup: {e}"),
+                    crate::t!(
+                        "target-cannot-read-cgroup",
+                        target = spec,
+                        pid = pid,
+                        error = e
+                    ),
                 )
             })?;
             let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")?;
@@ -108,9 +116,7 @@ pub fn resolve(plan: &RunPlan, host: &Layout) -> anyhow::Result<Target> {
     if multiplies && !capped && plan.limits.pids.source == PidsSource::Target {
         return Err(coded(
             Exit::BadInput,
-            format!(
-                "{spec} has no pids limit on its cgroup or any above it, so a bomb in it could take every pid of the host; put a pids limit on it (e.g. lxc.cgroup.pids.max / --pids-limit / TasksMax=), or give the scenario limits.pids for limitlab's own cgroup beneath it"
-            ),
+            crate::t!("target-no-pids-limit", target = spec),
         ));
     }
     Ok(Target {
@@ -132,13 +138,14 @@ fn beneath(host: &Layout, path: &str) -> anyhow::Result<Layout> {
         Mode::V2 => layout.unified.as_ref(),
         _ => layout.v1.get("pids"),
     }
-    .ok_or_else(|| coded(Exit::Host, "no pids hierarchy to find the target cgroup in"))?;
+    .ok_or_else(|| coded(Exit::Host, crate::t!("target-no-pids-hierarchy")))?;
     if !probe.own_dir().is_dir() {
         return Err(coded(
             Exit::BadInput,
-            format!(
-                "cgroup {path} does not exist ({} is not a directory)",
-                probe.own_dir().display()
+            crate::t!(
+                "target-cgroup-missing",
+                path = path,
+                dir = probe.own_dir().display()
             ),
         ));
     }
@@ -352,5 +359,22 @@ mod tests {
         );
         let e = beneath(&host, "/nope").unwrap_err();
         assert_eq!(crate::exit_of(&e), Exit::BadInput);
+        let said =
+            |lang| crate::i18n::with(lang, || beneath(&host, "/nope").unwrap_err().to_string());
+        let dir = tmp.path().join("pids/nope");
+        assert_eq!(
+            said(crate::i18n::Lang::En),
+            format!(
+                "cgroup /nope does not exist ({} is not a directory)",
+                dir.display()
+            )
+        );
+        assert_eq!(
+            said(crate::i18n::Lang::Es),
+            format!(
+                "el cgroup /nope no existe ({} no es una carpeta)",
+                dir.display()
+            )
+        );
     }
 }

@@ -12,7 +12,13 @@ fn runtime_pid(tool: &str, args: &[&str], what: &str) -> anyhow::Result<i32> {
         let package = if tool == "lxc-info" { "lxc" } else { tool };
         coded(
             Exit::Host,
-            format!("cannot ask {tool} for {what}: {e} (is {package} installed? e.g. apt-get install {package})"),
+            crate::t!(
+                "target-cannot-ask",
+                tool = tool,
+                what = what,
+                error = e,
+                package = package
+            ),
         )
     })?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -20,25 +26,32 @@ fn runtime_pid(tool: &str, args: &[&str], what: &str) -> anyhow::Result<i32> {
     if !out.status.success() && (err.contains("daemon") || err.contains("connect")) {
         return Err(coded(
             Exit::Host,
-            format!("{tool} cannot reach its engine for {what}: {}", err.trim()),
+            crate::t!(
+                "target-engine-unreachable",
+                tool = tool,
+                what = what,
+                said = err.trim()
+            ),
         ));
     }
     match text.trim().parse::<i32>() {
         Ok(pid) if out.status.success() && pid > 0 => Ok(pid),
         _ => Err(coded(
             Exit::BadInput,
-            format!(
-                "{what} is not running (or does not exist): `{tool} {}` said {:?}{}",
-                args.join(" "),
-                text.trim(),
-                String::from_utf8_lossy(&out.stderr)
-                    .trim()
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
+            crate::t!(
+                "target-not-running",
+                what = what,
+                command = format!("{tool} {}", args.join(" ")),
+                stdout = format!("{:?}", text.trim()),
+                stderr = err.trim().chars().take(200).collect::<String>()
             ),
         )),
     }
+}
+
+/// A container of a runtime (LXC, Docker, Podman) by name, as the errors name it.
+fn container(runtime: &str, name: &str) -> String {
+    crate::t!("target-container", runtime = runtime, name = name)
 }
 
 /// The init pid of a target, through its runtime's CLI where it has one.
@@ -49,17 +62,17 @@ pub(super) fn target_pid(spec: &TargetSpec) -> anyhow::Result<Option<i32>> {
         TargetSpec::Lxc(n) => Some(runtime_pid(
             "lxc-info",
             &["-pH", "-n", n],
-            &format!("LXC container {n}"),
+            &container("LXC", n),
         )?),
         TargetSpec::Docker(n) => Some(runtime_pid(
             "docker",
             &["inspect", "-f", "{{.State.Pid}}", n],
-            &format!("Docker container {n}"),
+            &container("Docker", n),
         )?),
         TargetSpec::Podman(n) => Some(runtime_pid(
             "podman",
             &["inspect", "-f", "{{.State.Pid}}", n],
-            &format!("Podman container {n}"),
+            &container("Podman", n),
         )?),
         TargetSpec::Lxd(n) | TargetSpec::Incus(n) => {
             let daemon = lxd::Daemon::of(spec).expect("an lxd or incus target");
@@ -78,13 +91,19 @@ fn api_error(spec: &TargetSpec, daemon: lxd::Daemon, e: lxd::ApiError) -> anyhow
         };
         coded(
             Exit::Host,
-            format!(
-                "{spec}: {} is not reachable ({e}); is it running? ({var} names the folder of a daemon started elsewhere)",
-                daemon.name()
+            crate::t!(
+                "target-daemon-unreachable",
+                target = spec,
+                daemon = daemon.name(),
+                error = e,
+                var = var
             ),
         )
     } else {
-        coded(Exit::BadInput, format!("{spec} cannot be attacked: {e}"))
+        coded(
+            Exit::BadInput,
+            crate::t!("target-cannot-be-attacked", target = spec, error = e),
+        )
     }
 }
 
@@ -131,10 +150,12 @@ impl RuntimeLimitGuard {
         restore.record().map_err(|e| {
             coded(
                 Exit::Host,
-                format!(
-                    "cannot record what to restore in {} before changing {spec}'s {}: {e}",
-                    lxd::restore_dir().display(),
-                    lxd::PROCESSES_KEY
+                crate::t!(
+                    "target-cannot-record-restore",
+                    dir = lxd::restore_dir().display(),
+                    target = spec,
+                    key = lxd::PROCESSES_KEY,
+                    error = e
                 ),
             )
         })?;
@@ -160,13 +181,10 @@ impl RuntimeLimitGuard {
             key: r.key.clone(),
             set: r.set.clone(),
             previous: r.previous.clone(),
-            restored_by: undone.is_ok().then(|| "the run".to_string()),
-            restore_error: undone.err().map(|e| {
-                format!(
-                    "{e} (recorded in {}: the next run or `limitlab clean` tries again)",
-                    r.file().display()
-                )
-            }),
+            restored_by: undone.is_ok().then(|| lxd::Restorer::Run.recorded()),
+            restore_error: undone
+                .err()
+                .map(|e| crate::t!("target-restore-retry", error = e, file = r.file().display())),
         })
     }
 }
@@ -174,5 +192,80 @@ impl RuntimeLimitGuard {
 impl Drop for RuntimeLimitGuard {
     fn drop(&mut self) {
         self.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with};
+
+    #[test]
+    fn a_runtime_that_is_not_installed_is_said_in_the_run_language() {
+        let said = |lang| {
+            with(lang, || {
+                let what = container("LXC", "c1");
+                runtime_pid("limitlab-no-such-tool", &["-pH"], &what)
+                    .unwrap_err()
+                    .to_string()
+            })
+        };
+        let en = said(Lang::En);
+        assert!(
+            en.starts_with("cannot ask limitlab-no-such-tool for LXC container c1: "),
+            "{en}"
+        );
+        assert!(
+            en.ends_with(
+                "(is limitlab-no-such-tool installed? e.g. apt-get install limitlab-no-such-tool)"
+            ),
+            "{en}"
+        );
+        let es = said(Lang::Es);
+        assert!(
+            es.starts_with(
+                "no se puede preguntar a limitlab-no-such-tool por el contenedor LXC c1: "
+            ),
+            "{es}"
+        );
+        assert!(
+            es.ends_with("(¿está instalado limitlab-no-such-tool? p. ej. apt-get install limitlab-no-such-tool)"),
+            "{es}"
+        );
+    }
+
+    #[test]
+    fn an_api_error_is_said_in_the_run_language() {
+        let spec = TargetSpec::Lxd("c1".into());
+        let e = |unreachable| lxd::ApiError {
+            unreachable,
+            status: 404,
+            message: "GET /1.0/instances/c1: HTTP 404: not found".into(),
+        };
+        let said = |lang, unreachable| {
+            with(lang, || {
+                api_error(&spec, lxd::Daemon::Lxd, e(unreachable)).to_string()
+            })
+        };
+        assert_eq!(
+            said(Lang::En, false),
+            "LXD container c1 cannot be attacked: GET /1.0/instances/c1: HTTP 404: not found"
+        );
+        assert_eq!(
+            said(Lang::Es, false),
+            "el contenedor LXD c1 no se puede atacar: GET /1.0/instances/c1: HTTP 404: not found"
+        );
+        assert!(
+            said(Lang::En, true).starts_with("LXD container c1: LXD is not reachable ("),
+            "{}",
+            said(Lang::En, true)
+        );
+        assert!(
+            said(Lang::Es, true).ends_with(
+                "¿está en ejecución? (LXD_DIR indica la carpeta de un daemon iniciado en otro lugar)"
+            ),
+            "{}",
+            said(Lang::Es, true)
+        );
     }
 }

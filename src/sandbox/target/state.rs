@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::Target;
+use crate::i18n::count;
 use crate::sandbox::cgroup::{Hierarchy, Mode, procs, read};
 
 /// What a run must leave as it found it: the target's task count and its processes.
@@ -55,9 +56,11 @@ impl TargetState {
         // mid-run, say): only one the run's attack made counts.
         for z in after.processes.iter().filter(|p| p.state == "Z") {
             if !self.processes.iter().any(|b| b.pid == z.pid) {
-                left.push(format!(
-                    "zombie pid {} ({}) in the target, a child of pid {}",
-                    z.pid, z.comm, z.ppid
+                left.push(crate::t!(
+                    "target-left-zombie",
+                    pid = z.pid,
+                    comm = z.comm,
+                    ppid = z.ppid
                 ));
             }
         }
@@ -81,15 +84,18 @@ impl TargetState {
                     .iter()
                     .filter(|p| p.state != "Z" && !was_live(p))
                     .count();
-                left.push(format!(
-                    "the target's pids.current is {a}, against {b} before the run: {} task(s) \
-                     that no process of its own accounts for{}",
-                    ua - ub,
-                    if new_live > 0 {
-                        format!(" ({new_live} new process(es) of its own)")
-                    } else {
-                        String::new()
-                    }
+                let own = if new_live > 0 {
+                    let new = count(new_live).ungrouped();
+                    format!(" ({})", crate::t!("target-left-own-new", new = new))
+                } else {
+                    String::new()
+                };
+                left.push(crate::t!(
+                    "target-left-tasks",
+                    after = a,
+                    before = b,
+                    tasks = count(ua - ub).ungrouped(),
+                    own = own
                 ));
             }
         }
@@ -238,6 +244,68 @@ mod tests {
         assert!(
             left[1].contains("pids.current is 62, against 1"),
             "{left:?}"
+        );
+    }
+
+    #[test]
+    fn what_a_run_left_in_its_target_is_said_in_the_run_language() {
+        use crate::i18n::{Lang, with};
+        let p = |pid, state: &str| TargetProcess {
+            pid,
+            ppid: 1,
+            comm: "sh".into(),
+            state: state.into(),
+            threads: 1,
+        };
+        let before = TargetState {
+            pids_current: Some(1),
+            processes: vec![p(1, "S")],
+        };
+        // One task unaccounted for, and a zombie the attack left.
+        let one = TargetState {
+            pids_current: Some(2),
+            processes: vec![p(1, "S"), p(9, "Z")],
+        };
+        // 60 tasks unaccounted for next to two new live processes of the target's own.
+        let many = TargetState {
+            pids_current: Some(63),
+            processes: vec![p(1, "S"), p(5, "S"), p(6, "R")],
+        };
+        assert_eq!(
+            with(Lang::En, || before.left_in(&one)),
+            [
+                "zombie pid 9 (sh) in the target, a child of pid 1",
+                "the target's pids.current is 2, against 1 before the run: 1 task that no process of its own accounts for",
+            ]
+        );
+        assert_eq!(
+            with(Lang::En, || before.left_in(&many)),
+            [
+                "the target's pids.current is 63, against 1 before the run: 60 tasks that no process of its own accounts for (2 new processes of its own)"
+            ]
+        );
+        assert_eq!(
+            with(Lang::Es, || before.left_in(&one)),
+            [
+                "proceso zombi con pid 9 (sh) en el objetivo, hijo del pid 1",
+                "el pids.current del objetivo es 2, frente a 1 antes de la ejecución: 1 tarea que ningún proceso propio del objetivo explica",
+            ]
+        );
+        let busy_one = TargetState {
+            pids_current: Some(1003),
+            processes: vec![p(1, "S"), p(5, "S")],
+        };
+        assert_eq!(
+            with(Lang::Es, || before.left_in(&many)),
+            [
+                "el pids.current del objetivo es 63, frente a 1 antes de la ejecución: 60 tareas que ningún proceso propio del objetivo explica (2 procesos nuevos propios)"
+            ]
+        );
+        assert_eq!(
+            with(Lang::Es, || before.left_in(&busy_one)),
+            [
+                "el pids.current del objetivo es 1003, frente a 1 antes de la ejecución: 1001 tareas que ningún proceso propio del objetivo explica (1 proceso nuevo propio)"
+            ]
         );
     }
 }
