@@ -69,7 +69,7 @@ impl Lang {
 pub const LANG_ENV: &str = "LIMITLAB_LANG";
 
 /// The Fluent files of each language, in the order they are loaded.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
     "report.ftl",
     "charts.ftl",
     "cli.ftl",
@@ -79,6 +79,7 @@ pub const FILES: [&str; 9] = [
     "checks.ftl",
     "values.ftl",
     "catalogue.ftl",
+    "plan.ftl",
 ];
 
 macro_rules! ftl_files {
@@ -93,6 +94,7 @@ macro_rules! ftl_files {
             include_str!(concat!("../i18n/", $lang, "/checks.ftl")),
             include_str!(concat!("../i18n/", $lang, "/values.ftl")),
             include_str!(concat!("../i18n/", $lang, "/catalogue.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/plan.ftl")),
         ]
     };
 }
