@@ -34,12 +34,7 @@ pub fn list() -> anyhow::Result<u8> {
             .as_deref()
             .map(|d| format!(" (default: {d})"))
             .unwrap_or_default();
-        let text = k
-            .description
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        writeln!(out, "  {}{default}\n      {text}", k.key)?;
+        writeln!(out, "  {}{default}\n      {}", k.key, k.description_text())?;
     }
     writeln!(out, "\nWhat the workload sees:")?;
     for p in crate::sandbox::view::describe() {
