@@ -1,6 +1,13 @@
 # Scenario validation that the planner says per table, the [sandbox] keys `limitlab list`
 # describes, and the comments of the starter scenarios `limitlab init` writes.
 
+# What a located problem says in place of a key (FILE:LINE:COLUMN: KEY: MESSAGE) where it has
+# none: the whole file, its TOML syntax, the top level (src/scenario/)
+
+diagnostic-file = (file)
+diagnostic-syntax = (syntax)
+diagnostic-top-level = (top level)
+
 # [[workload]] tables (src/plan/workload.rs); printed as FILE:LINE:COLUMN: KEY: MESSAGE
 
 plan-kind-required = required; one of { $kinds }

@@ -1,6 +1,13 @@
 # Scenario validation that the planner says per table, the [sandbox] keys `limitlab list`
 # describes, and the comments of the starter scenarios `limitlab init` writes.
 
+# Lo que dice un problema ubicado en lugar de una clave (ARCHIVO:LÍNEA:COLUMNA: CLAVE: MENSAJE)
+# cuando no tiene: el archivo entero, su sintaxis TOML, el nivel superior (src/scenario/)
+
+diagnostic-file = (archivo)
+diagnostic-syntax = (sintaxis)
+diagnostic-top-level = (nivel superior)
+
 # Tablas [[workload]] (src/plan/workload.rs); se imprime como ARCHIVO:LÍNEA:COLUMNA: CLAVE: MENSAJE
 
 plan-kind-required = es obligatorio; debe ser uno de { $kinds }
