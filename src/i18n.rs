@@ -69,7 +69,7 @@ impl Lang {
 pub const LANG_ENV: &str = "LIMITLAB_LANG";
 
 /// The Fluent files of each language, in the order they are loaded.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 12] = [
     "report.ftl",
     "charts.ftl",
     "cli.ftl",
@@ -81,6 +81,7 @@ pub const FILES: [&str; 11] = [
     "outputs.ftl",
     "runtime.ftl",
     "catalogue.ftl",
+    "plan.ftl",
 ];
 
 macro_rules! ftl_files {
@@ -97,6 +98,7 @@ macro_rules! ftl_files {
             include_str!(concat!("../i18n/", $lang, "/outputs.ftl")),
             include_str!(concat!("../i18n/", $lang, "/runtime.ftl")),
             include_str!(concat!("../i18n/", $lang, "/catalogue.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/plan.ftl")),
         ]
     };
 }

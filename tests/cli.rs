@@ -519,3 +519,121 @@ fn help_speaks_spanish_when_asked_and_english_as_before() {
         assert!(en == es, "{what:?}");
     }
 }
+
+/// `limitlab ARGS` with no locale: (exit code, stdout, stderr).
+fn plain_output(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = plain_limitlab().args(args).output().unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn workload_and_matrix_problems_are_explained_in_spanish_and_read_as_before_in_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let workloads = scenario(
+        tmp.path(),
+        "workloads",
+        "duration = \"1s\"\n[[workload]]\nkind = \"spoon\"\n[[workload]]\nkind = \"cpuspin\"\nthreads = 0\n[[workload]]\nkind = \"memhog\"\nsize = \"1MiB\"\nduty = 0.5\nbacking = \"disk\"\n",
+    );
+    let sweep = scenario(
+        tmp.path(),
+        "sweep",
+        "duration = \"1s\"\n[[workload]]\nkind = \"forkbomb\"\n[matrix]\n\"name\" = [\"a\"]\n\"limits.pids\" = 10\n",
+    );
+    let (workloads, sweep) = (workloads.to_str().unwrap(), sweep.to_str().unwrap());
+
+    let (code, _, err) = plain_output(&["--lang", "es", "validate", workloads]);
+    assert_eq!(code, Some(2), "{err}");
+    for want in [
+        "workloads.toml:3:8: workload[0].kind: tipo de carga desconocido \"spoon\"; debe ser uno de \"forkbomb\", ",
+        "workloads.toml:6:11: workload[1].threads: 0 está fuera de rango; usa de 1 a 4096\n",
+        "workload[2].duty: no es una opción del tipo \"memhog\" (sus opciones: size, ",
+        "workload[2].backing: backing desconocido \"disk\"; debe ser \"anon\" o \"shm\"\n",
+    ] {
+        assert!(err.contains(want), "want {want:?} in:\n{err}");
+    }
+    let (code, _, err) = plain_output(&["validate", sweep, "--lang", "es"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("sweep.toml:5:11: matrix.name[0]: \"name\" no puede variar en un barrido"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "matrix.\"limits.pids\": debe ser una lista no vacía de valores para el barrido, p. ej. [10, 100, 1000]"
+        ),
+        "{err}"
+    );
+
+    // English, without a locale, exactly as it was.
+    let (_, _, err) = plain_output(&["validate", workloads]);
+    for want in [
+        "workloads.toml:3:8: workload[0].kind: unknown kind \"spoon\"; one of \"forkbomb\", ",
+        "workloads.toml:6:11: workload[1].threads: 0 is out of range; use 1 to 4096\n",
+        "workload[2].duty: is not an option of kind \"memhog\" (its options: size, ",
+        "workload[2].backing: unknown backing \"disk\"; \"anon\" or \"shm\"\n",
+    ] {
+        assert!(err.contains(want), "want {want:?} in:\n{err}");
+    }
+    let (_, _, err) = plain_output(&["validate", sweep]);
+    assert!(
+        err.contains("sweep.toml:5:11: matrix.name[0]: \"name\" cannot vary in a sweep (every cell shares the scenario's name)\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn init_comments_and_list_sandbox_keys_follow_the_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let es = tmp.path().join("es.toml");
+    let en = tmp.path().join("en.toml");
+    let (code, _, err) = plain_output(&[
+        "--lang",
+        "es",
+        "init",
+        "--kind",
+        "memhog",
+        es.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = plain_output(&["init", "--kind", "memhog", en.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let es_text = std::fs::read_to_string(&es).unwrap();
+    let en_text = std::fs::read_to_string(&en).unwrap();
+    assert!(
+        es_text.starts_with("# Una carga que acapara memoria frente a un límite de memoria"),
+        "{es_text}"
+    );
+    assert!(
+        es_text.contains("swap = \"0B\"                     # sin swap: el límite es el límite\n"),
+        "{es_text}"
+    );
+    assert!(
+        en_text.contains("swap = \"0B\"                     # no swap: the limit is the limit\n"),
+        "{en_text}"
+    );
+    let table = |t: &str| t.parse::<toml::Table>().unwrap();
+    assert_eq!(table(&es_text), table(&en_text), "the TOML is the same");
+    // The Spanish starter validates, in Spanish.
+    let (code, out, err) = plain_output(&["--lang", "es", "validate", es.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("es durante 5s, 1 carga(s)"), "{out}");
+
+    let es_list = stdout_of(plain_limitlab().args(["--lang", "es", "list"]));
+    assert!(
+        es_list.contains(
+            "  sandbox.uid (default: 65534)\n      El uid con el que corre la carga (65534 es nobody).\n"
+        ),
+        "{es_list}"
+    );
+    let en_list = stdout_of(plain_limitlab().arg("list"));
+    assert!(
+        en_list.contains(
+            "  sandbox.uid (default: 65534)\n      The uid the workload runs as (65534 is nobody).\n"
+        ),
+        "{en_list}"
+    );
+}

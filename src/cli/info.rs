@@ -34,12 +34,7 @@ pub fn list() -> anyhow::Result<u8> {
             .as_deref()
             .map(|d| t!("list-default", value = d))
             .unwrap_or_default();
-        let text = k
-            .description
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        writeln!(out, "  {}{default}\n      {text}", k.key)?;
+        writeln!(out, "  {}{default}\n      {}", k.key, k.description_text())?;
     }
     writeln!(out, "\n{}", t!("list-view"))?;
     for p in crate::sandbox::view::describe() {
@@ -67,56 +62,75 @@ pub fn list() -> anyhow::Result<u8> {
     Ok(Exit::Held.into())
 }
 
-/// A commented starter scenario for `kind`.
+/// A commented starter scenario for `kind`: its comments in the current language, its TOML
+/// the same in every language (the description is the English `starter-what-KIND`).
 pub fn starter(kind: &str) -> Option<String> {
-    let (what, limits, workload, expect) = match kind {
+    use crate::i18n::{Lang, message};
+    use crate::t;
+    let (limits, workload, expect) = match kind {
         "forkbomb" => (
-            "A fork bomb in which every process forks forever and stays, against pids.max = 100.",
-            "pids = 100                      # processes and threads at once; \"max\" = no scenario limit",
-            "kind = \"forkbomb\"\nstyle = \"classic\"               # classic | binary | churn",
+            format!("pids = 100                      # {}", t!("starter-pids")),
+            "kind = \"forkbomb\"\nstyle = \"classic\"               # classic | binary | churn"
+                .into(),
             "\"pids.peak\" = \"<= 100\"\n\"pids.limit_hits\" = \">= 1\"",
         ),
         "threadbomb" => (
-            "A thread bomb: pids.max counts threads exactly like processes.",
-            "pids = 100",
-            "kind = \"threadbomb\"\nstyle = \"classic\"               # classic | binary | churn",
+            "pids = 100".into(),
+            "kind = \"threadbomb\"\nstyle = \"classic\"               # classic | binary | churn"
+                .into(),
             "\"pids.peak\" = \"<= 100\"\n\"pids.limit_hits\" = \">= 1\"",
         ),
         "memhog" => (
-            "A memory hog against a memory limit without swap: the OOM killer stops it at the limit.",
-            "pids = 100\nmemory = \"128MiB\"              # memory.max (v1: memory.limit_in_bytes)\nswap = \"0B\"                     # no swap: the limit is the limit",
-            "kind = \"memhog\"\nsize = \"1GiB\"                   # how much it tries to reach\n# rate = \"256MiB/s\"             # default: as fast as the kernel allows\n# backing = \"shm\"               # a tmpfs file instead of anonymous memory",
+            format!(
+                "pids = 100\nmemory = \"128MiB\"              # memory.max (v1: memory.limit_in_bytes)\nswap = \"0B\"                     # {}",
+                t!("starter-swap")
+            ),
+            format!(
+                "kind = \"memhog\"\nsize = \"1GiB\"                   # {}\n# rate = \"256MiB/s\"             # {}\n# backing = \"shm\"               # {}",
+                t!("starter-size"),
+                t!("starter-rate"),
+                t!("starter-backing")
+            ),
             "\"memory.oom_kills\" = \">= 1\"\n\"memory.peak_bytes\" = \"<= 128MiB\"",
         ),
         "cpuspin" => (
-            "CPU spinners against a quota of half a core: throttled, and it shows in their own work rate.",
-            "pids = 100\ncpu = 0.5                       # cores: cpu.max quota/period",
-            "kind = \"cpuspin\"\nthreads = 2\n# duty = 1.0                    # busy fraction of each 100 ms slot",
+            format!(
+                "pids = 100\ncpu = 0.5                       # {}",
+                t!("starter-cpu")
+            ),
+            format!(
+                "kind = \"cpuspin\"\nthreads = 2\n# duty = 1.0                    # {}",
+                t!("starter-duty")
+            ),
             "\"cpu.usage_cores\" = \"0.45..0.55\"\n\"cpu.throttled_ratio\" = \"> 0.5\"",
         ),
         "escape" => (
-            "A hostile workload that tries to leave its cgroups and reach the host; every attempt must fail.",
-            "pids = 50",
-            "kind = \"escape\"\n# tries = [\"cgroup-move\", \"network\"]   # default: every attempt (`limitlab list` names them)",
+            "pids = 50".into(),
+            format!(
+                "kind = \"escape\"\n# tries = [\"cgroup-move\", \"network\"]   # {}",
+                t!("starter-tries")
+            ),
             "\"workload.escapes\" = \"== 0\"",
         ),
         "command" => (
-            "Any program in the sandbox: here the course's perl fork bomb.",
-            "pids = 1000",
-            "kind = \"command\"\nargv = [\"perl\", \"-e\", \"fork while fork\"]",
+            "pids = 1000".into(),
+            "kind = \"command\"\nargv = [\"perl\", \"-e\", \"fork while fork\"]".into(),
             "\"pids.peak\" = \"<= 1000\"\n\"pids.limit_hits\" = \">= 1\"",
         ),
         _ => return None,
     };
+    let id = format!("starter-what-{kind}");
+    let what = crate::i18n::tr(&id, &[]);
+    let description = message(Lang::En, &id, &[]).unwrap_or_else(|| what.clone());
     Some(format!(
         "# {what}\n\
-         # Run it: limitlab run FILE   ·   every key: docs/scenario.md   ·   kinds and metrics: limitlab list\n\
-         description = \"{what}\"\n\
-         duration = \"5s\"                 # how long the workload runs\n\
+         # {run_it}\n\
+         description = \"{description}\"\n\
+         duration = \"5s\"                 # {duration}\n\
          \n\
-         # [sandbox]                      # defaults shown\n\
+         # [sandbox]                      # {defaults}\n\
          # namespaces = [\"pid\", \"mount\", \"net\", \"uts\", \"ipc\", \"cgroup\"]\n\
-         # uid = 65534                     # the workload runs as nobody\n\
+         # uid = 65534                     # {uid}\n\
          # rlimits = {{ nproc = 500 }}\n\
          \n\
          [limits]\n\
@@ -128,9 +142,14 @@ pub fn starter(kind: &str) -> Option<String> {
          [sampling]\n\
          interval = \"10ms\"\n\
          \n\
-         [expect]                          # every one must hold for exit code 0\n\
+         [expect]                          # {expect_all}\n\
          {expect}\n\
-         \"teardown.leaked\" = \"== 0\"\n"
+         \"teardown.leaked\" = \"== 0\"\n",
+        run_it = t!("starter-run-it"),
+        duration = t!("starter-duration"),
+        defaults = t!("starter-sandbox-defaults"),
+        uid = t!("starter-uid"),
+        expect_all = t!("starter-expect"),
     ))
 }
 
@@ -185,20 +204,99 @@ pub fn man() -> anyhow::Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, with};
     use crate::plan::{PlanOptions, plan};
     use crate::scenario::Source;
 
     #[test]
-    fn every_starter_validates() {
-        for k in KINDS {
-            let text = starter(k.name).unwrap_or_else(|| panic!("no starter for {}", k.name));
-            let src = Source::from_text("init.toml", text.as_str());
-            let sc = src
-                .parse()
-                .unwrap_or_else(|e| panic!("{}: {e}\n{text}", k.name));
-            plan(&src, &sc, &PlanOptions::default())
-                .unwrap_or_else(|e| panic!("{}: {e}\n{text}", k.name));
+    fn every_starter_validates_in_both_languages() {
+        for lang in Lang::ALL {
+            with(lang, || {
+                for k in KINDS {
+                    let text =
+                        starter(k.name).unwrap_or_else(|| panic!("no starter for {}", k.name));
+                    let src = Source::from_text("init.toml", text.as_str());
+                    let sc = src
+                        .parse()
+                        .unwrap_or_else(|e| panic!("{lang:?} {}: {e}\n{text}", k.name));
+                    plan(&src, &sc, &PlanOptions::default())
+                        .unwrap_or_else(|e| panic!("{lang:?} {}: {e}\n{text}", k.name));
+                }
+                assert!(starter("spoon").is_none());
+            });
         }
-        assert!(starter("spoon").is_none());
+    }
+
+    /// A line as TOML reads it, and a commented-out setting (`# rate = ...`) as it would
+    /// read uncommented: without its trailing comment. Other comment lines are words.
+    fn setting(line: &str) -> Option<&str> {
+        let body = match line.strip_prefix("# ") {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_lowercase() || c == '[') => rest,
+            Some(_) => return None,
+            None if line.starts_with('#') => return None,
+            None => line,
+        };
+        Some(body.split("  #").next().unwrap_or(body).trim_end())
+    }
+
+    #[test]
+    fn a_spanish_starter_is_the_english_toml_with_spanish_comments() {
+        for k in KINDS {
+            let en = with(Lang::En, || starter(k.name)).unwrap();
+            let es = with(Lang::Es, || starter(k.name)).unwrap();
+            assert_ne!(en, es, "{}", k.name);
+            let toml_of = |t: &str| toml::from_str::<toml::Table>(t).unwrap();
+            assert_eq!(toml_of(&en), toml_of(&es), "{}", k.name);
+            assert_eq!(en.lines().count(), es.lines().count(), "{}", k.name);
+            for (a, b) in en.lines().zip(es.lines()) {
+                assert_eq!(setting(a), setting(b), "{}:\n{a}\n{b}", k.name);
+            }
+        }
+        let es = with(Lang::Es, || starter("memhog")).unwrap();
+        assert!(
+            es.starts_with(
+                "# Una carga que acapara memoria frente a un límite de memoria sin swap"
+            )
+        );
+        assert!(es.contains("\n# Ejecútalo: limitlab run ARCHIVO   ·   todas las claves"));
+        assert!(
+            es.contains("\nduration = \"5s\"                 # cuánto tiempo corre la carga\n")
+        );
+        assert!(es.contains("\n# rate = \"256MiB/s\"             # por defecto: tan rápido como lo permita el kernel\n"));
+        assert!(es.contains("\n[expect]                          # todas deben cumplirse para el código de salida 0\n"));
+        // The description is the file's TOML, English in every language.
+        assert!(es.contains("\ndescription = \"A memory hog against a memory limit without swap"));
+    }
+
+    #[test]
+    fn the_english_starter_reads_as_it_always_did() {
+        let forkbomb = with(Lang::En, || starter("forkbomb")).unwrap();
+        assert_eq!(
+            forkbomb,
+            "# A fork bomb in which every process forks forever and stays, against pids.max = 100.\n\
+             # Run it: limitlab run FILE   ·   every key: docs/scenario.md   ·   kinds and metrics: limitlab list\n\
+             description = \"A fork bomb in which every process forks forever and stays, against pids.max = 100.\"\n\
+             duration = \"5s\"                 # how long the workload runs\n\
+             \n\
+             # [sandbox]                      # defaults shown\n\
+             # namespaces = [\"pid\", \"mount\", \"net\", \"uts\", \"ipc\", \"cgroup\"]\n\
+             # uid = 65534                     # the workload runs as nobody\n\
+             # rlimits = { nproc = 500 }\n\
+             \n\
+             [limits]\n\
+             pids = 100                      # processes and threads at once; \"max\" = no scenario limit\n\
+             \n\
+             [[workload]]\n\
+             kind = \"forkbomb\"\n\
+             style = \"classic\"               # classic | binary | churn\n\
+             \n\
+             [sampling]\n\
+             interval = \"10ms\"\n\
+             \n\
+             [expect]                          # every one must hold for exit code 0\n\
+             \"pids.peak\" = \"<= 100\"\n\
+             \"pids.limit_hits\" = \">= 1\"\n\
+             \"teardown.leaked\" = \"== 0\"\n"
+        );
     }
 }

@@ -64,7 +64,14 @@ pub enum Comparison {
     },
 }
 
+/// What a comparison may look like, in English; error messages say it in the current
+/// language with [`comparison_help`].
 pub const COMPARISON_HELP: &str = "a comparison such as \"<= 101\", \">= 1\", \"== 0\", \"!= 0\", \"< 50\", \"> 0.5\" or an inclusive range \"0.45..0.55\"";
+
+/// [`COMPARISON_HELP`] in the current language, for error messages.
+pub fn comparison_help() -> String {
+    t!("expect-comparison-help")
+}
 
 impl Comparison {
     /// Parses the right-hand side of an `[expect]` entry for a metric with `unit`.
@@ -74,9 +81,7 @@ impl Comparison {
             let low = parse_value(low, unit)?;
             let high = parse_value(high, unit)?;
             if low > high {
-                return Err(format!(
-                    "range {t:?} is empty: its low end is above its high end"
-                ));
+                return Err(t!("expect-range-empty", range = format!("{t:?}")));
             }
             return Ok(Comparison::Range { low, high });
         }
@@ -87,7 +92,7 @@ impl Comparison {
                 t!(
                     "expect-not-comparison",
                     text = format!("{text:?}"),
-                    help = COMPARISON_HELP
+                    help = comparison_help()
                 )
             })?;
         let value = parse_value(rest, unit)?;
@@ -121,7 +126,7 @@ impl fmt::Display for Comparison {
 fn parse_value(text: &str, unit: Unit) -> Result<f64, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(t!("expect-missing-number", help = COMPARISON_HELP));
+        return Err(t!("expect-missing-number", help = comparison_help()));
     }
     if let Ok(v) = t.replace('_', "").parse::<f64>()
         && v.is_finite()
@@ -270,6 +275,42 @@ mod tests {
                 "{bad:?} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn malformed_comparisons_are_said_in_both_languages() {
+        use crate::i18n::{Lang, message, with};
+        assert_eq!(
+            message(Lang::En, "expect-comparison-help", &[]).as_deref(),
+            Some(COMPARISON_HELP)
+        );
+        with(Lang::En, || {
+            assert_eq!(
+                Comparison::parse("0.9..0.1", Unit::Count).unwrap_err(),
+                "range \"0.9..0.1\" is empty: its low end is above its high end"
+            );
+            assert_eq!(
+                Comparison::parse("about 3", Unit::Count).unwrap_err(),
+                format!("\"about 3\" is not {COMPARISON_HELP}")
+            );
+        });
+        with(Lang::Es, || {
+            assert_eq!(
+                Comparison::parse("0.9..0.1", Unit::Count).unwrap_err(),
+                "el rango \"0.9..0.1\" está vacío: su extremo inferior está por encima del superior"
+            );
+            let e = Comparison::parse("about 3", Unit::Count).unwrap_err();
+            assert!(
+                e.starts_with("\"about 3\" no es una comparación como \"<= 101\""),
+                "{e}"
+            );
+            assert!(e.ends_with("o un rango inclusivo \"0.45..0.55\""), "{e}");
+            let e = Comparison::parse("<=", Unit::Count).unwrap_err();
+            assert!(
+                e.starts_with("falta un número; se esperaba una comparación"),
+                "{e}"
+            );
+        });
     }
 
     #[test]

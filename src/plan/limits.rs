@@ -86,7 +86,7 @@ pub fn plan(
     let memory = lim.memory.as_ref().and_then(|v| {
         d.check(
             &path(&["limits", "memory"]),
-            size_at_least(v, 1 << 20, "below 1MiB the sandbox's own init cannot start"),
+            size_at_least(v, 1 << 20, &t!("plan-memory-why")),
         )
     });
     let swap = lim

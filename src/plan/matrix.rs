@@ -36,29 +36,34 @@ pub fn parse_path(text: &str) -> Result<Vec<Seg>, String> {
             None => (part, ""),
         };
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!(
-                "{text:?} is not a dotted scenario key such as \"limits.pids\" or \"workload[0].style\""
-            ));
+            return Err(t!("matrix-not-a-key", text = format!("{text:?}")));
         }
         segs.push(Seg::Key(name.to_string()));
         while let Some(r) = rest.strip_prefix('[') {
             let (n, after) = r
                 .split_once(']')
-                .ok_or_else(|| format!("{text:?}: unclosed ["))?;
-            segs.push(Seg::Index(
-                n.parse()
-                    .map_err(|_| format!("{text:?}: {n:?} is not an index"))?,
-            ));
+                .ok_or_else(|| t!("matrix-unclosed", text = format!("{text:?}")))?;
+            segs.push(Seg::Index(n.parse().map_err(|_| {
+                t!(
+                    "matrix-not-an-index",
+                    text = format!("{text:?}"),
+                    index = format!("{n:?}")
+                )
+            })?));
             rest = after;
         }
         if !rest.is_empty() {
-            return Err(format!("{text:?}: unexpected {rest:?}"));
+            return Err(t!(
+                "matrix-unexpected",
+                text = format!("{text:?}"),
+                rest = format!("{rest:?}")
+            ));
         }
     }
     match segs.first() {
-        Some(Seg::Key(k)) if k == "matrix" || k == "name" => Err(format!(
-            "{text:?} cannot vary in a sweep (every cell shares the scenario's name)"
-        )),
+        Some(Seg::Key(k)) if k == "matrix" || k == "name" => {
+            Err(t!("matrix-cannot-vary", text = format!("{text:?}")))
+        }
         _ => Ok(segs),
     }
 }
@@ -87,13 +92,17 @@ fn set_in(here: &mut toml::Value, path: &[Seg], value: toml::Value) -> Result<()
         }
         (Seg::Index(n), toml::Value::Array(a)) => {
             let len = a.len();
-            let item = a
-                .get_mut(*n)
-                .ok_or_else(|| format!("there is no element [{n}] (the array has {len})"))?;
+            let item = a.get_mut(*n).ok_or_else(|| {
+                t!(
+                    "matrix-no-element",
+                    index = n,
+                    len = crate::i18n::count(len).ungrouped()
+                )
+            })?;
             set_in(item, rest, value)
         }
-        (Seg::Key(k), _) => Err(format!("{k:?} is not inside a table")),
-        (Seg::Index(n), _) => Err(format!("[{n}] is not inside an array")),
+        (Seg::Key(k), _) => Err(t!("matrix-not-in-table", key = format!("{k:?}"))),
+        (Seg::Index(n), _) => Err(t!("matrix-not-in-array", index = n)),
     }
 }
 
@@ -138,10 +147,7 @@ fn read_matrix(src: &Source, matrix: &toml::Table) -> Result<Sweep, ScenarioErro
                     .collect();
                 sweep.lists.push(sets);
             }
-            _ => d.push(
-                &at,
-                "must be a non-empty list of values to sweep, e.g. [10, 100, 1000]",
-            ),
+            _ => d.push(&at, t!("matrix-not-a-list")),
         }
     }
     d.finish().map(|()| sweep)
@@ -150,16 +156,13 @@ fn read_matrix(src: &Source, matrix: &toml::Table) -> Result<Sweep, ScenarioErro
 /// `include` (at `at`): a list of tables, each one extra cell.
 fn include_cells(at: &KeyPath, v: &toml::Value, d: &mut Diagnostics) -> Vec<Vec<Set>> {
     let Some(items) = v.as_array() else {
-        d.push(
-            at,
-            "must be a list of tables, e.g. include = [{ \"limits.pids\" = 10 }]",
-        );
+        d.push(at, t!("matrix-include-not-a-list"));
         return Vec::new();
     };
     let mut cells = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Some(t) = item.as_table() else {
-            d.push(&at.index(i), "must be a table of scenario keys and values");
+            d.push(&at.index(i), t!("matrix-include-not-a-table"));
             continue;
         };
         let cell: Vec<Set> = t
@@ -403,6 +406,81 @@ mod tests {
             assert!(d.message.contains(hint), "{matrix}: {d}");
             assert_eq!(d.line, 5, "{matrix}: {d}");
         }
+    }
+
+    #[test]
+    fn bad_keys_and_shapes_are_said_in_spanish() {
+        use crate::i18n::{Lang, with};
+        with(Lang::Es, || {
+            for (matrix, want) in [
+                (
+                    "\"limits..pids\" = [1]",
+                    "\"limits..pids\" no es una clave de escenario con puntos como \"limits.pids\"",
+                ),
+                (
+                    "\"name\" = [\"a\"]",
+                    "\"name\" no puede variar en un barrido (todas las celdas comparten",
+                ),
+                (
+                    "\"limits.pids\" = 10",
+                    "debe ser una lista no vacía de valores para el barrido",
+                ),
+                (
+                    "\"workload[3].style\" = [\"binary\"]",
+                    "workload[3].style: no hay ningún elemento [3] (el arreglo tiene 1 elemento)",
+                ),
+                (
+                    "include = 3",
+                    "debe ser una lista de tablas, p. ej. include = [{ \"limits.pids\" = 10 }]",
+                ),
+                ("include = [3]", "debe ser una tabla de claves y valores"),
+            ] {
+                let e = expand_text(&format!("{BASE}[matrix]\n{matrix}\n")).unwrap_err();
+                assert!(e.0[0].message.contains(want), "{matrix}: {e}");
+            }
+            let two = format!("{BASE}[[workload]]\nkind = \"forkbomb\"\n");
+            let e = expand_text(&format!(
+                "{two}[matrix]\n\"workload[2].style\" = [\"binary\"]\n"
+            ))
+            .unwrap_err();
+            assert!(
+                e.0[0].message.contains("(el arreglo tiene 2 elementos)"),
+                "{e}"
+            );
+            assert!(
+                parse_path("a[x]")
+                    .unwrap_err()
+                    .ends_with("\"x\" no es un índice")
+            );
+            assert!(
+                parse_path("a[1")
+                    .unwrap_err()
+                    .ends_with("falta cerrar el [")
+            );
+            assert!(
+                parse_path("a[1]b")
+                    .unwrap_err()
+                    .contains("no se esperaba \"b\"")
+            );
+        });
+        with(Lang::En, || {
+            assert_eq!(
+                parse_path("a[x]").unwrap_err(),
+                "\"a[x]\": \"x\" is not an index"
+            );
+            assert_eq!(parse_path("a[1").unwrap_err(), "\"a[1\": unclosed [");
+            assert_eq!(
+                parse_path("a[1]b").unwrap_err(),
+                "\"a[1]b\": unexpected \"b\""
+            );
+            let e = expand_text(&format!("{BASE}[matrix]\ninclude = 3\n")).unwrap_err();
+            assert!(
+                e.0[0].message.ends_with(
+                    "must be a list of tables, e.g. include = [{ \"limits.pids\" = 10 }]"
+                ),
+                "{e}"
+            );
+        });
     }
 
     #[test]

@@ -478,6 +478,40 @@ interval = "5ms"
     }
 
     #[test]
+    fn why_a_size_is_too_small_is_said_in_both_languages() {
+        use crate::i18n::{Lang, with};
+        let memory = format!("{MINIMAL}[limits]\nmemory = \"1KiB\"\n");
+        let rlimit = format!("{MINIMAL}[sandbox]\nrlimits = {{ as = \"1MiB\" }}\n");
+        with(Lang::En, || {
+            assert_eq!(
+                first_error(&memory).message,
+                "1.0 KiB is too small: below 1MiB the sandbox's own init cannot start"
+            );
+            assert_eq!(
+                first_error(&rlimit).message,
+                "1.0 MiB is too small: the workload cannot even start below 16MiB"
+            );
+        });
+        with(Lang::Es, || {
+            assert_eq!(
+                first_error(&memory).message,
+                "1,0 KiB es demasiado pequeño: por debajo de 1MiB ni siquiera puede arrancar el init propio del sandbox"
+            );
+            assert_eq!(
+                first_error(&rlimit).message,
+                "1,0 MiB es demasiado pequeño: por debajo de 16MiB la carga ni siquiera puede arrancar"
+            );
+            // A workload's problem, through the whole plan, located as in English.
+            let d = first_error(&format!("{MINIMAL}style = \"atomic\"\n"));
+            assert_eq!((d.key.as_str(), d.line), ("workload[0].style", 4));
+            assert!(
+                d.message.starts_with("estilo desconocido \"atomic\""),
+                "{d}"
+            );
+        });
+    }
+
+    #[test]
     fn all_errors_are_reported() {
         let e = plan_text(
             "duration = \"5s\"\n[limits]\npids = 0\ncpu = 0\n[[workload]]\nkind = \"forkbomb\"\n",

@@ -43,7 +43,11 @@ impl Errors {
 
 fn size_of(v: &toml::Value) -> Result<u64, String> {
     units::size_value(v, |other| {
-        format!("{other} is not a size; expected {}", units::SIZE_HELP)
+        t!(
+            "plan-workload-not-a-size",
+            value = other,
+            help = units::size_help()
+        )
     })
 }
 
@@ -117,12 +121,19 @@ fn kind_of(table: &WorkloadTable) -> Result<(&str, &'static KindDef), Vec<Option
         .collect::<Vec<_>>()
         .join(", ");
     let Some(kind) = table.kind.as_deref() else {
-        return Err(vec![err("kind", format!("required; one of {kind_names}"))]);
+        return Err(vec![err(
+            "kind",
+            t!("plan-kind-required", kinds = kind_names),
+        )]);
     };
     let Some(def) = KINDS.iter().find(|k| k.name == kind) else {
         return Err(vec![err(
             "kind",
-            format!("unknown kind {kind:?}; one of {kind_names}"),
+            t!(
+                "plan-kind-unknown",
+                kind = format!("{kind:?}"),
+                kinds = kind_names
+            ),
         )]);
     };
     Ok((kind, def))
@@ -143,7 +154,11 @@ fn check_options_of(table: &WorkloadTable, kind: &str, def: &KindDef, e: &mut Er
         {
             e.push(
                 o.name,
-                format!("is not an option of kind {kind:?} (its options: {allowed})"),
+                t!(
+                    "plan-option-of-other-kind",
+                    kind = format!("{kind:?}"),
+                    options = allowed
+                ),
             );
         }
     }
@@ -158,7 +173,7 @@ fn parse_start_after(text: Option<&str>, duration: Option<Duration>, e: &mut Err
         Ok(d) if duration.is_some_and(|dur| d >= dur) => {
             e.push(
                 "start_after",
-                format!("{t:?} is not before the end of the run's duration"),
+                t!("plan-start-after-late", value = format!("{t:?}")),
             );
             Duration::ZERO
         }
@@ -170,8 +185,9 @@ fn parse_start_after(text: Option<&str>, duration: Option<Duration>, e: &mut Err
 fn parse_style(table: &WorkloadTable) -> Result<BombStyle, String> {
     match table.style.as_deref() {
         None => Ok(BombStyle::Classic),
-        Some(s) => BombStyle::parse(s)
-            .ok_or_else(|| format!("unknown style {s:?}; one of {}", BombStyle::NAMES)),
+        Some(s) => {
+            BombStyle::parse(s).ok_or_else(|| t!("plan-style-unknown", style = format!("{s:?}")))
+        }
     }
 }
 
@@ -179,10 +195,7 @@ fn parse_style(table: &WorkloadTable) -> Result<BombStyle, String> {
 fn memhog_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
     let size = match &table.size {
         None => {
-            e.push(
-                "size",
-                "required for kind \"memhog\": how much to allocate, e.g. size = \"1GiB\"",
-            );
+            e.push("size", t!("plan-memhog-size-required"));
             None
         }
         Some(v) => e.check("size", hog_size(v)),
@@ -201,7 +214,7 @@ fn memhog_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
         Some(b) => {
             e.push(
                 "backing",
-                format!("unknown backing {b:?}; \"anon\" or \"shm\""),
+                t!("plan-backing-unknown", backing = format!("{b:?}")),
             );
             None
         }
@@ -221,14 +234,8 @@ fn memhog_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
 /// memhog `size`: 4KiB to [`MAX_HOG`].
 fn hog_size(v: &toml::Value) -> Result<u64, String> {
     size_of(v).and_then(|b| match b {
-        0..4096 => Err(format!(
-            "{} is too small; at least 4KiB",
-            units::format_size(b)
-        )),
-        b if b > MAX_HOG => Err(format!(
-            "{} is too large; at most 1TiB",
-            units::format_size(b)
-        )),
+        0..4096 => Err(t!("plan-hog-size-small", size = units::format_size(b))),
+        b if b > MAX_HOG => Err(t!("plan-hog-size-large", size = units::format_size(b))),
         b => Ok(b),
     })
 }
@@ -237,10 +244,7 @@ fn hog_size(v: &toml::Value) -> Result<u64, String> {
 fn hog_chunk(v: &toml::Value) -> Result<u64, String> {
     size_of(v).and_then(|c| match c {
         4096..=0x4000_0000 => Ok(c),
-        c => Err(format!(
-            "{} is out of range; use 4KiB to 1GiB",
-            units::format_size(c)
-        )),
+        c => Err(t!("plan-hog-chunk-range", size = units::format_size(c))),
     })
 }
 
@@ -250,7 +254,7 @@ fn cpuspin_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
         None => Some(None),
         Some(n) if (1..=4096).contains(&n) => Some(Some(n as usize)),
         Some(n) => {
-            e.push("threads", format!("{n} is out of range; use 1 to 4096"));
+            e.push("threads", t!("plan-threads-range", value = n));
             None
         }
     };
@@ -273,9 +277,7 @@ fn parse_duty(v: &toml::Value) -> Result<f64, String> {
     };
     match d {
         Some(d) if d > 0.0 && d <= 1.0 => Ok(d),
-        _ => Err(format!(
-            "{v} is out of range; use a number with 0 < duty <= 1, e.g. 0.5"
-        )),
+        _ => Err(t!("plan-duty-range", value = v)),
     }
 }
 
@@ -287,7 +289,11 @@ fn escape_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
         Some(bad) => {
             e.push(
                 "tries",
-                format!("unknown attempt {bad:?}; one of {}", known.join(", ")),
+                t!(
+                    "plan-attempt-unknown",
+                    attempt = format!("{bad:?}"),
+                    attempts = known.join(", ")
+                ),
             );
             None
         }
@@ -299,15 +305,15 @@ fn escape_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
 fn command_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
     match &table.argv {
         None => {
-            e.push("argv", "required for kind \"command\": the program and its arguments, e.g. argv = [\"perl\", \"-e\", \"fork while fork\"]");
+            e.push("argv", t!("plan-argv-required"));
             None
         }
         Some(argv) if argv.is_empty() || argv[0].is_empty() => {
-            e.push("argv", "must name a program as its first element");
+            e.push("argv", t!("plan-argv-no-program"));
             None
         }
         Some(argv) if argv.iter().any(|a| a.contains('\0')) => {
-            e.push("argv", "arguments cannot contain NUL bytes");
+            e.push("argv", t!("plan-argv-nul"));
             None
         }
         Some(argv) => Some(WorkloadSpec::Command { argv: argv.clone() }),
@@ -315,215 +321,4 @@ fn command_spec(table: &WorkloadTable, e: &mut Errors) -> Option<WorkloadSpec> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table(kind: &str) -> WorkloadTable {
-        WorkloadTable {
-            kind: Some(kind.into()),
-            ..Default::default()
-        }
-    }
-
-    fn spec(t: &WorkloadTable) -> WorkloadSpec {
-        from_table(t, Some(Duration::from_secs(5))).unwrap().spec
-    }
-
-    fn errors(t: &WorkloadTable) -> Vec<OptionError> {
-        from_table(t, Some(Duration::from_secs(5))).unwrap_err()
-    }
-
-    #[test]
-    fn defaults() {
-        assert_eq!(
-            spec(&table("forkbomb")),
-            WorkloadSpec::Forkbomb {
-                style: BombStyle::Classic
-            }
-        );
-        assert_eq!(
-            spec(&table("threadbomb")),
-            WorkloadSpec::Threadbomb {
-                style: BombStyle::Classic
-            }
-        );
-        assert_eq!(
-            spec(&table("cpuspin")),
-            WorkloadSpec::Cpuspin {
-                threads: None,
-                duty: 1.0
-            }
-        );
-        let mut t = table("memhog");
-        t.size = Some(toml::Value::String("1GiB".into()));
-        assert_eq!(
-            spec(&t),
-            WorkloadSpec::Memhog {
-                size: 1 << 30,
-                rate: None,
-                chunk: 4 << 20,
-                backing: Backing::Anon,
-                hold: true
-            }
-        );
-        t.start_after = Some("2s".into());
-        assert_eq!(
-            from_table(&t, None).unwrap().start_after,
-            Duration::from_secs(2)
-        );
-    }
-
-    #[test]
-    fn errors_name_the_key_and_the_allowed_range() {
-        let mut t = table("forkbomb");
-        t.style = Some("nuclear".into());
-        let e = errors(&t);
-        assert_eq!(e[0].key, "style");
-        assert!(e[0].message.contains("\"classic\""));
-
-        let mut t = table("command");
-        t.style = Some("classic".into());
-        let e = errors(&t);
-        assert!(
-            e.iter()
-                .any(|e| e.key == "style" && e.message.contains("not an option"))
-        );
-        assert!(
-            e.iter()
-                .any(|e| e.key == "argv" && e.message.contains("required"))
-        );
-
-        let e = from_table(&table("spoon"), None).unwrap_err();
-        assert!(e[0].message.contains("\"forkbomb\""));
-        let e = from_table(&WorkloadTable::default(), None).unwrap_err();
-        assert_eq!(e[0].key, "kind");
-
-        let cases = memhog_cases()
-            .into_iter()
-            .chain(cpuspin_cases())
-            .chain(foreign_option_cases());
-        for (t, key, hint) in cases {
-            let e = errors(&t);
-            assert!(
-                e.iter().any(|e| e.key == key && e.message.contains(hint)),
-                "{key}: want {hint:?} in {e:?}"
-            );
-        }
-    }
-
-    /// (table, key, hint): memhog options out of range or of the wrong type.
-    fn memhog_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
-        vec![
-            (table("memhog"), "size", "required"),
-            (
-                WorkloadTable {
-                    size: Some(toml::Value::String("1KiB".into())),
-                    ..table("memhog")
-                },
-                "size",
-                "at least 4KiB",
-            ),
-            (
-                WorkloadTable {
-                    size: Some(toml::Value::String("2TiB".into())),
-                    ..table("memhog")
-                },
-                "size",
-                "at most 1TiB",
-            ),
-            (
-                WorkloadTable {
-                    size: Some(toml::Value::Boolean(true)),
-                    ..table("memhog")
-                },
-                "size",
-                "not a size",
-            ),
-            (
-                WorkloadTable {
-                    size: Some(toml::Value::Integer(1 << 20)),
-                    chunk: Some(toml::Value::String("1B".into())),
-                    ..table("memhog")
-                },
-                "chunk",
-                "4KiB to 1GiB",
-            ),
-            (
-                WorkloadTable {
-                    size: Some(toml::Value::Integer(1 << 20)),
-                    rate: Some("fast".into()),
-                    ..table("memhog")
-                },
-                "rate",
-                "per second",
-            ),
-            (
-                WorkloadTable {
-                    size: Some(toml::Value::Integer(1 << 20)),
-                    backing: Some("disk".into()),
-                    ..table("memhog")
-                },
-                "backing",
-                "\"shm\"",
-            ),
-        ]
-    }
-
-    /// (table, key, hint): cpuspin options, and `start_after`, out of range.
-    fn cpuspin_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
-        vec![
-            (
-                WorkloadTable {
-                    threads: Some(0),
-                    ..table("cpuspin")
-                },
-                "threads",
-                "1 to 4096",
-            ),
-            (
-                WorkloadTable {
-                    duty: Some(toml::Value::Float(1.5)),
-                    ..table("cpuspin")
-                },
-                "duty",
-                "0 < duty <= 1",
-            ),
-            (
-                WorkloadTable {
-                    duty: Some(toml::Value::Float(0.0)),
-                    ..table("cpuspin")
-                },
-                "duty",
-                "0 < duty <= 1",
-            ),
-            (
-                WorkloadTable {
-                    start_after: Some("9s".into()),
-                    ..table("cpuspin")
-                },
-                "start_after",
-                "before the end",
-            ),
-            (
-                WorkloadTable {
-                    start_after: Some("soon".into()),
-                    ..table("cpuspin")
-                },
-                "start_after",
-                "duration",
-            ),
-        ]
-    }
-
-    /// (table, key, hint): an option of another kind.
-    fn foreign_option_cases() -> Vec<(WorkloadTable, &'static str, &'static str)> {
-        vec![(
-            WorkloadTable {
-                duty: Some(toml::Value::Float(0.5)),
-                ..table("memhog")
-            },
-            "duty",
-            "not an option of kind \"memhog\"",
-        )]
-    }
-}
+mod tests;

@@ -39,7 +39,7 @@ pub fn path(keys: &[&str]) -> KeyPath {
 impl fmt::Display for KeyPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.is_empty() {
-            return f.write_str("(top level)");
+            return f.write_str(&crate::t!("diagnostic-top-level"));
         }
         for (i, seg) in self.0.iter().enumerate() {
             match seg {

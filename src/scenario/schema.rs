@@ -128,6 +128,32 @@ pub struct KeyDoc {
     pub examples: Vec<String>,
 }
 
+impl KeyDoc {
+    /// The message that says what the key is for a person (`limitlab list`):
+    /// `scenario-key-sandbox-rlimits-nproc` for `sandbox.rlimits.nproc`.
+    pub fn message_id(&self) -> String {
+        format!("scenario-key-{}", self.path.replace(['.', '_'], "-"))
+    }
+
+    /// What the key is, on one line, in the current language where the key has its message
+    /// (the `[sandbox]` keys), else as the schema says it. The schema, and docs/scenario.md
+    /// made from it, stay English: [`KeyDoc::description`] is their data.
+    pub fn description_text(&self) -> String {
+        use crate::i18n::{Lang, message, tr};
+        let id = self.message_id();
+        if message(Lang::En, &id, &[]).is_some() {
+            tr(&id, &[])
+        } else {
+            one_line(&self.description)
+        }
+    }
+}
+
+/// Text with every run of whitespace (the doc comment's line breaks) as one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The unit of a key's value: an `x-unit` annotation, else what its type implies.
 fn unit_of(root: &Value, p: &Value) -> Option<String> {
     if let Some(u) = p.get("x-unit").and_then(Value::as_str) {
@@ -340,5 +366,63 @@ mod tests {
                 k.kind
             );
         }
+    }
+
+    /// The keys `limitlab list` describes under "[sandbox] keys".
+    fn sandbox_keys() -> Vec<KeyDoc> {
+        keys()
+            .into_iter()
+            .filter(|k| k.path.starts_with("sandbox."))
+            .collect()
+    }
+
+    #[test]
+    fn every_sandbox_key_says_what_it_is_in_both_languages_and_english_as_the_schema() {
+        use crate::i18n::{Lang, message};
+        let keys = sandbox_keys();
+        assert!(keys.len() >= 15, "{keys:?}");
+        for k in &keys {
+            let id = k.message_id();
+            let english = one_line(&k.description);
+            assert_eq!(message(Lang::En, &id, &[]), Some(english.clone()), "{id}");
+            let es = message(Lang::Es, &id, &[]).unwrap_or_else(|| panic!("{id}: no Spanish"));
+            assert_ne!(es, english, "{id} is not translated");
+        }
+    }
+
+    #[test]
+    fn a_sandbox_key_reads_in_spanish_and_the_schema_stays_english() {
+        use crate::i18n::{Lang, with};
+        let keys = sandbox_keys();
+        let uid = keys.iter().find(|k| k.path == "sandbox.uid").unwrap();
+        let nproc = keys
+            .iter()
+            .find(|k| k.path == "sandbox.rlimits.nproc")
+            .unwrap();
+        with(Lang::Es, || {
+            assert_eq!(
+                uid.description_text(),
+                "El uid con el que corre la carga (65534 es nobody)."
+            );
+            assert!(
+                nproc
+                    .description_text()
+                    .starts_with("RLIMIT_NPROC: procesos del uid de la carga en toda la máquina")
+            );
+            // The schema's own text is the same whatever the language.
+            assert_eq!(keys, sandbox_keys());
+            assert!(schema_text().contains("The uid the workload runs as (65534 is nobody)."));
+        });
+        with(Lang::En, || {
+            for k in &keys {
+                assert_eq!(k.description_text(), one_line(&k.description), "{}", k.key);
+            }
+            let duration = keys_named("duration");
+            assert_eq!(duration.description_text(), one_line(&duration.description));
+        });
+    }
+
+    fn keys_named(path: &str) -> KeyDoc {
+        keys().into_iter().find(|k| k.path == path).unwrap()
     }
 }

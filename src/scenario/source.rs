@@ -25,7 +25,7 @@ impl Source {
                 file: path.to_path_buf(),
                 line: 1,
                 column: 1,
-                key: "(file)".into(),
+                key: t!("diagnostic-file"),
                 message,
             }])
         };
@@ -66,7 +66,7 @@ impl Source {
                     file: path.to_path_buf(),
                     line,
                     column,
-                    key: "(file)".into(),
+                    key: t!("diagnostic-file"),
                     message: t!("scenario-not-utf8"),
                 }]));
             }
@@ -93,7 +93,7 @@ impl Source {
             let key = self
                 .path_at(offset)
                 .map(|p| p.to_string())
-                .unwrap_or_else(|| "(syntax)".into());
+                .unwrap_or_else(|| t!("diagnostic-syntax"));
             let first = self.diagnostic(offset, key, e.message().trim());
             let mut diags = self.unknown_keys();
             // serde's own unknown-field error is one of them, said with less help.
@@ -367,6 +367,33 @@ mod tests {
         let src = Source::from_text("t.toml", "[[workload]]\nkind = \"x\"\n");
         let d = src.error_at(&KeyPath::root().key("workload").index(0).key("kind"), "bad");
         assert_eq!((d.line, d.column), (2, 8));
+    }
+
+    #[test]
+    fn the_words_in_place_of_a_key_follow_the_language() {
+        use crate::i18n::{Lang, with};
+        let dir = tempfile::tempdir().unwrap();
+        let unreadable = dir.path().join("missing.toml");
+        let broken = "duration = \"5s\"\n[limits\n";
+        with(Lang::En, || {
+            assert_eq!(KeyPath::root().to_string(), "(top level)");
+            assert_eq!(parse(broken).unwrap_err().0[0].key, "(syntax)");
+            let e = Source::read(&unreadable).unwrap_err();
+            assert_eq!(e.0[0].key, "(file)");
+            assert!(e.0[0].message.starts_with("cannot read: "), "{e}");
+        });
+        with(Lang::Es, || {
+            assert_eq!(KeyPath::root().to_string(), "(nivel superior)");
+            assert_eq!(parse(broken).unwrap_err().0[0].key, "(sintaxis)");
+            let e = Source::read(dir.path()).unwrap_err();
+            assert_eq!(
+                e.0[0].to_string(),
+                format!(
+                    "{}:1:1: (archivo): es una carpeta, se esperaba un archivo de escenario .toml",
+                    dir.path().display()
+                )
+            );
+        });
     }
 
     #[test]
