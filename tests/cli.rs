@@ -620,12 +620,12 @@ fn init_comments_and_list_sandbox_keys_follow_the_language() {
     // The Spanish starter validates, in Spanish.
     let (code, out, err) = plain_output(&["--lang", "es", "validate", es.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(out.contains("es durante 5s, 1 carga(s)"), "{out}");
+    assert!(out.contains("es durante 5s, 1 carga,"), "{out}");
 
     let es_list = stdout_of(plain_limitlab().args(["--lang", "es", "list"]));
     assert!(
         es_list.contains(
-            "  sandbox.uid (default: 65534)\n      El uid con el que corre la carga (65534 es nobody).\n"
+            "  sandbox.uid (predeterminado: 65534)\n      El uid con el que corre la carga (65534 es nobody).\n"
         ),
         "{es_list}"
     );
