@@ -72,6 +72,11 @@ scenario-key-sandbox-bind-target = Where the sandbox sees it (absolute); default
 scenario-key-sandbox-bind-writable = Whether the workload may write it.
 scenario-key-sandbox-devices = Extra host device nodes bound into the minimal /dev at the same name (absolute paths under /dev). By default /dev holds only null, zero, full, random, urandom, tty, a private devpts with ptmx, and shm.
 
+# `limitlab init`'s own lines (src/cli/info.rs).
+
+init-cannot-create = cannot create { $file }: { $error } (limitlab init never overwrites a file)
+init-wrote = wrote { $file }; check it with `limitlab validate { $file }` and run it with `limitlab run { $file }`
+
 # The comments of `limitlab init`'s starter scenarios (src/cli/info.rs); the TOML is the
 # same in every language. starter-what-KIND is also the English file's description.
 

@@ -74,6 +74,11 @@ scenario-key-sandbox-bind-target = Dónde la ve el sandbox (absoluta); por defec
 scenario-key-sandbox-bind-writable = Si la carga puede escribir en ella.
 scenario-key-sandbox-devices = Nodos de dispositivo adicionales de la máquina, montados en el /dev mínimo con el mismo nombre (rutas absolutas bajo /dev). Por defecto /dev solo tiene null, zero, full, random, urandom, tty, un devpts privado con ptmx, y shm.
 
+# Las líneas del propio `limitlab init` (src/cli/info.rs).
+
+init-cannot-create = no se puede crear { $file }: { $error } (limitlab init nunca sobrescribe un archivo)
+init-wrote = se escribió { $file }; revísalo con `limitlab validate { $file }` y ejecútalo con `limitlab run { $file }`
+
 # Los comentarios de los escenarios iniciales de `limitlab init` (src/cli/info.rs); el TOML es
 # el mismo en todos los idiomas (su description sigue en inglés).
 

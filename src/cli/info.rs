@@ -159,7 +159,11 @@ pub fn init(kind: &str, file: &Path) -> anyhow::Result<u8> {
         let kinds: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
         coded(
             Exit::BadInput,
-            format!("unknown kind {kind:?}; one of {}", kinds.join(", ")),
+            t!(
+                "plan-kind-unknown",
+                kind = format!("{kind:?}"),
+                kinds = kinds.join(", ")
+            ),
         )
     })?;
     let mut f = std::fs::OpenOptions::new()
@@ -169,17 +173,15 @@ pub fn init(kind: &str, file: &Path) -> anyhow::Result<u8> {
         .map_err(|e| {
             coded(
                 Exit::BadInput,
-                format!(
-                    "cannot create {}: {e} (limitlab init never overwrites a file)",
-                    file.display()
+                t!(
+                    "init-cannot-create",
+                    file = file.display().to_string(),
+                    error = e.to_string()
                 ),
             )
         })?;
     f.write_all(text.as_bytes())?;
-    println!(
-        "wrote {}; check it with `limitlab validate {0}` and run it with `limitlab run {0}`",
-        file.display()
-    );
+    println!("{}", t!("init-wrote", file = file.display().to_string()));
     Ok(Exit::Held.into())
 }
 
