@@ -97,7 +97,7 @@ fn assert_spanish(lines: &[Line], end: &str) {
     for name in [
         "privilegios",
         "modo de cgroup",
-        "cgroups de",
+        "origen de los cgroups",
         "controlador pids",
         "espacios de nombres (namespaces)",
         "vista del sandbox",

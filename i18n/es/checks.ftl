@@ -13,7 +13,7 @@ doctor-cannot-run-until = limitlab no puede ejecutar escenarios aquí hasta que 
 
 check-root = privilegios
 check-cgroup-mode = modo de cgroup
-check-cgroups-from = cgroups de
+check-cgroups-from = origen de los cgroups
 check-controller = controlador { $controller }
 check-no-internal-processes = sin procesos internos
 check-namespaces = espacios de nombres (namespaces)
