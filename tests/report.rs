@@ -349,7 +349,7 @@ fn junit_texts_follow_the_language_and_its_xml_does_not() {
     let en = xml(Lang::En);
     for text in [
         "<failure type=\"expectation\" message=\"pids.limit_hits = 3,610, expected &gt;= 1\">pids.limit_hits = 3,610, expected &gt;= 1</failure>",
-        "<error type=\"run\" message=\"teardown left 2 thing(s) behind\">",
+        "<error type=\"run\" message=\"teardown left 2 things behind\">",
     ] {
         assert!(en.contains(text), "{text} in\n{en}");
     }

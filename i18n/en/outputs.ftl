@@ -22,7 +22,10 @@ compare-regressions = { $count } regression(s)
 ## and its attribute names stay as they are
 
 junit-failure = { $metric } = { $value }, expected { $expected }
-junit-teardown-left = teardown left { $count } thing(s) behind
+junit-teardown-left = teardown left { $count ->
+        [one] { $count } thing
+       *[other] { $count } things
+    } behind
 
 # cgroups, exec, list, workloads
 
@@ -40,7 +43,13 @@ exec-needs-root = limitlab exec needs root to create cgroups and namespaces; run
 exec-signal-handlers = install signal handlers: { $error }
 exec-did-not-start = limitlab: the command did not start: { $error }
 exec-release = release the workload: { $error }
-exec-teardown-left = teardown left { $processes } process(es) and { $cgroups } cgroup(s) behind: { $stuck }
+exec-teardown-left = teardown left { $processes ->
+        [one] { $processes } process
+       *[other] { $processes } processes
+    } and { $cgroups ->
+        [one] { $cgroups } cgroup
+       *[other] { $cgroups } cgroups
+    } behind: { $stuck }
 exec-timed-out = limitlab: the command was still running after --timeout { $timeout }; killed
 exec-time = limitlab exec: cgroups from { $from } in { $grant } ms; sandbox start to exec { $start }; teardown { $teardown } ms ({ $method })
 exec-time-start = { $ms } ms

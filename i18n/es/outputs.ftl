@@ -46,7 +46,13 @@ exec-needs-root = limitlab exec necesita root para crear cgroups y espacios de n
 exec-signal-handlers = instalar los manejadores de señales: { $error }
 exec-did-not-start = limitlab: el comando no arrancó: { $error }
 exec-release = liberar la carga: { $error }
-exec-teardown-left = el desmontaje dejó atrás { $processes } proceso(s) y { $cgroups } cgroup(s): { $stuck }
+exec-teardown-left = el desmontaje dejó atrás { $processes ->
+        [one] { $processes } proceso
+       *[other] { $processes } procesos
+    } y { $cgroups ->
+        [one] { $cgroups } cgroup
+       *[other] { $cgroups } cgroups
+    }: { $stuck }
 exec-timed-out = limitlab: el comando seguía en ejecución después de --timeout { $timeout }; se mató
 exec-time = limitlab exec: cgroups desde { $from } en { $grant } ms; del inicio del sandbox al exec { $start }; desmontaje { $teardown } ms ({ $method })
 exec-time-start = { $ms } ms

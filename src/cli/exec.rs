@@ -164,8 +164,8 @@ fn run(plan: &RunPlan, layout: &Layout, args: &ExecArgs, grant: &Grant) -> anyho
             Exit::Internal,
             t!(
                 "exec-teardown-left",
-                processes = killed.leaked_processes,
-                cgroups = stuck.len(),
+                processes = crate::i18n::count(killed.leaked_processes).ungrouped(),
+                cgroups = crate::i18n::count(stuck.len() as u64).ungrouped(),
                 stuck = stuck.join("; ")
             ),
         ));
