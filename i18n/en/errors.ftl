@@ -88,6 +88,7 @@ expect-not-number = { $text } is not a number
 
 cgroup-cannot-write = cannot write { $value } to { $path }: { $error }{ $hint }
 cgroup-cannot-read = cannot read { $path }: { $error }
+results-cannot-read = cannot read { $path }: { $error }
 cgroup-cannot-create = cannot create cgroup { $path }: { $error }{ $hint }
 cgroup-hint-permission = { " " }(limitlab needs root, or a cgroup subtree delegated to this user)
 cgroup-hint-read-only = { " " }(the cgroup filesystem is mounted read-only here)

@@ -88,6 +88,7 @@ expect-not-number = { $text } no es un número
 
 cgroup-cannot-write = no se puede escribir { $value } en { $path }: { $error }{ $hint }
 cgroup-cannot-read = no se puede leer { $path }: { $error }
+results-cannot-read = no se puede leer { $path }: { $error }
 cgroup-cannot-create = no se puede crear el cgroup { $path }: { $error }{ $hint }
 cgroup-hint-permission = { " " }(limitlab necesita root, o un subárbol de cgroups delegado a este usuario)
 cgroup-hint-read-only = { " " }(el sistema de archivos de cgroups está montado de solo lectura aquí)

@@ -18,7 +18,11 @@ pub fn summary(path: &Path) -> anyhow::Result<Summary> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         coded(
             Exit::BadInput,
-            format!("cannot read {}: {e}", path.display()),
+            crate::t!(
+                "results-cannot-read",
+                path = path.display().to_string(),
+                error = e.to_string()
+            ),
         )
     })?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
@@ -68,7 +72,11 @@ pub fn json_lines(path: &Path) -> anyhow::Result<(Vec<(usize, Summary)>, usize)>
     let text = std::fs::read_to_string(path).map_err(|e| {
         coded(
             Exit::BadInput,
-            format!("cannot read {}: {e}", path.display()),
+            crate::t!(
+                "results-cannot-read",
+                path = path.display().to_string(),
+                error = e.to_string()
+            ),
         )
     })?;
     let mut out = Vec::new();
