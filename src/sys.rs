@@ -1,13 +1,13 @@
 //! Every `unsafe` block and raw syscall of limitlab lives here, each with a `SAFETY:` line.
 //! Everything else is safe Rust built on these wrappers and on nix. Its child modules hold
 //! safe code only (`deny(unsafe_code)`): `abi`, the kernel's structs and numbers libc
-//! lacks, and `spawn`, what the sandbox init's clone is given and the exit statuses it
-//! answers with; what callers use of them is re-exported here.
+//! lacks, `proof`, the proof that a fork is sound, and `spawn`, what the sandbox init's
+//! clone is given and the exit statuses it answers with; what callers use of them is
+//! re-exported here.
 #![allow(unsafe_code)]
 
 use std::ffi::CString;
 use std::io;
-use std::marker::PhantomData;
 use std::num::NonZeroUsize;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::ptr::NonNull;
@@ -18,10 +18,12 @@ use nix::sys::mman::{MapFlags, ProtFlags};
 use nix::unistd::{ForkResult, Pid};
 
 mod abi;
+mod proof;
 mod spawn;
 
 use abi::{AT_RECURSIVE, CLONE_INTO_CGROUP, CapHeader, MountAttr, NO_CAPABILITIES};
 pub use abi::{MOUNT_ATTR_NODEV, MOUNT_ATTR_NOSUID, MOUNT_ATTR_RDONLY};
+pub use proof::SingleThreaded;
 use spawn::Prepared;
 pub use spawn::{EXEC_FAILED, FDS_NOT_PLACED, InitSpawn, JOIN_FAILED, JOINED, NOT_RELEASED};
 
@@ -148,18 +150,6 @@ impl Drop for SharedFileMap {
 
 // ---------------------------------------------------------------------------------------
 // fork, only where it is sound: in a process with one thread.
-
-/// Proof that the process had a single thread when it was checked. Not `Send`: it stays on
-/// the thread that checked, and the code holding it must not start threads.
-pub struct SingleThreaded(PhantomData<*const ()>);
-
-impl SingleThreaded {
-    /// `Some` when `/proc/self/task` lists exactly one thread.
-    pub fn check() -> Option<SingleThreaded> {
-        let n = std::fs::read_dir("/proc/self/task").ok()?.count();
-        (n == 1).then_some(SingleThreaded(PhantomData))
-    }
-}
 
 /// `fork()` in a single-threaded process.
 pub fn fork(_proof: &SingleThreaded) -> nix::Result<ForkResult> {
@@ -580,40 +570,23 @@ pub fn set_realtime(priority: i32) -> io::Result<()> {
     Ok(())
 }
 
-/// The nice value the sandbox init had before [`favour_init`] raised it, for its workloads
-/// ([`restore_nice`]); `i32::MIN` while it is unchanged.
-static INIT_NICE: AtomicI32 = AtomicI32::new(i32::MIN);
-
-/// Puts the calling process (the sandbox init) ahead of its own workloads in the cgroup they
-/// share: nice -20. A saturated bomb or 900 spinning threads at nice 0 otherwise leave the
-/// init a thousandth of the sandbox's CPU, too little to start a delayed workload and see
-/// its exec before the run ends. Its children inherit -20 until [`restore_nice`], just
-/// before they exec: the fork-to-exec path of a workload is the init's too. CPU weights are
-/// per cgroup, so this gives the init nothing against the host. Needs CAP_SYS_NICE; without
-/// it (rootless) it fails and changes nothing.
-pub fn favour_init() -> io::Result<()> {
+/// The calling process's nice value (`getpriority`).
+pub fn nice() -> io::Result<i32> {
     Errno::clear();
     // SAFETY: getpriority reads the calling process's nice value; -1 is a valid value, so
     // errno (cleared above) tells a failure apart.
-    let old = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
-    if old == -1 && Errno::last_raw() != 0 {
+    let n = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+    if n == -1 && Errno::last_raw() != 0 {
         return Err(io::Error::last_os_error());
     }
-    // SAFETY: setpriority changes the calling process's nice value, nothing in memory.
-    Errno::result(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, -20) })?;
-    INIT_NICE.store(old, Ordering::Relaxed);
-    Ok(())
+    Ok(n)
 }
 
-/// In a workload forked by the init, just before it execs: the nice value the init had
-/// before [`favour_init`] (0 usually; 19 for a harness run under `nice -n 19`), so the
-/// workload runs as it would have. Raising a nice value needs no privilege.
-pub fn restore_nice() {
-    let old = INIT_NICE.load(Ordering::Relaxed);
-    if old != i32::MIN {
-        // SAFETY: setpriority changes the calling process's nice value, nothing in memory.
-        let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, old) };
-    }
+/// Sets the calling process's nice value (`setpriority`); lowering it needs CAP_SYS_NICE.
+pub fn set_nice(n: i32) -> io::Result<()> {
+    // SAFETY: setpriority changes the calling process's nice value, nothing in memory.
+    Errno::result(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, n) })?;
+    Ok(())
 }
 
 /// Ends this process at once, without running exit handlers or flushing buffers that

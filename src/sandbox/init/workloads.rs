@@ -29,6 +29,10 @@ pub(super) struct Launcher<'a> {
     pub(super) counters: Option<&'a OwnedFd>,
     pub(super) exe: Option<&'a OwnedFd>,
     pub(super) proof: &'a sys::SingleThreaded,
+    /// The nice value a workload gets back in its own process, before its exec: the fork and
+    /// the exec run at the init's -20, the workload at the harness's nice (`None`: the init
+    /// did not change its own).
+    pub(super) nice: Option<i32>,
 }
 
 /// Starts each workload at its time after the go and reaps every process until none is
@@ -137,6 +141,10 @@ impl Launcher<'_> {
             nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| e.to_string())?;
         match sys::fork(self.proof).map_err(|e| format!("fork: {e}"))? {
             ForkResult::Child => {
+                if let Some(n) = self.nice {
+                    // Raising a nice value needs no privilege.
+                    let _ = sys::set_nice(n);
+                }
                 let mut err_w = File::from(err_w);
                 let e = exec_workload(
                     launch.builtin,
@@ -231,7 +239,6 @@ fn exec_workload(
             return crate::t!("init-place-counter-page", error = e);
         }
         exec_stamp(stamp);
-        sys::restore_nice();
         match nix::unistd::fexecve(exe.as_fd(), argv, env) {
             Err(Errno::EACCES) => crate::t!("child-exec-denied"),
             Err(e) => format!("exec limitlab: {e}"),
@@ -242,7 +249,6 @@ fn exec_workload(
             return crate::t!("init-program-nul");
         };
         exec_stamp(stamp);
-        sys::restore_nice();
         match nix::unistd::execve(&path, argv, env) {
             Err(e) => format!("exec {}: {e}", program.display()),
         }
