@@ -66,7 +66,9 @@ pub(crate) fn wait_ready(
                         "run-setup-timeout",
                         timeout = crate::i18n::number(format!("{SETUP_TIMEOUT:?}")),
                         wall = crate::i18n::fixed(clock.wall().as_secs_f64(), 1),
-                        waited = crate::i18n::fixed(clock.waited().as_secs_f64(), 1)
+                        waited = crate::i18n::fixed(clock.waited().as_secs_f64(), 1),
+                        state = clock.state(),
+                        wchan = clock.wchan().unwrap_or_else(|| "none".into())
                     ),
                 ));
             }
@@ -105,6 +107,30 @@ impl GivenClock {
         run_delay(&self.schedstat)
             .map(|d| d.saturating_sub(self.delay_at_start))
             .unwrap_or_default()
+    }
+
+    /// The process's state letter as `/proc/PID/stat` gives it (`S` sleeping, `D` waiting
+    /// in the kernel uninterruptibly, `R` runnable), `?` once it is gone: with `waited`, it
+    /// tells a setup that waited for a CPU from one that waited for something else.
+    fn state(&self) -> String {
+        let stat = std::fs::read_to_string(self.proc_file("stat")).unwrap_or_default();
+        stat.rsplit(") ")
+            .next()
+            .and_then(|rest| rest.split(' ').next())
+            .filter(|s| !s.is_empty())
+            .unwrap_or("?")
+            .to_string()
+    }
+
+    /// The kernel function the process sleeps in (`/proc/PID/wchan`), where the kernel says.
+    fn wchan(&self) -> Option<String> {
+        let w = std::fs::read_to_string(self.proc_file("wchan")).ok()?;
+        let w = w.trim();
+        (!w.is_empty() && w != "0").then(|| w.to_string())
+    }
+
+    fn proc_file(&self, name: &str) -> String {
+        self.schedstat.replace("schedstat", name)
     }
 
     /// Whether `timeout` of given time, or `cap` of wall-clock time, has passed.
@@ -465,8 +491,38 @@ mod tests {
             clock.past(Duration::from_secs(3600), Duration::from_millis(10)),
             "the cap"
         );
+        let state = clock.state();
+        assert!(["R", "S"].contains(&state.as_str()), "{state}");
         let gone = GivenClock::of(i32::MAX);
         assert_eq!(gone.waited(), Duration::ZERO);
+        assert_eq!(gone.state(), "?");
+        assert_eq!(gone.wchan(), None);
+    }
+
+    #[test]
+    fn the_setup_timeout_says_where_the_init_waits() {
+        use crate::i18n::{Lang, with};
+        let said = |lang, wchan: &str| {
+            with(lang, || {
+                crate::t!(
+                    "run-setup-timeout",
+                    timeout = "10s",
+                    wall = "10.0",
+                    waited = "0.0",
+                    state = "D",
+                    wchan = wchan
+                )
+            })
+        };
+        assert_eq!(
+            said(Lang::En, "percpu_rwsem_wait"),
+            "the sandbox init did not finish its setup within 10s of the CPU time it was given (10.0 s wall-clock, 0.0 s of it waiting for a CPU; the init is D in the kernel's percpu_rwsem_wait)"
+        );
+        assert!(said(Lang::En, "none").ends_with("; the init is D)"));
+        assert!(
+            said(Lang::Es, "pipe_read")
+                .ends_with("; el init está en estado D en pipe_read del kernel)")
+        );
     }
 
     #[test]
