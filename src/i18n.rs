@@ -116,9 +116,13 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); FILES.len()] {
     out
 }
 
-fn bundles() -> &'static [FluentBundle<FluentResource>; 2] {
-    static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
-    BUNDLES.get_or_init(|| Lang::ALL.map(bundle))
+/// The bundle of `lang`, parsed the first time it is used: a process parses only the
+/// languages it speaks (and English where a message falls back to it), not both languages'
+/// ~1,000 messages at its first one.
+fn bundle_of(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 2] =
+        [OnceLock::new(), OnceLock::new()];
+    BUNDLES[lang as usize].get_or_init(|| bundle(lang))
 }
 
 fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
@@ -187,7 +191,7 @@ pub fn tr(id: &str, args: &[(&str, Arg)]) -> String {
 
 /// The message `id` in `lang`, if that language has it.
 pub fn message(lang: Lang, id: &str, args: &[(&str, Arg)]) -> Option<String> {
-    let b = &bundles()[lang as usize];
+    let b = bundle_of(lang);
     let pattern = b.get_message(id)?.value()?;
     let mut fa = FluentArgs::new();
     for (k, v) in args {
