@@ -4,12 +4,12 @@
 # plain SIGKILL loop), attack strength (a C fork bomb, stress-ng), the sampler (a shell loop),
 # a whole run's overhead and the report of a million samples.
 #
-#   benches/compare.sh            the full comparison -> BENCHMARKS.md (about 10 minutes)
+#   benches/compare.sh            the full comparison -> BENCHMARKS.md (about 20 minutes)
 #   benches/compare.sh --quick    few repetitions, for CI -> target/BENCHMARKS.quick.md
 #   benches/compare.sh --out FILE
 #
 # Needs root and a cgroup v1 or hybrid host (the machines this project runs on). Installs
-# hyperfine, stress-ng, bubblewrap and time with apt-get when missing. Every bomb runs under a
+# hyperfine, stress-ng, bubblewrap, time and rt-tests (cyclictest) with apt-get when missing. Every bomb runs under a
 # pids limit: in a limitlab sandbox, or in a cgroup made here beneath this script's own.
 # Exits non-zero when a measurement breaks (a command fails); a missed goal is reported in
 # the table, not by the exit status. Leaves no process and no cgroup behind.
@@ -50,7 +50,7 @@ fail() { echo "compare.sh: $*" >&2; exit 1; }
 say "tools"
 missing=()
 for t in hyperfine:hyperfine stress-ng:stress-ng bwrap:bubblewrap /usr/bin/time:time \
-  gcc:gcc python3:python3 unshare:util-linux; do
+  gcc:gcc python3:python3 unshare:util-linux cyclictest:rt-tests; do
   command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
 done
 if ((${#missing[@]})); then
@@ -132,6 +132,15 @@ saturate() {
     sleep 0.01
   done
   fail "the peer bomb never reached $1 tasks"
+}
+
+# cyclictest SECONDS (rt-tests): the kernel's own wake-up latency for a SCHED_FIFO 1 thread
+# on a 1 ms period that does no work at all, the floor under any 1 ms sampler; prints
+# "MAX_US LATE" (LATE: wake-ups 1 ms or more late, each a 1 ms interval a sampler misses).
+cyclic() {
+  local o
+  o=$(cyclictest -m -p1 -i1000 -D"$1" -q -h1000 2>/dev/null) || fail "cyclictest failed"
+  echo "$(awk '/^# Max Latencies:/ { print $4 + 0 }' <<<"$o") $(awk '/^# Histogram Overflows:/ { print $4 + 0 }' <<<"$o")"
 }
 
 # --- results: one "key value" line each; python computes medians at the end ---------------
@@ -362,6 +371,11 @@ interval = \"${iv}ms\"")
     put "sampler_sh_core_pct_${load}_$iv" "$(python3 -c "print($cpu / 1e7 / $SAMPLER_S)")"
     put "sampler_sh_p99_${load}_$iv" "$p99"
     put "sampler_sh_missed_${load}_$iv" "$missed"
+    if ((iv == 1)); then
+      read -r cmax clate <<<"$(cyclic "$SAMPLER_S")"
+      put "sampler_ct_max_$load" "$cmax"
+      put "sampler_ct_late_$load" "$clate"
+    fi
     rmcg
   done
 done
@@ -500,6 +514,11 @@ interval = \"${iv}ms\"")
     put "scale_pct_peer_${iv}_$N" "$(python3 -c "print($cpu / 1e7 / $SAMPLER_S)")"
     put "scale_p99_peer_${iv}_$N" "$p99"
     put "scale_missed_peer_${iv}_$N" "$missed"
+    if ((iv == 1)); then
+      read -r cmax clate <<<"$(cyclic "$SAMPLER_S")"
+      put "scale_ct_max_$N" "$cmax"
+      put "scale_ct_late_$N" "$clate"
+    fi
     rmcg
   done
   # limitlab report of the 1 ms run, and of the 10 ms one.
@@ -570,10 +589,11 @@ facts() {
   echo "- CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores"
   echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "- cgroup mount options: favordynmods $(grep -q favordynmods /proc/mounts && echo on || echo off) (off: a cgroup.procs write waits for an RCU grace period); rcu_expedited $(cat /sys/kernel/rcu_expedited 2>/dev/null || echo n/a)"
-  echo "- peers: $(hyperfine --version), $(stress-ng --version | head -1), bubblewrap $(bwrap --version | awk '{print $2}'), $(unshare --version), $(gcc --version | head -1)"
+  echo "- peers: $(hyperfine --version), $(stress-ng --version | head -1), bubblewrap $(bwrap --version | awk '{print $2}'), $(unshare --version), $(gcc --version | head -1), cyclictest $(cyclictest --help 2>&1 | awk '/^cyclictest V/ { print $2; exit }')"
+  echo "- kernel preemption: $(uname -v | grep -o 'PREEMPT[_A-Z]*' | head -1), running as $(dmesg 2>/dev/null | grep -o 'PREEMPT([a-z]*)' | tail -n 1 || echo unknown)"
 }
 [[ -f $work/spans ]] || : >"$work/spans"
-python3 - "$R" "$quick" "$(facts)" "$SKIPS" "$SWEEP_CELLS" "$work/spans" >"$out" <<'EOF'
+python3 - "$R" "$quick" "$(facts)" "$SKIPS" "$SWEEP_CELLS" "$work/spans" "$SAMPLER_S" >"$out" <<'EOF'
 import collections, math, statistics, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -625,6 +645,10 @@ for load in ["idle", "bomb"]:
         ll = f"{cpu:.1f} µs, {pct:.2f} %, {p99:.2f} ms, {med('sampler_ll_missed' + k):.0f}"
         sh = f"bash loop, same files: {scpu:.1f} µs, {spct:.2f} %, {sp99:.2f} ms, {med('sampler_sh_missed' + k):.0f}"
         table.append((what, ll, sh, f"{cpu / scpu:.2f}" if scpu else "—", goal, "yes" if met else "**no**"))
+for load in ["idle", "bomb"]:
+    if rows["sampler_ct_max_" + load]:
+        ct = f"max {med('sampler_ct_max_' + load):,.0f} µs, {sum(rows['sampler_ct_late_' + load]):.0f} wake-ups ≥ 1 ms late in {len(rows['sampler_ct_late_' + load]) * int(sys.argv[7])} s"
+        table.append((f"4k. the kernel's floor at 1 ms, {'idle' if load == 'idle' else 'under the same saturated bomb'}: a SCHED_FIFO 1 thread that only sleeps", "—", f"`cyclictest -m -p1 -i1000 -h1000`: {ct}", "—", "(detail: a sampler cannot miss less)", "yes"))
 o = med("overhead_ms")
 row("5. whole run overhead: `limitlab run` of a 5 s bomb minus 5 s", o, "ms", "—", None, "", "< 300 ms", o < 300, n=len(rows["overhead_ms"]))
 s, mib = med("report_s"), med("report_mib")
@@ -660,6 +684,9 @@ if any(rows[f"scale_ttl_ll_{n}"] for n in scales) or skips:
     for iv in ["10", "1"]:
         lines.append((f"sampler at {iv} ms under the bomb: CPU per tick, % of a core, p99 lateness, missed / C sampler, same files, same priority",
             lambda n, iv=iv: f"{med(f'scale_cpu_ll_{iv}_{n}'):.1f} µs, {med(f'scale_pct_ll_{iv}_{n}'):.2f} %, {med(f'scale_p99_ll_{iv}_{n}'):.2f} ms, {med(f'scale_missed_ll_{iv}_{n}'):.0f} / {med(f'scale_cpu_peer_{iv}_{n}'):.1f} µs, {med(f'scale_pct_peer_{iv}_{n}'):.2f} %, {med(f'scale_p99_peer_{iv}_{n}'):.2f} ms, {med(f'scale_missed_peer_{iv}_{n}'):.0f} = **{ratio(med(f'scale_cpu_ll_{iv}_{n}'), med(f'scale_cpu_peer_{iv}_{n}'))}**"))
+    if any(rows[f"scale_ct_max_{n}"] for n in scales):
+        lines.append(("the kernel's floor at 1 ms beside the bomb: `cyclictest -m -p1 -i1000` (a thread that only sleeps): max wake-up latency, wake-ups ≥ 1 ms late",
+            lambda n: f"{med(f'scale_ct_max_{n}'):,.0f} µs, {sum(rows[f'scale_ct_late_{n}']):.0f} in {len(rows[f'scale_ct_late_{n}']) * int(sys.argv[7])} s"))
     for iv in ["1", "10"]:
         lines.append((f"`limitlab report` of the {iv} ms run: wall, peak RSS (samples)",
             lambda n, iv=iv: f"{med(f'scale_report_s_{iv}_{n}'):.2f} s, {med(f'scale_report_mib_{iv}_{n}'):.0f} MiB ({med(f'scale_report_samples_{iv}_{n}'):,.0f})"))
