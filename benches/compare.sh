@@ -589,7 +589,7 @@ facts() {
   echo "- CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores"
   echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "- cgroup mount options: favordynmods $(grep -q favordynmods /proc/mounts && echo on || echo off) (off: a cgroup.procs write waits for an RCU grace period); rcu_expedited $(cat /sys/kernel/rcu_expedited 2>/dev/null || echo n/a)"
-  echo "- peers: $(hyperfine --version), $(stress-ng --version | head -1), bubblewrap $(bwrap --version | awk '{print $2}'), $(unshare --version), $(gcc --version | head -1), cyclictest $(cyclictest --help 2>&1 | awk '/^cyclictest V/ { print $2; exit }')"
+  echo "- peers: $(hyperfine --version), $(stress-ng --version | head -1), bubblewrap $(bwrap --version | awk '{print $2}'), $(unshare --version), $(gcc --version | head -1), cyclictest $(cyclictest --help 2>&1 | awk '/^cyclictest V/ { print $3; exit }')"
   echo "- kernel preemption: $(uname -v | grep -o 'PREEMPT[_A-Z]*' | head -1), running as $(dmesg 2>/dev/null | grep -o 'PREEMPT([a-z]*)' | tail -n 1 || echo unknown)"
 }
 [[ -f $work/spans ]] || : >"$work/spans"
