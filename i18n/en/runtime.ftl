@@ -20,10 +20,8 @@ run-could-not-start = workload { $index } ({ $kind }) could not start: { $error 
 run-setup-failed = the sandbox could not be set up: { $step }: { $error }
 run-init-join-failed = the sandbox init could not move itself into its cgroups (writing 0 to a v1 tasks file failed)
 run-init-ended = the sandbox init ended during setup ({ $status })
-run-setup-timeout = the sandbox init did not finish its setup within { $timeout } of the CPU time it was given ({ $wall } s wall-clock, { $waited } s of it waiting for a CPU; the init is { $state }{ $wchan ->
-        [none] {""}
-       *[other] {" "}in the kernel's { $wchan }
-    })
+run-setup-timeout = the sandbox init did not finish its setup within { $timeout } of the CPU time it was given ({ $wall } s wall-clock, { $waited } s of it waiting for a CPU; the init is { $state }{ $at })
+run-setup-timeout-where = { " " }in the kernel's { $wchan }
 
 ## What a run's setup was doing when it failed (src/run/setup.rs): "STEP: ERROR"
 

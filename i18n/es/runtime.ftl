@@ -20,10 +20,8 @@ run-could-not-start = la carga { $index } ({ $kind }) no pudo arrancar: { $error
 run-setup-failed = no se pudo preparar el sandbox: { $step }: { $error }
 run-init-join-failed = el init del sandbox no pudo moverse a sus cgroups (falló la escritura de 0 en un archivo tasks de v1)
 run-init-ended = el init del sandbox terminó durante la preparación ({ $status })
-run-setup-timeout = el init del sandbox no terminó su preparación dentro de { $timeout } del tiempo de CPU que se le dio ({ $wall } s de reloj, { $waited } s de ellos esperando una CPU; el init está en estado { $state }{ $wchan ->
-        [none] {""}
-       *[other] {" "}en { $wchan } del kernel
-    })
+run-setup-timeout = el init del sandbox no terminó su preparación dentro de { $timeout } del tiempo de CPU que se le dio ({ $wall } s de reloj, { $waited } s de ellos esperando una CPU; el init está en estado { $state }{ $at })
+run-setup-timeout-where = { " " }en { $wchan } del kernel
 
 ## Lo que hacía la preparación de una ejecución cuando falló (src/run/setup.rs): "PASO: ERROR"
 

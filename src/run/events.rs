@@ -68,7 +68,10 @@ pub(crate) fn wait_ready(
                         wall = crate::i18n::fixed(clock.wall().as_secs_f64(), 1),
                         waited = crate::i18n::fixed(clock.waited().as_secs_f64(), 1),
                         state = clock.state(),
-                        wchan = clock.wchan().unwrap_or_else(|| "none".into())
+                        at = clock
+                            .wchan()
+                            .map(|w| crate::t!("run-setup-timeout-where", wchan = w))
+                            .unwrap_or_default()
                     ),
                 ));
             }
@@ -504,13 +507,18 @@ mod tests {
         use crate::i18n::{Lang, with};
         let said = |lang, wchan: &str| {
             with(lang, || {
+                let at = if wchan == "none" {
+                    String::new()
+                } else {
+                    crate::t!("run-setup-timeout-where", wchan = wchan)
+                };
                 crate::t!(
                     "run-setup-timeout",
                     timeout = "10s",
                     wall = "10.0",
                     waited = "0.0",
                     state = "D",
-                    wchan = wchan
+                    at = at
                 )
             })
         };
