@@ -85,20 +85,28 @@ pub(crate) fn wait_ready(
 /// under 1 % of a core and a fixed 10 s setup bound failed runs that were merely waiting
 /// their turn (tests/load.rs saw "did not finish its setup within 10s").
 struct GivenClock {
-    schedstat: String,
+    /// The process, opened once (`None` once it was gone at the start).
+    process: Option<procfs::process::Process>,
     start: Instant,
     delay_at_start: Duration,
 }
 
 impl GivenClock {
     fn of(pid: i32) -> GivenClock {
-        let schedstat = format!("/proc/{pid}/schedstat");
-        let delay_at_start = run_delay(&schedstat).unwrap_or_default();
-        GivenClock {
-            schedstat,
+        let process = procfs::process::Process::new(pid).ok();
+        let mut clock = GivenClock {
+            process,
             start: Instant::now(),
-            delay_at_start,
-        }
+            delay_at_start: Duration::ZERO,
+        };
+        clock.delay_at_start = clock.run_delay().unwrap_or_default();
+        clock
+    }
+
+    /// `run_delay` so far, from `/proc/PID/schedstat`.
+    fn run_delay(&self) -> Option<Duration> {
+        let s = self.process.as_ref()?.schedstat().ok()?;
+        Some(Duration::from_nanos(s.run_delay))
     }
 
     fn wall(&self) -> Duration {
@@ -107,7 +115,7 @@ impl GivenClock {
 
     /// How long the process waited for a CPU since the start (0 once it is gone).
     fn waited(&self) -> Duration {
-        run_delay(&self.schedstat)
+        self.run_delay()
             .map(|d| d.saturating_sub(self.delay_at_start))
             .unwrap_or_default()
     }
@@ -116,24 +124,15 @@ impl GivenClock {
     /// in the kernel uninterruptibly, `R` runnable), `?` once it is gone: with `waited`, it
     /// tells a setup that waited for a CPU from one that waited for something else.
     fn state(&self) -> String {
-        let stat = std::fs::read_to_string(self.proc_file("stat")).unwrap_or_default();
-        stat.rsplit(") ")
-            .next()
-            .and_then(|rest| rest.split(' ').next())
-            .filter(|s| !s.is_empty())
-            .unwrap_or("?")
-            .to_string()
+        let stat = self.process.as_ref().and_then(|p| p.stat().ok());
+        stat.map_or('?', |s| s.state).to_string()
     }
 
     /// The kernel function the process sleeps in (`/proc/PID/wchan`), where the kernel says.
     fn wchan(&self) -> Option<String> {
-        let w = std::fs::read_to_string(self.proc_file("wchan")).ok()?;
+        let w = self.process.as_ref()?.wchan().ok()?;
         let w = w.trim();
         (!w.is_empty() && w != "0").then(|| w.to_string())
-    }
-
-    fn proc_file(&self, name: &str) -> String {
-        self.schedstat.replace("schedstat", name)
     }
 
     /// Whether `timeout` of given time, or `cap` of wall-clock time, has passed.
@@ -141,13 +140,6 @@ impl GivenClock {
         let wall = self.wall();
         wall >= cap || wall.saturating_sub(self.waited()) >= timeout
     }
-}
-
-/// `run_delay`, in nanoseconds in the file.
-fn run_delay(schedstat: &str) -> Option<Duration> {
-    let text = std::fs::read_to_string(schedstat).ok()?;
-    let ns = text.split_whitespace().nth(1)?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
 }
 
 /// How a workload's first process ended.
