@@ -305,6 +305,15 @@ pub(crate) fn drain(rx: &Receiver<SandboxEvent>, within: Duration, h: &mut impl 
     }
 }
 
+/// How far a workload got, as the init said.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Seen {
+    Nothing,
+    /// Its process was forked at this ms of the run; its exec not seen yet.
+    Forked(f64),
+    Started,
+}
+
 /// What a run makes of the init's news: an event in events.csv for each, the workloads'
 /// exits, which ones started and when the first did.
 pub(crate) struct RunEvents<'p> {
@@ -314,9 +323,8 @@ pub(crate) struct RunEvents<'p> {
     setup_mono: u64,
     /// The run's time 0 (`proto::mono_ns`).
     t0_mono: u64,
-    started: Vec<bool>,
-    /// When each workload's process was forked (ms of the run), if it was.
-    forked: Vec<Option<f64>>,
+    /// How far the init has said each workload got.
+    seen: Vec<Seen>,
     /// When the first workload started, in ms after the start of setup.
     pub start_ms: Option<f64>,
     /// A workload that could not start makes the run an error of its own (never a metric
@@ -337,8 +345,7 @@ impl<'p> RunEvents<'p> {
             events,
             setup_mono,
             t0_mono,
-            started: vec![false; plan.workloads.len()],
-            forked: vec![None; plan.workloads.len()],
+            seen: vec![Seen::Nothing; plan.workloads.len()],
             start_ms: None,
             start_failed: None,
             exits: Vec::new(),
@@ -365,9 +372,9 @@ impl<'p> RunEvents<'p> {
             }
             // On a starved host the init may not have started a workload before the run
             // ended (seen under load): the run then proved nothing about it.
-            let status = if self.started[index] {
+            let status = if self.seen[index] == Seen::Started {
                 format!("{} ran until teardown", w.spec.kind())
-            } else if let Some(forked_ms) = self.forked[index] {
+            } else if let Seen::Forked(forked_ms) = self.seen[index] {
                 // Its process existed but its exec was not seen: it was still starting.
                 aborted.get_or_insert(crate::t!(
                     "run-still-starting",
@@ -402,14 +409,14 @@ impl<'p> RunEvents<'p> {
 impl WorkloadEvents for RunEvents<'_> {
     fn forked(&mut self, index: usize, mono_ns: u64) {
         let t_ms = self.at(mono_ns);
-        if let Some(f) = self.forked.get_mut(index) {
-            *f = Some(t_ms);
+        if let Some(s) = self.seen.get_mut(index) {
+            *s = Seen::Forked(t_ms);
         }
     }
 
     fn started(&mut self, index: usize, pid: i32, mono_ns: u64) {
-        if let Some(s) = self.started.get_mut(index) {
-            *s = true;
+        if let Some(s) = self.seen.get_mut(index) {
+            *s = Seen::Started;
         }
         self.start_ms
             .get_or_insert((mono_ns.saturating_sub(self.setup_mono)) as f64 / 1e6);
