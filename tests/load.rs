@@ -318,3 +318,89 @@ argv = ["sh", "-c", "cut -d' ' -f19 /proc/1/stat /proc/self/stat"]
     assert_eq!(nice, ["-20", "7"], "init, then workload: {log:?}");
     assert_nothing_left();
 }
+
+/// A run of limitlab copied under another name is still a run: the next `limitlab run` beside
+/// it must not take its cgroups for a dead run's leftovers. It used to: a harness counted as
+/// alive only when its executable had "limitlab" in its name, so the second run killed the
+/// first one's sandbox as it started (20 ms in, with no word in the first run's results).
+/// Now every harness holds an `flock` on its cgroup directories while it runs.
+#[test]
+fn a_run_of_a_renamed_copy_is_not_taken_for_a_leftover() {
+    let Some(_lock) = exclusive("a_run_of_a_renamed_copy_is_not_taken_for_a_leftover") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("ll");
+    std::fs::copy(BIN, &copy).unwrap();
+    let long = scenario(
+        tmp.path(),
+        "long",
+        r#"name = "long"
+duration = "60s"
+[limits]
+pids = 20
+[[workload]]
+kind = "command"
+argv = ["sleep", "60"]
+"#,
+    );
+    let long_out = tmp.path().join("long-out");
+    let mut first = Command::new(&copy)
+        .args(["run", "--quiet", "--out"])
+        .arg(&long_out)
+        .arg(&long)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the renamed copy runs");
+    let until = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(long_out.join("events.csv"))
+        .unwrap_or_default()
+        .contains(",workload_start,")
+    {
+        assert!(
+            Instant::now() < until,
+            "the first run's workload did not start"
+        );
+        assert!(first.try_wait().unwrap().is_none(), "the first run ended");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let short = scenario(
+        tmp.path(),
+        "short",
+        r#"name = "short"
+duration = "300ms"
+[limits]
+pids = 10
+[[workload]]
+kind = "command"
+argv = ["true"]
+"#,
+    );
+    let second = run(&short, &tmp.path().join("short-out"));
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    let name = format!("limitlab.{}.", first.id());
+    assert!(
+        !text(&second).contains(&name),
+        "the second run cleaned the first one's cgroups: {}",
+        text(&second)
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first run ended beside the second"
+    );
+    let pid = nix::unistd::Pid::from_raw(first.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    first.wait().unwrap();
+    let s = summary(&long_out);
+    // Its sleep ran until the SIGTERM's teardown, and its teardown still found it there.
+    assert_eq!(s["exits"][0]["status"], "command ran until teardown", "{s}");
+    assert!(
+        metric(&s, "teardown.killed").is_some_and(|n| n >= 1.0),
+        "{s}"
+    );
+    assert_eq!(metric(&s, "teardown.leaked"), Some(0.0));
+    assert_nothing_left();
+}

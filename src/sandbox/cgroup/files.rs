@@ -29,12 +29,15 @@ pub fn read(path: &Path) -> Result<String, CgroupError> {
         })
 }
 
-/// Creates a cgroup directory; an existing one is an error (names are unique per run).
+/// Creates a cgroup directory, held by this process until it is removed (see [`super::hold`]);
+/// an existing one is an error (names are unique per run).
 pub fn mkdir(path: &Path) -> Result<(), CgroupError> {
     fs::create_dir(path).map_err(|source| CgroupError::Create {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    super::hold::take(path);
+    Ok(())
 }
 
 /// Writes `limit` into `dir/control` and records it.
@@ -91,6 +94,9 @@ pub fn remove_dirs(dirs: &[PathBuf], patience: Duration) -> Vec<(PathBuf, io::Er
                     break;
                 }
             }
+        }
+        if failed.last().is_none_or(|(d, _)| d != dir) {
+            super::hold::release(dir);
         }
     }
     failed

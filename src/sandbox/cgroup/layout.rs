@@ -297,8 +297,9 @@ pub struct Leftover {
 
 impl Layout {
     /// limitlab cgroups beneath this process's own cgroups whose harness is no longer
-    /// running. Only `limitlab.<pid>.<...>` directories count, and only when process `<pid>`
-    /// is gone or is not limitlab any more; nothing else is ever touched.
+    /// running. Only `limitlab.<pid>.<...>` directories count, and only when no process
+    /// holds them (see [`super::hold`]) and process `<pid>` is gone or is not limitlab any
+    /// more; nothing else is ever touched.
     pub fn leftovers(&self) -> Vec<Leftover> {
         let mut by_name: BTreeMap<String, Leftover> = BTreeMap::new();
         for parent in self.parents() {
@@ -324,7 +325,11 @@ impl Layout {
                     .push(e.path());
             }
         }
-        by_name.into_values().collect()
+        // A run whose harness holds any of its directories is alive, in every hierarchy.
+        by_name
+            .into_values()
+            .filter(|l| !l.dirs.iter().any(|d| super::hold::held(d)))
+            .collect()
     }
 }
 
@@ -451,5 +456,34 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].name, dead);
         assert_eq!(found[0].dirs.len(), l.parents().len());
+    }
+
+    #[test]
+    fn a_run_whose_harness_holds_its_directory_is_not_a_leftover_whatever_its_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
+            .unwrap();
+        populate(&l, &[]);
+        // A live process that is not called limitlab: a copy of limitlab under another name
+        // looks like this to the old check.
+        let mut other = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let name = format!("limitlab.{}.0", other.id());
+        for parent in l.parents() {
+            fs::create_dir(parent.join(&name)).unwrap();
+        }
+        assert_eq!(l.leftovers().len(), 1, "by its name alone it looks dead");
+        // Its harness holds one of its directories (here this process, through the same
+        // mkdir every backend uses): then none of them is a leftover.
+        let held = l.parents()[0].join(&name);
+        fs::remove_dir(&held).unwrap();
+        crate::sandbox::cgroup::mkdir(&held).unwrap();
+        assert_eq!(l.leftovers(), Vec::new());
+        crate::sandbox::cgroup::remove_dirs(std::slice::from_ref(&held), std::time::Duration::ZERO);
+        assert!(!super::super::hold::held(&held));
+        let _ = other.kill();
+        let _ = other.wait();
     }
 }

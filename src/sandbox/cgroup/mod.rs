@@ -4,6 +4,7 @@
 //! Where things are:
 //! - where the hierarchies are, the limits above this process and the leftovers of earlier
 //!   runs: [`layout`];
+//! - which cgroups a running harness owns (an `flock` on each directory it made): [`hold`];
 //! - every cgroup file written, read or created, every cgroup directory removed: [`files`]
 //!   (the only place; `sys::spawn_init` is the one exception: the held init writes itself
 //!   into each v1 `tasks` file before it can run anything);
@@ -15,6 +16,7 @@
 
 pub mod files;
 pub mod grant;
+pub mod hold;
 pub mod hybrid;
 pub mod layout;
 pub mod scopes;
