@@ -22,6 +22,7 @@ run-init-join-failed = the sandbox init could not move itself into its cgroups (
 run-init-ended = the sandbox init ended during setup ({ $status })
 run-setup-timeout = the sandbox init did not finish its setup within { $timeout } of the CPU time it was given ({ $wall } s wall-clock, { $waited } s of it waiting for a CPU; the init is { $state }{ $at })
 run-setup-timeout-where = { " " }in the kernel's { $wchan }
+run-setup-timeout-stack = ; its kernel stack: { $stack }
 
 ## What a run's setup was doing when it failed (src/run/setup.rs): "STEP: ERROR"
 

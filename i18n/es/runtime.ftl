@@ -22,6 +22,7 @@ run-init-join-failed = el init del sandbox no pudo moverse a sus cgroups (falló
 run-init-ended = el init del sandbox terminó durante la preparación ({ $status })
 run-setup-timeout = el init del sandbox no terminó su preparación dentro de { $timeout } del tiempo de CPU que se le dio ({ $wall } s de reloj, { $waited } s de ellos esperando una CPU; el init está en estado { $state }{ $at })
 run-setup-timeout-where = { " " }en { $wchan } del kernel
+run-setup-timeout-stack = ; su pila en el kernel: { $stack }
 
 ## Lo que hacía la preparación de una ejecución cuando falló (src/run/setup.rs): "PASO: ERROR"
 

@@ -68,10 +68,13 @@ pub(crate) fn wait_ready(
                         wall = crate::i18n::fixed(clock.wall().as_secs_f64(), 1),
                         waited = crate::i18n::fixed(clock.waited().as_secs_f64(), 1),
                         state = clock.state(),
-                        at = clock
-                            .wchan()
-                            .map(|w| crate::t!("run-setup-timeout-where", wchan = w))
-                            .unwrap_or_default()
+                        at = clock.wchan().map_or_else(String::new, |w| {
+                            crate::t!("run-setup-timeout-where", wchan = w)
+                                + &clock
+                                    .stack()
+                                    .map(|s| crate::t!("run-setup-timeout-stack", stack = s))
+                                    .unwrap_or_default()
+                        })
                     ),
                 ));
             }
@@ -135,11 +138,31 @@ impl GivenClock {
         (!w.is_empty() && w != "0").then(|| w.to_string())
     }
 
+    /// The innermost frames of the process's kernel stack (`/proc/PID/stack`, root only),
+    /// innermost first: what it waits for (a page being read in, a lock) and why.
+    fn stack(&self) -> Option<String> {
+        let pid = self.process.as_ref()?.pid;
+        let text = std::fs::read_to_string(format!("/proc/{pid}/stack")).ok()?;
+        kernel_frames(&text, 8)
+    }
+
     /// Whether `timeout` of given time, or `cap` of wall-clock time, has passed.
     fn past(&self, timeout: Duration, cap: Duration) -> bool {
         let wall = self.wall();
         wall >= cap || wall.saturating_sub(self.waited()) >= timeout
     }
+}
+
+/// The function names of the first `n` frames of a `/proc/PID/stack` text
+/// (`[<0>] filemap_fault+0x2c1/0x8b0`), joined by " < ".
+fn kernel_frames(text: &str, n: usize) -> Option<String> {
+    let frames: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1)?.split('+').next())
+        .filter(|f| !f.is_empty())
+        .take(n)
+        .collect();
+    (!frames.is_empty()).then(|| frames.join(" < "))
 }
 
 /// How a workload's first process ended.
@@ -499,6 +522,33 @@ mod tests {
         assert_eq!(gone.waited(), Duration::ZERO);
         assert_eq!(gone.state(), "?");
         assert_eq!(gone.wchan(), None);
+    }
+
+    #[test]
+    fn the_kernel_stack_names_what_a_process_waits_in() {
+        let text = "[<0>] folio_wait_bit_common+0x13c/0x350\n[<0>] filemap_fault+0x5b1/0xa10\n[<0>] __do_fault+0x35/0x170\n";
+        assert_eq!(
+            kernel_frames(text, 2).as_deref(),
+            Some("folio_wait_bit_common < filemap_fault")
+        );
+        assert_eq!(kernel_frames("", 8), None);
+        // The real file of a process asleep in nanosleep, where this process may read it.
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let clock = GivenClock::of(child.id() as i32);
+        let until = Instant::now() + Duration::from_secs(5);
+        while clock.state() != "S" && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if nix::unistd::geteuid().is_root() {
+            let stack = clock.stack().expect("root reads /proc/PID/stack");
+            assert!(stack.contains("nanosleep"), "{stack}");
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(GivenClock::of(i32::MAX).stack(), None);
     }
 
     #[test]
