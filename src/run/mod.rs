@@ -3,6 +3,7 @@
 //! do or a stop signal comes), `teardown.rs` (kill, remove, record). A watchdog
 //! (`watchdog.rs`) makes sure no run outlives its deadline.
 
+mod clock;
 pub(crate) mod events;
 pub mod progress;
 mod setup;
