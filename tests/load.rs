@@ -58,9 +58,14 @@ struct Background {
 
 impl Background {
     fn start(dir: &Path, name: &str, toml: &str) -> Background {
+        Background::start_with(Path::new(BIN), dir, name, toml)
+    }
+
+    /// The same, with the limitlab binary at `program` (a copy of it, say).
+    fn start_with(program: &Path, dir: &Path, name: &str, toml: &str) -> Background {
         let file = scenario(dir, name, toml);
         let out = dir.join(format!("{name}-out"));
-        let child = limitlab()
+        let child = Command::new(program)
             .args(["run", "--quiet", "--out"])
             .arg(&out)
             .arg(&file)
@@ -74,19 +79,24 @@ impl Background {
 
     /// Waits until the run's events say its limit was hit (the bomb is saturated).
     fn wait_saturated(&mut self) {
+        self.wait_for(",limit_hit,", "reach its pids limit");
+    }
+
+    /// Waits up to 60 s for an event of the run's (`needle` in events.csv), `what` it is.
+    fn wait_for(&mut self, needle: &str, what: &str) {
         let until = Instant::now() + Duration::from_secs(60);
         while Instant::now() < until {
             let events = std::fs::read_to_string(self.out.join("events.csv")).unwrap_or_default();
-            if events.contains(",limit_hit,") {
+            if events.contains(needle) {
                 return;
             }
             assert!(
                 self.child.try_wait().unwrap().is_none(),
-                "the load run ended before it was saturated"
+                "the run ended before it could {what}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("the load bomb did not reach its pids limit within 60 s");
+        panic!("the run did not {what} within 60 s");
     }
 
     /// SIGTERM, then the exit status (the run is torn down as at its end).
@@ -332,7 +342,8 @@ fn a_run_of_a_renamed_copy_is_not_taken_for_a_leftover() {
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("ll");
     std::fs::copy(BIN, &copy).unwrap();
-    let long = scenario(
+    let mut first = Background::start_with(
+        &copy,
         tmp.path(),
         "long",
         r#"name = "long"
@@ -344,28 +355,7 @@ kind = "command"
 argv = ["sleep", "60"]
 "#,
     );
-    let long_out = tmp.path().join("long-out");
-    let mut first = Command::new(&copy)
-        .args(["run", "--quiet", "--out"])
-        .arg(&long_out)
-        .arg(&long)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the renamed copy runs");
-    let until = Instant::now() + Duration::from_secs(30);
-    while !std::fs::read_to_string(long_out.join("events.csv"))
-        .unwrap_or_default()
-        .contains(",workload_start,")
-    {
-        assert!(
-            Instant::now() < until,
-            "the first run's workload did not start"
-        );
-        assert!(first.try_wait().unwrap().is_none(), "the first run ended");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    first.wait_for(",workload_start,", "start its workload");
     let short = scenario(
         tmp.path(),
         "short",
@@ -380,7 +370,7 @@ argv = ["true"]
     );
     let second = run(&short, &tmp.path().join("short-out"));
     assert_eq!(second.status.code(), Some(0), "{}", text(&second));
-    let name = format!("limitlab.{}.", first.id());
+    let name = format!("limitlab.{}.", first.child.id());
     assert!(
         !text(&second).contains(&name),
         "the second run cleaned the first one's cgroups: {}",
@@ -388,12 +378,11 @@ argv = ["true"]
     );
     std::thread::sleep(Duration::from_millis(300));
     assert!(
-        first.try_wait().unwrap().is_none(),
+        first.child.try_wait().unwrap().is_none(),
         "the first run ended beside the second"
     );
-    let pid = nix::unistd::Pid::from_raw(first.id() as i32);
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
-    first.wait().unwrap();
+    let long_out = first.out.clone();
+    first.stop();
     let s = summary(&long_out);
     // Its sleep ran until the SIGTERM's teardown, and its teardown still found it there.
     assert_eq!(s["exits"][0]["status"], "command ran until teardown", "{s}");
