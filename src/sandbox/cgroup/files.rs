@@ -81,21 +81,21 @@ pub fn remove_dirs(dirs: &[PathBuf], patience: Duration) -> Vec<(PathBuf, io::Er
     for dir in ordered {
         let start = Instant::now();
         let mut pause = Duration::from_micros(200);
-        loop {
+        let gone = loop {
             match fs::remove_dir(dir) {
-                Ok(()) => break,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => break,
+                Ok(()) => break true,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => break true,
                 Err(e) if e.raw_os_error() == Some(libc::EBUSY) && start.elapsed() < patience => {
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(50));
                 }
                 Err(e) => {
                     failed.push((dir.clone(), e));
-                    break;
+                    break false;
                 }
             }
-        }
-        if failed.last().is_none_or(|(d, _)| d != dir) {
+        };
+        if gone {
             super::hold::release(dir);
         }
     }
