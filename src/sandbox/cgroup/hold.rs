@@ -9,6 +9,12 @@
 //! next `limitlab run` killed its sandbox at start as a leftover (measured: a 30-minute run
 //! torn down 20 ms after a second run started beside it). The name check stays, for the
 //! cgroups of a harness older than the lock.
+//!
+//! The lock asks only about a live owner. A lock belongs to an open file description, and
+//! a child forked by the harness holds a copy of it until the child exits or execs (the host
+//! probe's tiny child, a clone waiting for its exec), as does a thread of a killed harness
+//! that the kernel has not yet let die. So a run whose harness has ended (no process, a zombie)
+//! is a leftover whatever still holds its directories.
 
 use std::collections::BTreeMap;
 use std::fs::File;

@@ -297,9 +297,9 @@ pub struct Leftover {
 
 impl Layout {
     /// limitlab cgroups beneath this process's own cgroups whose harness is no longer
-    /// running. Only `limitlab.<pid>.<...>` directories count, and only when no process
-    /// holds them (see [`super::hold`]) and process `<pid>` is gone or is not limitlab any
-    /// more; nothing else is ever touched.
+    /// running. Only `limitlab.<pid>.<...>` directories count, and only when process
+    /// `<pid>` has ended (see [`Owner`]), or when it runs another program and no process
+    /// holds them (see [`super::hold`]); nothing else is ever touched.
     pub fn leftovers(&self) -> Vec<Leftover> {
         let mut by_name: BTreeMap<String, Leftover> = BTreeMap::new();
         for parent in self.parents() {
@@ -311,7 +311,7 @@ impl Layout {
                 let Some(owner) = owner_of(&name) else {
                     continue;
                 };
-                if !e.path().is_dir() || harness_alive(owner) {
+                if !e.path().is_dir() || Owner::of(owner) == Owner::Limitlab {
                     continue;
                 }
                 by_name
@@ -325,10 +325,15 @@ impl Layout {
                     .push(e.path());
             }
         }
-        // A run whose harness holds any of its directories is alive, in every hierarchy.
+        // A live process that is not called limitlab is a harness when it holds any of the
+        // run's directories, in any hierarchy. An ended one is not, whatever holds its
+        // locks: a copy of its descriptors can outlive it (a child it had forked and that
+        // has not exited yet, a thread of its that the kernel has not let die).
         by_name
             .into_values()
-            .filter(|l| !l.dirs.iter().any(|d| super::hold::held(d)))
+            .filter(|l| {
+                Owner::of(l.owner) == Owner::Ended || !l.dirs.iter().any(|d| super::hold::held(d))
+            })
             .collect()
     }
 }
@@ -341,14 +346,34 @@ pub fn owner_of(name: &str) -> Option<i32> {
     pid.parse().ok()
 }
 
-/// Whether `pid` is a running limitlab (a reused pid of another program does not count).
-fn harness_alive(pid: i32) -> bool {
-    if pid == std::process::id() as i32 {
-        return true;
+/// What the process named in a run's cgroups is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    /// This process, or a running program called limitlab: the run is alive.
+    Limitlab,
+    /// A running program under another name: a copy of limitlab renamed, or a reused pid.
+    /// Its locks decide.
+    Other,
+    /// No process, or one that has ended (a zombie, or one whose main thread has exited
+    /// and whose program the kernel no longer shows): the run is over.
+    Ended,
+}
+
+impl Owner {
+    fn of(pid: i32) -> Owner {
+        if pid == std::process::id() as i32 {
+            return Owner::Limitlab;
+        }
+        match fs::read_link(format!("/proc/{pid}/exe")) {
+            Ok(exe) if exe.to_string_lossy().contains("limitlab") => Owner::Limitlab,
+            Ok(_) => Owner::Other,
+            // The link of a process that has ended, or of a pid nobody has.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Owner::Ended,
+            // Another user's process (a rootless harness cannot read it): alive, judged
+            // by its locks.
+            Err(_) => Owner::Other,
+        }
     }
-    fs::read_link(format!("/proc/{pid}/exe"))
-        .map(|exe| exe.to_string_lossy().contains("limitlab"))
-        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -485,5 +510,54 @@ mod tests {
         assert!(!super::super::hold::held(&held));
         let _ = other.kill();
         let _ = other.wait();
+    }
+
+    #[test]
+    fn an_ended_harness_leaves_a_leftover_whatever_still_holds_its_locks() {
+        use std::process::{Command, Stdio};
+        let tmp = tempfile::tempdir().unwrap();
+        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
+            .unwrap();
+        populate(&l, &[]);
+        // Owners that have ended: a zombie (a child not yet reaped) and a pid nobody has.
+        let mut zombie = Command::new("true").spawn().unwrap();
+        let stat = format!("/proc/{}/stat", zombie.id());
+        while !fs::read_to_string(&stat).is_ok_and(|s| s.contains(") Z ")) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let names = [
+            format!("limitlab.{}.0", zombie.id()),
+            "limitlab.2147483647.0".to_string(),
+        ];
+        // Each run's directory is still locked by a process that outlived its harness, as
+        // a child holding a copy of the harness's descriptors does.
+        let mut holders = Vec::new();
+        for name in &names {
+            for parent in l.parents() {
+                fs::create_dir(parent.join(name)).unwrap();
+            }
+            let dir = l.parents()[0].join(name);
+            let holder = Command::new("flock")
+                .args(["--exclusive", "--nonblock"])
+                .arg(&dir)
+                .args(["sleep", "30"])
+                .stdin(Stdio::null())
+                .spawn()
+                .expect("flock(1) from util-linux runs");
+            while !super::super::hold::held(&dir) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            holders.push(holder);
+        }
+        let mut found: Vec<String> = l.leftovers().into_iter().map(|f| f.name).collect();
+        found.sort();
+        let mut expected = names.to_vec();
+        expected.sort();
+        assert_eq!(found, expected);
+        for mut h in holders {
+            let _ = h.kill();
+            let _ = h.wait();
+        }
+        let _ = zombie.wait();
     }
 }
