@@ -100,8 +100,14 @@ fn make_in_every_parent(name: &str) -> Vec<PathBuf> {
 }
 
 /// Kills the harness with SIGKILL once `ready` says so; the sandbox must be empty within 1 s
-/// and its cgroups gone soon after.
-fn sigkill_when(test: &str, stall: Option<&str>, ready: impl Fn(&[PathBuf]) -> bool) {
+/// and its cgroups gone soon after. What `outlive` makes of the harness's pid just before the
+/// kill is kept until then.
+fn sigkill_when<K>(
+    test: &str,
+    stall: Option<&str>,
+    ready: impl Fn(&[PathBuf]) -> bool,
+    outlive: impl FnOnce(u32) -> K,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let mut child = start_bomb(&tmp, stall);
     let pid = child.id();
@@ -114,6 +120,7 @@ fn sigkill_when(test: &str, stall: Option<&str>, ready: impl Fn(&[PathBuf]) -> b
         },
     );
     let dirs = sandbox_dirs(pid);
+    let kept = outlive(pid);
     sigkill_and_wait_empty(test, pid, &dirs, Duration::from_secs(1));
     let _ = child.wait();
     wait_for(
@@ -121,6 +128,7 @@ fn sigkill_when(test: &str, stall: Option<&str>, ready: impl Fn(&[PathBuf]) -> b
         Duration::from_secs(10),
         || dirs.iter().all(|d| !d.exists()),
     );
+    drop(kept);
     let mut err = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
     assert!(
@@ -136,7 +144,7 @@ fn sigkill_during_setup_leaves_nothing() {
         return;
     };
     // Stalled after the init set the sandbox up, before the workload was released.
-    sigkill_when("setup", Some("setup"), |dirs| tasks(dirs) == 1);
+    sigkill_when("setup", Some("setup"), |dirs| tasks(dirs) == 1, |_| ());
 }
 
 #[test]
@@ -144,7 +152,45 @@ fn sigkill_at_bomb_saturation_leaves_nothing() {
     let Some(_lock) = exclusive("sigkill_at_bomb_saturation_leaves_nothing") else {
         return;
     };
-    sigkill_when("saturation", None, |dirs| tasks(dirs) >= 490);
+    sigkill_when("saturation", None, |dirs| tasks(dirs) >= 490, |_| ());
+}
+
+/// The pid of harness `pid`'s supervisor (its child running `limitlab __supervise`).
+fn supervisor_of(pid: u32) -> u32 {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+        .flat_map(|c| {
+            c.split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok())
+                .collect::<Vec<_>>()
+        })
+        .find(|c| {
+            std::fs::read(format!("/proc/{c}/cmdline"))
+                .is_ok_and(|cmd| String::from_utf8_lossy(&cmd).contains("__supervise"))
+        })
+        .expect("the harness has a supervisor")
+}
+
+#[test]
+fn sigkill_while_the_harness_pipe_outlives_it_leaves_nothing() {
+    let Some(_lock) = exclusive("sigkill_while_the_harness_pipe_outlives_it_leaves_nothing") else {
+        return;
+    };
+    // A killed harness's descriptors close when its last thread is gone: a child it had just
+    // forked holds copies until it exits or execs, and a thread the kernel holds asleep keeps
+    // them. Here this test keeps the supervisor's pipe open for writing, as such a copy
+    // would; the supervisor must see the harness end all the same.
+    sigkill_when(
+        "pipe kept open",
+        None,
+        |dirs| tasks(dirs) >= 490,
+        |pid| {
+            let pipe = format!("/proc/{}/fd/0", supervisor_of(pid));
+            std::fs::OpenOptions::new().write(true).open(&pipe).unwrap()
+        },
+    );
 }
 
 #[test]

@@ -5,14 +5,20 @@
 //! the namespace takes seconds to die. The supervisor is started at the beginning of a run
 //! (a fresh `limitlab __supervise` image, in the harness's own cgroups, in a session of its
 //! own so a Ctrl-C to the terminal's process group does not reach it). The harness tells it
-//! over a pipe which cgroups to watch; when the pipe closes without a goodbye, the harness is
+//! over a pipe which cgroups to watch; when the pipe closes without a goodbye, or the
+//! harness's main thread has ended while something still holds the pipe open, the harness is
 //! gone, and the supervisor kills every process in those cgroups and removes them.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
+use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::unistd::Pid;
 
 use serde::{Deserialize, Serialize};
 
@@ -101,7 +107,7 @@ impl Drop for Supervisor {
     }
 }
 
-/// `limitlab __supervise`: reads orders on stdin until a goodbye or the end of the pipe.
+/// `limitlab __supervise`: reads orders on stdin until a goodbye or the harness's end.
 pub fn main() -> i32 {
     use nix::sys::signal::Signal;
     // Its own session: the terminal's Ctrl-C and a kill of the harness's process group pass
@@ -115,20 +121,21 @@ pub fn main() -> i32 {
     ] {
         let _ = crate::sys::ignore_signal(sig);
     }
+    // The harness started this process; should it die first, this is no longer its pid.
+    let harness = nix::unistd::getppid();
     let mut watched: Vec<Vec<PathBuf>> = Vec::new();
     let mut restores: Vec<crate::sandbox::lxd::Restore> = Vec::new();
-    for line in BufReader::new(io::stdin()).lines() {
-        let Ok(line) = line else { break };
-        match serde_json::from_str::<Order>(&line) {
-            Ok(Order::Watch(dirs)) => watched.push(dirs),
-            Ok(Order::Forget(dirs)) => watched.retain(|w| *w != dirs),
-            Ok(Order::Restore(r)) => restores.push(r),
-            Ok(Order::Restored(r)) => restores.retain(|x| *x != r),
-            Ok(Order::Bye) => return 0,
-            Err(_) => {}
-        }
+    let said_bye = read_orders(io::stdin().as_fd(), harness, |order| match order {
+        Order::Watch(dirs) => watched.push(dirs),
+        Order::Forget(dirs) => watched.retain(|w| *w != dirs),
+        Order::Restore(r) => restores.push(r),
+        Order::Restored(r) => restores.retain(|x| *x != r),
+        Order::Bye => {}
+    });
+    if said_bye {
+        return 0;
     }
-    // The pipe closed without a goodbye: the harness is gone.
+    // No goodbye: the harness is gone.
     for dirs in &watched {
         let c = cgroup::emergency_teardown(dirs);
         let name = dirs
@@ -160,6 +167,57 @@ pub fn main() -> i32 {
         }
     }
     0
+}
+
+/// How often the supervisor looks at the harness itself while its pipe is quiet.
+const LOOK_EVERY: Duration = Duration::from_millis(100);
+
+/// Hands each order on `pipe` to `order` until a goodbye (true) or until the harness is
+/// gone (false): its end of the pipe closed, or its main thread has ended
+/// ([`harness_ended`]). A killed harness closes its descriptors, the pipe among them, only
+/// when its last thread dies, and a thread the kernel holds in an uninterruptible sleep
+/// keeps them open (as does a child it had just forked); its sandbox is emptied at once all
+/// the same.
+fn read_orders(pipe: BorrowedFd<'_>, harness: Pid, mut order: impl FnMut(Order)) -> bool {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let look = PollTimeout::try_from(LOOK_EVERY).expect("a short timeout");
+    let (mut pending, mut chunk) = (Vec::new(), [0u8; 4096]);
+    loop {
+        match poll(&mut [PollFd::new(pipe, PollFlags::POLLIN)], look) {
+            Ok(0) if harness_ended(harness) => return false,
+            Ok(0) | Err(Errno::EINTR) => continue,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+        let n = match nix::unistd::read(pipe, &mut chunk) {
+            Ok(n) => n,
+            Err(Errno::EINTR | Errno::EAGAIN) => continue,
+            Err(_) => 0,
+        };
+        if n == 0 {
+            return false;
+        }
+        pending.extend_from_slice(&chunk[..n]);
+        while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            match serde_json::from_slice::<Order>(&line[..end]) {
+                Ok(Order::Bye) => return true,
+                Ok(o) => order(o),
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+/// Whether process `pid`'s main thread has ended: it is a zombie (its other threads, if
+/// any, are dying), or there is no such process.
+fn harness_ended(pid: Pid) -> bool {
+    match procfs::process::Process::new(pid.as_raw()).and_then(|p| p.stat()) {
+        Ok(stat) => matches!(stat.state, 'Z' | 'X' | 'x'),
+        Err(procfs::ProcError::NotFound(_)) => true,
+        // /proc unreadable says nothing of the harness: its pipe still decides.
+        Err(_) => false,
+    }
 }
 
 /// What the supervisor says of a sandbox it emptied: `killed` processes killed, `left` left,
@@ -206,5 +264,36 @@ mod tests {
         assert_eq!(line, r#"{"watch":["/sys/fs/cgroup/pids/limitlab.1.0"]}"#);
         assert_eq!(serde_json::from_str::<Order>(&line).unwrap(), o);
         assert_eq!(serde_json::to_string(&Order::Bye).unwrap(), r#""bye""#);
+    }
+
+    #[test]
+    fn orders_are_read_until_a_goodbye_the_pipe_s_end_or_the_harness_s_end() {
+        let me = nix::unistd::getpid();
+        let watch = Order::Watch(vec!["/a".into()]);
+        let read = |bytes: &[u8], close: bool, harness: Pid| {
+            let (r, w) = nix::unistd::pipe().unwrap();
+            let mut w = File::from(w);
+            w.write_all(bytes).unwrap();
+            let kept = (!close).then_some(w);
+            let mut got = Vec::new();
+            let bye = read_orders(r.as_fd(), harness, |o| got.push(o));
+            drop(kept);
+            (bye, got)
+        };
+        // An order, a line that is none, then a goodbye: what follows it is not read.
+        let text = b"{\"watch\":[\"/a\"]}\nnot json\n\"bye\"\n{\"forget\":[]}\n";
+        assert_eq!(read(text, false, me), (true, vec![watch.clone()]));
+        // The pipe's end without a goodbye.
+        assert_eq!(read(&text[..17], true, me), (false, vec![watch.clone()]));
+        // The pipe still open, but the harness is a zombie.
+        let mut zombie = std::process::Command::new("true").spawn().unwrap();
+        let pid = Pid::from_raw(zombie.id() as i32);
+        while !harness_ended(pid) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(read(&text[..17], false, pid), (false, vec![watch]));
+        assert!(!harness_ended(me));
+        let _ = zombie.wait();
+        assert!(harness_ended(pid), "no such process any more");
     }
 }
