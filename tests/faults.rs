@@ -193,6 +193,78 @@ fn sigkill_while_the_harness_pipe_outlives_it_leaves_nothing() {
     );
 }
 
+/// Harness `pid` frozen in a v1 freezer cgroup of its own (beneath this process's), thawed
+/// and removed when dropped: the kernel holds every thread of a frozen process asleep, and a
+/// SIGKILL stays pending until the thaw.
+struct Frozen {
+    cell: PathBuf,
+}
+
+impl Frozen {
+    fn harness(freezer: &std::path::Path, pid: u32) -> Frozen {
+        let cell = freezer.join(format!("frozen-harness.{pid}"));
+        std::fs::create_dir(&cell).unwrap();
+        let frozen = Frozen { cell };
+        std::fs::write(frozen.cell.join("cgroup.procs"), pid.to_string()).unwrap();
+        std::fs::write(frozen.cell.join("freezer.state"), "FROZEN").unwrap();
+        wait_for("the harness is frozen", Duration::from_secs(5), || {
+            std::fs::read_to_string(frozen.cell.join("freezer.state"))
+                .is_ok_and(|s| s.trim() == "FROZEN")
+        });
+        frozen
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        let _ = std::fs::write(self.cell.join("freezer.state"), "THAWED");
+        let start = Instant::now();
+        while std::fs::remove_dir(&self.cell).is_err() && start.elapsed() < Duration::from_secs(10)
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+#[test]
+fn sigkill_of_a_harness_the_kernel_holds_still_empties_its_sandbox() {
+    let test = "sigkill_of_a_harness_the_kernel_holds_still_empties_its_sandbox";
+    let Some(_lock) = exclusive(test) else {
+        return;
+    };
+    // A killed harness whose thread the kernel keeps asleep keeps its descriptors, the
+    // supervisor's pipe among them, open: the supervisor must see the pending SIGKILL. The
+    // v1 freezer is where a test can make that happen; cgroup2's freezer lets a killed task
+    // die, so there the case does not arise.
+    let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
+    let Some(freezer) = layout.v1.get("freezer").map(|h| h.own_dir()) else {
+        eprintln!("SKIPPED {test}: no cgroup v1 freezer here (cgroup2's lets a killed task die)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = start_bomb(&tmp, None);
+    let pid = child.id();
+    wait_for("the bomb saturates", Duration::from_secs(20), || {
+        let d = sandbox_dirs(pid);
+        !d.is_empty() && tasks(&d) >= 490
+    });
+    let dirs = sandbox_dirs(pid);
+    let frozen = Frozen::harness(&freezer, pid);
+    sigkill_and_wait_empty("frozen", pid, &dirs, Duration::from_secs(1));
+    wait_for("frozen: cgroups removed", Duration::from_secs(10), || {
+        dirs.iter().all(|d| !d.exists())
+    });
+    drop(frozen);
+    let _ = child.wait();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("limitlab supervisor: the harness died"),
+        "{err}"
+    );
+    assert_nothing_left();
+}
+
 #[test]
 fn sigkill_during_teardown_leaves_nothing() {
     let Some(_lock) = exclusive("sigkill_during_teardown_leaves_nothing") else {

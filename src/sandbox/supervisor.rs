@@ -6,12 +6,12 @@
 //! (a fresh `limitlab __supervise` image, in the harness's own cgroups, in a session of its
 //! own so a Ctrl-C to the terminal's process group does not reach it). The harness tells it
 //! over a pipe which cgroups to watch; when the pipe closes without a goodbye, or the
-//! harness's main thread has ended while something still holds the pipe open, the harness is
-//! gone, and the supervisor kills every process in those cgroups and removes them.
+//! harness has exited or been sent SIGKILL while something still holds the pipe open, the
+//! harness is gone, and the supervisor kills every process in those cgroups and removes them.
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
@@ -122,10 +122,10 @@ pub fn main() -> i32 {
         let _ = crate::sys::ignore_signal(sig);
     }
     // The harness started this process; should it die first, this is no longer its pid.
-    let harness = nix::unistd::getppid();
+    let harness = Harness::new(nix::unistd::getppid());
     let mut watched: Vec<Vec<PathBuf>> = Vec::new();
     let mut restores: Vec<crate::sandbox::lxd::Restore> = Vec::new();
-    let said_bye = read_orders(io::stdin().as_fd(), harness, |order| match order {
+    let said_bye = read_orders(io::stdin().as_fd(), &harness, |order| match order {
         Order::Watch(dirs) => watched.push(dirs),
         Order::Forget(dirs) => watched.retain(|w| *w != dirs),
         Order::Restore(r) => restores.push(r),
@@ -172,20 +172,55 @@ pub fn main() -> i32 {
 /// How often the supervisor looks at the harness itself while its pipe is quiet.
 const LOOK_EVERY: Duration = Duration::from_millis(100);
 
+/// The process that started the supervisor, watched beside its pipe.
+struct Harness {
+    pid: Pid,
+    /// Readable once the whole process has exited (`pidfd_open(2)`); none where the kernel
+    /// has no pidfds.
+    exited: Option<OwnedFd>,
+}
+
+impl Harness {
+    fn new(pid: Pid) -> Harness {
+        Harness {
+            pid,
+            exited: crate::sys::pidfd_open(pid.as_raw()).ok(),
+        }
+    }
+
+    /// Whether it has been sent SIGKILL and has not died of it yet: nothing blocks or
+    /// ignores that signal, but a thread the kernel holds asleep (in a frozen cgroup, in an
+    /// uninterruptible wait) keeps the process, and its descriptors, alive meanwhile.
+    fn killed(&self) -> bool {
+        const SIGKILL: u64 = 1 << (nix::sys::signal::Signal::SIGKILL as u64 - 1);
+        procfs::process::Process::new(self.pid.as_raw())
+            .and_then(|p| p.status())
+            .is_ok_and(|s| (s.sigpnd | s.shdpnd) & SIGKILL != 0)
+    }
+}
+
 /// Hands each order on `pipe` to `order` until a goodbye (true) or until the harness is
-/// gone (false): its end of the pipe closed, or its main thread has ended
-/// ([`harness_ended`]). A killed harness closes its descriptors, the pipe among them, only
-/// when its last thread dies, and a thread the kernel holds in an uninterruptible sleep
-/// keeps them open (as does a child it had just forked); its sandbox is emptied at once all
-/// the same.
-fn read_orders(pipe: BorrowedFd<'_>, harness: Pid, mut order: impl FnMut(Order)) -> bool {
+/// gone (false): its end of the pipe closed, it exited, or it was killed. A killed harness's
+/// descriptors, the pipe among them, close only when its last thread has died and when no
+/// copy of them is left: a child it had just forked holds copies until it execs or exits. Its
+/// sandbox is emptied at once all the same.
+fn read_orders(pipe: BorrowedFd<'_>, harness: &Harness, mut order: impl FnMut(Order)) -> bool {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     let look = PollTimeout::try_from(LOOK_EVERY).expect("a short timeout");
     let (mut pending, mut chunk) = (Vec::new(), [0u8; 4096]);
     loop {
-        match poll(&mut [PollFd::new(pipe, PollFlags::POLLIN)], look) {
-            Ok(0) if harness_ended(harness) => return false,
+        let mut fds = vec![PollFd::new(pipe, PollFlags::POLLIN)];
+        fds.extend(
+            harness
+                .exited
+                .as_ref()
+                .map(|fd| PollFd::new(fd.as_fd(), PollFlags::POLLIN)),
+        );
+        match poll(&mut fds, look) {
+            Ok(0) if harness.killed() => return false,
             Ok(0) | Err(Errno::EINTR) => continue,
+            // Only the pidfd: it has exited. What it sent before that is read first.
+            Ok(_) if fds[0].revents().is_none_or(|r| r.is_empty()) => return false,
             Ok(_) => {}
             Err(_) => return false,
         }
@@ -206,17 +241,6 @@ fn read_orders(pipe: BorrowedFd<'_>, harness: Pid, mut order: impl FnMut(Order))
                 Err(_) => {}
             }
         }
-    }
-}
-
-/// Whether process `pid`'s main thread has ended: it is a zombie (its other threads, if
-/// any, are dying), or there is no such process.
-fn harness_ended(pid: Pid) -> bool {
-    match procfs::process::Process::new(pid.as_raw()).and_then(|p| p.stat()) {
-        Ok(stat) => matches!(stat.state, 'Z' | 'X' | 'x'),
-        Err(procfs::ProcError::NotFound(_)) => true,
-        // /proc unreadable says nothing of the harness: its pipe still decides.
-        Err(_) => false,
     }
 }
 
@@ -268,9 +292,9 @@ mod tests {
 
     #[test]
     fn orders_are_read_until_a_goodbye_the_pipe_s_end_or_the_harness_s_end() {
-        let me = nix::unistd::getpid();
+        let me = Harness::new(nix::unistd::getpid());
         let watch = Order::Watch(vec!["/a".into()]);
-        let read = |bytes: &[u8], close: bool, harness: Pid| {
+        let read = |bytes: &[u8], close: bool, harness: &Harness| {
             let (r, w) = nix::unistd::pipe().unwrap();
             let mut w = File::from(w);
             w.write_all(bytes).unwrap();
@@ -282,18 +306,20 @@ mod tests {
         };
         // An order, a line that is none, then a goodbye: what follows it is not read.
         let text = b"{\"watch\":[\"/a\"]}\nnot json\n\"bye\"\n{\"forget\":[]}\n";
-        assert_eq!(read(text, false, me), (true, vec![watch.clone()]));
+        assert_eq!(read(text, false, &me), (true, vec![watch.clone()]));
         // The pipe's end without a goodbye.
-        assert_eq!(read(&text[..17], true, me), (false, vec![watch.clone()]));
-        // The pipe still open, but the harness is a zombie.
-        let mut zombie = std::process::Command::new("true").spawn().unwrap();
-        let pid = Pid::from_raw(zombie.id() as i32);
-        while !harness_ended(pid) {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        assert_eq!(read(&text[..17], false, pid), (false, vec![watch]));
-        assert!(!harness_ended(me));
-        let _ = zombie.wait();
-        assert!(harness_ended(pid), "no such process any more");
+        assert_eq!(read(&text[..17], true, &me), (false, vec![watch.clone()]));
+        assert!(!me.killed());
+        // The pipe still open, but the harness has exited (a zombie, not yet reaped).
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let exited = Harness::new(Pid::from_raw(child.id() as i32));
+        assert!(exited.exited.is_some(), "this kernel has pidfds");
+        assert_eq!(
+            read(&text[..17], false, &exited),
+            (false, vec![watch.clone()])
+        );
+        let _ = child.wait();
+        // Reaped, and its pid perhaps someone else's: the pidfd still says it exited.
+        assert_eq!(read(&text[..17], false, &exited), (false, vec![watch]));
     }
 }
