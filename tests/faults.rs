@@ -7,6 +7,7 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use nix::sys::signal::Signal;
 
 const BOMB: &str = "duration = \"20s\"\n[limits]\npids = 500\n[[workload]]\nkind = \"forkbomb\"\n";
 
@@ -75,17 +76,24 @@ fn wait_teardown(tmp: &tempfile::TempDir) {
 /// Kills harness `pid` with SIGKILL and waits, at most `limit`, until its sandbox cgroups
 /// `dirs` hold no task; says how long that took.
 fn sigkill_and_wait_empty(test: &str, pid: u32, dirs: &[PathBuf], limit: Duration) -> Duration {
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::SIGKILL,
-    )
-    .unwrap();
+    kill_and_wait_empty(test, Signal::SIGKILL, pid, dirs, limit)
+}
+
+/// The same with `signal`, which the harness does not handle (SIGKILL, SIGUSR2).
+fn kill_and_wait_empty(
+    test: &str,
+    signal: Signal,
+    pid: u32,
+    dirs: &[PathBuf],
+    limit: Duration,
+) -> Duration {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), signal).unwrap();
     let took = wait_for(
-        &format!("{test}: sandbox empty after SIGKILL"),
+        &format!("{test}: sandbox empty after {signal}"),
         limit,
         || tasks(dirs) == 0,
     );
-    eprintln!("{test}: sandbox empty {took:?} after the harness's SIGKILL");
+    eprintln!("{test}: sandbox empty {took:?} after the harness's {signal}");
     took
 }
 
@@ -108,6 +116,17 @@ fn sigkill_when<K>(
     ready: impl Fn(&[PathBuf]) -> bool,
     outlive: impl FnOnce(u32) -> K,
 ) {
+    kill_when(test, Signal::SIGKILL, stall, ready, outlive)
+}
+
+/// The same with `signal` instead of SIGKILL.
+fn kill_when<K>(
+    test: &str,
+    signal: Signal,
+    stall: Option<&str>,
+    ready: impl Fn(&[PathBuf]) -> bool,
+    outlive: impl FnOnce(u32) -> K,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let mut child = start_bomb(&tmp, stall);
     let pid = child.id();
@@ -121,7 +140,7 @@ fn sigkill_when<K>(
     );
     let dirs = sandbox_dirs(pid);
     let kept = outlive(pid);
-    sigkill_and_wait_empty(test, pid, &dirs, Duration::from_secs(1));
+    kill_and_wait_empty(test, signal, pid, &dirs, Duration::from_secs(1));
     wait_for(
         &format!("{test}: cgroups removed"),
         Duration::from_secs(10),
@@ -174,16 +193,19 @@ fn supervisor_of(pid: u32) -> u32 {
 }
 
 #[test]
-fn sigkill_while_the_harness_pipe_outlives_it_leaves_nothing() {
-    let Some(_lock) = exclusive("sigkill_while_the_harness_pipe_outlives_it_leaves_nothing") else {
+fn a_fatal_signal_while_the_harness_pipe_outlives_it_leaves_nothing() {
+    let test = "a_fatal_signal_while_the_harness_pipe_outlives_it_leaves_nothing";
+    let Some(_lock) = exclusive(test) else {
         return;
     };
-    // A killed harness's descriptors close when its last thread is gone: a child it had just
-    // forked holds copies until it exits or execs, and a thread the kernel holds asleep keeps
-    // them. Here this test keeps the supervisor's pipe open for writing, as such a copy
-    // would; the supervisor must see the harness end all the same.
-    sigkill_when(
+    // A dead harness's descriptors close when no copy of them is left: a child it had just
+    // forked holds copies until it exits or execs. Here this test keeps the supervisor's pipe
+    // open for writing, as such a copy would, and the harness dies of a signal it does not
+    // handle (SIGUSR2, so no SIGKILL is pending and no core is dumped): only its exit can
+    // tell, and the supervisor must see it all the same.
+    kill_when(
         "pipe kept open",
+        Signal::SIGUSR2,
         None,
         |dirs| tasks(dirs) >= 490,
         |pid| {

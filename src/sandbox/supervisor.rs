@@ -55,6 +55,7 @@ impl Supervisor {
             .arg("__supervise")
             // It speaks the harness's language (`--lang`), not only the locale's.
             .env(crate::i18n::LANG_ENV, crate::i18n::current().code())
+            .env(HARNESS_ENV, std::process::id().to_string())
             .stdin(Stdio::from(r))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -121,8 +122,12 @@ pub fn main() -> i32 {
     ] {
         let _ = crate::sys::ignore_signal(sig);
     }
-    // The harness started this process; should it die first, this is no longer its pid.
-    let harness = Harness::new(nix::unistd::getppid());
+    let harness = Harness::parent(
+        std::env::var(HARNESS_ENV)
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .map_or_else(nix::unistd::getppid, Pid::from_raw),
+    );
     let mut watched: Vec<Vec<PathBuf>> = Vec::new();
     let mut restores: Vec<crate::sandbox::lxd::Restore> = Vec::new();
     let said_bye = read_orders(io::stdin().as_fd(), &harness, |order| match order {
@@ -169,6 +174,9 @@ pub fn main() -> i32 {
     0
 }
 
+/// Where the harness gives the supervisor its pid.
+const HARNESS_ENV: &str = "LIMITLAB_SUPERVISED_HARNESS";
+
 /// How often the supervisor looks at the harness itself while its pipe is quiet.
 const LOOK_EVERY: Duration = Duration::from_millis(100);
 
@@ -178,19 +186,33 @@ struct Harness {
     /// Readable once the whole process has exited (`pidfd_open(2)`); none where the kernel
     /// has no pidfds.
     exited: Option<OwnedFd>,
+    /// It had died before the supervisor looked: this process has another parent already.
+    gone: bool,
 }
 
 impl Harness {
-    fn new(pid: Pid) -> Harness {
+    fn watch(pid: Pid) -> Harness {
         Harness {
             pid,
             exited: crate::sys::pidfd_open(pid.as_raw()).ok(),
+            gone: false,
         }
+    }
+
+    /// The harness `pid` that started this process. Its pidfd is opened before the parent
+    /// is checked, so it cannot be another process's: a pid is reused only once reaped, and a
+    /// child is given another parent before that.
+    fn parent(pid: Pid) -> Harness {
+        let mut h = Harness::watch(pid);
+        h.gone = nix::unistd::getppid() != pid;
+        h
     }
 
     /// Whether it has been sent SIGKILL and has not died of it yet: nothing blocks or
     /// ignores that signal, but a thread the kernel holds asleep (in a frozen cgroup, in an
-    /// uninterruptible wait) keeps the process, and its descriptors, alive meanwhile.
+    /// uninterruptible wait) keeps the process, and its descriptors, alive meanwhile. (The
+    /// kernel also marks SIGKILL pending when a thread other than the main one execs; the
+    /// harness never execs itself.)
     fn killed(&self) -> bool {
         const SIGKILL: u64 = 1 << (nix::sys::signal::Signal::SIGKILL as u64 - 1);
         procfs::process::Process::new(self.pid.as_raw())
@@ -199,15 +221,72 @@ impl Harness {
     }
 }
 
+/// Orders arriving in pieces, handed on a line at a time.
+struct Lines {
+    pending: Vec<u8>,
+    chunk: [u8; 4096],
+}
+
+impl Lines {
+    /// Reads once from `pipe` (which has something to read) and hands on each complete
+    /// line's order. `Some(true)` for a goodbye, `Some(false)` at the pipe's end, else none.
+    fn read(&mut self, pipe: BorrowedFd<'_>, order: &mut impl FnMut(Order)) -> Option<bool> {
+        let n = match nix::unistd::read(pipe, &mut self.chunk) {
+            Ok(n) => n,
+            Err(Errno::EINTR) => return None,
+            Err(_) => 0,
+        };
+        if n == 0 {
+            return Some(false);
+        }
+        self.pending.extend_from_slice(&self.chunk[..n]);
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            match serde_json::from_slice::<Order>(&line[..end]) {
+                Ok(Order::Bye) => return Some(true),
+                Ok(o) => order(o),
+                Err(_) => {}
+            }
+        }
+        None
+    }
+
+    /// Reads what the pipe holds already, without waiting: the last orders of a harness
+    /// that is gone. True if they end with a goodbye.
+    fn drain(&mut self, pipe: BorrowedFd<'_>, order: &mut impl FnMut(Order)) -> bool {
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        loop {
+            match poll(
+                &mut [PollFd::new(pipe, PollFlags::POLLIN)],
+                PollTimeout::ZERO,
+            ) {
+                Ok(0) => return false,
+                Ok(_) => {}
+                Err(Errno::EINTR) => continue,
+                Err(_) => return false,
+            }
+            if let Some(bye) = self.read(pipe, order) {
+                return bye;
+            }
+        }
+    }
+}
+
 /// Hands each order on `pipe` to `order` until a goodbye (true) or until the harness is
 /// gone (false): its end of the pipe closed, it exited, or it was killed. A killed harness's
 /// descriptors, the pipe among them, close only when its last thread has died and when no
 /// copy of them is left: a child it had just forked holds copies until it execs or exits. Its
-/// sandbox is emptied at once all the same.
+/// sandbox is emptied at once all the same, with every order it sent before it went.
 fn read_orders(pipe: BorrowedFd<'_>, harness: &Harness, mut order: impl FnMut(Order)) -> bool {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     let look = PollTimeout::try_from(LOOK_EVERY).expect("a short timeout");
-    let (mut pending, mut chunk) = (Vec::new(), [0u8; 4096]);
+    let mut lines = Lines {
+        pending: Vec::new(),
+        chunk: [0; 4096],
+    };
+    if harness.gone {
+        return lines.drain(pipe, &mut order);
+    }
     loop {
         let mut fds = vec![PollFd::new(pipe, PollFlags::POLLIN)];
         fds.extend(
@@ -217,29 +296,17 @@ fn read_orders(pipe: BorrowedFd<'_>, harness: &Harness, mut order: impl FnMut(Or
                 .map(|fd| PollFd::new(fd.as_fd(), PollFlags::POLLIN)),
         );
         match poll(&mut fds, look) {
-            Ok(0) if harness.killed() => return false,
+            Ok(0) if harness.killed() => return lines.drain(pipe, &mut order),
             Ok(0) | Err(Errno::EINTR) => continue,
-            // Only the pidfd: it has exited. What it sent before that is read first.
-            Ok(_) if fds[0].revents().is_none_or(|r| r.is_empty()) => return false,
-            Ok(_) => {}
-            Err(_) => return false,
-        }
-        let n = match nix::unistd::read(pipe, &mut chunk) {
-            Ok(n) => n,
-            Err(Errno::EINTR | Errno::EAGAIN) => continue,
-            Err(_) => 0,
-        };
-        if n == 0 {
-            return false;
-        }
-        pending.extend_from_slice(&chunk[..n]);
-        while let Some(end) = pending.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = pending.drain(..=end).collect();
-            match serde_json::from_slice::<Order>(&line[..end]) {
-                Ok(Order::Bye) => return true,
-                Ok(o) => order(o),
-                Err(_) => {}
+            // Only the pidfd: it has exited.
+            Ok(_) if fds[0].revents().is_none_or(|r| r.is_empty()) => {
+                return lines.drain(pipe, &mut order);
             }
+            Ok(_) => {}
+            Err(_) => return lines.drain(pipe, &mut order),
+        }
+        if let Some(bye) = lines.read(pipe, &mut order) {
+            return bye;
         }
     }
 }
@@ -292,7 +359,7 @@ mod tests {
 
     #[test]
     fn orders_are_read_until_a_goodbye_the_pipe_s_end_or_the_harness_s_end() {
-        let me = Harness::new(nix::unistd::getpid());
+        let me = Harness::watch(nix::unistd::getpid());
         let watch = Order::Watch(vec!["/a".into()]);
         let read = |bytes: &[u8], close: bool, harness: &Harness| {
             let (r, w) = nix::unistd::pipe().unwrap();
@@ -312,7 +379,7 @@ mod tests {
         assert!(!me.killed());
         // The pipe still open, but the harness has exited (a zombie, not yet reaped).
         let mut child = std::process::Command::new("true").spawn().unwrap();
-        let exited = Harness::new(Pid::from_raw(child.id() as i32));
+        let exited = Harness::watch(Pid::from_raw(child.id() as i32));
         assert!(exited.exited.is_some(), "this kernel has pidfds");
         assert_eq!(
             read(&text[..17], false, &exited),
@@ -320,6 +387,20 @@ mod tests {
         );
         let _ = child.wait();
         // Reaped, and its pid perhaps someone else's: the pidfd still says it exited.
-        assert_eq!(read(&text[..17], false, &exited), (false, vec![watch]));
+        assert_eq!(
+            read(&text[..17], false, &exited),
+            (false, vec![watch.clone()])
+        );
+        // Gone before the supervisor looked: what it had sent is read all the same, a
+        // goodbye among it.
+        let gone = Harness {
+            gone: true,
+            ..Harness::watch(nix::unistd::getpid())
+        };
+        assert_eq!(
+            read(&text[..17], false, &gone),
+            (false, vec![watch.clone()])
+        );
+        assert_eq!(read(text, false, &gone), (true, vec![watch]));
     }
 }

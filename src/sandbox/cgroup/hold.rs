@@ -10,11 +10,12 @@
 //! torn down 20 ms after a second run started beside it). The name check stays, for the
 //! cgroups of a harness older than the lock.
 //!
-//! The lock asks only about a live owner. A lock belongs to an open file description, and
-//! a child forked by the harness holds a copy of it until the child exits or execs (the host
-//! probe's tiny child, a clone waiting for its exec), as does a thread of a killed harness
-//! that the kernel has not yet let die. So a run whose harness has ended (no process, a zombie)
-//! is a leftover whatever still holds its directories.
+//! A lock belongs to an open file description, and a child forked by the harness holds a
+//! copy of it until the child exits or execs (the host probe's tiny child, a clone waiting
+//! for its exec), as does a thread of a killed harness that the kernel has not yet let die.
+//! So a run whose harness is seen to have ended (a zombie, a process whose program is gone)
+//! is a leftover whatever still holds its directories. A pid with no process here may be a
+//! harness in another pid namespace, or one `hidepid` hides: there the lock decides.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -40,8 +41,11 @@ fn open_dir(dir: &Path) -> Option<File> {
 /// cannot be locked is not held; [`super::layout::Layout::leftovers`] then falls back on
 /// the owner's pid and name.
 pub fn take(dir: &Path) {
+    // Blocking: another harness asking [`held`] takes a shared lock for a moment, and a
+    // non-blocking try that met it would leave the directory unheld for the whole run.
+    // Nothing else locks a directory this process has just made.
     if let Some(f) = open_dir(dir)
-        && let Ok(lock) = Flock::lock(f, FlockArg::LockExclusiveNonblock)
+        && let Ok(lock) = Flock::lock(f, FlockArg::LockExclusive)
     {
         held_dirs().insert(dir.to_path_buf(), lock);
     }

@@ -325,10 +325,10 @@ impl Layout {
                     .push(e.path());
             }
         }
-        // A live process that is not called limitlab is a harness when it holds any of the
-        // run's directories, in any hierarchy. An ended one is not, whatever holds its
-        // locks: a copy of its descriptors can outlive it (a child it had forked and that
-        // has not exited yet, a thread of its that the kernel has not let die).
+        // Any other owner is a harness when something holds any of the run's directories, in
+        // any hierarchy. One seen to have ended is not, whatever holds its locks: a copy of
+        // its descriptors can outlive it (a child it had forked and that has not exited yet,
+        // a thread of its that the kernel has not let die).
         by_name
             .into_values()
             .filter(|l| {
@@ -351,11 +351,14 @@ pub fn owner_of(name: &str) -> Option<i32> {
 enum Owner {
     /// This process, or a running program called limitlab: the run is alive.
     Limitlab,
-    /// A running program under another name: a copy of limitlab renamed, or a reused pid.
-    /// Its locks decide.
+    /// A running program under another name (a copy of limitlab renamed, a reused pid), or
+    /// a pid this process cannot see (none by that number here, another user's behind
+    /// `hidepid`, a harness in another pid namespace that shares these cgroups). Its locks
+    /// decide.
     Other,
-    /// No process, or one that has ended (a zombie, or one whose main thread has exited
-    /// and whose program the kernel no longer shows): the run is over.
+    /// A process that has ended and is not reaped yet: a zombie, or one whose main thread
+    /// has exited and whose program the kernel no longer shows. The run is over, whatever
+    /// still holds its locks.
     Ended,
 }
 
@@ -364,14 +367,14 @@ impl Owner {
         if pid == std::process::id() as i32 {
             return Owner::Limitlab;
         }
-        match fs::read_link(format!("/proc/{pid}/exe")) {
+        let proc = PathBuf::from(format!("/proc/{pid}"));
+        match fs::read_link(proc.join("exe")) {
             Ok(exe) if exe.to_string_lossy().contains("limitlab") => Owner::Limitlab,
-            Ok(_) => Owner::Other,
-            // The link of a process that has ended, or of a pid nobody has.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Owner::Ended,
-            // Another user's process (a rootless harness cannot read it): alive, judged
-            // by its locks.
-            Err(_) => Owner::Other,
+            // No program, yet the process is there: it has ended.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && proc.join("stat").exists() => {
+                Owner::Ended
+            }
+            _ => Owner::Other,
         }
     }
 }
@@ -514,50 +517,52 @@ mod tests {
 
     #[test]
     fn an_ended_harness_leaves_a_leftover_whatever_still_holds_its_locks() {
-        use std::process::{Command, Stdio};
+        use std::process::Command;
+        use std::time::{Duration, Instant};
         let tmp = tempfile::tempdir().unwrap();
         let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
             .unwrap();
         populate(&l, &[]);
-        // Owners that have ended: a zombie (a child not yet reaped) and a pid nobody has.
+        // An owner that has ended: a zombie (a child not yet reaped). And a pid nobody has
+        // here, which may be a harness in another pid namespace: its lock decides.
         let mut zombie = Command::new("true").spawn().unwrap();
         let stat = format!("/proc/{}/stat", zombie.id());
-        while !fs::read_to_string(&stat).is_ok_and(|s| s.contains(") Z ")) {
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        let names = [
-            format!("limitlab.{}.0", zombie.id()),
-            "limitlab.2147483647.0".to_string(),
-        ];
-        // Each run's directory is still locked by a process that outlived its harness, as
-        // a child holding a copy of the harness's descriptors does.
-        let mut holders = Vec::new();
-        for name in &names {
+        let within = |what: &str, f: &dyn Fn() -> bool| {
+            let start = Instant::now();
+            while !f() {
+                assert!(start.elapsed() < Duration::from_secs(10), "{what}");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        };
+        within("the child is a zombie", &|| {
+            fs::read_to_string(&stat).is_ok_and(|s| s.contains(") Z "))
+        });
+        let ended = format!("limitlab.{}.0", zombie.id());
+        let unseen = "limitlab.2147483647.0";
+        // Each run's directory is locked through a descriptor of its own, as a copy of the
+        // harness's descriptors in a child that outlived it would be.
+        let mut locks = Vec::new();
+        for name in [ended.as_str(), unseen] {
             for parent in l.parents() {
                 fs::create_dir(parent.join(name)).unwrap();
             }
             let dir = l.parents()[0].join(name);
-            let holder = Command::new("flock")
-                .args(["--exclusive", "--nonblock"])
-                .arg(&dir)
-                .args(["sleep", "30"])
-                .stdin(Stdio::null())
-                .spawn()
-                .expect("flock(1) from util-linux runs");
-            while !super::super::hold::held(&dir) {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            holders.push(holder);
+            let lock = nix::fcntl::Flock::lock(
+                fs::File::open(&dir).unwrap(),
+                nix::fcntl::FlockArg::LockExclusive,
+            )
+            .unwrap();
+            assert!(super::super::hold::held(&dir));
+            locks.push(lock);
         }
-        let mut found: Vec<String> = l.leftovers().into_iter().map(|f| f.name).collect();
-        found.sort();
-        let mut expected = names.to_vec();
-        expected.sort();
-        assert_eq!(found, expected);
-        for mut h in holders {
-            let _ = h.kill();
-            let _ = h.wait();
-        }
+        let found: Vec<String> = l.leftovers().into_iter().map(|f| f.name).collect();
+        assert_eq!(found, [ended]);
+        drop(locks);
         let _ = zombie.wait();
+        assert_eq!(
+            l.leftovers().len(),
+            2,
+            "unlocked, the unseen owners' runs are too"
+        );
     }
 }
