@@ -258,10 +258,23 @@ fn sigkill_of_a_harness_the_kernel_holds_still_empties_its_sandbox() {
     // supervisor's pipe among them, open: the supervisor must see the pending SIGKILL. The
     // v1 freezer is where a test can make that happen; cgroup2's freezer lets a killed task
     // die, so there the case does not arise.
+    // The freezer cgroup goes beneath this process's own, never at the hierarchy's root.
     let layout = limitlab::sandbox::cgroup::Layout::detect().unwrap();
-    let Some(freezer) = layout.v1.get("freezer").map(|h| h.own_dir()) else {
-        eprintln!("SKIPPED {test}: no cgroup v1 freezer here (cgroup2's lets a killed task die)");
-        return;
+    let freezer = match layout.v1.get("freezer") {
+        Some(h) if h.own != "/" => h.own_dir(),
+        Some(_) => {
+            eprintln!(
+                "SKIPPED {test}: this process's v1 freezer cgroup is the hierarchy's root, \
+                 where no cgroup may be made (run it from a freezer cgroup of its own)"
+            );
+            return;
+        }
+        None => {
+            eprintln!(
+                "SKIPPED {test}: no cgroup v1 freezer here (cgroup2's lets a killed task die)"
+            );
+            return;
+        }
     };
     sigkill_when(
         "frozen",
