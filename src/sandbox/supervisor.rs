@@ -250,26 +250,6 @@ impl Lines {
         }
         None
     }
-
-    /// Reads what the pipe holds already, without waiting: the last orders of a harness
-    /// that is gone. True if they end with a goodbye.
-    fn drain(&mut self, pipe: BorrowedFd<'_>, order: &mut impl FnMut(Order)) -> bool {
-        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-        loop {
-            match poll(
-                &mut [PollFd::new(pipe, PollFlags::POLLIN)],
-                PollTimeout::ZERO,
-            ) {
-                Ok(0) => return false,
-                Ok(_) => {}
-                Err(Errno::EINTR) => continue,
-                Err(_) => return false,
-            }
-            if let Some(bye) = self.read(pipe, order) {
-                return bye;
-            }
-        }
-    }
 }
 
 /// Hands each order on `pipe` to `order` until a goodbye (true) or until the harness is
@@ -279,14 +259,16 @@ impl Lines {
 /// sandbox is emptied at once all the same, with every order it sent before it went.
 fn read_orders(pipe: BorrowedFd<'_>, harness: &Harness, mut order: impl FnMut(Order)) -> bool {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-    let look = PollTimeout::try_from(LOOK_EVERY).expect("a short timeout");
     let mut lines = Lines {
         pending: Vec::new(),
         chunk: [0; 4096],
     };
-    if harness.gone {
-        return lines.drain(pipe, &mut order);
-    }
+    // Once the harness is gone, what the pipe holds already is read without waiting.
+    let mut wait = if harness.gone {
+        PollTimeout::ZERO
+    } else {
+        PollTimeout::try_from(LOOK_EVERY).expect("a short timeout")
+    };
     loop {
         let mut fds = vec![PollFd::new(pipe, PollFlags::POLLIN)];
         fds.extend(
@@ -295,18 +277,24 @@ fn read_orders(pipe: BorrowedFd<'_>, harness: &Harness, mut order: impl FnMut(Or
                 .as_ref()
                 .map(|fd| PollFd::new(fd.as_fd(), PollFlags::POLLIN)),
         );
-        match poll(&mut fds, look) {
-            Ok(0) if harness.killed() => return lines.drain(pipe, &mut order),
-            Ok(0) | Err(Errno::EINTR) => continue,
-            // Only the pidfd: it has exited.
-            Ok(_) if fds[0].revents().is_none_or(|r| r.is_empty()) => {
-                return lines.drain(pipe, &mut order);
+        let woken = match poll(&mut fds, wait) {
+            Ok(n) => n > 0,
+            Err(Errno::EINTR) => continue,
+            // Out of memory for a moment, say: look again as after a quiet interval.
+            Err(_) => {
+                std::thread::sleep(LOOK_EVERY);
+                false
             }
-            Ok(_) => {}
-            Err(_) => return lines.drain(pipe, &mut order),
-        }
-        if let Some(bye) = lines.read(pipe, &mut order) {
-            return bye;
+        };
+        let ready = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
+        if ready(&fds[0]) {
+            if let Some(bye) = lines.read(pipe, &mut order) {
+                return bye;
+            }
+        } else if wait == PollTimeout::ZERO {
+            return false;
+        } else if fds.get(1).is_some_and(ready) || (!woken && harness.killed()) {
+            wait = PollTimeout::ZERO;
         }
     }
 }
