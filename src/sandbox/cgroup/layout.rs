@@ -302,6 +302,8 @@ impl Layout {
     /// holds them (see [`super::hold`]); nothing else is ever touched.
     pub fn leftovers(&self) -> Vec<Leftover> {
         let mut by_name: BTreeMap<String, Leftover> = BTreeMap::new();
+        // Each owner is looked at once, however many runs and hierarchies name it.
+        let mut owners: BTreeMap<i32, Owner> = BTreeMap::new();
         for parent in self.parents() {
             let Ok(entries) = fs::read_dir(&parent) else {
                 continue;
@@ -311,7 +313,9 @@ impl Layout {
                 let Some(owner) = owner_of(&name) else {
                     continue;
                 };
-                if !e.path().is_dir() || Owner::of(owner) == Owner::Limitlab {
+                if !e.path().is_dir()
+                    || *owners.entry(owner).or_insert_with(|| Owner::of(owner)) == Owner::Limitlab
+                {
                     continue;
                 }
                 by_name
@@ -332,7 +336,7 @@ impl Layout {
         by_name
             .into_values()
             .filter(|l| {
-                Owner::of(l.owner) == Owner::Ended || !l.dirs.iter().any(|d| super::hold::held(d))
+                owners[&l.owner] == Owner::Ended || !l.dirs.iter().any(|d| super::hold::held(d))
             })
             .collect()
     }
@@ -469,9 +473,7 @@ mod tests {
         assert_eq!(owner_of("limitlab.123"), None);
         assert_eq!(owner_of("guard.123"), None);
         let tmp = tempfile::tempdir().unwrap();
-        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
-            .unwrap();
-        populate(&l, &[]);
+        let l = bare_hybrid(tmp.path());
         // A pid that cannot exist (above pid_max) is a dead owner; our own pid is alive.
         let dead = "limitlab.2147483647.0";
         let mine = format!("limitlab.{}.0", std::process::id());
@@ -486,12 +488,17 @@ mod tests {
         assert_eq!(found[0].dirs.len(), l.parents().len());
     }
 
+    /// A hybrid layout's own cgroup directories under `root`, with no files in them.
+    fn bare_hybrid(root: &Path) -> Layout {
+        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(root)).unwrap();
+        populate(&l, &[]);
+        l
+    }
+
     #[test]
     fn a_run_whose_harness_holds_its_directory_is_not_a_leftover_whatever_its_name() {
         let tmp = tempfile::tempdir().unwrap();
-        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
-            .unwrap();
-        populate(&l, &[]);
+        let l = bare_hybrid(tmp.path());
         // A live process that is not called limitlab: a copy of limitlab under another name
         // looks like this to the old check.
         let mut other = std::process::Command::new("sleep")
@@ -520,9 +527,7 @@ mod tests {
         use std::process::Command;
         use std::time::{Duration, Instant};
         let tmp = tempfile::tempdir().unwrap();
-        let l = Layout::from_proc(Mode::Hybrid, CGROUP_HYBRID, MOUNTS_HYBRID, Some(tmp.path()))
-            .unwrap();
-        populate(&l, &[]);
+        let l = bare_hybrid(tmp.path());
         // An owner that has ended: a zombie (a child not yet reaped). And a pid nobody has
         // here, which may be a harness in another pid namespace: its lock decides.
         let mut zombie = Command::new("true").spawn().unwrap();
