@@ -73,13 +73,8 @@ fn wait_teardown(tmp: &tempfile::TempDir) {
     });
 }
 
-/// Kills harness `pid` with SIGKILL and waits, at most `limit`, until its sandbox cgroups
-/// `dirs` hold no task; says how long that took.
-fn sigkill_and_wait_empty(test: &str, pid: u32, dirs: &[PathBuf], limit: Duration) -> Duration {
-    kill_and_wait_empty(test, Signal::SIGKILL, pid, dirs, limit)
-}
-
-/// The same with `signal`, which the harness does not handle (SIGKILL, SIGUSR2).
+/// Kills harness `pid` with `signal`, one it does not handle (SIGKILL, SIGUSR2), and waits, at
+/// most `limit`, until its sandbox cgroups `dirs` hold no task; says how long that took.
 fn kill_and_wait_empty(
     test: &str,
     signal: Signal,
@@ -107,19 +102,9 @@ fn make_in_every_parent(name: &str) -> Vec<PathBuf> {
     made
 }
 
-/// Kills the harness with SIGKILL once `ready` says so; the sandbox must be empty within 1 s
+/// Kills the harness with `signal` once `ready` says so; the sandbox must be empty within 1 s
 /// and its cgroups gone soon after. What `outlive` makes of the harness's pid just before the
 /// kill is kept until then.
-fn sigkill_when<K>(
-    test: &str,
-    stall: Option<&str>,
-    ready: impl Fn(&[PathBuf]) -> bool,
-    outlive: impl FnOnce(u32) -> K,
-) {
-    kill_when(test, Signal::SIGKILL, stall, ready, outlive)
-}
-
-/// The same with `signal` instead of SIGKILL.
 fn kill_when<K>(
     test: &str,
     signal: Signal,
@@ -163,7 +148,13 @@ fn sigkill_during_setup_leaves_nothing() {
         return;
     };
     // Stalled after the init set the sandbox up, before the workload was released.
-    sigkill_when("setup", Some("setup"), |dirs| tasks(dirs) == 1, |_| ());
+    kill_when(
+        "setup",
+        Signal::SIGKILL,
+        Some("setup"),
+        |dirs| tasks(dirs) == 1,
+        |_| (),
+    );
 }
 
 #[test]
@@ -171,7 +162,13 @@ fn sigkill_at_bomb_saturation_leaves_nothing() {
     let Some(_lock) = exclusive("sigkill_at_bomb_saturation_leaves_nothing") else {
         return;
     };
-    sigkill_when("saturation", None, |dirs| tasks(dirs) >= 490, |_| ());
+    kill_when(
+        "saturation",
+        Signal::SIGKILL,
+        None,
+        |dirs| tasks(dirs) >= 490,
+        |_| (),
+    );
 }
 
 /// The pid of harness `pid`'s supervisor (its child running `limitlab __supervise`).
@@ -276,8 +273,9 @@ fn sigkill_of_a_harness_the_kernel_holds_still_empties_its_sandbox() {
             return;
         }
     };
-    sigkill_when(
+    kill_when(
         "frozen",
+        Signal::SIGKILL,
         None,
         |dirs| tasks(dirs) >= 490,
         |pid| Frozen::harness(&freezer, pid),
@@ -300,7 +298,13 @@ fn sigkill_during_teardown_leaves_nothing() {
     wait_teardown(&tmp);
     let dirs = sandbox_dirs(pid);
     assert!(tasks(&dirs) >= 490, "the bomb is still saturated");
-    sigkill_and_wait_empty("teardown", pid, &dirs, Duration::from_secs(1));
+    kill_and_wait_empty(
+        "teardown",
+        Signal::SIGKILL,
+        pid,
+        &dirs,
+        Duration::from_secs(1),
+    );
     let _ = child.wait();
     wait_for("cgroups removed", Duration::from_secs(10), || {
         dirs.iter().all(|d| !d.exists())
@@ -496,7 +500,7 @@ fn sigkill_of_an_exec_harness_takes_its_sandbox_down() {
         || tasks(&sandbox_dirs(pid)) >= 2,
     );
     let dirs = sandbox_dirs(pid);
-    sigkill_and_wait_empty(test, pid, &dirs, Duration::from_secs(10));
+    kill_and_wait_empty(test, Signal::SIGKILL, pid, &dirs, Duration::from_secs(10));
     let _ = child.wait();
     // Its empty cgroups are what `limitlab clean` is for.
     let o = limitlab().arg("clean").output().unwrap();
