@@ -327,6 +327,90 @@ macro_rules! t {
     };
 }
 
+/// A message taken down now and put into words when it is shown, in the language current
+/// then: for a sentence a caller may never show (why a run's cgroups come from where they
+/// do), so that making it parses no Fluent bundle. [`later!`](crate::later) makes one;
+/// an argument that is itself a `Later` is put into words with it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Later {
+    Message {
+        id: &'static str,
+        args: Vec<(&'static str, Part)>,
+    },
+    /// A sentence that is already words (a test's, an internal command's).
+    Words(String),
+}
+
+/// An argument of a [`Later`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Now(Arg),
+    Later(Later),
+}
+
+impl Later {
+    /// The message in the current language.
+    pub fn text(&self) -> String {
+        match self {
+            Later::Words(w) => w.clone(),
+            Later::Message { id, args } => {
+                let args: Vec<(&str, Arg)> = args
+                    .iter()
+                    .map(|(k, p)| match p {
+                        Part::Now(a) => (*k, a.clone()),
+                        Part::Later(l) => (*k, Arg::Text(l.text())),
+                    })
+                    .collect();
+                tr(id, &args)
+            }
+        }
+    }
+}
+
+impl From<String> for Later {
+    fn from(w: String) -> Later {
+        Later::Words(w)
+    }
+}
+
+impl From<&str> for Later {
+    fn from(w: &str) -> Later {
+        Later::Words(w.to_string())
+    }
+}
+
+/// What [`later!`](crate::later) makes of a value: a [`Later`] stays one, anything
+/// [`ToArg`] takes is taken down as it would pass it.
+pub trait ToPart {
+    fn to_part(&self) -> Part;
+}
+
+impl<T: ToArg + ?Sized> ToPart for T {
+    fn to_part(&self) -> Part {
+        Part::Now(self.to_arg())
+    }
+}
+
+impl ToPart for Later {
+    fn to_part(&self) -> Part {
+        Part::Later(self.clone())
+    }
+}
+
+/// A [`Later`]: `later!("grant-no-systemd", own = o)`, with [`t!`](crate::t)'s arguments.
+#[macro_export]
+macro_rules! later {
+    ($id:literal) => {
+        $crate::i18n::Later::Message { id: $id, args: Vec::new() }
+    };
+    ($id:literal, $($k:ident = $v:expr),+ $(,)?) => {
+        $crate::i18n::Later::Message {
+            id: $id,
+            args: vec![$((stringify!($k), $crate::i18n::ToPart::to_part(&$v))),+],
+        }
+    };
+}
+
 /// [`tr`] of an argument-free message as a `&'static str`, for the few labels kept in
 /// `'static` fields (chart event labels, axis names): each (language, id) is made once.
 pub fn t_static(id: &'static str) -> &'static str {

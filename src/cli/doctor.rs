@@ -331,7 +331,7 @@ fn cgroup_source(d: &Decision) -> Check {
     check(
         status,
         t!("check-cgroups-from"),
-        format!("{way}: {}", d.why),
+        format!("{way}: {}", d.why.text()),
     )
 }
 

@@ -466,14 +466,15 @@ fn as_harness(
     description: &str,
     f: impl FnOnce(&Layout, &Grant) -> anyhow::Result<u8>,
 ) -> anyhow::Result<u8> {
-    let grant = Grant::obtain(description)?;
+    let mut grant = Grant::obtain(description)?;
     if let Some(e) = &grant.decision().unreachable {
         eprintln!(
             "limitlab: {}",
             crate::t!("err-systemd-unreachable", error = e)
         );
     }
-    Layout::detect()
+    grant
+        .layout()
         .map_err(anyhow::Error::from)
         .and_then(|layout| f(&layout, &grant))
         .map_err(|e| {

@@ -64,7 +64,8 @@ fn inline_vars(i: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>) {
     }
 }
 
-/// The ids the code asks for: every `t!` and `t_static` call with a literal id in src/.
+/// The ids the code asks for: every `t!`, `later!` and `t_static` call with a literal id in
+/// src/.
 fn used_ids() -> BTreeSet<String> {
     fn walk(dir: &std::path::Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -76,6 +77,7 @@ fn used_ids() -> BTreeSet<String> {
                 let bytes = text.as_bytes();
                 let calls = text
                     .match_indices("t!(")
+                    .chain(text.match_indices("later!("))
                     .chain(text.match_indices("t_static("));
                 for (at, call) in calls {
                     let before = at.checked_sub(1).map(|i| bytes[i]);
@@ -162,6 +164,36 @@ fn both_bundles_load_and_format() {
     }
     assert_eq!(with(Lang::En, || t!("word-on")), "on");
     assert_eq!(with(Lang::Es, || t!("word-on")), "activado");
+}
+
+#[test]
+fn a_later_message_is_put_into_words_in_the_language_current_when_shown() {
+    let inner = with(Lang::Es, || {
+        crate::later!("grant-no-unit", manager = "the system manager", own = "/a")
+    });
+    let outer = crate::later!(
+        "grant-scope",
+        why = inner,
+        manager = "the system manager",
+        slice = "system.slice"
+    );
+    let en = "the system manager has no unit for limitlab's cgroup /a, so limitlab asks the system manager for a delegated scope of its own (limitlab-<pid>.scope in system.slice)";
+    assert_eq!(with(Lang::En, || outer.text()), en);
+    assert_eq!(
+        with(Lang::Es, || outer.text()),
+        "the system manager no tiene ninguna unidad para el cgroup /a de limitlab, así que limitlab le pide a systemd (the system manager) un scope delegado propio (limitlab-<pid>.scope en system.slice)"
+    );
+    // Taking it down is not saying it: the same words whichever language it was taken in.
+    assert_eq!(with(Lang::Es, || outer.clone()), outer);
+    let counted = crate::later!("grant-and-shared", others = count(2).ungrouped());
+    assert_eq!(
+        with(Lang::En, || counted.text()),
+        with(Lang::En, || t!(
+            "grant-and-shared",
+            others = count(2).ungrouped()
+        ))
+    );
+    assert_eq!(Later::from("as it is").text(), "as it is");
 }
 
 #[test]

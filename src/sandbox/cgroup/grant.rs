@@ -31,8 +31,8 @@ use std::path::Path;
 
 use super::systemd::{self, Bus, ScopeSpec, UnitInfo};
 use super::{CgroupError, Layout, Mode};
-use crate::i18n::Lang;
-use crate::t;
+use crate::i18n::{Lang, Later};
+use crate::{later, t};
 
 /// Set to `no` to never ask systemd for a scope (work beneath the harness's own cgroup as on
 /// a host without systemd); anything else, or unset, asks where needed.
@@ -51,8 +51,9 @@ pub enum Source {
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub source: Source,
-    /// One sentence: why this source.
-    pub why: String,
+    /// One sentence: why this source, put into words only where it is shown (a run that
+    /// never shows it parses no messages for it).
+    pub why: Later,
     /// Where systemd owns the tree but could not be asked: what went wrong. The run then
     /// works beneath its own cgroup, as without systemd.
     pub unreachable: Option<String>,
@@ -106,18 +107,18 @@ pub fn decide_with(
     facts: &Facts,
     unit_of: impl FnOnce(Bus) -> Result<Option<UnitInfo>, systemd::SystemdError>,
 ) -> Decision {
-    let own = |why: String, unreachable: Option<String>, unit: Option<UnitInfo>| Decision {
+    let own = |why: Later, unreachable: Option<String>, unit: Option<UnitInfo>| Decision {
         source: Source::Own,
         why,
         unreachable,
         unit,
     };
     if !facts.systemd_owns {
-        return own(t!("grant-no-systemd", own = facts.own), None, None);
+        return own(later!("grant-no-systemd", own = facts.own), None, None);
     }
     if facts.opted_out {
         return own(
-            t!("grant-opted-out", var = SYSTEMD_ENV, own = facts.own),
+            later!("grant-opted-out", var = SYSTEMD_ENV, own = facts.own),
             None,
             None,
         );
@@ -127,7 +128,7 @@ pub fn decide_with(
         Ok(u) => u,
         Err(e) => {
             return own(
-                t!("grant-unreachable", error = e, own = facts.own),
+                later!("grant-unreachable", error = e, own = facts.own),
                 Some(e.to_string()),
                 None,
             );
@@ -136,9 +137,9 @@ pub fn decide_with(
     // On v2 a shared cgroup cannot give children controllers; on v1 it could, but the
     // cgroup still is not limitlab's to write unless delegated.
     let shared = facts.others > 0 && matches!(facts.mode, Some(Mode::V2) | None);
-    let scope = |why: String, unit: Option<UnitInfo>| Decision {
+    let scope = |why: Later, unit: Option<UnitInfo>| Decision {
         source: Source::Scope(bus),
-        why: t!(
+        why: later!(
             "grant-scope",
             why = why,
             manager = bus.name(),
@@ -149,12 +150,12 @@ pub fn decide_with(
     };
     match unit {
         Some(u) if u.delegate && !shared => own(
-            t!("grant-delegated-alone", own = facts.own, unit = u.name),
+            later!("grant-delegated-alone", own = facts.own, unit = u.name),
             None,
             Some(u),
         ),
         Some(u) if u.delegate => {
-            let why = t!(
+            let why = later!(
                 "grant-delegated-shared",
                 own = facts.own,
                 unit = u.name,
@@ -164,14 +165,14 @@ pub fn decide_with(
         }
         Some(u) => {
             let shared = if facts.others > 0 {
-                t!(
+                later!(
                     "grant-and-shared",
                     others = crate::i18n::count(facts.others).ungrouped()
                 )
             } else {
-                String::new()
+                Later::Words(String::new())
             };
-            let why = t!(
+            let why = later!(
                 "grant-not-delegated",
                 own = facts.own,
                 unit = u.name,
@@ -180,7 +181,7 @@ pub fn decide_with(
             scope(why, Some(u))
         }
         None => scope(
-            t!("grant-no-unit", manager = bus.name(), own = facts.own),
+            later!("grant-no-unit", manager = bus.name(), own = facts.own),
             None,
         ),
     }
@@ -207,6 +208,8 @@ pub struct Grant {
     scope: Option<Scope>,
     /// How long deciding and getting it took (the D-Bus round trips included).
     took: std::time::Duration,
+    /// The layout the decision was made from, where the harness did not move since.
+    layout: Option<Layout>,
 }
 
 impl Grant {
@@ -222,6 +225,7 @@ impl Grant {
                 decision,
                 scope: None,
                 took: started.elapsed(),
+                layout,
             });
         };
         let pid = std::process::id();
@@ -232,7 +236,7 @@ impl Grant {
             pid,
         };
         systemd::start_scope(bus, &spec).map_err(|e| {
-            CgroupError::Unsupported(t!("grant-not-given", why = decision.why, error = e))
+            CgroupError::Unsupported(t!("grant-not-given", why = decision.why.text(), error = e))
         })?;
         Ok(Grant {
             decision,
@@ -241,11 +245,13 @@ impl Grant {
                 name: spec.name,
             }),
             took: started.elapsed(),
+            // The harness is in the scope now: its cgroups are not the ones read before.
+            layout: None,
         })
     }
 
     /// A grant that asks nobody: beneath the harness's own cgroup (tests, `__` commands).
-    pub fn own(why: impl Into<String>) -> Grant {
+    pub fn own(why: impl Into<Later>) -> Grant {
         Grant {
             decision: Decision {
                 source: Source::Own,
@@ -255,7 +261,15 @@ impl Grant {
             },
             scope: None,
             took: std::time::Duration::ZERO,
+            layout: None,
         }
+    }
+
+    /// The layout as the harness sees it now: the one the decision was read from where the
+    /// harness stayed where it was (read once, not twice, on the start path), else read
+    /// afresh.
+    pub fn layout(&mut self) -> Result<Layout, CgroupError> {
+        self.layout.take().map_or_else(Layout::detect, Ok)
     }
 
     pub fn decision(&self) -> &Decision {
@@ -294,7 +308,7 @@ impl Grant {
     /// What to add to a host error that happened beneath this grant: why the cgroup came
     /// from where it did (the D-Bus failure included).
     pub fn context(&self) -> String {
-        t!("grant-context", why = self.decision.why)
+        t!("grant-context", why = self.decision.why.text())
     }
 }
 
@@ -361,7 +375,11 @@ mod tests {
     fn without_systemd_the_own_cgroup_is_used_and_nobody_is_asked() {
         let d = decide_with(&facts(false, 3), |_| panic!("systemd is not asked"));
         assert_eq!(d.source, Source::Own);
-        assert!(d.why.contains("no /run/systemd/system"), "{}", d.why);
+        assert!(
+            d.why.text().contains("no /run/systemd/system"),
+            "{}",
+            d.why.text()
+        );
     }
 
     #[test]
@@ -371,10 +389,18 @@ mod tests {
             Ok(unit("session-3.scope", false))
         });
         assert_eq!(d.source, Source::Scope(Bus::System));
-        assert!(d.why.contains("session-3.scope"), "{}", d.why);
-        assert!(d.why.contains("did not delegate"), "{}", d.why);
-        assert!(d.why.contains("shared with 2 other"), "{}", d.why);
-        assert!(d.why.contains("system.slice"), "{}", d.why);
+        assert!(d.why.text().contains("session-3.scope"), "{}", d.why.text());
+        assert!(
+            d.why.text().contains("did not delegate"),
+            "{}",
+            d.why.text()
+        );
+        assert!(
+            d.why.text().contains("shared with 2 other"),
+            "{}",
+            d.why.text()
+        );
+        assert!(d.why.text().contains("system.slice"), "{}", d.why.text());
     }
 
     #[test]
@@ -388,13 +414,13 @@ mod tests {
     fn alone_in_a_delegated_unit_uses_it() {
         let d = decide_with(&facts(true, 0), |_| Ok(unit("run-r1.scope", true)));
         assert_eq!(d.source, Source::Own);
-        assert!(d.why.contains("Delegate=yes"), "{}", d.why);
+        assert!(d.why.text().contains("Delegate=yes"), "{}", d.why.text());
         let shared = decide_with(&facts(true, 1), |_| Ok(unit("run-r1.scope", true)));
         assert_eq!(shared.source, Source::Scope(Bus::System));
         assert!(
-            shared.why.contains("delegated but shared"),
+            shared.why.text().contains("delegated but shared"),
             "{}",
-            shared.why
+            shared.why.text()
         );
     }
 
@@ -407,14 +433,18 @@ mod tests {
             Ok(None)
         });
         assert_eq!(d.source, Source::Scope(Bus::User));
-        assert!(d.why.contains("app.slice"), "{}", d.why);
+        assert!(d.why.text().contains("app.slice"), "{}", d.why.text());
     }
 
     #[test]
     fn an_unreachable_systemd_means_the_own_cgroup_and_says_why() {
         let d = decide_with(&facts(true, 2), unreachable);
         assert_eq!(d.source, Source::Own);
-        assert!(d.why.contains("could not be asked"), "{}", d.why);
+        assert!(
+            d.why.text().contains("could not be asked"),
+            "{}",
+            d.why.text()
+        );
         assert!(d.unreachable.unwrap().contains("no socket"));
     }
 
@@ -424,7 +454,11 @@ mod tests {
         f.opted_out = true;
         let d = decide_with(&f, |_| panic!("systemd is not asked"));
         assert_eq!(d.source, Source::Own);
-        assert!(d.why.contains("LIMITLAB_SYSTEMD=no"), "{}", d.why);
+        assert!(
+            d.why.text().contains("LIMITLAB_SYSTEMD=no"),
+            "{}",
+            d.why.text()
+        );
     }
 
     fn es<R>(f: impl FnOnce() -> R) -> R {
@@ -442,7 +476,7 @@ mod tests {
     fn why_is_said_in_either_language() {
         let session = |_: Bus| Ok(unit("session-3.scope", false));
         assert_eq!(
-            decide_with(&facts(true, 2), session).why,
+            decide_with(&facts(true, 2), session).why.text(),
             "limitlab's cgroup /user.slice/user-0.slice/session-3.scope belongs to session-3.scope, which systemd owns and did not delegate, and shared with 2 other processes, so limitlab asks the system manager for a delegated scope of its own (limitlab-<pid>.scope in system.slice)"
         );
         assert_eq!(
@@ -452,35 +486,43 @@ mod tests {
             Some("cannot reach the system manager over D-Bus: no socket")
         );
         assert_eq!(
-            es(|| decide_with(&facts(true, 2), session)).why,
+            es(|| decide_with(&facts(true, 2), session).why.text()),
             "el cgroup /user.slice/user-0.slice/session-3.scope de limitlab pertenece a session-3.scope, que es de systemd y no está delegado, y lo comparte con 2 procesos más, así que limitlab le pide a systemd (el gestor del sistema) un scope delegado propio (limitlab-<pid>.scope en system.slice)"
         );
         let (mut user, mut out) = (facts(true, 1), facts(true, 1));
         (user.root, out.opted_out) = (false, true);
-        let cases: [(Decision, &str); 5] = [
+        let cases: [(String, &str); 5] = [
             (
-                es(|| decide_with(&facts(false, 3), |_| unreachable(Bus::System))),
+                es(|| {
+                    decide_with(&facts(false, 3), |_| unreachable(Bus::System))
+                        .why
+                        .text()
+                }),
                 "systemd no gestiona este árbol de cgroups (no hay /run/systemd/system), así que limitlab crea sus cgroups bajo el suyo propio (/user.slice/",
             ),
             (
-                es(|| decide_with(&facts(true, 1), |_| Ok(unit("r.scope", true)))),
+                es(|| {
+                    decide_with(&facts(true, 1), |_| Ok(unit("r.scope", true)))
+                        .why
+                        .text()
+                }),
                 "delegado pero lo comparte con 1 proceso más (cgroup v2",
             ),
             (
-                es(|| decide_with(&user, |_| Ok(None))),
+                es(|| decide_with(&user, |_| Ok(None)).why.text()),
                 "el gestor de usuario no tiene ninguna unidad para el cgroup",
             ),
             (
-                es(|| decide_with(&facts(true, 2), unreachable)),
+                es(|| decide_with(&facts(true, 2), unreachable).why.text()),
                 "no se le pudo pedir un cgroup (no se puede contactar por D-Bus con el gestor del sistema: no socket)",
             ),
             (
-                es(|| decide_with(&out, |_| unreachable(Bus::System))),
+                es(|| decide_with(&out, |_| unreachable(Bus::System)).why.text()),
                 "LIMITLAB_SYSTEMD=no: limitlab no le pregunta a systemd",
             ),
         ];
-        for (d, says) in cases {
-            assert!(d.why.contains(says), "{}", d.why);
+        for (why, says) in cases {
+            assert!(why.contains(says), "{why}");
         }
     }
 
