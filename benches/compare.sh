@@ -30,11 +30,11 @@ done
 if ((quick)); then
   START_ROUNDS=1 START_RUNS=15 TEARDOWN_REPS=3 ATTACK_REPS=1 ATTACK_S=2 SAMPLER_S=2
   OVERHEAD_REPS=2 REPORT_SAMPLES=100000 REPORT_REPS=1
-  SCALE_REPS=1 SCALE_TD_REPS=2 SWEEP_CELLS=16
+  SCALE_REPS=1 SCALE_TD_REPS=2 SWEEP_CELLS=16 MISSES_RUNS=2
 else
   START_ROUNDS=5 START_RUNS=40 TEARDOWN_REPS=100 ATTACK_REPS=5 ATTACK_S=5 SAMPLER_S=5
   OVERHEAD_REPS=10 REPORT_SAMPLES=1000000 REPORT_REPS=3
-  SCALE_REPS=5 SCALE_TD_REPS=10 SWEEP_CELLS=64
+  SCALE_REPS=5 SCALE_TD_REPS=10 SWEEP_CELLS=64 MISSES_RUNS=10
 fi
 SCALES=(100 1000 10000)
 # Which parts to run (all by default): COMPARE_ONLY="scale sweep" runs only those sections.
@@ -50,7 +50,7 @@ fail() { echo "compare.sh: $*" >&2; exit 1; }
 say "tools"
 missing=()
 for t in hyperfine:hyperfine stress-ng:stress-ng bwrap:bubblewrap /usr/bin/time:time \
-  gcc:gcc python3:python3 unshare:util-linux cyclictest:rt-tests; do
+  gcc:gcc python3:python3 unshare:util-linux cyclictest:rt-tests perf:linux-perf; do
   command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
 done
 if ((${#missing[@]})); then
@@ -381,6 +381,30 @@ interval = \"${iv}ms\"")
 done
 fi
 
+# --- 4m. why the 1 ms sampler missed what it missed ---------------------------------------
+if only misses; then
+say "4m. the 1 ms sampler under a saturated 1000-task bomb, traced: why each missed interval was missed"
+set +e
+traced=$(LIMITLAB_BIN=$LL benches/misses.sh "$MISSES_RUNS" 1000 6)
+rc=$?
+set -e
+if ((rc == 3)); then
+  echo "compare.sh: skipped the traced misses: benches/misses.sh needs perf and tracefs" >&2
+elif ((rc != 0)); then
+  fail "benches/misses.sh failed"
+else
+  while read -r _ _ _ missed _ _ t _ machine _ interrupt _ scheduler _ own _ steal _; do
+    put misses_ll "$missed"
+    put misses_traced "${t%:}"
+    put misses_machine "$machine"
+    put misses_interrupt "$interrupt"
+    put misses_scheduler "$scheduler"
+    put misses_own "${own%;}"
+    put misses_steal "$steal"
+  done <<<"$traced"
+fi
+fi
+
 # --- 5. whole run overhead ---------------------------------------------------------------
 if only overhead; then
 say "5. whole run overhead: limitlab run of a 5 s scenario, minus 5 s"
@@ -649,6 +673,13 @@ for load in ["idle", "bomb"]:
     if rows["sampler_ct_max_" + load]:
         ct = f"max {med('sampler_ct_max_' + load):,.0f} µs, {sum(rows['sampler_ct_late_' + load]):.0f} wake-ups ≥ 1 ms late in {len(rows['sampler_ct_late_' + load]) * int(sys.argv[7])} s"
         table.append((f"4k. the kernel's floor at 1 ms, {'idle' if load == 'idle' else 'under the same saturated bomb'}: a SCHED_FIFO 1 thread that only sleeps", "—", f"`cyclictest -m -p1 -i1000 -h1000`: {ct}", "—", "(detail: a sampler cannot miss less)", "yes"))
+if rows["misses_ll"]:
+    tot = lambda k: sum(rows[k])
+    runs = len(rows["misses_ll"])
+    how = f"{tot('misses_interrupt'):.0f} with the timer interrupt late on its CPU, {tot('misses_machine'):.0f} with no CPU taking any interrupt (the machine stopped), {tot('misses_scheduler'):.0f} given the CPU late, {tot('misses_own'):.0f} its own tick too long; steal {tot('misses_steal'):.0f} ms"
+    table.append((f"4m. why the 1 ms sampler missed what it missed, under a saturated 1000-task bomb (`benches/misses.sh`: {runs} runs of 6 s, each traced with perf)",
+        f"{tot('misses_ll'):.0f} missed in {runs * 6} s (the trace: {tot('misses_traced'):.0f})", "the kernel's tracepoints: " + how, "—",
+        "0 missed of its own", "yes" if tot("misses_own") == 0 else "**no**"))
 o = med("overhead_ms")
 row("5. whole run overhead: `limitlab run` of a 5 s bomb minus 5 s", o, "ms", "—", None, "", "< 300 ms", o < 300, n=len(rows["overhead_ms"]))
 s, mib = med("report_s"), med("report_mib")
