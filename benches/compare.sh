@@ -9,7 +9,8 @@
 #   benches/compare.sh --out FILE
 #
 # Needs root and a cgroup v1 or hybrid host (the machines this project runs on). Installs
-# hyperfine, stress-ng, bubblewrap, time and rt-tests (cyclictest) with apt-get when missing. Every bomb runs under a
+# hyperfine, stress-ng, bubblewrap, time, rt-tests (cyclictest) and linux-perf (perf, for
+# benches/misses.sh) with apt-get when missing. Every bomb runs under a
 # pids limit: in a limitlab sandbox, or in a cgroup made here beneath this script's own.
 # Exits non-zero when a measurement breaks (a command fails); a missed goal is reported in
 # the table, not by the exit status. Leaves no process and no cgroup behind.

@@ -236,6 +236,8 @@ fn start_sampling(
     counters: Option<Arc<Counters>>,
 ) -> anyhow::Result<Sampling> {
     let counter_set = counters.map(|page| counter_set(plan, page));
+    // The sampler words the events it sees (a limit hit) in the run's language.
+    crate::i18n::ready();
     let probe = HostProbe::start(host_probe::INTERVAL.max(plan.interval))
         .with_context(|| crate::t!("run-ctx-host-probe"))?;
     let mut files = sandbox.cgroup.stat_files();
