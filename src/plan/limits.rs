@@ -86,13 +86,13 @@ pub fn plan(
     let memory = lim.memory.as_ref().and_then(|v| {
         d.check(
             &path(&["limits", "memory"]),
-            size_at_least(v, 1 << 20, &t!("plan-memory-why")),
+            size_at_least(v, 1 << 20, || t!("plan-memory-why")),
         )
     });
     let swap = lim
         .swap
         .as_ref()
-        .and_then(|v| d.check(&path(&["limits", "swap"]), size_at_least(v, 0, "")));
+        .and_then(|v| d.check(&path(&["limits", "swap"]), size_at_least(v, 0, String::new)));
     if swap.is_some() && lim.memory.is_none() {
         d.push(&path(&["limits", "swap"]), t!("plan-swap-needs-memory"));
     }
@@ -160,8 +160,13 @@ fn valid_cpuset(text: &str) -> bool {
     parse_cpu_list(text).is_some_and(|c| !c.is_empty())
 }
 
-/// A size of at least `min` bytes; `why` says what goes wrong below it.
-pub(super) fn size_at_least(value: &toml::Value, min: u64, why: &str) -> Result<u64, String> {
+/// `value` as a size of at least `min` bytes; `why` says what goes wrong below it, worded only
+/// for the error, so that a valid size parses no messages (it is on the start path).
+pub(super) fn size_at_least(
+    value: &toml::Value,
+    min: u64,
+    why: impl FnOnce() -> String,
+) -> Result<u64, String> {
     let bytes = units::size_value(value, |other| {
         t!("plan-not-a-size", value = other, help = units::size_help())
     })?;
@@ -169,7 +174,7 @@ pub(super) fn size_at_least(value: &toml::Value, min: u64, why: &str) -> Result<
         return Err(t!(
             "plan-size-small",
             size = units::format_size(bytes),
-            why = why
+            why = why()
         ));
     }
     Ok(bytes)

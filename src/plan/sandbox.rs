@@ -175,7 +175,7 @@ fn rlimits(rl: &RlimitsTable, d: &mut Diagnostics) -> RlimitsPlan {
     let address_space = rl.address_space.as_ref().and_then(|v| {
         d.check(
             &path(&["sandbox", "rlimits", "as"]),
-            size_at_least(v, 16 << 20, &t!("plan-rlimit-as-why")),
+            size_at_least(v, 16 << 20, || t!("plan-rlimit-as-why")),
         )
     });
     RlimitsPlan {
