@@ -60,8 +60,7 @@ for k in $(seq "$runs"); do
   s0=$(steal)
   perf record -q -a -k CLOCK_MONOTONIC -o "$work/t.perf" \
     -e timer:hrtimer_start -e timer:hrtimer_expire_entry -e irq_vectors:local_timer_entry \
-    -e sched:sched_switch --filter 'prev_comm == "sampler" || next_comm == "sampler"' \
-    -e sched:sched_wakeup --filter 'comm == "sampler"' \
+    -e sched:sched_switch --filter 'next_comm == "sampler"' \
     -- "$LL" run --quiet --format json --out "$work/r" "$work/s.toml" >"$work/j" 2>/dev/null ||
     { echo "misses.sh: run $k failed" >&2; exit 1; }
   s1=$(steal)

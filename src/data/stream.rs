@@ -233,18 +233,24 @@ mod tests {
         assert_eq!(row.matches(',').count(), h.trim().matches(',').count());
     }
 
-    #[test]
-    fn every_row_is_in_the_file_once_finished() {
-        let tmp = tempfile::tempdir().unwrap();
-        let p = tmp.path().join("samples.csv");
-        let mut w = SampleWriter::create(&p).unwrap();
-        for i in 0..50 {
+    /// A writer to `p` that has been given `n` samples, at t_ms 0, 1, 2, ...
+    fn writer_of_rows(p: &Path, n: u32) -> SampleWriter {
+        let mut w = SampleWriter::create(p).unwrap();
+        for i in 0..n {
             w.write(&Sample {
                 t_ms: f64::from(i),
                 ..Default::default()
             })
             .unwrap();
         }
+        w
+    }
+
+    #[test]
+    fn every_row_is_in_the_file_once_finished() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("samples.csv");
+        let mut w = writer_of_rows(&p, 50);
         // Rows may wait up to FLUSH_EVERY in memory; finishing writes them all.
         w.finish().unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
@@ -256,14 +262,7 @@ mod tests {
     fn a_writer_dropped_unfinished_still_writes_what_it_held() {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("samples.csv");
-        let mut w = SampleWriter::create(&p).unwrap();
-        for i in 0..5 {
-            w.write(&Sample {
-                t_ms: f64::from(i),
-                ..Default::default()
-            })
-            .unwrap();
-        }
+        let w = writer_of_rows(&p, 5);
         // The rows after the first wait in memory (up to FLUSH_EVERY): dropping writes them.
         drop(w);
         let text = std::fs::read_to_string(&p).unwrap();
