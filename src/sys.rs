@@ -11,7 +11,7 @@ use std::io;
 use std::num::NonZeroUsize;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
 use nix::errno::Errno;
 use nix::sys::mman::{MapFlags, ProtFlags};
@@ -19,22 +19,57 @@ use nix::unistd::{ForkResult, Pid};
 
 mod abi;
 mod proof;
+mod signals;
 mod spawn;
 
 use abi::{AT_RECURSIVE, CLONE_INTO_CGROUP, CapHeader, MountAttr, NO_CAPABILITIES};
 pub use abi::{MOUNT_ATTR_NODEV, MOUNT_ATTR_NOSUID, MOUNT_ATTR_RDONLY};
 pub use proof::SingleThreaded;
-use spawn::Prepared;
+pub use signals::stop_signal;
 pub use spawn::{EXEC_FAILED, FDS_NOT_PLACED, InitSpawn, JOIN_FAILED, JOINED, NOT_RELEASED};
+use spawn::{INIT_CMDLINE, Prepared};
 
 // ---------------------------------------------------------------------------------------
-// A page of counters shared between the harness and the workloads (a memfd mapping).
+// Shared mappings: a page of counters shared between the harness and the workloads (a
+// memfd), and an unlinked tmpfs file a memory hog touches.
+
+/// A shared read-write mapping of a whole file, unmapped when dropped.
+struct Mapping {
+    ptr: NonNull<u8>,
+    len: usize,
+}
+
+impl Mapping {
+    fn shared(fd: impl AsFd, len: usize) -> io::Result<Mapping> {
+        let nz = NonZeroUsize::new(len).ok_or_else(|| io::Error::other("empty mapping"))?;
+        // SAFETY: a fresh shared mapping; no Rust reference aliases it (its users reach it
+        // only through atomics or volatile writes), and Drop unmaps exactly it.
+        let ptr = unsafe {
+            nix::sys::mman::mmap(
+                None,
+                nz,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED,
+                fd,
+                0,
+            )
+        }?;
+        Ok(Mapping {
+            ptr: ptr.cast(),
+            len,
+        })
+    }
+}
+
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the region mapped in `shared`; no borrow of it outlives self.
+        let _ = unsafe { nix::sys::mman::munmap(self.ptr.cast(), self.len) };
+    }
+}
 
 /// A shared mapping of `u64` counters, used only through atomics.
-pub struct SharedPage {
-    ptr: NonNull<AtomicU64>,
-    words: usize,
-}
+pub struct SharedPage(Mapping);
 
 // SAFETY: the mapping is only ever accessed through `AtomicU64`, which is Sync; the pointer
 // stays valid until Drop unmaps it.
@@ -58,36 +93,13 @@ impl SharedPage {
     /// Maps an existing counter memfd (in a workload).
     pub fn map(fd: BorrowedFd<'_>) -> io::Result<SharedPage> {
         let bytes = nix::sys::stat::fstat(fd)?.st_size as usize;
-        let len = NonZeroUsize::new(bytes).ok_or_else(|| io::Error::other("empty counter page"))?;
-        // SAFETY: a fresh shared mapping of a memfd; no Rust reference aliases it, and it is
-        // only read and written through atomics of the mapping's size.
-        let ptr = unsafe {
-            nix::sys::mman::mmap(
-                None,
-                len,
-                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
-                MapFlags::MAP_SHARED,
-                fd,
-                0,
-            )
-        }?;
-        Ok(SharedPage {
-            ptr: ptr.cast(),
-            words: bytes / 8,
-        })
+        Ok(SharedPage(Mapping::shared(fd, bytes)?))
     }
 
     pub fn words(&self) -> &[AtomicU64] {
-        // SAFETY: the mapping is `words * 8` bytes, page-aligned, zero-initialised by the
-        // kernel, and lives as long as `self`.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.words) }
-    }
-}
-
-impl Drop for SharedPage {
-    fn drop(&mut self) {
-        // SAFETY: unmaps exactly the region mapped in `map`; no borrow of it outlives self.
-        let _ = unsafe { nix::sys::mman::munmap(self.ptr.cast(), self.words * 8) };
+        // SAFETY: the mapping is page-aligned, zero-initialised by the kernel, read and
+        // written only as atomics, and lives as long as `self`.
+        unsafe { std::slice::from_raw_parts(self.0.ptr.as_ptr().cast(), self.0.len / 8) }
     }
 }
 
@@ -95,8 +107,7 @@ impl Drop for SharedPage {
 /// cgroup of whoever touches them, and they count in the toucher's RSS (so the OOM killer
 /// sees whom to pick).
 pub struct SharedFileMap {
-    ptr: NonNull<u8>,
-    len: usize,
+    map: Mapping,
     _file: std::fs::File,
 }
 
@@ -111,40 +122,17 @@ impl SharedFileMap {
             .custom_flags(libc::O_TMPFILE)
             .open(dir)?;
         file.set_len(len as u64)?;
-        let nz = NonZeroUsize::new(len).ok_or_else(|| io::Error::other("empty mapping"))?;
-        // SAFETY: a fresh shared mapping of a file only this process knows (unlinked); it is
-        // written only through `touch`, never borrowed as a Rust slice.
-        let ptr = unsafe {
-            nix::sys::mman::mmap(
-                None,
-                nz,
-                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
-                MapFlags::MAP_SHARED,
-                &file,
-                0,
-            )
-        }?;
-        Ok(SharedFileMap {
-            ptr: ptr.cast(),
-            len,
-            _file: file,
-        })
+        let map = Mapping::shared(&file, len)?;
+        Ok(SharedFileMap { map, _file: file })
     }
 
     /// Writes one byte at `offset` (allocating its page). Offsets past the end are ignored.
     pub fn touch(&mut self, offset: usize) {
-        if offset < self.len {
+        if offset < self.map.len {
             // SAFETY: offset is inside the mapping, which lives as long as self; a volatile
             // write of a byte creates no reference.
-            unsafe { self.ptr.as_ptr().add(offset).write_volatile(0xA5) };
+            unsafe { self.map.ptr.as_ptr().add(offset).write_volatile(0xA5) };
         }
-    }
-}
-
-impl Drop for SharedFileMap {
-    fn drop(&mut self) {
-        // SAFETY: unmaps exactly the region mapped in create_unlinked.
-        let _ = unsafe { nix::sys::mman::munmap(self.ptr.cast(), self.len) };
     }
 }
 
@@ -186,10 +174,14 @@ pub fn clone_sibling_into_new_pid_ns(_proof: &SingleThreaded) -> io::Result<i32>
 // Spawning the sandbox init with clone3 / clone.
 
 /// Clones the sandbox init. The child sets `PR_SET_PDEATHSIG`, moves its descriptors into
-/// place, closes every other one, waits for [`JOINED`] on fd 3 and execs limitlab. Returns
-/// the child's pid and whether it was cloned straight into the cgroup.
+/// place, closes every other one, waits for [`JOINED`] on fd 3, joins its v1 cgroups, and
+/// runs the init there (`InitSpawn::here`) or execs limitlab. Returns the child's pid and
+/// whether it was cloned straight into the cgroup.
 pub fn spawn_init(req: &InitSpawn<'_>) -> io::Result<(Pid, bool)> {
-    let prepared = Prepared::new(req);
+    let mut tid: *mut libc::c_int = std::ptr::null_mut();
+    // SAFETY: PR_GET_TID_ADDRESS writes one pointer into `tid`, which we own.
+    let known = unsafe { libc::prctl(libc::PR_GET_TID_ADDRESS, &mut tid) } == 0 && !tid.is_null();
+    let prepared = Prepared::new(req, known.then_some(tid as usize));
     let flags = req.flags.bits() as u64;
     if let Some(cg) = req.cgroup
         && let Some(pid) = clone3_into_cgroup(flags, cg, &prepared)?
@@ -246,7 +238,7 @@ fn clone3_into_cgroup(flags: u64, cg: BorrowedFd<'_>, p: &Prepared) -> io::Resul
     }
 }
 
-/// Runs in the cloned child before exec: async-signal-safe syscalls only.
+/// Runs in the cloned child: async-signal-safe syscalls only, until `run_here` or the exec.
 fn child(p: &Prepared) -> ! {
     // SAFETY: every call is a raw syscall on values prepared before the clone; nothing
     // allocates or takes a lock, so the copy of a multi-threaded parent is safe to run.
@@ -271,18 +263,19 @@ fn child(p: &Prepared) -> ! {
         if n != 1 || byte != JOINED {
             libc::_exit(NOT_RELEASED);
         }
-        // Into the v1 cgroups, before it execs anything. Done after the release so that a
-        // failure here reaches the harness as this exit status, not as a broken pipe while it
-        // still sends the config. Writing 0 to `tasks` moves the calling thread only, which
-        // the kernel does without taking its global threadgroup lock (the lock a
-        // `cgroup.procs` write takes waits for an RCU grace period, 7-16 ms here); this
-        // process has one thread, so that thread is all of it.
+        // Into the v1 cgroups before anything runs; after the release, so that a failure is
+        // this exit status and not a broken pipe for the harness. Writing 0 to `tasks` moves
+        // this one thread without the kernel's global threadgroup lock (whose first taking
+        // waits for an RCU grace period: 7-16 ms here).
         for &path in &p.join {
             let fd = libc::open(path, libc::O_WRONLY | libc::O_CLOEXEC);
             if fd < 0 || libc::write(fd, c"0".as_ptr().cast(), 1) != 1 {
                 libc::_exit(JOIN_FAILED);
             }
             libc::close(fd);
+        }
+        if let Some(here) = &p.here {
+            run_here(here, p.env.as_ptr());
         }
         libc::syscall(
             libc::SYS_execveat,
@@ -296,16 +289,42 @@ fn child(p: &Prepared) -> ! {
     }
 }
 
-/// Creates a child that exits at once and reaps it: the host probe's measure of what it
-/// costs anyone to start a process. The child runs on its own small stack and shares this
-/// address space (like posix_spawn), so nothing is copied and the harness's size does not
-/// weigh on the figure.
-pub fn spawn_tiny_child() -> io::Result<()> {
-    spawn_tiny_child_in_namespaces(nix::sched::CloneFlags::empty())
+// SAFETY: glibc's `environ`, declared with its C type; only `run_here` touches it.
+unsafe extern "C" {
+    static mut environ: *const *const libc::c_char;
 }
 
-/// The same tiny child, made in new namespaces `flags` (`CLONE_NEW*`): whether this process
-/// may make them. The error is the kernel's answer.
+/// In the clone of a single-threaded harness: becomes the init as an exec would have left
+/// it (the child's own thread id in glibc, caught signals back to their default, only the
+/// init's environment, the init's command line), then runs the init's code.
+fn run_here(h: &spawn::Here, env: *const *const libc::c_char) -> ! {
+    let ((args, args_end), (envs, envs_end)) = (h.args, h.env);
+    // SAFETY: a copy of a process with one thread (`Here` is the proof): nothing is locked.
+    // `tid` is glibc's thread-id word, set as its fork() does; the areas are this process's
+    // argument and environment strings, read by nothing once `environ` is the init's.
+    unsafe {
+        *(h.tid as *mut libc::c_int) = libc::syscall(libc::SYS_gettid) as libc::c_int;
+        libc::syscall(libc::SYS_set_tid_address, h.tid);
+        for sig in (1..=libc::SIGRTMAX()).filter(|&s| !signals::kept_in_clone(s)) {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(sig, std::ptr::null(), &mut old);
+            if old.sa_sigaction > libc::SIG_IGN {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+        }
+        environ = env;
+        std::ptr::write_bytes(args as *mut u8, 0, args_end - args);
+        std::ptr::copy_nonoverlapping(INIT_CMDLINE.as_ptr(), args as *mut u8, INIT_CMDLINE.len());
+        std::ptr::write_bytes(envs as *mut u8, 0, envs_end - envs);
+        libc::_exit((h.main)())
+    }
+}
+
+/// Creates a child that exits at once, in new namespaces `flags` (`CLONE_NEW*`, or none),
+/// and reaps it: the host probe's measure of what it costs anyone to start a process, and
+/// whether this process may make those namespaces (the error is the kernel's answer). The
+/// child runs on its own small stack and shares this address space (like posix_spawn), so
+/// nothing is copied and the harness's size does not weigh on the figure.
 pub fn spawn_tiny_child_in_namespaces(flags: nix::sched::CloneFlags) -> io::Result<()> {
     extern "C" fn exit_at_once(_: *mut libc::c_void) -> libc::c_int {
         // SAFETY: _exit only ends the child.
@@ -440,11 +459,7 @@ pub fn mount_setattr(
 
 /// Drops every capability from the bounding set (needs CAP_SETPCAP: call before setuid).
 pub fn drop_bounding_set() -> io::Result<()> {
-    let last: u64 = std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(40);
-    for cap in 0..=last {
+    for cap in 0..=abi::last_capability() {
         // SAFETY: prctl with integer arguments only.
         let r = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
         if r < 0 && Errno::last() != Errno::EINVAL {
@@ -528,18 +543,12 @@ pub fn ignore_signal(sig: nix::sys::signal::Signal) -> io::Result<()> {
     Ok(())
 }
 
-static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
-
-extern "C" fn remember_signal(sig: libc::c_int) {
-    STOP_SIGNAL.store(sig, Ordering::SeqCst);
-}
-
 /// Makes SIGINT and SIGTERM set a flag instead of killing the harness, so a run can tear
 /// down before it exits. A second signal changes nothing: teardown still runs.
 pub fn catch_stop_signals() -> io::Result<()> {
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
     let action = SigAction::new(
-        SigHandler::Handler(remember_signal),
+        SigHandler::Handler(signals::remember_signal),
         SaFlags::SA_RESTART,
         SigSet::empty(),
     );
@@ -548,14 +557,6 @@ pub fn catch_stop_signals() -> io::Result<()> {
         unsafe { sigaction(sig, &action) }?;
     }
     Ok(())
-}
-
-/// The stop signal received so far, if any.
-pub fn stop_signal() -> Option<nix::sys::signal::Signal> {
-    match STOP_SIGNAL.load(Ordering::SeqCst) {
-        0 => None,
-        n => nix::sys::signal::Signal::try_from(n).ok(),
-    }
 }
 
 /// Makes the calling thread a real-time thread (`SCHED_FIFO` at `priority`), so it runs the

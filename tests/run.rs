@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use std::os::unix::process::CommandExt;
 
 fn shipped() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(root().join("scenarios"))
@@ -615,6 +616,8 @@ fn exec_time_breaks_the_start_path_into_the_sandboxs_own_spans() {
     for step in [
         "cgroups made, limits written",
         "init cloned",
+        // limitlab exec has one thread at the clone: the init runs there, with no exec.
+        "init: init running in its clone (no exec)",
         "init: read config",
         "init: no_new_privs",
         "ready read by the harness",
@@ -623,6 +626,80 @@ fn exec_time_breaks_the_start_path_into_the_sandboxs_own_spans() {
         assert!(spans.iter().any(|(_, s)| *s == step), "{step}: {err}");
     }
     assert!(spans.windows(2).all(|w| w[0].0 <= w[1].0), "{err}");
+    assert_nothing_left();
+}
+
+/// PID 1 of the sandbox, as the workload sees it and as the host does, whether the init
+/// ran in its clone (the harness had one thread, and room in its command line for the
+/// init's) or was exec'd (here: `l exec -- sh`, too short to hold "limitlab\0__init\0").
+#[test]
+fn the_sandbox_init_holds_nothing_of_the_harness_however_it_started() {
+    use std::io::Write;
+    let Some(_lock) = exclusive("the_sandbox_init_holds_nothing_of_the_harness_however_it_started")
+    else {
+        return;
+    };
+    let script =
+        b"od -An -c /proc/1/cmdline | tr -s ' '; cat /proc/1/environ 2>&1 | sed 's/^/ENVIRON: /'; \
+                  grep -E '^(SigCgt|Threads)' /proc/1/status; sleep 2\n";
+    for (arg0, in_clone) in [("limitlab", true), ("l", false)] {
+        let mut child = limitlab()
+            .arg0(arg0)
+            .args(["exec", "--", "sh"])
+            .env("LIMITLAB_TEST_SECRET", "do-not-leak-4242")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("limitlab exec runs");
+        child.stdin.take().unwrap().write_all(script).unwrap();
+        // The init as the host sees it: the harness's child, once it is the init.
+        let init = (0..200)
+            .find_map(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                let children =
+                    std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id()))
+                        .ok()?;
+                children.split_whitespace().find_map(|pid| {
+                    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+                    cmdline
+                        .starts_with(b"limitlab\0__init\0")
+                        .then(|| pid.to_string())
+                })
+            })
+            .unwrap_or_else(|| panic!("{arg0}: no sandbox init under the harness"));
+        let environ = std::fs::read(format!("/proc/{init}/environ")).unwrap();
+        let cmdline = std::fs::read(format!("/proc/{init}/cmdline")).unwrap();
+        let o = child.wait_with_output().unwrap();
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+        );
+        assert_eq!(o.status.code(), Some(0), "{arg0}: {out}{err}");
+        // Its command line is the init's. In a clone the harness's was longer ("limitlab
+        // exec -- sh"): the rest is zeroed. Its environment is the run's language when
+        // exec'd, nothing in a clone: never the harness's.
+        if in_clone {
+            assert_eq!(cmdline.len(), "limitlab exec -- sh ".len(), "{cmdline:?}");
+            assert!(cmdline[16..].iter().all(|&b| b == 0), "{cmdline:?}");
+            assert!(environ.iter().all(|&b| b == 0), "{environ:?}");
+        } else {
+            assert_eq!(cmdline, b"limitlab\0__init\0", "{arg0}");
+            assert_eq!(environ, b"LIMITLAB_LANG=en\0", "{arg0}");
+        }
+        assert!(
+            out.starts_with(" l i m i t l a b \\0 _ _ i n i t \\0"),
+            "{arg0}: {out}"
+        );
+        // The workload cannot read it anyway, and the harness's SIGINT and SIGTERM handlers
+        // are gone: only Rust's own (SIGBUS, SIGSEGV) are caught, as by an exec'd limitlab.
+        assert!(
+            out.contains("ENVIRON: cat: /proc/1/environ: Permission denied"),
+            "{arg0}: {out}"
+        );
+        assert!(out.contains("SigCgt:\t0000000000000440\n"), "{arg0}: {out}");
+        assert!(out.contains("Threads:\t1\n"), "{arg0}: {out}");
+    }
     assert_nothing_left();
 }
 

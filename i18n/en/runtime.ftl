@@ -92,6 +92,9 @@ supervisor-not-restored = limitlab supervisor: the harness died; could not put {
 ## The setup steps a failure names ("the sandbox could not be set up: STEP: ERROR"); those
 ## named by their system call (setsid, setrlimit, setresuid, chdir /, ...) keep that name
 
+init-step-running = init running
+init-step-running-in-clone = init running in its clone (no exec)
+init-step-favour = favour the init
 init-step-read-config = read config
 init-step-start = start
 init-step-join-target = join the target

@@ -92,6 +92,9 @@ supervisor-not-restored = supervisor de limitlab: el arnés murió; no se pudo r
 ## Los pasos de la preparación que nombra un fallo ("no se pudo preparar el sandbox: PASO: ERROR");
 ## los que llevan el nombre de su llamada al sistema (setsid, setrlimit, setresuid, chdir /, ...) lo conservan
 
+init-step-running = init en marcha
+init-step-running-in-clone = init en marcha en su clon (sin exec)
+init-step-favour = favorecer al init
 init-step-read-config = leer la configuración
 init-step-start = arranque
 init-step-join-target = entrar en el objetivo

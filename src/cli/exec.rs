@@ -16,6 +16,7 @@ use crate::plan::{self, PlanOptions, RunPlan};
 use crate::run::events::{self, Ended, Flow, Waited, WorkloadEnd, WorkloadEvents};
 use crate::sandbox::cgroup::Layout;
 use crate::sandbox::cgroup::grant::Grant;
+use crate::sandbox::init;
 use crate::sandbox::proto;
 use crate::sandbox::{KillOutcome, Sandbox, SandboxIo};
 use crate::scenario::Source;
@@ -221,7 +222,7 @@ fn print_times(
         .chain(
             init_spans
                 .into_iter()
-                .map(|(n, t)| (format!("init: {n}"), t)),
+                .map(|(n, t)| (format!("init: {}", init::step_words(&n)), t)),
         )
         .chain([(t!("exec-step-ready"), start.ready_mono)])
         .chain(start.exec_ns.map(|t| (t!("exec-step-executing"), t)))

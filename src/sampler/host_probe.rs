@@ -63,7 +63,8 @@ impl HostProbe {
             }
             let wakeup_late_ms = now.duration_since(due).as_secs_f64() * 1000.0;
             let t = Instant::now();
-            let fork_ms = match sys::spawn_tiny_child() {
+            let fork_ms = match sys::spawn_tiny_child_in_namespaces(nix::sched::CloneFlags::empty())
+            {
                 Ok(()) => Some(t.elapsed().as_secs_f64() * 1000.0),
                 Err(_) => {
                     self.failures.fetch_add(1, Ordering::SeqCst);

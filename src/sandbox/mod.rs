@@ -7,8 +7,10 @@
 //!    can); it blocks on a pipe before it can run anything;
 //! 3. move it into the cgroup2 directory (unless it was cloned there; through
 //!    [`cgroup::move_into`], like every cgroup write: see [`cgroup::files`]), then release
-//!    it: it writes itself into each v1 `tasks` file and only then execs `limitlab __init`,
-//!    which sets up the inside ([`init`]) and waits for the go.
+//!    it: it writes itself into each v1 `tasks` file and only then becomes the init, which
+//!    sets up the inside ([`init`]) and waits for the go. It runs the init's code in the
+//!    clone itself when the harness had one thread at the clone (a fork is then sound);
+//!    otherwise it execs `limitlab __init` (`sys::InitSpawn::here`).
 //!
 //! Steps 1 and 2 are in `start.rs`. Teardown is [`cgroup::teardown`]'s one routine, which
 //! [`Sandbox::kill`] runs with the sandbox's own waits.

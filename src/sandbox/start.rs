@@ -181,6 +181,7 @@ pub(super) fn clone_init(
         fds: &high_fds,
         exe_at: proto::FD_EXE,
         join: &join,
+        here: Some(super::init::main_in_clone),
     })
     .map_err(spawn_err("clone"))?;
     drop((high, files.sync_r, files.status_w, files.devnull, io));

@@ -69,3 +69,11 @@ pub(super) const NO_CAPABILITIES: [CapData; 2] = [CapData {
     permitted: 0,
     inheritable: 0,
 }; 2];
+
+/// The highest capability number this kernel knows (`/proc/sys/kernel/cap_last_cap`).
+pub(super) fn last_capability() -> u64 {
+    std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(40)
+}

@@ -56,8 +56,18 @@ impl Inherited {
     }
 }
 
-/// Runs the init; returns its exit code.
+/// Runs the init (`limitlab __init`, exec'd by the clone); returns its exit code.
 pub fn main() -> i32 {
+    run("init running")
+}
+
+/// Runs the init in the clone itself, where the harness had one thread and the clone did
+/// not exec (`sys::InitSpawn::here`); returns its exit code.
+pub fn main_in_clone() -> i32 {
+    run("init running in its clone")
+}
+
+fn run(running: &'static str) -> i32 {
     let Some(Inherited {
         mut sync,
         mut status,
@@ -68,7 +78,7 @@ pub fn main() -> i32 {
         eprintln!("{}", crate::t!("child-init-by-hand"));
         return 2;
     };
-    span("init running");
+    span(running);
     let cfg = match proto::read_config(&mut sync) {
         Ok(c) => c,
         Err(e) => return fail(&mut status, "read config", e.to_string()),
@@ -161,11 +171,14 @@ fn fail(status: &mut File, step: &str, error: String) -> i32 {
     1
 }
 
-/// A setup step as a failure names it, in the run's language: the name its span has (the
-/// timings list it so), or the system call it is named by, which stays as it is.
-fn step_words(step: &str) -> String {
+/// A setup step as a failure and `exec --time` name it, in the run's language: the name
+/// its span has, or the system call it is named by, which stays as it is.
+pub fn step_words(step: &str) -> String {
     use crate::t;
     match step {
+        "init running" => t!("init-step-running"),
+        "init running in its clone" => t!("init-step-running-in-clone"),
+        "favour the init" => t!("init-step-favour"),
         "read config" => t!("init-step-read-config"),
         "start" => t!("init-step-start"),
         "join the target" => t!("init-step-join-target"),
