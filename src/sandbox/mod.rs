@@ -164,13 +164,20 @@ impl Sandbox {
             killed: false,
             removed: false,
         };
+        let released = (|| {
+            if user_namespace {
+                map_ids(sandbox.init)?;
+            }
+            sandbox.join_cgroup2()?;
+            let config = init_config(plan, join, user_namespace, uid)?;
+            sandbox.send_config(&config)
+        })();
+        // The threads that read the init's messages and reap it start once it is released,
+        // while it sets up (their start took 0.1 ms before its config was on its way); its
+        // messages wait in the pipe, its exit status in the kernel. They start whatever
+        // happened, so that teardown, on an error, sees the init end.
         sandbox.watch(held.status, events);
-        if user_namespace {
-            map_ids(sandbox.init)?;
-        }
-        sandbox.join_cgroup2()?;
-        let config = init_config(plan, join, user_namespace, uid)?;
-        sandbox.send_config(&config)?;
+        released?;
         Ok(sandbox)
     }
 
