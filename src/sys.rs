@@ -305,7 +305,8 @@ fn run_here(h: &spawn::Here, env: *const *const libc::c_char) -> ! {
     unsafe {
         *(h.tid as *mut libc::c_int) = libc::syscall(libc::SYS_gettid) as libc::c_int;
         libc::syscall(libc::SYS_set_tid_address, h.tid);
-        for sig in (1..=libc::SIGRTMAX()).filter(|&s| !signals::kept_in_clone(s)) {
+        // Exec resets a caught signal to its default and keeps an ignored one ignored.
+        for sig in signals::STOP_SIGNALS.map(|s| s as libc::c_int) {
             let mut old: libc::sigaction = std::mem::zeroed();
             libc::sigaction(sig, std::ptr::null(), &mut old);
             if old.sa_sigaction > libc::SIG_IGN {
@@ -546,13 +547,13 @@ pub fn ignore_signal(sig: nix::sys::signal::Signal) -> io::Result<()> {
 /// Makes SIGINT and SIGTERM set a flag instead of killing the harness, so a run can tear
 /// down before it exits. A second signal changes nothing: teardown still runs.
 pub fn catch_stop_signals() -> io::Result<()> {
-    use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+    use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, sigaction};
     let action = SigAction::new(
         SigHandler::Handler(signals::remember_signal),
         SaFlags::SA_RESTART,
         SigSet::empty(),
     );
-    for sig in [Signal::SIGINT, Signal::SIGTERM] {
+    for sig in signals::STOP_SIGNALS {
         // SAFETY: the handler only stores into an atomic, which is async-signal-safe.
         unsafe { sigaction(sig, &action) }?;
     }

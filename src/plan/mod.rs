@@ -89,6 +89,12 @@ pub struct RunPlan {
 }
 
 impl RunPlan {
+    /// Some workload is a built-in one: it runs limitlab's own image and keeps counters on
+    /// the shared page.
+    pub fn runs_builtin(&self) -> bool {
+        self.workloads.iter().any(|w| w.spec.is_builtin())
+    }
+
     /// The description in the current language (the English one where there is no other).
     pub fn description_here(&self) -> Option<String> {
         crate::i18n::pick(&self.description, &self.description_es)

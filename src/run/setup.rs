@@ -153,7 +153,7 @@ fn open_outputs(
     );
     let samples =
         SampleWriter::create(&out.file("samples.csv")).with_context(create("samples.csv"))?;
-    let counters = if plan.workloads.iter().any(|w| w.spec.is_builtin()) {
+    let counters = if plan.runs_builtin() {
         let (c, fd) = Counters::create().with_context(|| crate::t!("run-ctx-counter-page"))?;
         Some((Arc::new(c), fd))
     } else {

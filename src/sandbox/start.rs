@@ -165,7 +165,7 @@ pub(super) fn clone_init(
     io: SandboxIo,
     user_namespace: bool,
 ) -> Result<HeldInit, StartError> {
-    let files = InitFiles::open(cgroup, plan.workloads.iter().any(|w| w.spec.is_builtin()))?;
+    let files = InitFiles::open(cgroup, plan.runs_builtin())?;
     let high = files.child_fds(&io)?;
     let high_fds: Vec<_> = high.iter().map(|f| f.as_fd()).collect();
     let argv = [CString::from(c"limitlab"), CString::from(c"__init")];

@@ -1,5 +1,5 @@
-//! The stop signals the harness catches (SIGINT, SIGTERM), and which signal handlers a
-//! clone that does not exec keeps. `super` installs the handler.
+//! The stop signals the harness catches (SIGINT, SIGTERM): which, and what their handler
+//! stores. `super` installs it.
 #![deny(unsafe_code)]
 
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -19,9 +19,11 @@ pub fn stop_signal() -> Option<nix::sys::signal::Signal> {
     }
 }
 
-/// Signals whose handler the init keeps when it runs in its clone: Rust's own (stack
-/// overflow), which an exec'd limitlab installs again at its start. Exec resets every
-/// other caught signal to its default.
-pub(super) fn kept_in_clone(sig: libc::c_int) -> bool {
-    [libc::SIGSEGV, libc::SIGBUS].contains(&sig)
-}
+/// The signals the harness catches ([`remember_signal`]). They are the only handlers limitlab
+/// installs besides Rust's own (SIGSEGV, SIGBUS: stack overflow, which an exec'd limitlab
+/// installs again), so they are what an init that runs in its clone resets to the default,
+/// as an exec would (a test reads the init's `SigCgt`).
+pub(super) const STOP_SIGNALS: [nix::sys::signal::Signal; 2] = [
+    nix::sys::signal::Signal::SIGINT,
+    nix::sys::signal::Signal::SIGTERM,
+];
