@@ -37,7 +37,8 @@ else
   OVERHEAD_REPS=10 REPORT_SAMPLES=1000000 REPORT_REPS=3
   SCALE_REPS=5 SCALE_TD_REPS=10 SWEEP_CELLS=64 MISSES_RUNS=10
 fi
-SCALES=(100 1000 10000)
+# COMPARE_SCALES="1000" runs the scale section at those sizes only.
+read -ra SCALES <<<"${COMPARE_SCALES:-100 1000 10000}"
 # Which parts to run (all by default): COMPARE_ONLY="scale sweep" runs only those sections.
 only() { [[ -z ${COMPARE_ONLY:-} || " $COMPARE_ONLY " == *" $1 "* ]]; }
 
@@ -395,7 +396,7 @@ interval = \"${iv}ms\"")
       "$PEER" launch "${CG[@]}" -- bomb >/dev/null
       saturate 1000
     fi
-    files=("$CG_PIDS"/pids.{current,peak,events} "$CG_MEM"/memory.{usage_in_bytes,max_usage_in_bytes,failcnt,oom_control}
+    files=("$CG_PIDS"/pids.{current,peak,events} "$CG_MEM"/memory.{usage_in_bytes,max_usage_in_bytes,failcnt,memsw.failcnt,oom_control}
       "$CG_CPUACCT/cpuacct.usage" "$CG_CPU/cpu.stat" /proc/pressure/{cpu,memory,io})
     [[ -n $unified ]] && files+=("$unified/sampler-$load-$iv"/{cpu,memory,io}.pressure)
     existing=()
@@ -562,7 +563,7 @@ interval = \"${iv}ms\"")
     put "scale_p99_ll_${iv}_$N" "$(metric sampling.late_p99_ms <<<"$j")"
     put "scale_missed_ll_${iv}_$N" "$(metric sampling.missed <<<"$j")"
     mkcg "ssam.$N.$iv" "$N"
-    files=("$CG_PIDS"/pids.{current,peak,events} "$CG_MEM"/memory.{usage_in_bytes,max_usage_in_bytes,failcnt,oom_control}
+    files=("$CG_PIDS"/pids.{current,peak,events} "$CG_MEM"/memory.{usage_in_bytes,max_usage_in_bytes,failcnt,memsw.failcnt,oom_control}
       "$CG_CPUACCT/cpuacct.usage" "$CG_CPU/cpu.stat" /proc/pressure/{cpu,memory,io})
     [[ -n $unified ]] && files+=("$unified/ssam.$N.$iv"/{cpu,memory,io}.pressure)
     existing=()
