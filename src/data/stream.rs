@@ -14,8 +14,9 @@ use super::{Event, EventKind, Sample};
 /// Streams samples to CSV. The header comes from [`Sample`]'s fields, so it cannot drift.
 pub struct SampleWriter {
     out: Option<csv::Writer<File>>,
-    /// When rows last went to the file; `None` before the first (which goes at once).
-    flushed: Option<Instant>,
+    /// When rows last went to the file, as the run's `t_ms`; `None` before the first
+    /// (which goes at once).
+    flushed: Option<f64>,
     /// The samples taken since then, made into rows together when they go: one tick's row
     /// alone, made every 10 ms after the bomb's tasks have had the caches, cost the sampler
     /// thread more than ten rows made in a row.
@@ -57,9 +58,13 @@ impl SampleWriter {
             return Ok(());
         }
         self.pending.push(s.clone());
-        if self.flushed.is_none_or(|t| t.elapsed() >= FLUSH_EVERY) {
+        // Timed by the run's clock the sample carries: no clock read of its own per tick.
+        if self
+            .flushed
+            .is_none_or(|t| s.t_ms - t >= FLUSH_EVERY.as_secs_f64() * 1000.0)
+        {
             self.flush()?;
-            self.flushed = Some(Instant::now());
+            self.flushed = Some(s.t_ms);
         }
         Ok(())
     }

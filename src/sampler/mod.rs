@@ -4,8 +4,11 @@
 //! kernel lacks gives `None`, never an error and never a zero.
 
 pub mod host_probe;
-/// The old name of [`host_probe`] (`host_probe::HostProbe`), kept until its
-/// callers use the new one.
+mod parse;
+
+use parse::parse_into;
+pub use parse::parse_psi;
+
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -18,100 +21,6 @@ use crate::data::StatFile;
 use crate::data::stream::{EventLog, SampleWriter};
 use crate::data::{EventKind, PsiResource, Sample, SourceKind};
 use crate::workloads::counters::{Counter, Counters};
-
-/// A single number, or `None` for `max` or anything unparsable.
-pub fn parse_single(text: &str) -> Option<u64> {
-    text.trim().parse().ok()
-}
-
-/// The value of `key` in a `key value` per line file (`cpu.stat`, `memory.events`).
-pub fn parse_keyed(text: &str, key: &str) -> Option<u64> {
-    text.lines().find_map(|l| {
-        let (k, v) = l.split_once(' ')?;
-        (k == key).then(|| v.trim().parse().ok())?
-    })
-}
-
-/// The `total=` of the `some` and `full` lines of a PSI file, in microseconds. A file
-/// without a `full` line (older kernels' cpu.pressure) gives `None` for it.
-pub fn parse_psi(text: &str) -> (Option<u64>, Option<u64>) {
-    let total = |prefix: &str| {
-        text.lines()
-            .find(|l| l.starts_with(prefix))?
-            .split_whitespace()
-            .find_map(|f| f.strip_prefix("total="))?
-            .parse()
-            .ok()
-    };
-    (total("some "), total("full "))
-}
-
-/// Parses a stat file's text into the fields of `s` that its `kind` provides.
-pub fn parse_into(kind: SourceKind, text: &str, s: &mut Sample) {
-    match kind {
-        SourceKind::PidsCurrent => s.pids_current = parse_single(text),
-        SourceKind::PidsPeak => s.pids_peak = parse_single(text),
-        SourceKind::PidsEvents => s.pids_max_events = parse_keyed(text, "max"),
-        SourceKind::MemoryCurrent => s.memory_bytes = parse_single(text),
-        SourceKind::MemoryPeak => s.memory_peak_bytes = parse_single(text),
-        // The two v1 counters count disjoint refusals (a charge fails on memory+swap or,
-        // past it, on memory); the limit was hit as often as both say together.
-        SourceKind::MemoryFailcnt | SourceKind::MemswFailcnt => {
-            if let Some(n) = parse_single(text) {
-                s.memory_max_events = Some(s.memory_max_events.unwrap_or(0) + n);
-            }
-        }
-        SourceKind::MemoryEvents => {
-            s.memory_max_events = parse_keyed(text, "max");
-            s.memory_oom_kills = parse_keyed(text, "oom_kill");
-        }
-        SourceKind::MemoryOomControl => s.memory_oom_kills = parse_keyed(text, "oom_kill"),
-        SourceKind::SwapCurrent => s.swap_bytes = parse_single(text),
-        SourceKind::CpuacctUsage => s.cpu_usage_us = parse_single(text).map(|ns| ns / 1000),
-        SourceKind::CpuStatV1 => {
-            s.cpu_periods = parse_keyed(text, "nr_periods");
-            s.cpu_throttled_periods = parse_keyed(text, "nr_throttled");
-            s.cpu_throttled_us = parse_keyed(text, "throttled_time").map(|ns| ns / 1000);
-        }
-        SourceKind::CpuStatV2 => {
-            s.cpu_usage_us = parse_keyed(text, "usage_usec");
-            s.cpu_periods = parse_keyed(text, "nr_periods");
-            s.cpu_throttled_periods = parse_keyed(text, "nr_throttled");
-            s.cpu_throttled_us = parse_keyed(text, "throttled_usec");
-        }
-        SourceKind::Psi(r, scope) => {
-            let (some, full) = parse_psi(text);
-            let (a, b) = match r {
-                PsiResource::Cpu => (&mut s.psi_cpu_some_us, &mut s.psi_cpu_full_us),
-                PsiResource::Memory => (&mut s.psi_memory_some_us, &mut s.psi_memory_full_us),
-                PsiResource::Io => (&mut s.psi_io_some_us, &mut s.psi_io_full_us),
-            };
-            *a = some;
-            *b = full;
-            if some.is_some() {
-                s.psi_scope = Some(scope);
-            }
-        }
-        SourceKind::TargetPidsCurrent => s.target_pids_current = parse_single(text),
-        SourceKind::TargetPidsPeak => s.target_pids_peak = parse_single(text),
-        SourceKind::TargetPidsEvents => s.target_pids_max_events = parse_keyed(text, "max"),
-        SourceKind::TargetMemoryCurrent => s.target_memory_bytes = parse_single(text),
-        SourceKind::TargetOomKills => s.target_memory_oom_kills = parse_keyed(text, "oom_kill"),
-        SourceKind::HostPsi(r) => {
-            let (some, full) = parse_psi(text);
-            let (a, b) = match r {
-                PsiResource::Cpu => (&mut s.host_psi_cpu_some_us, &mut s.host_psi_cpu_full_us),
-                PsiResource::Memory => (
-                    &mut s.host_psi_memory_some_us,
-                    &mut s.host_psi_memory_full_us,
-                ),
-                PsiResource::Io => (&mut s.host_psi_io_some_us, &mut s.host_psi_io_full_us),
-            };
-            *a = some;
-            *b = full;
-        }
-    }
-}
 
 /// The system-wide PSI files, read beside every sandbox's own.
 pub fn host_psi_files() -> Vec<StatFile> {
@@ -199,9 +108,9 @@ impl Reader {
 }
 
 /// Reads a whole small file from offset 0; `None` when it vanished or the kernel refuses.
-fn pread<'a>(file: &File, buf: &'a mut [u8]) -> Option<&'a str> {
+fn pread<'a>(file: &File, buf: &'a mut [u8]) -> Option<&'a [u8]> {
     match file.read_at(buf, 0) {
-        Ok(n) => std::str::from_utf8(&buf[..n]).ok(),
+        Ok(n) => Some(&buf[..n]),
         // ENOENT/ENODEV: the cgroup is gone; EOPNOTSUPP: PSI switched off for it.
         Err(e)
             if matches!(
@@ -288,14 +197,11 @@ fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
     let mut due = cfg.t0;
     loop {
         let stopping = stop.load(Ordering::SeqCst);
-        if !stopping {
-            let now = Instant::now();
-            if now < due {
-                thread::park_timeout(due - now);
-                continue;
-            }
-        }
         let taken = Instant::now();
+        if !stopping && taken < due {
+            thread::park_timeout(due - taken);
+            continue;
+        }
         let mut s = cfg.reader.read();
         s.t_ms = ms(taken.duration_since(cfg.t0));
         s.late_ms = if stopping {
@@ -338,8 +244,10 @@ fn run(mut cfg: SamplerConfig, stop: &AtomicBool) -> SamplerOutput {
     out
 }
 
+/// Whole microseconds, as milliseconds (through `u64`: a `u128` to `f64` is a call into
+/// the compiler's runtime, on every tick).
 fn ms(d: Duration) -> f64 {
-    (d.as_micros() as f64) / 1000.0
+    d.as_micros() as u64 as f64 / 1000.0
 }
 
 /// Notices limit hits and OOM kills as the counters move.
@@ -397,7 +305,6 @@ impl EventWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::PsiScope;
 
     #[test]
     fn limit_hits_and_oom_kills_are_said_in_the_run_language_name_first() {
@@ -439,78 +346,6 @@ mod tests {
         );
         // The charts tell a limit hit by its first word.
         assert!(es[0].starts_with("pids") && es[1].starts_with("memory"));
-    }
-
-    #[test]
-    fn psi_files() {
-        let full = "some avg10=1.80 avg60=1.56 avg300=0.42 total=1601200\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=25\n";
-        assert_eq!(parse_psi(full), (Some(1601200), Some(25)));
-        let no_full = "some avg10=0.00 avg60=0.00 avg300=0.00 total=77\n";
-        assert_eq!(parse_psi(no_full), (Some(77), None));
-        assert_eq!(parse_psi(""), (None, None));
-        assert_eq!(parse_psi("some avg10=0.00 total=oops\n"), (None, None));
-    }
-
-    #[test]
-    fn keyed_files() {
-        let v1 = "nr_periods 10\nnr_throttled 7\nthrottled_time 3500000\nnr_bursts 0\n";
-        let mut s = Sample::default();
-        parse_into(SourceKind::CpuStatV1, v1, &mut s);
-        assert_eq!(
-            (s.cpu_periods, s.cpu_throttled_periods, s.cpu_throttled_us),
-            (Some(10), Some(7), Some(3500))
-        );
-        let v2 = "usage_usec 123\nuser_usec 100\nsystem_usec 23\nnr_periods 4\nnr_throttled 2\nthrottled_usec 900\n";
-        let mut s = Sample::default();
-        parse_into(SourceKind::CpuStatV2, v2, &mut s);
-        assert_eq!((s.cpu_usage_us, s.cpu_throttled_us), (Some(123), Some(900)));
-        let mut s = Sample::default();
-        parse_into(
-            SourceKind::MemoryEvents,
-            "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n",
-            &mut s,
-        );
-        assert_eq!(
-            (s.memory_max_events, s.memory_oom_kills),
-            (Some(12), Some(1))
-        );
-        let mut s = Sample::default();
-        parse_into(
-            SourceKind::MemoryOomControl,
-            "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n",
-            &mut s,
-        );
-        assert_eq!(s.memory_oom_kills, Some(3));
-        // v1: refusals of the memory limit and of the memory+swap limit, together.
-        parse_into(SourceKind::MemoryFailcnt, "0\n", &mut s);
-        parse_into(SourceKind::MemswFailcnt, "7\n", &mut s);
-        assert_eq!(s.memory_max_events, Some(7));
-        parse_into(SourceKind::PidsEvents, "max 4711\n", &mut s);
-        assert_eq!(s.pids_max_events, Some(4711));
-        parse_into(SourceKind::PidsCurrent, "max\n", &mut s);
-        assert_eq!(s.pids_current, None, "a limit file's `max` is not a count");
-        parse_into(SourceKind::CpuacctUsage, "2500000\n", &mut s);
-        assert_eq!(s.cpu_usage_us, Some(2500));
-    }
-
-    #[test]
-    fn psi_scope_is_recorded_only_with_data() {
-        let mut s = Sample::default();
-        parse_into(
-            SourceKind::Psi(PsiResource::Io, PsiScope::System),
-            "",
-            &mut s,
-        );
-        assert_eq!(s.psi_scope, None);
-        parse_into(
-            SourceKind::Psi(PsiResource::Cpu, PsiScope::Cgroup),
-            "some avg10=0 total=5\n",
-            &mut s,
-        );
-        assert_eq!(
-            (s.psi_scope, s.psi_cpu_some_us),
-            (Some(PsiScope::Cgroup), Some(5))
-        );
     }
 
     #[test]
