@@ -89,9 +89,30 @@ if [[ -d /sys/fs/cgroup/unified ]]; then
 fi
 bg=()   # background processes of ours
 
+# cgkill DIR: the kernel's cgroup.kill on a cgroup2 directory of ours (cgroup2 core, also on
+# a hybrid host's unified tree, where every process of ours is too): every process beneath it
+# is killed at once, so no bomb can refill what a kill frees, then waits until none is left.
+# Fails where there is no cgroup.kill (kernels before 5.14, a v1-only host).
+cgkill() {
+  [[ -w $1/cgroup.kill ]] || return 1
+  echo 1 >"$1/cgroup.kill"
+  for _ in $(seq 3000); do
+    grep -qx "populated 0" "$1/cgroup.events" && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
 cleanup() {
   set +e
-  for p in "${bg[@]}"; do kill -9 "$p" 2>/dev/null; done
+  # Our own children: the background runs, and the command this shell was waiting for when
+  # a signal ended it (the C sampler in a command substitution), which the signal did not
+  # reach and which sits in this script's cgroups, not beneath bench.$$. Not their children:
+  # a limitlab harness killed here leaves its sandbox to its own supervisor to end.
+  local t k kids=()
+  for t in /proc/$$/task/*; do read -ra k <"$t/children"; kids+=("${k[@]}"); done
+  for p in "${bg[@]}" "${kids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  [[ -n $unified ]] && cgkill "$unified"
   for _ in $(seq 100); do
     left=0
     for b in "${base[@]}"; do
@@ -127,14 +148,12 @@ mkcg() {
 }
 # teardown of a cgroup made by mkcg: the C SIGKILL loop + rmdir; prints the loop's ms, or
 # "timeout" when the loop had not emptied it in its 30 s (a bomb can refill what a plain kill
-# loop frees: seen at 10,000 tasks on a 2-core host). Then the kernel's cgroup.kill (cgroup2
-# core, also on a hybrid host's unified tree) ends what is left, so nothing stays behind.
+# loop frees: seen at 10,000 tasks on a 2-core host), after cgkill has ended what is left.
 empty_cg() {
   local t d
   if t=$("$PEER" killloop "${CG[@]}"); then echo "$t"; return; fi
-  [[ -n $unified && -w ${CG[4]}/cgroup.kill ]] ||
-    fail "the C kill loop did not empty ${CG[0]} in 30 s, and there is no cgroup.kill to end it"
-  echo 1 >"${CG[4]}/cgroup.kill"
+  [[ -n $unified ]] && cgkill "${CG[4]}" ||
+    fail "the C kill loop did not empty ${CG[0]} in 30 s, and cgroup.kill could not end it"
   for ((d = ${#CG[@]} - 1; d >= 0; d--)); do
     for _ in $(seq 3000); do rmdir "${CG[d]}" 2>/dev/null && break; sleep 0.01; done
     [[ -d ${CG[d]} ]] && fail "could not remove ${CG[d]} after cgroup.kill"
