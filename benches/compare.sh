@@ -117,7 +117,8 @@ cleanup() {
     left=0
     for b in "${base[@]}"; do
       while read -r f; do
-        while read -r pid; do left=1; kill -9 "$pid" 2>/dev/null; done <"$f"
+        # ((pid > 0)): cgroup2 lists an exiting task as 0, and `kill 0` is our process group.
+        while read -r pid; do left=1; ((pid > 0)) && kill -9 "$pid" 2>/dev/null; done <"$f"
       done < <(find "$b" -name cgroup.procs 2>/dev/null)
     done
     ((left)) || break

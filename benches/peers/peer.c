@@ -192,7 +192,11 @@ static int killloop(int argc, char **argv) {
             int pid;
             while (f && fscanf(f, "%d", &pid) == 1) {
                 left = 1;
-                kill(pid, SIGKILL);
+                /* cgroup2 lists a task as 0 when its pid is out of our namespace or already
+                 * released as it exits, and kill(0) is our own process group: the script
+                 * and whatever started it. */
+                if (pid > 0)
+                    kill(pid, SIGKILL);
             }
             if (f)
                 fclose(f);

@@ -143,13 +143,21 @@ pub fn listed(dirs: &[PathBuf]) -> Vec<i32> {
 
 /// Sends SIGKILL once to every pid listed in the cgroups; returns how many were signalled.
 pub fn kill_listed(dirs: &[PathBuf]) -> usize {
-    listed(dirs)
-        .into_iter()
+    signal_targets(listed(dirs))
         .filter(|pid| {
             nix::sys::signal::kill(nix::unistd::Pid::from_raw(*pid), nix::sys::signal::SIGKILL)
                 .is_ok()
         })
         .count()
+}
+
+/// The listed pids a signal may be sent to. A cgroup2 `cgroup.procs` prints each task's pid
+/// as the reader's pid namespace sees it: 0 for a task outside that namespace, or for one
+/// whose pid was released as it exited while the file was read (a C kill loop over a
+/// 10,000-task bomb read one here). `kill(0, SIGKILL)` is the killer's own process group:
+/// the harness, and the shell or CI job that started it.
+fn signal_targets(listed: Vec<i32>) -> impl Iterator<Item = i32> {
+    listed.into_iter().filter(|pid| *pid > 0)
 }
 
 /// The kill loop: SIGKILL each listed process every millisecond until `empty` says no
@@ -290,6 +298,17 @@ pub fn emergency_teardown(dirs: &[PathBuf]) -> Cleanup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_0_is_never_signalled_since_kill_0_is_our_own_process_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let cg = dir.path().to_path_buf();
+        std::fs::write(cg.join("cgroup.procs"), "0\n424242\n0\n").unwrap();
+        let listed = listed(std::slice::from_ref(&cg));
+        assert_eq!(listed, vec![0, 424242], "a 0 still counts as a task there");
+        assert_eq!(signal_targets(listed).collect::<Vec<_>>(), vec![424242]);
+        assert_eq!(signal_targets(vec![-1, 0, 7]).collect::<Vec<_>>(), vec![7]);
+    }
 
     #[test]
     fn a_wait_goes_on_while_processes_leave_and_stops_when_they_stop_or_at_the_cap() {
