@@ -87,7 +87,6 @@ if [[ -d /sys/fs/cgroup/unified ]]; then
   unified=/sys/fs/cgroup/unified$(own "")/bench.$$
   mkdir "$unified"; base+=("$unified")
 fi
-bg=()   # background processes of ours
 
 # cgkill DIR: the kernel's cgroup.kill on a cgroup2 directory of ours (cgroup2 core, also on
 # a hybrid host's unified tree, where every process of ours is too): every process beneath it
@@ -105,13 +104,13 @@ cgkill() {
 
 cleanup() {
   set +e
-  # Our own children: the background runs, and the command this shell was waiting for when
-  # a signal ended it (the C sampler in a command substitution), which the signal did not
-  # reach and which sits in this script's cgroups, not beneath bench.$$. Not their children:
-  # a limitlab harness killed here leaves its sandbox to its own supervisor to end.
+  # Our own children, read from the kernel: the background runs, and the command this shell
+  # was waiting for when a signal ended it (the C sampler in a command substitution), which
+  # the signal did not reach and which sits in this script's cgroups, not beneath bench.$$.
+  # Not their children: a limitlab harness killed here leaves its sandbox to its supervisor.
   local t k kids=()
   for t in /proc/$$/task/*; do read -ra k <"$t/children"; kids+=("${k[@]}"); done
-  for p in "${bg[@]}" "${kids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  for p in "${kids[@]}"; do kill -9 "$p" 2>/dev/null; done
   [[ -n $unified ]] && cgkill "$unified"
   for _ in $(seq 100); do
     left=0
@@ -407,7 +406,6 @@ $w
 interval = \"${iv}ms\"")
     "$LL" run --quiet --format json --out "$work/a" "$s" >"$work/j" &
     pid=$!
-    bg+=("$pid")
     cpu=0
     while kill -0 "$pid" 2>/dev/null; do
       for t in /proc/"$pid"/task/*; do
@@ -588,7 +586,6 @@ style = \"classic\"
 interval = \"${iv}ms\"")
     "$LL" run --quiet --format json --out "$work/s$iv" "$s" >"$work/j" &
     pid=$!
-    bg+=("$pid")
     cpu=0
     while kill -0 "$pid" 2>/dev/null; do
       for t in /proc/"$pid"/task/*; do
